@@ -1,0 +1,293 @@
+"""The bundle: the one contract between the compiler and everything that reads its output.
+
+These pydantic models are what `tactful build` writes as bundle.json, what `tactful schema` prints
+as JSON Schema, what the runtime loads and what the docs emitter reads. Changing them is changing a
+public format: bump SCHEMA_VERSION (major for anything a reader could trip on).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Location(Model):
+    """Where an element was written: file relative to the project, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+# --- texts --------------------------------------------------------------------------------------
+
+
+class LiteralPart(Model):
+    kind: Literal["text"] = "text"
+    text: str
+
+
+class SlotPart(Model):
+    """`{name}` or `{name or "fallback"}`; `source` says whether name is a slot or a context field."""
+
+    kind: Literal["slot"] = "slot"
+    name: str
+    source: Literal["slot", "field"] = "slot"
+    fallback: str | None = None
+
+
+class OptionalPart(Model):
+    """`[ … ]`: rendered only when every slot inside it has a value."""
+
+    kind: Literal["optional"] = "optional"
+    parts: list[Annotated[Union[LiteralPart, SlotPart], Field(discriminator="kind")]]
+
+
+TextPart = Annotated[Union[LiteralPart, SlotPart, OptionalPart], Field(discriminator="kind")]
+
+
+class Text(Model):
+    """A text as data (parts) and as the Jinja2 template compiled from it."""
+
+    source: str  # the text as written, after un-indenting
+    parts: list[TextPart]
+    template: str
+    location: Location
+
+
+# --- conditions ---------------------------------------------------------------------------------
+
+
+class AllOf(Model):
+    op: Literal["all"] = "all"
+    of: list["Condition"]
+
+
+class AnyOf(Model):
+    op: Literal["any"] = "any"
+    of: list["Condition"]
+
+
+class Not(Model):
+    op: Literal["not"] = "not"
+    of: "Condition"
+
+
+class SignalRef(Model):
+    op: Literal["signal"] = "signal"
+    name: str
+
+
+class FieldTrue(Model):
+    """A bool context field used as a condition."""
+
+    op: Literal["field"] = "field"
+    field: str
+
+
+class Mentions(Model):
+    """Whole words or phrases, case-insensitive."""
+
+    op: Literal["mentions"] = "mentions"
+    field: str
+    phrases: list[str]
+
+
+class Matches(Model):
+    """An RE2 regex searched in the field's text."""
+
+    op: Literal["matches"] = "matches"
+    field: str
+    pattern: str
+
+
+class Compare(Model):
+    op: Literal["compare"] = "compare"
+    field: str
+    cmp: Literal["<", "<=", ">", ">=", "==", "!="]
+    value: float
+
+
+class Is(Model):
+    op: Literal["is"] = "is"
+    field: str
+    value: str
+
+
+class In(Model):
+    op: Literal["in"] = "in"
+    field: str
+    values: list[str]
+
+
+Condition = Annotated[
+    Union[AllOf, AnyOf, Not, SignalRef, FieldTrue, Mentions, Matches, Compare, Is, In],
+    Field(discriminator="op"),
+]
+
+for _m in (AllOf, AnyOf, Not):
+    _m.model_rebuild()
+
+
+# --- declarations -------------------------------------------------------------------------------
+
+
+class FieldDecl(Model):
+    name: str
+    type: str  # text | number | bool | channel | visibility | enum
+    values: list[str] = []  # for enum
+    about: str = ""
+    location: Location | None = None
+
+
+class Team(Model):
+    name: str
+    title: str = ""
+    location: Location | None = None
+
+
+class Channel(Model):
+    name: str
+    title: str = ""
+    visibilities: list[Literal["public", "private"]]
+    location: Location | None = None
+
+
+class SignalExample(Model):
+    message: str
+    fires: bool
+    location: Location
+
+
+class Signal(Model):
+    name: str
+    module: str
+    about: str = ""
+    when: Condition
+    examples: list[SignalExample] = []
+    location: Location
+
+
+class StyleRule(Model):
+    name: str
+    about: str = ""
+    avoid: list[str]  # phrases, as written
+    avoid_patterns: list[str] = []  # RE2 regexes, as written
+    prefer: str = ""
+    severity: Literal["error", "warning"] = "warning"
+    location: Location
+
+
+# --- frameworks ---------------------------------------------------------------------------------
+
+
+class Slot(Model):
+    name: str
+    type: str = "text"  # text | money | number | date | email | phone | url | enum
+    values: list[str] = []  # for enum
+    required: bool = False
+    private: bool = False
+    pattern: str | None = None
+    example: str | None = None
+    about: str = ""
+    location: Location
+
+
+class Escalation(Model):
+    name: str  # the signal's name, or the `as` name; unique within the framework
+    team: str
+    when: Condition
+    condition_source: str  # the condition as written, for people
+    handoff: Text | None = None
+    policy: str | None = None  # the policy it comes from, None when the framework declares it
+    location: Location
+
+
+class Guard(Model):
+    name: str
+    when: Condition
+    condition_source: str
+    reason: str
+    policy: str | None = None
+    location: Location
+
+
+class OptOut(Model):
+    name: str
+    reason: str
+    location: Location
+
+
+class Move(Model):
+    kind: Literal["acknowledge", "ask", "restate", "next", "close"]
+    text: Text | None = None  # exactly one of text and pick
+    pick: str | None = None  # a phrase bank
+    location: Location
+
+
+class Reply(Model):
+    id: str  # "public", "private", "private.1" …: unique within the framework
+    visibility: Literal["public", "private"]
+    when: Condition | None = None
+    condition_source: str | None = None
+    moves: list[Move]
+    template: str  # the whole reply as one Jinja2 template (moves joined by a space)
+    location: Location
+
+
+class Expectation(Model):
+    kind: Literal["guard", "no_guard", "escalate", "no_escalate", "reply", "text_contains", "text_lacks", "send", "hold"]
+    name: str | None = None  # guard name, team, reply id, or the text
+    location: Location
+
+
+class Example(Model):
+    name: str
+    message: str
+    channel: str
+    visibility: Literal["public", "private"]
+    context: dict[str, str | float | bool] = {}
+    slots: dict[str, str] = {}
+    expect: list[Expectation]
+    location: Location
+
+
+class Framework(Model):
+    intent: str
+    title: str
+    module: str
+    owner: str | None = None
+    tags: list[str] = []
+    about: str = ""
+    serves: list[Literal["public", "private"]]
+    slots: list[Slot]
+    escalations: list[Escalation]  # framework's own first, then policy ones not opted out of
+    guards: list[Guard]
+    opt_outs: list[OptOut] = []
+    replies: list[Reply]
+    examples: list[Example]
+    hash: str  # sha256 of this framework's canonical JSON (without the hash itself)
+    location: Location
+
+
+class Bundle(Model):
+    schema_version: str = SCHEMA_VERSION
+    revision: str  # sha256 over the sources (paths and contents), "sha256:…"
+    generator: str = "tactful"
+    fields: list[FieldDecl]
+    features: list[str]  # message features the runtime computes
+    teams: list[Team]
+    channels: list[Channel]
+    signals: list[Signal]
+    phrases: dict[str, list[Text]]
+    style: list[StyleRule]
+    frameworks: list[Framework]  # sorted by intent
