@@ -193,3 +193,13 @@ assert len(CODES) == len(_TABLE) and len(BY_SLUG) == len(_TABLE), "codes and slu
 def lookup(key: str) -> Code | None:
     """A code by number (`T1201`, case-insensitive) or slug (`undeclared-slot`)."""
     return CODES.get(key.upper()) or BY_SLUG.get(key.lower())
+
+
+def explain_text(code: Code) -> str:
+    """The long explanation `tactful explain` prints (plain text, ends with a newline)."""
+    lines = [f"{code.code} {code.slug} ({code.severity.value}): {code.title}", "", code.explanation]
+    if code.example:
+        lines += ["", "For example:", ""] + ["    " + ln for ln in code.example.rstrip("\n").split("\n")]
+    if code.fix:
+        lines += ["", f"How to fix it: {code.fix}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,144 @@
+"""The `tactful` command: options in, one library call, diagnostics out, a named exit code.
+
+Exit codes: 0 clean (warnings allowed unless --strict), 1 findings, 2 usage, I/O or internal error.
+Imports of the compiler happen inside commands so that `tactful --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("pretty", "compact", "json", "github", "sarif")
+
+
+class TactfulGroup(click.Group):
+    """Maps click's own exits onto ours and turns any unexpected exception into exit 2."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        debug = "--debug" in sys.argv
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as e:
+            e.show()
+            sys.exit(EXIT_ERROR)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(EXIT_ERROR)
+        except click.exceptions.Exit as e:
+            sys.exit(e.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Aborted.", err=True)
+            sys.exit(EXIT_ERROR)
+        except BrokenPipeError:
+            sys.exit(EXIT_ERROR)
+        except Exception as e:  # noqa: BLE001 - the one place that turns bugs into exit 2
+            click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
+            if debug:
+                traceback.print_exc()
+            else:
+                click.echo("This is a bug in tactful, not in your files. Run again with --debug for the traceback.", err=True)
+            sys.exit(EXIT_ERROR)
+        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+@click.group(cls=TactfulGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tactful")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def main(debug: bool) -> None:
+    """Compile customer-service response frameworks (.tact files)."""
+
+
+def _format_option(f):
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="pretty", show_default=True,
+        help="How to print diagnostics.",
+    )(f)
+
+
+def _paths_argument(f):
+    return click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))(f)
+
+
+def _report(result, fmt: str, strict: bool) -> int:
+    from tactful.diagnostics import render
+
+    color = fmt == "pretty" and sys.stderr.isatty() and "NO_COLOR" not in os.environ
+    out = render(result, fmt, color=color)
+    stream_err = fmt in ("pretty", "compact")
+    if out:
+        click.echo(out, nl=not out.endswith("\n"), err=stream_err)
+    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from tactful.diagnostics import github_summary
+
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
+            fh.write(github_summary(result))
+    if result.errors or (strict and result.warnings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@main.command()
+@_paths_argument
+@_format_option
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+def check(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
+    """Check .tact files or folders and report every problem."""
+    from tactful import api
+
+    return _report(api.check(paths), fmt, strict)
+
+
+@main.command()
+@_paths_argument
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@_format_option
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1, nothing written).")
+def build(paths: tuple[str, ...], out_dir: str, fmt: str, strict: bool) -> int:
+    """Compile frameworks into bundle.json and Jinja2 templates in --out."""
+    from tactful import api
+
+    result = api.compile(paths)
+    code = _report(result, fmt, strict)
+    if code != EXIT_OK or result.bundle is None:
+        return code or EXIT_FINDINGS
+    written = api.write_outputs(api.build_outputs(result.bundle), out_dir)
+    if fmt in ("pretty", "compact"):
+        click.echo(
+            f"Built {len(result.bundle.frameworks)} frameworks into {out_dir} "
+            f"({len(written)} files, revision {result.bundle.revision[:19]}).",
+            err=True,
+        )
+    return EXIT_OK
+
+
+@main.command()
+def schema() -> int:
+    """Print the bundle's JSON Schema."""
+    from tactful.emit.schema import bundle_schema_text
+
+    click.echo(bundle_schema_text(), nl=False)
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--list", "list_all", is_flag=True, help="List every code.")
+def explain(code: str | None, list_all: bool) -> int:
+    """Explain a diagnostic code (T1201 or its slug, undeclared-slot)."""
+    from tactful.codes import CODES, explain_text, lookup
+
+    if list_all or not code:
+        for c in CODES.values():
+            click.echo(f"{c.code}  {c.severity.value:<7}  {c.slug:<34} {c.title}")
+        return EXIT_OK
+    found = lookup(code)
+    if found is None:
+        click.echo(f"error: `{code}` is not a tactful diagnostic code. Run `tactful explain --list`.", err=True)
+        return EXIT_ERROR
+    click.echo(explain_text(found), nl=False)
+    return EXIT_OK
