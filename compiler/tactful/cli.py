@@ -117,6 +117,37 @@ def build(paths: tuple[str, ...], out_dir: str, fmt: str, strict: bool) -> int:
 
 
 @main.command()
+@_paths_argument
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--build", "build_site", is_flag=True, help="Also run `mkdocs build --strict` into OUT/site.")
+@_format_option
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1, nothing written).")
+def docs(paths: tuple[str, ...], out_dir: str, build_site: bool, fmt: str, strict: bool) -> int:
+    """Write the library's documentation site (Markdown and mkdocs.yml) into --out."""
+    from tactful import api
+    from tactful.docs_site import write_site
+
+    result = api.compile(paths)
+    code = _report(result, fmt, strict)
+    if code != EXIT_OK or result.bundle is None:
+        return code or EXIT_FINDINGS
+    try:
+        site = write_site(result.bundle, out_dir, build=build_site)
+    except OSError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    for problem in site.problems:
+        click.echo(f"mkdocs {problem}", err=True)
+    if not site.ok:
+        return EXIT_ERROR
+    if fmt in ("pretty", "compact"):
+        where = f"; site built in {site.site_dir}" if site.site_dir else ""
+        click.echo(f"Wrote {len(site.written)} files for {len(result.bundle.frameworks)} frameworks into {out_dir}{where}.",
+                   err=True)
+    return EXIT_OK
+
+
+@main.command()
 def schema() -> int:
     """Print the bundle's JSON Schema."""
     from tactful.emit.schema import bundle_schema_text
