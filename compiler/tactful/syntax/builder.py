@@ -1,0 +1,341 @@
+"""Lark parse results → AST. The only code that reads Lark tokens; method names match rule names.
+
+The builder runs inside the LALR parser (no intermediate tree), so every method receives its
+rule's children: AST nodes built so far and the named tokens (leading keywords are named
+terminals, which is how spans start at the keyword).
+"""
+
+from __future__ import annotations
+
+from lark import Token, Transformer, Tree
+
+from tactful.diagnostics import Diagnostic
+from tactful.source import SourceFile, Span
+from tactful.syntax import ast
+from tactful.syntax.text import TextError, parse_text
+
+
+def _nodes(children: list) -> list:
+    return [c for c in children if not isinstance(c, Token)]
+
+
+def _tokens(children: list, type_: str) -> list[Token]:
+    return [c for c in children if isinstance(c, Token) and c.type == type_]
+
+
+class Builder(Transformer):
+    """Builds AST nodes for one source file; `reset` points it at the next file or chunk."""
+
+    def __init__(self) -> None:
+        super().__init__(visit_tokens=False)
+        self.source: SourceFile = SourceFile("", "")
+        self.base = 0  # offset of the parsed chunk within the file
+        self.line_base = 0
+        self.diagnostics: list[Diagnostic] = []
+
+    def reset(self, source: SourceFile, base: int = 0, line_base: int = 0) -> None:
+        self.source, self.base, self.line_base = source, base, line_base
+
+    def __default__(self, data, children, meta):
+        if data.startswith("_"):  # Lark's helper rules for repetitions: it inlines them itself
+            return Tree(data, children)
+        raise AssertionError(f"the builder has no method for grammar rule {data!r}")
+
+    # ---- spans -------------------------------------------------------------------------------
+    def _tspan(self, tok: Token) -> Span:
+        lb = self.line_base
+        return Span(self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
+                    tok.line + lb, tok.column, tok.end_line + lb, tok.end_column)
+
+    def _edge(self, x, end: bool) -> Span:
+        while isinstance(x, tuple):  # tagged items: ("pattern", Regex), ("avoid", (…))
+            x = x[-1] if end else x[1]
+        return self._tspan(x) if isinstance(x, Token) else x.span
+
+    def _span(self, children: list) -> Span:
+        return self._edge(children[0], False).to(self._edge(children[-1], True))
+
+    def _name(self, tok: Token) -> ast.Name:
+        return ast.Name(str(tok), span=self._tspan(tok))
+
+    def _opt_text(self, children: list) -> ast.Text | None:
+        return next((c for c in children if isinstance(c, ast.Text)), None)
+
+    # ---- file --------------------------------------------------------------------------------
+    def start(self, c):
+        return list(c)
+
+    def dotted(self, c):
+        names = _tokens(c, "NAME")
+        return ast.Name(".".join(names), span=self._span(names))
+
+    def text(self, c):
+        tok = c[0]
+        start = self.base + tok.start_pos
+        try:
+            return parse_text(str(tok), start, self.source)
+        except TextError as e:
+            self.diagnostics.append(Diagnostic("T1004", e.message, self.source.span(e.start, e.end), hint=e.hint))
+            return ast.Text(str(tok), (), span=self._tspan(tok))
+
+    def regex(self, c):
+        tok = c[0]
+        return ast.Regex(str(tok)[1:-1].replace("\\/", "/"), span=self._tspan(tok))
+
+    # ---- library declarations ------------------------------------------------------------------
+    def use(self, c):
+        return ast.Use(c[1], span=self._span(c))
+
+    def team(self, c):
+        return ast.TeamDecl(self._name(c[1]), self._opt_text(c), span=self._span(c))
+
+    def channel(self, c):
+        return ast.ChannelDecl(self._name(c[1]), c[2], self._opt_text(c), span=self._span(c))
+
+    def visibility_list(self, c):
+        return tuple(self._name(t) for t in c)
+
+    def field_decl(self, c):
+        return ast.FieldDecl(self._name(c[1]), c[2], self._opt_text(c), span=self._span(c))
+
+    def type_ref(self, c):
+        x = c[0]
+        return x if isinstance(x, ast.TypeRef) else ast.TypeRef(self._name(x), span=self._tspan(x))
+
+    def enum_type(self, c):
+        return ast.TypeRef(self._name(c[0]), tuple(self._name(t) for t in _tokens(c, "NAME")), span=self._span(c))
+
+    def signal(self, c):
+        items = _nodes(c)
+        about = items[0] if items and isinstance(items[0], ast.Text) else None
+        tagged = [x for x in items if isinstance(x, tuple)]
+        return ast.SignalDecl(
+            self._name(c[1]), about,
+            tuple(v for k, v in tagged if k == "when"),
+            tuple(v for k, v in tagged if k == "fires"),
+            tuple(v for k, v in tagged if k == "quiet"),
+            span=self._span(c),
+        )
+
+    def signal_when(self, c):
+        return ("when", c[1])
+
+    def signal_fires(self, c):
+        return ("fires", c[1])
+
+    def signal_quiet(self, c):
+        return ("quiet", c[1])
+
+    def phrases(self, c):
+        nodes = _nodes(c)
+        about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
+        return ast.PhraseBank(self._name(c[1]), about, tuple(p for p in nodes if isinstance(p, tuple) for p in p),
+                              span=self._span(c))
+
+    def phrase(self, c):
+        return (c[0],)
+
+    def style(self, c):
+        nodes = _nodes(c)
+        about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
+        tagged = [x for x in nodes if isinstance(x, tuple)]
+        avoid = tuple(a for k, v in tagged if k == "avoid" for a in v)
+        prefer = next((v for k, v in tagged if k == "prefer"), None)
+        severity = next((v for k, v in tagged if k == "severity"), None)
+        return ast.StyleDecl(self._name(c[1]), about, avoid, prefer, severity, span=self._span(c))
+
+    def style_avoid(self, c):
+        return ("avoid", tuple(_nodes(c)))
+
+    def style_prefer(self, c):
+        return ("prefer", c[1])
+
+    def style_severity(self, c):
+        return ("severity", self._name(c[1]))
+
+    def avoid_item(self, c):
+        return c[0]
+
+    def policy(self, c):
+        nodes = _nodes(c)
+        about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
+        items = tuple(n for n in nodes if isinstance(n, (ast.Guard, ast.Escalate)))
+        return ast.PolicyDecl(self._name(c[1]), about, items, span=self._span(c))
+
+    def policy_item(self, c):
+        return c[0]
+
+    # ---- frameworks ----------------------------------------------------------------------------
+    def framework(self, c):
+        head = c[0]
+        members = tuple(m for m in c[1:] if not isinstance(m, Token))
+        return ast.FrameworkDecl(head.intent, head.title, members, span=head.span.to(members[-1].span))
+
+    def framework_head(self, c):
+        return ast.FrameworkDecl(c[1], c[2], (), span=self._span(c))
+
+    def member(self, c):
+        return c[0]
+
+    def owner(self, c):
+        return ast.Owner(self._name(c[1]), span=self._span(c))
+
+    def tags(self, c):
+        return ast.Tags(tuple(self._name(t) for t in _tokens(c, "NAME")), span=self._span(c))
+
+    def serves(self, c):
+        return ast.Serves(tuple(self._name(t) for t in _tokens(c, "VISIBILITY")), span=self._span(c))
+
+    def about(self, c):
+        return ast.About(c[1], span=self._span(c))
+
+    def slot(self, c):
+        flags = tuple(x for x in c[2:] if isinstance(x, (ast.Name, ast.TypeRef)))
+        items = [x for x in c[2:] if isinstance(x, tuple)]
+        return ast.Slot(
+            self._name(c[1]), flags,
+            tuple(v for k, v in items if k == "pattern"),
+            tuple(v for k, v in items if k == "example"),
+            tuple(v for k, v in items if k == "about"),
+            span=self._span(c),
+        )
+
+    def slot_flag(self, c):
+        x = c[0]
+        return x if isinstance(x, ast.TypeRef) else self._name(x)
+
+    def slot_pattern(self, c):
+        return ("pattern", c[1])
+
+    def slot_example(self, c):
+        return ("example", c[1])
+
+    def slot_about(self, c):
+        return ("about", c[1])
+
+    def escalate(self, c):
+        alias = next((x for x in c if isinstance(x, tuple) and x[0] == "alias"), None)
+        handoff = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "handoff"), None)
+        return ast.Escalate(self._name(c[1]), c[3], alias[1] if alias else None, handoff, span=self._span(c))
+
+    def handoff(self, c):
+        return ("handoff", c[1])
+
+    def guard(self, c):
+        alias = next((x for x in c if isinstance(x, tuple)), None)
+        return ast.Guard(c[1], alias[1] if alias else None, c[-1], span=self._span(c))
+
+    def alias(self, c):
+        return ("alias", self._name(c[1]))
+
+    def except_(self, c):
+        return ast.Except(self._name(c[1]), c[2], span=self._span(c))
+
+    def reply(self, c):
+        when = c[3] if len(c) > 2 and isinstance(c[2], Token) and c[2].type == "WHEN" else None
+        moves = tuple(m for m in c if isinstance(m, ast.Move))
+        return ast.Reply(self._name(c[1]), when, moves, span=self._span(c))
+
+    def move(self, c):
+        body = c[1]
+        if isinstance(body, ast.Text):
+            return ast.Move(self._name(c[0]), text=body, span=self._span(c))
+        return ast.Move(self._name(c[0]), pick=body, span=self._span(c))
+
+    def move_body(self, c):
+        return c[0] if isinstance(c[0], ast.Text) else self._name(c[1])
+
+    def example(self, c):
+        return ast.Example(c[1], tuple(_nodes(c[2:])), span=self._span(c))
+
+    def ex_message(self, c):
+        return ast.ExMessage(c[1], span=self._span(c))
+
+    def ex_channel(self, c):
+        vis = self._name(c[2]) if len(c) > 2 else None
+        return ast.ExChannel(self._name(c[1]), vis, span=self._span(c))
+
+    def ex_context(self, c):
+        return ast.ExContext(tuple(_nodes(c)), span=self._span(c))
+
+    def ex_slots(self, c):
+        return ast.ExSlots(tuple(_nodes(c)), span=self._span(c))
+
+    def ex_expect(self, c):
+        e = c[1]
+        return ast.Expect(e.kind, e.name, e.when, e.text, span=self._span(c))
+
+    def pair(self, c):
+        return ast.Pair(self._name(c[0]), c[1], span=self._span(c))
+
+    def value(self, c):
+        x = c[0]
+        if isinstance(x, ast.Text):
+            return ast.Value("text", x.value, span=x.span)
+        if x.type == "NUMBER":
+            return ast.Value("number", float(x), span=self._tspan(x))
+        return ast.Value("name", str(x), span=self._tspan(x))
+
+    def _expect(self, kind: str, c: list, **kw):
+        names = _tokens(c, "NAME") + _tokens(c, "VISIBILITY")
+        name = self._name(names[0]) if names else None
+        return ast.Expect(kind, name, span=self._span(c), **kw)
+
+    def expect_guard(self, c):
+        return self._expect("guard", c)
+
+    def expect_no_guard(self, c):
+        return self._expect("no_guard", c)
+
+    def expect_escalate(self, c):
+        return self._expect("escalate", c)
+
+    def expect_no_escalate(self, c):
+        return self._expect("no_escalate", c)
+
+    def expect_reply(self, c):
+        when = c[-1] if len(c) > 2 else None
+        return self._expect("reply", c, when=when)
+
+    def expect_contains(self, c):
+        return self._expect("text_contains", c, text=c[-1])
+
+    def expect_lacks(self, c):
+        return self._expect("text_lacks", c, text=c[-1])
+
+    def expect_send(self, c):
+        return self._expect("send", c)
+
+    def expect_hold(self, c):
+        return self._expect("hold", c)
+
+    # ---- conditions ----------------------------------------------------------------------------
+    def or_cond(self, c):
+        return ast.Or(tuple(_nodes(c)), span=self._span(c))
+
+    def and_cond(self, c):
+        return ast.And(tuple(_nodes(c)), span=self._span(c))
+
+    def cond_not(self, c):
+        return ast.Not(c[1], span=self._span(c))
+
+    def cond_group(self, c):
+        return c[1]
+
+    def cond_name(self, c):
+        return ast.NameCond(self._name(c[0]), span=self._tspan(c[0]))
+
+    def cond_mentions(self, c):
+        return ast.Mentions(self._name(c[0]), tuple(_nodes(c)), span=self._span(c))
+
+    def cond_matches(self, c):
+        return ast.Matches(self._name(c[0]), c[2], span=self._span(c))
+
+    def cond_compare(self, c):
+        return ast.Compare(self._name(c[0]), str(c[1]), float(c[2]), span=self._span(c))
+
+    def cond_is(self, c):
+        return ast.Is(self._name(c[0]), self._name(c[2]), span=self._span(c))
+
+    def cond_in(self, c):
+        return ast.In(self._name(c[0]), tuple(self._name(t) for t in _tokens(c, "NAME")[1:]), span=self._span(c))
