@@ -1,0 +1,130 @@
+"""The project's own site: grammar excerpts in sync with the .lark file, generated pages, and a
+strict mkdocs build of the whole thing."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import grammar_excerpts
+
+ROOT = Path(__file__).resolve().parents[2]
+GRAMMAR = ROOT / "compiler" / "tactful" / "syntax" / "tactful.lark"
+REFERENCE = ROOT / "docs" / "reference" / "language.md"
+
+
+def _hook():
+    spec = importlib.util.spec_from_file_location("generated_pages", ROOT / "docs" / "hooks" / "generated_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_grammar_excerpt_in_the_reference_matches_the_grammar():
+    grammar = grammar_excerpts.rules(GRAMMAR.read_text(encoding="utf-8"))
+    blocks = grammar_excerpts.excerpts(REFERENCE.read_text(encoding="utf-8"))
+    assert blocks, "docs/reference/language.md has no ```lark excerpts"
+    stale = []
+    for block in blocks:
+        for key, (written, definition) in grammar_excerpts.rules(block).items():
+            if grammar.get(key) != (written, definition):
+                stale.append(f"{written}: {definition}\n   grammar has: {grammar.get(key)}")
+    assert not stale, ("these excerpts in docs/reference/language.md differ from tactful.lark "
+                       "(copy the rule from the grammar with grammar_excerpts.raw_rule):\n" + "\n".join(stale))
+
+
+def test_every_rule_of_the_grammar_is_excerpted_in_the_reference():
+    grammar = grammar_excerpts.rules(GRAMMAR.read_text(encoding="utf-8"))
+    shown = set()
+    for block in grammar_excerpts.excerpts(REFERENCE.read_text(encoding="utf-8")):
+        shown |= set(grammar_excerpts.rules(block))
+    rules = {k for k in grammar if not k.lstrip("_").isupper()}
+    missing = sorted(rules - shown)
+    assert not missing, f"grammar rules not shown in docs/reference/language.md: {missing}"
+
+
+def test_reference_examples_are_highlighted_without_lexer_errors():
+    from pygments import lex
+    from pygments.lexers import get_lexer_by_name
+    from pygments.token import Error
+
+    lexer = get_lexer_by_name("tactful")
+    text = REFERENCE.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```tactful\n(.*?)^```", text, re.S | re.M)
+    assert len(blocks) >= 10
+    for block in blocks:
+        assert not [v for t, v in lex(block, lexer) if t is Error], block
+
+
+def test_diagnostics_page_has_a_section_per_code_with_meaning_example_and_fix():
+    from tactful.codes import CODES
+
+    page = _hook().diagnostics_page()
+    for c in CODES.values():
+        head = f"### {c.code} {c.slug} {{#{c.code}}}"
+        assert head in page, c.code
+        section = page.split(head)[1].split("\n### ")[0]
+        assert c.explanation in section
+        if c.example:
+            assert "```tactful\n" + c.example.rstrip("\n") in section
+        if c.fix:
+            assert f"**How to fix it:** {c.fix}" in section
+
+
+def test_bundle_schema_is_the_bundle_models_schema():
+    from tactful.runtime.bundle import Bundle
+
+    schema = json.loads(_hook().bundle_schema_text())
+    assert schema["title"] == "Bundle"
+    assert set(schema["properties"]) == set(Bundle.model_json_schema()["properties"])
+
+
+@pytest.fixture(scope="module")
+def project_site(tmp_path_factory):
+    from tactful.docs_site import build_site
+
+    site = tmp_path_factory.mktemp("project-site")
+    problems = build_site(ROOT / "mkdocs.yml", site)
+    assert problems == [], "\n".join(problems)
+    return site
+
+
+def test_project_site_builds_strictly_with_every_page(project_site):
+    for page in ["index.html", "getting-started/index.html", "ci/index.html", "reference/language/index.html",
+                 "reference/cli/index.html", "reference/diagnostics/index.html", "reference/bundle/index.html",
+                 "reference/runtime/index.html", "reference/http/index.html", "reference/bundle.schema.json"]:
+        assert (project_site / page).is_file(), page
+
+
+def test_cli_reference_is_generated_from_the_click_commands(project_site):
+    from tactful.cli import main
+
+    html = (project_site / "reference/cli/index.html").read_text(encoding="utf-8")
+    for name in main.commands:
+        assert f'id="tactful-{name}"' in html, name
+
+
+def test_tactful_code_is_highlighted_on_the_project_site(project_site):
+    html = (project_site / "reference/language/index.html").read_text(encoding="utf-8")
+    assert '<span class="kd">framework</span>' in html  # Keyword.Declaration from our lexer
+    assert '<span class="si">{</span><span class="nv">amount</span>' in html  # interpolation inside a text
+
+
+def test_bundle_page_inlines_the_schema(project_site):
+    html = (project_site / "reference/bundle/index.html").read_text(encoding="utf-8")
+    assert "tactful: bundle-schema" not in html and "schema_version" in html
+    published = json.loads((project_site / "reference/bundle.schema.json").read_text(encoding="utf-8"))
+    assert published["title"] == "Bundle"
+
+
+def test_pre_commit_hooks_run_the_cli():
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {h["id"] for h in hooks} == {"tactful-check", "tactful-test"}
+    for h in hooks:
+        assert h["entry"].startswith("tactful ") and h["language"] == "python" and h["files"] == r"\.tact$"
