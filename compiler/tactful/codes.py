@@ -93,6 +93,12 @@ _TABLE: tuple[Code, ...] = (
     Code("T1112", "name-not-imported", E, "A name exists in a module this file does not use",
          "Signals and phrase banks are visible only in files that `use` their module.",
          "", "Add the `use` line the help proposes."),
+    Code("T1113", "invalid-signal", E, "A signal needs exactly one `when`",
+         "A signal is a named condition: one `when` line, plus `fires` and `quiet` examples.",
+         'signal upset "Upset"\n  fires "grr"\n', "Give the signal one `when` line."),
+    Code("T1114", "reserved-name", E, "A slot or field uses a reserved word as its name",
+         "Names such as `and`, `or`, `not`, `in`, `is`, `if`, `true`, `none` and `picks` are part of the "
+         "condition and template languages.", "  slot in required\n", "Choose another name."),
     # --- T12xx: slots and texts -----------------------------------------------------------------
     Code("T1201", "undeclared-slot", E, "A text uses a slot that is not declared",
          "Every `{name}` in a text must be a slot of the framework or a context field.",
@@ -168,6 +174,10 @@ _TABLE: tuple[Code, ...] = (
          "ones); `expect reply` names a reply it has.", "", "Check the name against the framework."),
     Code("T1507", "unknown-context-field", E, "An example sets a context field that is not declared",
          "`context` sets declared fields only; values must fit the field's type.", "", "Check the field name and value."),
+    Code("T1508", "incomplete-example", E, "An example lacks a message, an expectation or a required slot",
+         "An example is a test: it needs the customer's `message`, at least one `expect` line, and a "
+         "value for every required slot (the runtime refuses a draft without them).",
+         '  example "x"\n    expect send\n', "Add what the message names."),
     # --- T17xx: project settings and suppressions ------------------------------------------------
     Code("T1701", "intent-not-in-taxonomy", E, "A framework's intent is not in the project's taxonomy",
          "`tactful.toml` lists the intents of the library under [taxonomy]; a framework outside it "

@@ -25,6 +25,7 @@ from tactful.syntax.builder import Builder
 GRAMMAR = Path(__file__).with_name("tactful.lark")
 
 _COMMENT_IN_NL = re.compile(r"#[^\r\n]*")
+_QUOTE_IN_TEXT = re.compile(r'"[^"]*\{\s*[A-Za-z_][A-Za-z0-9_]*\s+or\s+"\s*$')
 
 
 class IndentError(LarkError):
@@ -188,6 +189,14 @@ def _syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnos
         span = source.span(base + tok.start_pos, base + tok.end_pos)
     found = _describe_found(tok)
     hint = ""
+    if tok.type not in ("$END", "_NL", "_INDENT", "_DEDENT") and span.start > 0:
+        before = text[text.rfind("\n", 0, span.start) + 1 : span.start]
+        if _QUOTE_IN_TEXT.search(before):
+            quote = before.rstrip().rfind('"')
+            qspan = source.span(span.start - (len(before) - quote), span.start - (len(before) - quote) + 1)
+            return Diagnostic("T1001", "this `\"` ends the text early", qspan, label="the text ends here",
+                              hint="inside a \"…\" text, write the fallback in single quotes: `{name or 'fallback'}`, "
+                              "or escape the quote as `\\\"`")
     for keys, (where, words) in _CONTEXTS.items():
         if keys <= expected and tok.type == "NAME":
             guess = difflib.get_close_matches(str(tok), words, n=1, cutoff=0.6)

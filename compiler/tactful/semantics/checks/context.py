@@ -1,0 +1,59 @@
+"""The read-only view every check gets: the program, its declarations, and helpers to walk them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from tactful.semantics.loader import Program
+from tactful.semantics.scope import Library
+from tactful.syntax import ast
+
+
+@dataclass
+class Context:
+    program: Program
+    lib: Library
+
+    def frameworks(self) -> Iterator[tuple[str, ast.FrameworkDecl]]:
+        for name, module in self.program.modules.items():
+            for e in module.entries:
+                if isinstance(e, ast.FrameworkDecl):
+                    yield name, e
+
+    def entries(self, kind: type) -> Iterator[tuple[str, object]]:
+        for name, module in self.program.modules.items():
+            for e in module.entries:
+                if isinstance(e, kind):
+                    yield name, e
+
+    def text_of(self, span) -> str:
+        src = self.program.sources.get(span.file)
+        return src.text[span.start:span.end] if src else ""
+
+    def cond_source(self, cond: ast.Cond) -> str:
+        return " ".join(self.text_of(cond.span).split())
+
+    @cached_property
+    def module_of_path(self) -> dict[str, str]:
+        return {m.path: n for n, m in self.program.modules.items()}
+
+    def slots_of(self, fw: ast.FrameworkDecl) -> dict[str, ast.Slot]:
+        out: dict[str, ast.Slot] = {}
+        for s in fw.of(ast.Slot):
+            out.setdefault(s.name.value, s)
+        return out
+
+
+def slot_type(slot: ast.Slot) -> ast.TypeRef | None:
+    for f in slot.flags:
+        if isinstance(f, ast.TypeRef):
+            return f
+        if f.value not in ("required", "private"):
+            return ast.TypeRef(f, span=f.span)
+    return None
+
+
+def slot_flag(slot: ast.Slot, flag: str) -> bool:
+    return any(isinstance(f, ast.Name) and f.value == flag for f in slot.flags)

@@ -1,0 +1,132 @@
+"""`example` blocks: complete, and naming only what the framework can do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tactful.diagnostics import Diagnostic, Related
+from tactful.semantics.checks.context import Context, slot_flag
+from tactful.semantics.checks.frameworks import value_problem
+from tactful.semantics.checks.replies import served
+from tactful.semantics.scope import FEATURES, did_you_mean, effective
+from tactful.syntax import ast
+
+
+def examples(ctx: Context) -> Iterator[Diagnostic]:
+    for _, fw in ctx.frameworks():
+        exs = fw.of(ast.Example)
+        if not exs:
+            continue
+        eff = effective(ctx.lib, fw, ctx.cond_source)
+        guard_names = [n for n, _, _ in eff.guards]
+        teams = sorted({e.team.value for _, e, _ in eff.escalations})
+        slots = ctx.slots_of(fw)
+        replies = fw.of(ast.Reply)
+        names: dict[str, ast.Example] = {}
+        for ex in exs:
+            if ex.name.value in names:
+                yield Diagnostic("T1110", f"two examples are named “{ex.name.value}”", ex.name.span,
+                                 related=(Related(names[ex.name.value].name.span, "the first one"),))
+            names.setdefault(ex.name.value, ex)
+            yield from _example(ctx, fw, ex, guard_names, teams, slots, replies)
+
+
+def _example(ctx, fw, ex: ast.Example, guard_names, teams, slots, replies) -> Iterator[Diagnostic]:
+    messages = [i for i in ex.items if isinstance(i, ast.ExMessage)]
+    channels = [i for i in ex.items if isinstance(i, ast.ExChannel)]
+    expects = [i for i in ex.items if isinstance(i, ast.Expect)]
+    head = ex.span.to(ex.name.span)
+    if not messages:
+        yield Diagnostic("T1508", "this example has no `message`", head, hint='add `message "…"`: the customer\'s words')
+    if not channels:
+        yield Diagnostic("T1508", "this example has no `channel`", head, hint="add `channel <name> public|private`")
+    if not expects:
+        yield Diagnostic("T1508", "this example expects nothing", head, hint="add `expect …` lines: what must happen")
+    for kind, items in (("message", messages), ("channel", channels)):
+        for extra in items[1:]:
+            yield Diagnostic("T1110", f"this example sets `{kind}` twice", extra.span)
+    for ch in channels[:1]:
+        decl = ctx.lib.channels.get(ch.name.value)
+        if decl is None:
+            yield Diagnostic("T1108", f"`{ch.name.value}` is not a channel", ch.name.span, label="unknown channel",
+                             hint=did_you_mean(ch.name.value, ctx.lib.channels) or
+                             "channels: " + ", ".join(f"`{c}`" for c in sorted(ctx.lib.channels)))
+        elif ch.visibility is not None and ch.visibility.value not in [v.value for v in decl.visibilities]:
+            yield Diagnostic("T1403", f"`{ch.name.value}` has no {ch.visibility.value} conversations", ch.visibility.span,
+                             hint="its visibilities: " + ", ".join(v.value for v in decl.visibilities))
+    set_slots: set[str] = set()
+    for item in ex.items:
+        if isinstance(item, ast.ExContext):
+            for p in item.pairs:
+                yield from _context_pair(ctx, p)
+        elif isinstance(item, ast.ExSlots):
+            for p in item.pairs:
+                n = p.key.value
+                set_slots.add(n)
+                slot = slots.get(n)
+                if slot is None:
+                    yield Diagnostic("T1201", f"slot `{n}` is not declared", p.key.span,
+                                     label=f"not a slot of `{fw.intent.value}`", hint=did_you_mean(n, slots))
+                    continue
+                value = _as_text(p.value)
+                problem = value_problem(slot, value)
+                if problem:
+                    yield Diagnostic("T1205", f"the value of `{n}` does not fit: {problem}", p.value.span,
+                                     related=(Related(slot.name.span, "slot declared here"),))
+    missing = [n for n, s in slots.items() if slot_flag(s, "required") and n not in set_slots]
+    if missing:
+        yield Diagnostic("T1508", "this example does not set required slot" + ("s " if len(missing) > 1 else " ")
+                         + ", ".join(f"`{m}`" for m in missing), head,
+                         hint="add `slots " + ", ".join(f'{m} "…"' for m in missing) + "`")
+    vis_served = served(fw)
+    for e in expects:
+        if e.kind in ("guard", "no_guard") and e.name is not None and e.name.value not in guard_names:
+            yield Diagnostic("T1506", f"`{fw.intent.value}` has no guard named `{e.name.value}`", e.name.span,
+                             hint=did_you_mean(e.name.value, guard_names) or
+                             "its guards: " + ", ".join(f"`{g}`" for g in guard_names))
+        elif e.kind in ("escalate", "no_escalate") and e.name is not None and e.name.value not in teams:
+            yield Diagnostic("T1506", f"`{fw.intent.value}` never escalates to `{e.name.value}`", e.name.span,
+                             hint=did_you_mean(e.name.value, teams) or
+                             "it escalates to: " + ", ".join(f"`{t}`" for t in teams))
+        elif e.kind == "reply" and e.name is not None:
+            vis = e.name.value
+            if vis not in vis_served:
+                yield Diagnostic("T1506", f"`{fw.intent.value}` has no {vis} replies", e.name.span)
+            elif e.when is not None and not any(r.visibility.value == vis and r.when == e.when for r in replies):
+                yield Diagnostic("T1506", f"no {vis} reply of `{fw.intent.value}` has this condition", e.when.span,
+                                 hint="write the condition exactly as on the `reply` line")
+
+
+def _as_text(v: ast.Value) -> str:
+    if v.kind == "number":
+        f = float(v.value)
+        return str(int(f)) if f.is_integer() else str(f)
+    return str(v.value)
+
+
+def _context_pair(ctx: Context, p: ast.Pair) -> Iterator[Diagnostic]:
+    n = p.key.value
+    if n in ("message", "channel", "visibility"):
+        yield Diagnostic("T1507", f"`{n}` is set with its own line, not with `context`", p.key.span,
+                         hint="use `message \"…\"` or `channel <name> public|private`")
+        return
+    t = ctx.lib.field_type(n)
+    if t is None or n not in ctx.lib.fields:
+        yield Diagnostic("T1507", f"`{n}` is not a context field", p.key.span, label="unknown field",
+                         hint=did_you_mean(n, ctx.lib.fields) or
+                         ("message features are computed from the message" if n in FEATURES else ""))
+        return
+    v = p.value
+    ok = {
+        "number": v.kind == "number",
+        "bool": v.kind == "name" and v.value in ("true", "false"),
+        "text": v.kind in ("text", "name", "number"),
+        "channel": v.kind == "name" and v.value in ctx.lib.channels,
+        "visibility": v.kind == "name" and v.value in ("public", "private"),
+        "enum": v.kind in ("name", "text") and v.value in [x.value for x in ctx.lib.fields[n].type.values],
+    }.get(t, False)
+    if not ok:
+        need = {"number": "a number", "bool": "`true` or `false`", "text": "a text", "channel": "a channel name",
+                "visibility": "`public` or `private`",
+                "enum": "one of " + ", ".join(f"`{x.value}`" for x in ctx.lib.fields[n].type.values)}.get(t, t)
+        yield Diagnostic("T1507", f"`{n}` needs {need}", p.value.span, label="wrong type of value")

@@ -1,0 +1,77 @@
+"""House style: reply texts and phrases that use a discouraged phrase, with the better alternative."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tactful.diagnostics import Diagnostic, Severity
+from tactful.semantics.checks.context import Context
+from tactful.syntax import ast
+
+
+def phrase_regex(phrase: str) -> str:
+    """Whole words, case-insensitive, any run of spaces; word boundaries only where the phrase has word edges."""
+    words = [re.escape(w) for w in normalize(phrase).split()]
+    body = r"\s+".join(words)
+    start = r"\b" if re.match(r"\w", phrase.strip()) else ""
+    end = r"\b" if re.search(r"\w$", phrase.strip()) else ""
+    return start + body + end
+
+
+def normalize(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+
+def compiled_rules(ctx: Context) -> list[tuple[ast.StyleDecl, list]]:
+    import re2
+
+    out = []
+    for _, (_, rule) in sorted(ctx.lib.styles.items()):
+        pats = []
+        for a in rule.avoid:
+            src = f"(?i){a.pattern}" if isinstance(a, ast.Regex) else "(?i)" + phrase_regex(a.value)
+            try:
+                pats.append(re2.compile(src))
+            except re2.error:
+                continue  # reported by the declarations check
+        out.append((rule, pats))
+    return out
+
+
+def house_style(ctx: Context) -> Iterator[Diagnostic]:
+    rules = compiled_rules(ctx)
+    if not rules:
+        return
+    for _, fw in ctx.frameworks():
+        for r in fw.of(ast.Reply):
+            for mv in r.moves:
+                if mv.text is not None:
+                    yield from _check(ctx, mv.text, rules)
+    for _, bank in ctx.entries(ast.PhraseBank):
+        for p in bank.phrases:
+            yield from _check(ctx, p, rules)
+
+
+def _check(ctx: Context, text: ast.Text, rules) -> Iterator[Diagnostic]:
+    value = normalize(text.value)
+    for rule, pats in rules:
+        for pat in pats:
+            m = pat.search(value)
+            if m is None:
+                continue
+            found = m.group(0)
+            span = text.span
+            raw = normalize(ctx.text_of(span)).lower()
+            at = raw.find(found.lower())
+            if at != -1 and "\n" not in found:
+                src = ctx.program.sources[span.file]
+                span = src.span(span.start + at, span.start + at + len(found))
+            about = rule.about.value if rule.about else ""
+            severity = Severity.ERROR if rule.severity is not None and rule.severity.value == "error" else None
+            prefer = rule.prefer.value if rule.prefer else ""
+            yield Diagnostic("T1304", f"the house style discourages “{found.strip()}”" + (f": {about}" if about else ""),
+                             span, label=f"style rule `{rule.name.value}`",
+                             hint=(f"prefer: {prefer}" if prefer else "rewrite it in your own words"),
+                             severity=severity)
+            break

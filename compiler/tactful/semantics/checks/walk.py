@@ -1,0 +1,57 @@
+"""Walking the AST: the conditions, texts and references an entry holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tactful.syntax import ast
+
+
+def atoms(cond: ast.Cond) -> Iterator[ast.Cond]:
+    match cond:
+        case ast.Or(items=items) | ast.And(items=items):
+            for c in items:
+                yield from atoms(c)
+        case ast.Not(item=item):
+            yield from atoms(item)
+        case _:
+            yield cond
+
+
+def conditions(entry) -> Iterator[ast.Cond]:
+    """Every top-level condition written in an entry (a policy, signal or framework)."""
+    match entry:
+        case ast.SignalDecl():
+            yield from entry.when
+        case ast.PolicyDecl():
+            for item in entry.items:
+                yield item.when
+        case ast.FrameworkDecl():
+            for m in entry.members:
+                match m:
+                    case ast.Guard() | ast.Escalate():
+                        yield m.when
+                    case ast.Reply() if m.when is not None:
+                        yield m.when
+                    case ast.Example():
+                        for it in m.items:
+                            if isinstance(it, ast.Expect) and it.when is not None:
+                                yield it.when
+        case _:
+            return
+
+
+def referenced_names(module: ast.Module) -> set[str]:
+    """Signal and phrase bank names a module refers to."""
+    out: set[str] = set()
+    for e in module.entries:
+        for c in conditions(e):
+            for a in atoms(c):
+                if isinstance(a, ast.NameCond):
+                    out.add(a.name.value)
+        if isinstance(e, ast.FrameworkDecl):
+            for r in e.of(ast.Reply):
+                for mv in r.moves:
+                    if mv.pick is not None:
+                        out.add(mv.pick.value)
+    return out

@@ -1,0 +1,155 @@
+"""Project settings (tactful.toml) and inline suppressions, applied to a run's diagnostics."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tactful.codes import CODES, lookup
+from tactful.diagnostics import Diagnostic, Severity
+from tactful.source import SourceFile
+from tactful.syntax import ast
+
+PROJECT_FILE = "tactful.toml"
+_SUPPRESS = re.compile(r"#\s*tactful:\s*ignore\[([^\]]*)\]\s*(.*)$")
+
+
+@dataclass
+class Config:
+    path: str | None = None  # project-relative path of tactful.toml, when there is one
+    severities: dict[str, Severity | None] = field(default_factory=dict)  # None: off
+    intents: list[str] | None = None
+    intent_lines: dict[str, int] = field(default_factory=dict)
+
+
+def find_project_root(paths: list[Path]) -> Path:
+    """The nearest folder at or above the first path holding tactful.toml, else that path's folder."""
+    first = paths[0].resolve() if paths else Path.cwd()
+    start = first if first.is_dir() else first.parent
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return folder
+    return start
+
+
+def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, list[Diagnostic]]:
+    file = root / PROJECT_FILE
+    if not file.is_file():
+        return Config(), []
+    text = file.read_text(encoding="utf-8", errors="replace")
+    src = SourceFile(PROJECT_FILE, text)
+    sources[PROJECT_FILE] = src
+    config = Config(path=PROJECT_FILE)
+    diags: list[Diagnostic] = []
+
+    def at(key: str | None) -> "ast.Span":
+        if key:
+            for n in range(1, src.line_count + 1):
+                line = src.line_text(n)
+                col = line.find(key)
+                if col != -1 and not line.lstrip().startswith("#"):
+                    return src.span(src.offset(n, col + 1), src.offset(n, col + 1 + len(key)))
+        return src.span(0, min(1, len(text)))
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line = getattr(e, "lineno", 1) or 1
+        col = getattr(e, "colno", 1) or 1
+        off = src.offset(min(line, src.line_count), 1) + col - 1
+        return config, [Diagnostic("T1703", f"tactful.toml is not valid TOML: {e.msg if hasattr(e, 'msg') else e}",
+                                   src.span(min(off, len(text)), min(off + 1, len(text))))]
+    for key in data:
+        if key not in ("diagnostics", "taxonomy", "project"):
+            diags.append(Diagnostic("T1703", f"tactful.toml has an unknown table `{key}`", at(key),
+                                    hint="the tables are [project], [diagnostics] and [taxonomy]"))
+    for key, value in (data.get("diagnostics") or {}).items():
+        code = lookup(str(key))
+        if code is None:
+            diags.append(Diagnostic("T1705", f"`{key}` is not a diagnostic code", at(str(key)),
+                                    hint="run `tactful explain --list` for the codes"))
+            continue
+        if value not in ("error", "warning", "off"):
+            diags.append(Diagnostic("T1703", f"the severity of `{key}` must be \"error\", \"warning\" or \"off\"",
+                                    at(str(key))))
+            continue
+        config.severities[code.code] = None if value == "off" else Severity(value)
+    taxonomy = data.get("taxonomy")
+    if taxonomy is not None:
+        intents = taxonomy.get("intents") if isinstance(taxonomy, dict) else None
+        if not isinstance(intents, list) or not all(isinstance(i, str) for i in intents):
+            diags.append(Diagnostic("T1703", "[taxonomy] needs `intents`, a list of intent ids", at("taxonomy")))
+        else:
+            config.intents = intents
+            for intent in intents:
+                config.intent_lines[intent] = at(f'"{intent}"').line
+    return config, diags
+
+
+@dataclass(frozen=True)
+class Suppression:
+    codes: tuple[str, ...]
+    reason: str
+    line: int  # the line it covers
+    comment: ast.Comment
+
+
+def suppressions(module: ast.Module, source: SourceFile) -> tuple[list[Suppression], list[Diagnostic]]:
+    out: list[Suppression] = []
+    diags: list[Diagnostic] = []
+    for c in module.comments:
+        m = _SUPPRESS.match(c.text)
+        if not m:
+            continue
+        codes = tuple(x.strip().upper() for x in m.group(1).split(",") if x.strip())
+        for code in codes:
+            if code not in CODES:
+                diags.append(Diagnostic("T1705", f"`{code}` is not a diagnostic code", c.span,
+                                        hint="run `tactful explain --list` for the codes"))
+        reason = m.group(2).strip()
+        if not reason:
+            diags.append(Diagnostic("T1704", "this suppression gives no reason", c.span,
+                                    hint="say why after the bracket: `# tactful: ignore[T1304] quoting the customer`"))
+        line_text = source.line_text(c.span.line)
+        alone = line_text[: c.span.column - 1].strip() == ""
+        line = c.span.line
+        if alone:
+            line += 1
+            while line <= source.line_count and (not source.line_text(line).strip()
+                                                 or source.line_text(line).lstrip().startswith("#")):
+                line += 1
+        out.append(Suppression(codes, reason, line, c))
+    return out, diags
+
+
+def apply(diagnostics: list[Diagnostic], config: Config, sups: dict[str, list[Suppression]]) -> list[Diagnostic]:
+    """Drop suppressed and silenced diagnostics, apply severity overrides, report unused suppressions."""
+    used: set[int] = set()
+    kept: list[Diagnostic] = []
+    for d in diagnostics:
+        hit = None
+        for s in sups.get(d.span.file, ()):
+            if d.code in s.codes and s.line == d.span.line:
+                hit = s
+                break
+        if hit is not None:
+            used.add(id(hit))
+            continue
+        kept.append(d)
+    for file, items in sups.items():
+        for s in items:
+            if id(s) not in used and all(c in CODES for c in s.codes):
+                kept.append(Diagnostic("T1706", "this suppression silences nothing", s.comment.span,
+                                       hint=f"no {', '.join(s.codes)} is reported on line {s.line}; remove the comment"))
+    out: list[Diagnostic] = []
+    for d in kept:
+        if d.code in config.severities:
+            sev = config.severities[d.code]
+            if sev is None:
+                continue
+            d = dataclasses.replace(d, severity=sev)
+        out.append(d)
+    return out

@@ -1,0 +1,245 @@
+"""Program → Bundle: what the checked sources mean, in the one contract every emitter reads.
+
+Runs only on a program without errors, so it can assume every name resolves. Templates are
+generated here from parsed texts; the literal parts are escaped, so nothing a framework author
+writes can become Jinja2 code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from tactful.runtime import bundle as b
+from tactful.semantics.checks.context import Context, slot_flag, slot_type
+from tactful.semantics.checks.replies import served
+from tactful.semantics.scope import FEATURES, VISIBILITIES, effective
+from tactful.source import Span
+from tactful.syntax import ast
+
+
+def location(span: Span) -> b.Location:
+    return b.Location(file=span.file, line=span.line, column=span.column, end_line=span.end_line,
+                      end_column=span.end_column)
+
+
+def _jinja_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _literal(s: str) -> str:
+    return s.replace("{", '{{ "{" }}')
+
+
+def _jinja(parts: tuple[ast.TextPart, ...]) -> str:
+    out: list[str] = []
+    for p in parts:
+        match p:
+            case ast.TextLiteral():
+                out.append(_literal(p.text))
+            case ast.TextSlot():
+                n = p.name.value
+                out.append(f"{{{{ {n} or {_jinja_string(p.fallback)} }}}}" if p.fallback is not None else f"{{{{ {n} }}}}")
+            case ast.TextOptional():
+                names = list(dict.fromkeys(q.name.value for q in p.parts if isinstance(q, ast.TextSlot)))
+                out.append("{% if " + " and ".join(names) + " %}" + _jinja(p.parts) + "{% endif %}")
+            case _:  # pragma: no cover
+                raise AssertionError(f"unexpected text part {p!r}")
+    return "".join(out)
+
+
+class Lowerer:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.lib = ctx.lib
+
+    # ---- texts ---------------------------------------------------------------------------------
+    def text(self, t: ast.Text, slots: dict[str, ast.Slot] | None = None) -> b.Text:
+        slots = slots or {}
+
+        def part(p):
+            match p:
+                case ast.TextLiteral():
+                    return b.LiteralPart(text=p.text)
+                case ast.TextSlot():
+                    return b.SlotPart(name=p.name.value, source="slot" if p.name.value in slots else "field",
+                                      fallback=p.fallback)
+                case ast.TextOptional():
+                    return b.OptionalPart(parts=[part(q) for q in p.parts])
+            raise AssertionError(f"unexpected text part {p!r}")  # pragma: no cover
+
+        return b.Text(source=t.value, parts=[part(p) for p in t.parts], template=_jinja(t.parts), location=location(t.span))
+
+    # ---- conditions ----------------------------------------------------------------------------
+    def cond(self, c: ast.Cond):
+        match c:
+            case ast.Or(items=items):
+                return b.AnyOf(of=[self.cond(x) for x in items])
+            case ast.And(items=items):
+                return b.AllOf(of=[self.cond(x) for x in items])
+            case ast.Not(item=item):
+                return b.Not(of=self.cond(item))
+            case ast.NameCond(name=name):
+                if name.value in self.lib.signals:
+                    return b.SignalRef(name=name.value)
+                return b.FieldTrue(field=name.value)
+            case ast.Mentions(field=f, phrases=phrases):
+                return b.Mentions(field=f.value, phrases=[p.value for p in phrases])
+            case ast.Matches(field=f, regex=r):
+                return b.Matches(field=f.value, pattern=r.pattern)
+            case ast.Compare(field=f, op=op, value=v):
+                return b.Compare(field=f.value, cmp=op, value=v)
+            case ast.Is(field=f, value=v):
+                if self.lib.field_type(f.value) == "channel" and v.value in VISIBILITIES:
+                    return b.Is(field="visibility", value=v.value)
+                return b.Is(field=f.value, value=v.value)
+            case ast.In(field=f, values=values):
+                vals = [v.value for v in values]
+                if self.lib.field_type(f.value) == "channel" and any(v in VISIBILITIES for v in vals):
+                    chans = [v for v in vals if v not in VISIBILITIES]
+                    vis = [v for v in vals if v in VISIBILITIES]
+                    alts = [b.In(field="visibility", values=vis)] + ([b.In(field=f.value, values=chans)] if chans else [])
+                    return alts[0] if len(alts) == 1 else b.AnyOf(of=alts)
+                return b.In(field=f.value, values=vals)
+        raise AssertionError(f"unexpected condition {c!r}")  # pragma: no cover
+
+    # ---- library -------------------------------------------------------------------------------
+    def bundle(self, revision: str) -> b.Bundle:
+        lib = self.lib
+        fields = [b.FieldDecl(name=n, type=f.type.name.value, values=[v.value for v in f.type.values],
+                              about=f.about.value if f.about else "", location=location(f.span))
+                  for n, f in sorted(lib.fields.items())]
+        teams = [b.Team(name=n, title=t.title.value if t.title else "", location=location(t.span))
+                 for n, t in sorted(lib.teams.items())]
+        channels = [b.Channel(name=n, title=c.title.value if c.title else "",
+                              visibilities=[v.value for v in c.visibilities], location=location(c.span))
+                    for n, c in sorted(lib.channels.items())]
+        signals = []
+        for n, (module, s) in sorted(lib.signals.items()):
+            examples = [b.SignalExample(message=t.value, fires=True, location=location(t.span)) for t in s.fires]
+            examples += [b.SignalExample(message=t.value, fires=False, location=location(t.span)) for t in s.quiet]
+            signals.append(b.Signal(name=n, module=module, about=s.about.value if s.about else "",
+                                    when=self.cond(s.when[0]), examples=examples, location=location(s.span)))
+        phrases = {n: [self.text(p) for p in bank.phrases] for n, (_, bank) in sorted(lib.banks.items())}
+        style = []
+        for n, (_, rule) in sorted(lib.styles.items()):
+            style.append(b.StyleRule(
+                name=n, about=rule.about.value if rule.about else "",
+                avoid=[a.value for a in rule.avoid if isinstance(a, ast.Text)],
+                avoid_patterns=[a.pattern for a in rule.avoid if isinstance(a, ast.Regex)],
+                prefer=rule.prefer.value if rule.prefer else "",
+                severity="error" if rule.severity is not None and rule.severity.value == "error" else "warning",
+                location=location(rule.span)))
+        frameworks = [self.framework(module, fw) for module, fw in self.ctx.frameworks()
+                      if module not in self.ctx.program.stdlib_modules]
+        frameworks.sort(key=lambda f: f.intent)
+        return b.Bundle(revision=revision, fields=fields, features=list(FEATURES), teams=teams, channels=channels,
+                        signals=signals, phrases=phrases, style=style, frameworks=frameworks)
+
+    # ---- frameworks ----------------------------------------------------------------------------
+    def framework(self, module: str, fw: ast.FrameworkDecl) -> b.Framework:
+        ctx = self.ctx
+        slots = ctx.slots_of(fw)
+        slot_models = []
+        for s in slots.values():
+            t = slot_type(s)
+            slot_models.append(b.Slot(
+                name=s.name.value, type=t.name.value if t else "text", values=[v.value for v in t.values] if t else [],
+                required=slot_flag(s, "required"), private=slot_flag(s, "private"),
+                pattern=s.patterns[0].pattern if s.patterns else None,
+                example=s.examples[0].value if s.examples else None,
+                about=s.abouts[0].value if s.abouts else "", location=location(s.span)))
+        eff = effective(self.lib, fw, ctx.cond_source)
+        escalations = [b.Escalation(name=n, team=e.team.value, when=self.cond(e.when),
+                                    condition_source=ctx.cond_source(e.when),
+                                    handoff=self.text(e.handoff, slots if policy is None else {}) if e.handoff else None,
+                                    policy=policy, location=location(e.span))
+                       for n, e, policy in eff.escalations]
+        guards = [b.Guard(name=n, when=self.cond(g.when), condition_source=ctx.cond_source(g.when),
+                          reason=g.reason.value, policy=policy, location=location(g.span))
+                  for n, g, policy in eff.guards]
+        replies, reply_ids = self.replies(fw, slots)
+        about = fw.of(ast.About)
+        owner = fw.of(ast.Owner)
+        tags = fw.of(ast.Tags)
+        model = b.Framework(
+            intent=fw.intent.value, title=fw.title.value, module=module,
+            owner=owner[0].team.value if owner else None,
+            tags=[t.value for t in tags[0].names] if tags else [],
+            about=about[0].text.value if about else "",
+            serves=list(served(fw)), slots=slot_models, escalations=escalations, guards=guards,
+            opt_outs=[b.OptOut(name=e.name.value, reason=e.reason.value, location=location(e.span)) for e in fw.of(ast.Except)],
+            replies=replies,
+            examples=[self.example(ex, fw, reply_ids) for ex in fw.of(ast.Example)],
+            hash="", location=location(fw.span))
+        digest = hashlib.sha256(json.dumps(model.model_dump(mode="json", exclude={"hash"}), sort_keys=True,
+                                           ensure_ascii=False).encode("utf-8")).hexdigest()
+        return model.model_copy(update={"hash": "sha256:" + digest})
+
+    def replies(self, fw: ast.FrameworkDecl, slots) -> tuple[list[b.Reply], dict[int, str]]:
+        out: list[b.Reply] = []
+        ids: dict[int, str] = {}
+        used: set[str] = set()
+        counters = {v: 0 for v in VISIBILITIES}
+        for r in fw.of(ast.Reply):
+            vis = r.visibility.value
+            if r.when is None:
+                rid = f"{vis}.default"
+            elif isinstance(r.when, ast.NameCond):
+                rid = f"{vis}.{r.when.name.value}"
+            else:
+                counters[vis] += 1
+                rid = f"{vis}.{counters[vis]}"
+            while rid in used:
+                counters[vis] += 1
+                rid = f"{vis}.{counters[vis]}"
+            used.add(rid)
+            ids[id(r)] = rid
+            moves = [b.Move(kind=mv.kind.value, text=self.text(mv.text, slots) if mv.text is not None else None,
+                            pick=mv.pick.value if mv.pick is not None else None, location=location(mv.span))
+                     for mv in r.moves]
+            template = " ".join(m.text.template if m.text is not None else f"{{{{ picks.{m.kind} }}}}" for m in moves)
+            out.append(b.Reply(id=rid, visibility=vis, when=self.cond(r.when) if r.when is not None else None,
+                               condition_source=self.ctx.cond_source(r.when) if r.when is not None else None,
+                               moves=moves, template=template, location=location(r.span)))
+        return out, ids
+
+    def example(self, ex: ast.Example, fw: ast.FrameworkDecl, reply_ids: dict[int, str]) -> b.Example:
+        message = next(i for i in ex.items if isinstance(i, ast.ExMessage)).text.value
+        ch = next(i for i in ex.items if isinstance(i, ast.ExChannel))
+        visibility = ch.visibility.value if ch.visibility else self.lib.channels[ch.name.value].visibilities[0].value
+        context: dict[str, str | float | bool] = {}
+        slots: dict[str, str] = {}
+        expect: list[b.Expectation] = []
+        replies = fw.of(ast.Reply)
+        for item in ex.items:
+            match item:
+                case ast.ExContext(pairs=pairs):
+                    for p in pairs:
+                        v = p.value
+                        t = self.lib.field_type(p.key.value)
+                        context[p.key.value] = (v.value == "true") if t == "bool" else v.value
+                case ast.ExSlots(pairs=pairs):
+                    for p in pairs:
+                        v = p.value
+                        if v.kind == "number":
+                            f = float(v.value)
+                            slots[p.key.value] = str(int(f)) if f.is_integer() else str(f)
+                        else:
+                            slots[p.key.value] = str(v.value)
+                case ast.Expect(kind=kind):
+                    name: str | None = item.name.value if item.name is not None else None
+                    if kind == "reply" and item.when is not None:
+                        name = next(reply_ids[id(r)] for r in replies
+                                    if r.visibility.value == name and r.when == item.when)
+                    elif kind in ("text_contains", "text_lacks"):
+                        name = item.text.value
+                    expect.append(b.Expectation(kind=kind, name=name, location=location(item.span)))
+                case _:
+                    pass
+        return b.Example(name=ex.name.value, message=message, channel=ch.name.value, visibility=visibility,
+                         context=context, slots=slots, expect=expect, location=location(ex.span))
+
+
+def lower(ctx: Context, revision: str) -> b.Bundle:
+    return Lowerer(ctx).bundle(revision)
