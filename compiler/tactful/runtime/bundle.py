@@ -235,7 +235,7 @@ class Move(Model):
 
 
 class Reply(Model):
-    id: str  # "public", "private", "private.1" …: unique within the framework
+    id: str  # "<visibility>.default" without `when`; "<visibility>.<signal>" or "<visibility>.<n>" with one
     visibility: Literal["public", "private"]
     when: Condition | None = None
     condition_source: str | None = None
@@ -245,6 +245,11 @@ class Reply(Model):
 
 
 class Expectation(Model):
+    """One `expect` line. `name` holds: for guard/no_guard the guard's name (None: any guard), for
+    escalate/no_escalate the team (None: any), for reply either a visibility ("public": any public
+    reply) or a reply id ("private.repeat_contact": exactly that reply), for text_contains/text_lacks
+    the text; send and hold have none."""
+
     kind: Literal["guard", "no_guard", "escalate", "no_escalate", "reply", "text_contains", "text_lacks", "send", "hold"]
     name: str | None = None  # guard name, team, reply id, or the text
     location: Location
