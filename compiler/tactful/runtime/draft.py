@@ -1,0 +1,96 @@
+"""The Draft: what the runtime returns for one message, and its two printed forms.
+
+Named tuples and a slotted dataclass, not pydantic models: a Draft is built on every message and
+must cost next to nothing (treat it as immutable). `to_dict()` gives the JSON form whose keys are part of the public contract (the
+HTTP service, `tactful draft --format json`, conformance.json):
+
+    framework, revision, reply {id, visibility, when}, text, moves [{kind, text}],
+    send_as_written, guards [{name, reason}], escalations [{name, team, handoff}], tags, owner
+
+`reply.when` is the condition (as written) that chose the reply, or null for the reply that applies
+whenever no earlier one does; it is the "why" of the choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class MoveText(NamedTuple):
+    kind: str
+    text: str
+
+
+class GuardHit(NamedTuple):
+    name: str
+    reason: str
+
+
+class EscalationHit(NamedTuple):
+    name: str
+    team: str
+    handoff: str | None
+
+
+class ReplyChoice(NamedTuple):
+    id: str
+    visibility: str
+    when: str | None  # the condition that chose it, as written; None: the unconditional reply
+
+
+@dataclass(slots=True)
+class Draft:
+    framework: str
+    revision: str
+    reply: ReplyChoice
+    text: str
+    moves: tuple[MoveText, ...]
+    guards: tuple[GuardHit, ...]
+    escalations: tuple[EscalationHit, ...]
+    tags: tuple[str, ...]
+    owner: str | None
+
+    @property
+    def send_as_written(self) -> bool:
+        """False when any guard holds: the draft is then a starting point only."""
+        return not self.guards
+
+    def to_dict(self) -> dict:
+        return {
+            "framework": self.framework,
+            "revision": self.revision,
+            "reply": {"id": self.reply.id, "visibility": self.reply.visibility, "when": self.reply.when},
+            "text": self.text,
+            "moves": [{"kind": m.kind, "text": m.text} for m in self.moves],
+            "send_as_written": not self.guards,
+            "guards": [{"name": g.name, "reason": g.reason} for g in self.guards],
+            "escalations": [{"name": e.name, "team": e.team, "handoff": e.handoff} for e in self.escalations],
+            "tags": list(self.tags),
+            "owner": self.owner,
+        }
+
+
+def format_text(draft: Draft) -> str:
+    """The human form: whether it may be sent as written (and why not) first, then the draft."""
+    lines: list[str] = []
+    if draft.guards:
+        lines.append("HOLD: do not send this draft as written.")
+        lines.extend(f"  - {g.reason} ({g.name})" for g in draft.guards)
+    else:
+        lines.append("SEND: this draft may be sent as written.")
+    for e in draft.escalations:
+        lines.append(f"ESCALATE to {e.team} ({e.name}).")
+        if e.handoff:
+            lines.extend(f"  | {line}" for line in e.handoff.splitlines())
+    why = f"when {draft.reply.when}" if draft.reply.when else "the default"
+    about = [f"{draft.framework}", f"reply {draft.reply.id} ({why})"]
+    if draft.owner:
+        about.append(f"owner {draft.owner}")
+    if draft.tags:
+        about.append("tags " + ", ".join(draft.tags))
+    lines.append("")
+    lines.append(" · ".join(about))
+    lines.append("")
+    lines.append(draft.text)
+    return "\n".join(lines) + "\n"

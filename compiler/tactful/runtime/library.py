@@ -1,0 +1,416 @@
+"""Load a bundle and draft replies from it: `load_bundle`, `load_library`, `Library.draft`.
+
+Everything that can be prepared is prepared at load: the bundle is validated (models and schema
+version), every condition is compiled to a predicate (texts conditions into one RE2 set per field),
+every template is compiled and checked for variables the bundle does not declare. A bundle that
+fails any of this is refused with a BundleError that says what is wrong; a loaded Library never
+fails on a well-formed request. Per message, the runtime validates the context and slots, computes
+the message features once, evaluates every guard and escalation, picks the first reply that applies
+and renders it. A Library is immutable after load, so one instance may serve many threads.
+
+Context: a mapping of context fields declared by the bundle (stdlib: message, channel, visibility,
+contact_count, customer_name, …) plus `seed` (any string, such as the conversation id; it decides
+which phrase a `pick` move gets). `message` is required, and `channel` or `visibility`; the
+visibility defaults to the channel's first one. Numbers may be int or float; an integral float
+renders without ".0".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tactful.runtime import features as _features
+from tactful.runtime.bundle import SCHEMA_VERSION, Bundle, Framework
+from tactful.runtime.conditions import ConditionCompiler, Evaluation, Predicate
+from tactful.runtime.draft import Draft, EscalationHit, GuardHit, MoveText, ReplyChoice
+from tactful.runtime.errors import (
+    BundleError,
+    InvalidContext,
+    InvalidSlots,
+    MissingSlots,
+    NoReply,
+    Problem,
+    UnknownContextFields,
+    UnknownIntent,
+    UnknownSlots,
+)
+from tactful.runtime.render import ReplyRenderer, TextRenderer, make_environment, reserved_names
+from tactful.runtime.values import SlotChecker
+
+BundleSource = str | os.PathLike | bytes | Mapping[str, Any] | Bundle
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _version(text: object) -> tuple[int, int] | None:
+    if not isinstance(text, str):
+        return None
+    major, _, minor = text.partition(".")
+    if not (major.isdigit() and minor.isdigit()):
+        return None
+    return int(major), int(minor)
+
+
+def _check_version(found: object) -> None:
+    ours = _version(SCHEMA_VERSION)
+    theirs = _version(found)
+    assert ours is not None
+    if found is None:
+        raise BundleError("this is not a tactful bundle: it has no `schema_version`")
+    if theirs is None:
+        raise BundleError(f"the bundle's schema_version {found!r} is not of the form MAJOR.MINOR")
+    if theirs[0] != ours[0]:
+        raise BundleError(
+            f"the bundle has schema version {found}, and this runtime reads {ours[0]}.x; "
+            f"rebuild the bundle with this version of tactful (or use a runtime for {theirs[0]}.x)"
+        )
+    if theirs[1] > ours[1]:
+        raise BundleError(
+            f"the bundle has schema version {found}, newer than this runtime's {SCHEMA_VERSION}; upgrade tactful"
+        )
+
+
+def _validation_message(e: ValidationError) -> str:
+    errors = e.errors()
+    shown = []
+    for err in errors[:5]:
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+        shown.append(f"  at {loc or 'the top level'}: {err['msg']}")
+    more = f"\n  … and {len(errors) - 5} more" if len(errors) > 5 else ""
+    return f"the bundle does not match its schema ({len(errors)} problem{'s' if len(errors) != 1 else ''}):\n" + "\n".join(shown) + more
+
+
+def load_bundle(source: BundleSource) -> Bundle:
+    """A validated Bundle from a file path, JSON bytes, a dict or a Bundle. Raises BundleError."""
+    if isinstance(source, Bundle):
+        _check_version(source.schema_version)
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise BundleError(f"cannot read the bundle {path}: {e.strerror or e}") from None
+        where = str(path)
+    elif isinstance(source, bytes):
+        raw, where = source, "the bundle"
+    elif isinstance(source, Mapping):
+        raw, where = None, "the bundle"
+    else:
+        raise TypeError(f"load_bundle() takes a path, JSON bytes or a dict, not {type(source).__name__}")
+    if raw is not None:
+        try:
+            data = json.loads(raw)
+        except UnicodeDecodeError:
+            raise BundleError(f"{where} is not UTF-8 text") from None
+        except json.JSONDecodeError as e:
+            raise BundleError(f"{where} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+    else:
+        data = source
+    if not isinstance(data, Mapping):
+        raise BundleError(f"{where} is not a tactful bundle: expected a JSON object, found {type(data).__name__}")
+    _check_version(data.get("schema_version"))
+    try:
+        return Bundle.model_validate(data)
+    except ValidationError as e:
+        raise BundleError(_validation_message(e)) from None
+
+
+def load_library(source: BundleSource) -> "Library":
+    """load_bundle(source), then prepare it for drafting. Raises BundleError."""
+    return Library(load_bundle(source))
+
+
+# --- the prepared library -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Guard:
+    pred: Predicate
+    hit: GuardHit
+
+
+@dataclass(frozen=True, slots=True)
+class _Escalation:
+    pred: Predicate
+    name: str
+    team: str
+    handoff: TextRenderer | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    visibility: str
+    pred: Predicate | None
+    choice: ReplyChoice
+    renderer: ReplyRenderer
+
+
+@dataclass(frozen=True, slots=True)
+class _Framework:
+    model: Framework
+    slot_names: tuple[str, ...]
+    required: tuple[str, ...]
+    checkers: dict[str, SlotChecker]
+    shared_with_context: frozenset[str]  # slots named like a context field
+    guards: tuple[_Guard, ...]
+    escalations: tuple[_Escalation, ...]
+    replies: tuple[_Reply, ...]
+    tags: tuple[str, ...]
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+class Library:
+    """A bundle prepared for drafting. Build with load_library(); immutable afterwards."""
+
+    def __init__(self, bundle: Bundle):
+        self.bundle = bundle
+        self.revision = bundle.revision
+        unknown_features = sorted(set(bundle.features) - set(_features.FEATURES))
+        if unknown_features:
+            raise BundleError(
+                "the bundle needs message features this runtime does not compute: "
+                + ", ".join(f"`{f}`" for f in unknown_features) + "; upgrade tactful"
+            )
+        self._fields = {f.name: f for f in bundle.fields}
+        clash = sorted(set(self._fields) & set(_features.FEATURES))
+        if clash:
+            raise BundleError(f"context fields may not be named like message features: {', '.join(clash)}")
+        self._channels = {c.name: tuple(c.visibilities) for c in bundle.channels}
+        self._field_defaults: dict[str, Any] = dict.fromkeys(self._fields)
+        compiler = ConditionCompiler(bundle.signals, self._fields)
+        env, note_env = make_environment(), make_environment(note=True)
+        frameworks = {}
+        for fw in bundle.frameworks:
+            if fw.intent in frameworks:
+                raise BundleError(f"the bundle has two frameworks for `{fw.intent}`")
+            frameworks[fw.intent] = self._prepare(fw, compiler, env, note_env)
+        self._frameworks: dict[str, _Framework] = frameworks
+        self._signals = {s.name: compiler.signal(s.name, f"signal `{s.name}`") for s in bundle.signals}
+        self._sets = compiler.finish()
+
+    def _prepare(self, fw: Framework, compiler: ConditionCompiler, env, note_env) -> _Framework:
+        intent = fw.intent
+        bad = reserved_names([s.name for s in fw.slots] + list(self._fields))
+        if bad:
+            raise BundleError(f"`{intent}`: names starting with `tactful_` are reserved: {', '.join(bad)}")
+        known = frozenset(self._fields) | {s.name for s in fw.slots}
+        guards = tuple(
+            _Guard(compiler.compile(g.when, f"`{intent}` guard `{g.name}`"), GuardHit(g.name, g.reason))
+            for g in fw.guards
+        )
+        escalations = tuple(
+            _Escalation(
+                compiler.compile(e.when, f"`{intent}` escalation `{e.name}`"),
+                e.name,
+                e.team,
+                TextRenderer(note_env, e.handoff, known, f"`{intent}` escalation `{e.name}` handoff") if e.handoff else None,
+            )
+            for e in fw.escalations
+        )
+        replies = tuple(
+            _Reply(
+                r.visibility,
+                compiler.compile(r.when, f"`{intent}` reply `{r.id}`") if r.when is not None else None,
+                ReplyChoice(r.id, r.visibility, r.condition_source if r.when is not None else None),
+                ReplyRenderer(env, intent, r, self.bundle.phrases, known),
+            )
+            for r in fw.replies
+        )
+        try:
+            checkers = {s.name: SlotChecker(s) for s in fw.slots}
+        except Exception as e:  # noqa: BLE001 - re2 raises its own error type
+            raise BundleError(f"`{intent}`: a slot pattern is not valid RE2: {e}") from None
+        return _Framework(
+            model=fw,
+            slot_names=tuple(s.name for s in fw.slots),
+            required=tuple(s.name for s in fw.slots if s.required),
+            checkers=checkers,
+            shared_with_context=frozenset(s.name for s in fw.slots if s.name in self._fields),
+            guards=guards,
+            escalations=escalations,
+            replies=replies,
+            tags=tuple(fw.tags),
+        )
+
+    # --- queries ----------------------------------------------------------------------------------
+
+    @property
+    def intents(self) -> list[str]:
+        return list(self._frameworks)
+
+    def framework(self, intent: str) -> Framework:
+        """The framework for intent, as in the bundle. Raises UnknownIntent."""
+        prepared = self._frameworks.get(intent)
+        if prepared is None:
+            raise UnknownIntent(intent, self._frameworks)
+        return prepared.model
+
+    # --- drafting ---------------------------------------------------------------------------------
+
+    def _context(self, context: Mapping[str, Any], *, for_draft: bool = True) -> tuple[dict[str, Any], str]:
+        values = dict(self._field_defaults)
+        seed = ""
+        unknown: list[str] = []
+        problems: list[Problem] = []
+        for key, value in context.items():
+            if key == "seed":
+                if not isinstance(value, (str, int)) or isinstance(value, bool):
+                    problems.append(Problem(("context", "seed"), "context field `seed` must be text"))
+                else:
+                    seed = str(value)
+                continue
+            decl = self._fields.get(key)
+            if decl is None:
+                if key in _features.FEATURES:
+                    problems.append(Problem(("context", key), f"`{key}` is computed from the message; do not pass it"))
+                else:
+                    unknown.append(key)
+                continue
+            if value is None:
+                continue
+            kind = decl.type
+            if kind == "number":
+                if not _is_number(value):
+                    problems.append(Problem(("context", key), f"context field `{key}` must be a number, not {value!r}"))
+                    continue
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+            elif kind == "bool":
+                if not isinstance(value, bool):
+                    problems.append(Problem(("context", key), f"context field `{key}` must be true or false, not {value!r}"))
+                    continue
+            elif not isinstance(value, str):
+                problems.append(Problem(("context", key), f"context field `{key}` must be text, not {value!r}"))
+                continue
+            elif kind == "channel" and value not in self._channels:
+                problems.append(Problem(
+                    ("context", key),
+                    f"`{value}` is not a channel (channels: {', '.join(self._channels)})",
+                ))
+                continue
+            elif kind == "visibility" and value not in ("public", "private"):
+                problems.append(Problem(("context", key), f"context field `{key}` must be public or private, not {value!r}"))
+                continue
+            elif kind == "enum" and value not in decl.values:
+                problems.append(Problem(
+                    ("context", key), f"context field `{key}` must be one of {', '.join(decl.values)}, not {value!r}"
+                ))
+                continue
+            values[key] = value
+        if unknown:
+            raise UnknownContextFields(unknown, [*self._fields, "seed"])
+        if for_draft:
+            if "message" in self._fields and values.get("message") is None:
+                problems.append(Problem(("context", "message"), "context field `message` is required"))
+            channel = values.get("channel")
+            visibility = values.get("visibility")
+            if channel is None and visibility is None and "channel" not in context and "visibility" not in context:
+                problems.append(Problem(("context", "channel"), "context needs a `channel` (or at least a `visibility`)"))
+            elif channel is not None and channel in self._channels:
+                allowed = self._channels[channel]
+                if visibility is None:
+                    values["visibility"] = allowed[0] if allowed else None
+                elif visibility not in allowed:
+                    problems.append(Problem(
+                        ("context", "visibility"),
+                        f"channel `{channel}` has no {visibility} conversations (it has {', '.join(allowed)})",
+                    ))
+        if problems:
+            raise InvalidContext(problems)
+        return values, seed
+
+    def _variables(self, fw: _Framework, values: dict[str, Any], slots: Mapping[str, Any]) -> dict[str, Any]:
+        variables = dict(values)
+        checkers = fw.checkers
+        unknown = [name for name in slots if name not in checkers]
+        if unknown:
+            raise UnknownSlots(fw.model.intent, unknown, fw.slot_names)
+        invalid: list[Problem] = []
+        for name in fw.slot_names:
+            value = slots.get(name)
+            if value is not None:
+                if not isinstance(value, str):
+                    invalid.append(Problem(("slots", name), f"slot `{name}` must be text, not {value!r}"))
+                    continue
+                if not value.strip():
+                    value = None
+            if value is None and name in fw.shared_with_context:
+                value = values.get(name)
+                if not isinstance(value, str) or not value.strip():
+                    value = None
+            if value is not None:
+                why = checkers[name].problem(value)
+                if why is not None:
+                    invalid.append(Problem(("slots", name), why))
+            variables[name] = value
+        missing = [name for name in fw.required if variables.get(name) is None]
+        if missing:
+            raise MissingSlots(fw.model.intent, missing)
+        if invalid:
+            raise InvalidSlots(invalid)
+        return variables
+
+    def draft(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Draft:
+        """The draft reply for one message. Raises a DraftError subclass for a bad request."""
+        fw = self._frameworks.get(intent)
+        if fw is None:
+            raise UnknownIntent(intent, self._frameworks)
+        values, seed = self._context(context or {})
+        variables = self._variables(fw, values, slots or {})
+        ev = Evaluation(values, self._sets)
+        guards = tuple(g.hit for g in fw.guards if g.pred(ev))
+        escalations = tuple(
+            EscalationHit(e.name, e.team, e.handoff.render(variables) if e.handoff is not None else None)
+            for e in fw.escalations
+            if e.pred(ev)
+        )
+        visibility = values.get("visibility")
+        for reply in fw.replies:
+            if reply.visibility == visibility and (reply.pred is None or reply.pred(ev)):
+                break
+        else:
+            raise NoReply(intent, str(visibility), fw.model.serves)
+        renderer = reply.renderer
+        if renderer.needs_slots or renderer.needs_fields:
+            self._check_needs(fw, reply, variables)
+        texts = renderer.render(variables, seed, intent, reply.choice.id)
+        return Draft(
+            framework=intent,
+            revision=self.revision,
+            reply=reply.choice,
+            text=" ".join([t for t in texts if t]),
+            moves=tuple(map(MoveText, reply.renderer.kinds, texts)),
+            guards=guards,
+            escalations=escalations,
+            tags=fw.tags,
+            owner=fw.model.owner,
+        )
+
+    @staticmethod
+    def _check_needs(fw: _Framework, reply: _Reply, variables: dict[str, Any]) -> None:
+        missing = [n for n in reply.renderer.needs_slots if variables.get(n) is None]
+        if missing:
+            raise MissingSlots(fw.model.intent, missing, reply.choice.id)
+        fields = [n for n in reply.renderer.needs_fields if variables.get(n) is None]
+        if fields:
+            raise InvalidContext([
+                Problem(("context", n), f"the `{reply.choice.id}` reply of `{fw.model.intent}` needs context field `{n}`")
+                for n in fields
+            ])
+
+    def signal_holds(self, name: str, context: Mapping[str, Any]) -> bool:
+        """Whether the signal holds for a context (a bare {"message": …} is enough). Raises KeyError."""
+        pred = self._signals[name]
+        values, _ = self._context(context, for_draft=False)
+        return pred(Evaluation(values, self._sets))

@@ -1,0 +1,171 @@
+"""Rendering: the Jinja2 environment, the templates the compiler writes, and `pick`.
+
+Template conventions (the compiler writes templates this way; the runtime relies on it):
+
+- Every text (move, phrase, handoff) is compiled by the compiler to a Jinja2 template. A slot or a
+  context field is a plain variable named like it: `{amount}` → `{{ amount }}`. An optional segment
+  `[ for order {order_id}]` → `{% if order_id %} for order {{ order_id }}{% endif %}`; a fallback
+  `{customer_name or "the customer"}` → `{{ customer_name or "the customer" }}`. Literal text that
+  looks like template syntax is escaped by the compiler, so a framework cannot run Jinja2 code.
+- The variables are every context field the bundle declares (None when the caller did not pass it)
+  and every slot of the framework (None when absent; an empty or blank value counts as absent). A
+  slot and a context field with the same name are one variable: the slot's value when given, else
+  the context's.
+- A reply's `template` is its moves joined by a space. The runtime renders each move (so that a Draft
+  carries every move's text), and the reply's text is the non-empty moves, stripped, joined by a
+  space. All moves of a reply are rendered in one template call: the runtime wraps each move in a
+  `{% set %}` block of one template per reply and reads them back through `Template.module`.
+- `pick <bank>` moves have no template of their own: the runtime chooses one phrase of
+  `bundle.phrases[bank]` (each a Text with its own template) from the conversation's seed, and
+  renders it with the same variables. The choice is
+  `crc32(utf8("<seed>\\x1f<intent>\\x1f<reply id>\\x1f<move kind>")) % len(bank)` (CRC-32 as in zlib,
+  gzip and PNG; cheap, and the same in every language), so one conversation always gets the same
+  phrase and different conversations get variety. Without a seed, the seed is "".
+
+The environment is a SandboxedEnvironment with autoescape off (plain text), StrictUndefined (a
+variable the bundle forgot to declare is an error at load, not an empty string) and a `finalize`
+that turns None into "" so that "None" never reaches a customer. Slot values and the customer's
+message are only ever *values* of variables: Jinja2 never evaluates them, so `{{ 7*7 }}` in a slot
+is rendered as written.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from tactful.runtime.bundle import OptionalPart, Reply, SlotPart, Text
+from tactful.runtime.errors import BundleError
+
+_MOVE_VAR = "tactful_move_{}"
+_PICK_VAR = "tactful_pick_{}"
+RESERVED_PREFIX = "tactful_"
+
+
+NOT_GIVEN = "(not given)"
+
+
+def _finalize(value: object) -> object:
+    return "" if value is None else value
+
+
+def _finalize_note(value: object) -> object:
+    return NOT_GIVEN if value is None else value
+
+
+def make_environment(*, note: bool = False) -> SandboxedEnvironment:
+    """The environment tactful templates are rendered with (the compiler may use it too).
+
+    Replies print an absent value as "" (the runtime refuses to draft a reply that would print an
+    absent value outside an optional segment, so that never leaves a gap). Handoff notes, read by
+    the team the case goes to, print it as "(not given)" (`note=True`).
+    """
+    return SandboxedEnvironment(
+        autoescape=False,
+        undefined=StrictUndefined,
+        finalize=_finalize_note if note else _finalize,
+        keep_trailing_newline=False,
+        auto_reload=False,
+        cache_size=0,
+    )
+
+
+def pick_index(seed: str, intent: str, reply_id: str, move: str, size: int) -> int:
+    """Which phrase of a bank of `size` phrases a conversation gets (stable across runs and machines)."""
+    return zlib.crc32(f"{seed}\x1f{intent}\x1f{reply_id}\x1f{move}".encode()) % size
+
+
+def _check_variables(env: SandboxedEnvironment, source: str, known: frozenset[str], where: str) -> None:
+    try:
+        used = meta.find_undeclared_variables(env.parse(source))
+    except TemplateSyntaxError as e:
+        raise BundleError(f"{where}: the template is not valid Jinja2 ({e.message}, line {e.lineno})") from None
+    unknown = sorted(used - known)
+    if unknown:
+        names = ", ".join(f"`{n}`" for n in unknown)
+        raise BundleError(f"{where}: the template uses {names}, which is neither a slot nor a context field")
+
+
+def bare_names(text: Text) -> list[SlotPart]:
+    """The slots and fields a text prints outside any optional segment and without a fallback.
+
+    Those must have a value: an absent one would leave a gap in the text ("charged  twice").
+    """
+    return [p for p in text.parts if isinstance(p, SlotPart) and p.fallback is None]
+
+
+class TextRenderer:
+    """One text (a handoff) as a compiled template."""
+
+    __slots__ = ("_template",)
+
+    def __init__(self, env: SandboxedEnvironment, text: Text, known: frozenset[str], where: str):
+        _check_variables(env, text.template, known, where)
+        self._template = env.from_string(text.template)
+
+    def render(self, variables: Mapping[str, object]) -> str:
+        return self._template.render(variables).strip()
+
+
+class ReplyRenderer:
+    """All moves of one reply, rendered in one template call."""
+
+    __slots__ = ("kinds", "needs_slots", "needs_fields", "_template", "_names", "_picks")
+
+    def __init__(
+        self,
+        env: SandboxedEnvironment,
+        intent: str,
+        reply: Reply,
+        phrases: Mapping[str, Sequence[Text]],
+        known: frozenset[str],
+    ):
+        where = f"`{intent}` reply `{reply.id}`"
+        pieces: list[str] = []
+        picks: list[tuple[str, str, int]] = []  # (variable, move kind, bank size)
+        needs: dict[str, SlotPart] = {}
+        for i, move in enumerate(reply.moves):
+            texts = phrases.get(move.pick, ()) if move.pick is not None else [move.text] if move.text else []
+            needs.update((p.name, p) for t in texts for p in bare_names(t))
+            name = _MOVE_VAR.format(i)
+            if move.pick is not None:
+                bank = phrases.get(move.pick)
+                if not bank:
+                    raise BundleError(f"{where}: `pick {move.pick}` names a phrase bank the bundle lacks or that is empty")
+                var = _PICK_VAR.format(i)
+                branches = []
+                for j, phrase in enumerate(bank):
+                    _check_variables(env, phrase.template, known, f"{where}, phrase bank `{move.pick}`")
+                    branches.append(f"{{% {'if' if j == 0 else 'elif'} {var} == {j} %}}{phrase.template}")
+                body = "".join(branches) + "{% endif %}"
+                picks.append((var, move.kind, len(bank)))
+            elif move.text is not None:
+                _check_variables(env, move.text.template, known, f"{where}, move `{move.kind}`")
+                body = move.text.template
+            else:
+                raise BundleError(f"{where}: move `{move.kind}` has neither a text nor a pick")
+            pieces.append(f"{{% set {name} %}}{body}{{% endset %}}")
+        self.kinds = tuple(m.kind for m in reply.moves)
+        self.needs_slots = tuple(n for n, p in needs.items() if p.source == "slot")
+        self.needs_fields = tuple(n for n, p in needs.items() if p.source == "field")
+        self._names = tuple(_MOVE_VAR.format(i) for i in range(len(reply.moves)))
+        self._picks = tuple(picks)
+        try:
+            self._template = env.from_string("".join(pieces))
+        except TemplateSyntaxError as e:
+            raise BundleError(f"{where}: the moves' templates do not combine ({e.message})") from None
+
+    def render(self, variables: dict[str, object], seed: str, intent: str, reply_id: str) -> list[str]:
+        """Each move's text, stripped, in order. Adds the pick variables to `variables`."""
+        for var, kind, size in self._picks:
+            variables[var] = pick_index(seed, intent, reply_id, kind, size)
+        module = self._template.make_module(variables)
+        return [getattr(module, n).strip() for n in self._names]
+
+
+def reserved_names(names: Iterable[str]) -> list[str]:
+    """Names a bundle may not use for slots or fields (the runtime's own template variables)."""
+    return sorted(n for n in names if n.startswith(RESERVED_PREFIX))
