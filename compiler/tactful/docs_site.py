@@ -88,14 +88,6 @@ def _clear_previous(out: Path, docs_dir: str) -> None:
 
 
 def _write(outputs: dict[str, str], out: Path) -> list[Path]:
-    try:
-        from tactful.emit.writer import write
-    except ImportError:  # the shared writer is not there yet: same contract, written here
-        written = []
-        for rel, text in sorted(outputs.items()):
-            path = out / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
-            written.append(path)
-        return written
-    return list(write(outputs, out))
+    from tactful.emit.writer import write
+
+    return write(outputs, out)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -76,7 +77,7 @@ def make_bundle() -> b.Bundle:
                    example="BIL-20931", about="Case number from the billing system.", location=loc(12)),
             b.Slot(name="customer_name", example="Dana", location=loc(16)),
             b.Slot(name="amount", type="money", private=True, example="$49.00", location=loc(18)),
-            b.Slot(name="order_id", location=loc(20)),
+            b.Slot(name="order_id", pattern="[0-9]{6,}|ORD-[0-9]+", location=loc(20)),
         ],
         escalations=[
             b.Escalation(name="chargeback", team="finance",
@@ -165,3 +166,29 @@ def make_bundle() -> b.Bundle:
 @pytest.fixture
 def bundle() -> b.Bundle:
     return make_bundle()
+
+
+# --- the shipped library -------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def shipped_bundle() -> b.Bundle:
+    """The Bundle compiled from the repository's frameworks/ (stdlib included)."""
+    from tactful import api
+    from tactful.diagnostics import render
+
+    result = api.compile([ROOT / "frameworks"])
+    assert result.bundle is not None, "frameworks/ does not compile:\n" + render(result, "compact", color=False)
+    return result.bundle
+
+
+@pytest.fixture(scope="session")
+def shipped_site(shipped_bundle, tmp_path_factory):
+    """The library site for the shipped frameworks, written and built with `mkdocs build --strict`."""
+    from tactful.docs_site import write_site
+
+    site = write_site(shipped_bundle, tmp_path_factory.mktemp("library-site"), build=True)
+    assert site.ok, "\n".join(site.problems)
+    return site

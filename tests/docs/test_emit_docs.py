@@ -32,6 +32,7 @@ def test_emits_one_page_per_framework_and_team_plus_home_style_and_config(pages)
         "docs/teams/engineering.md",
         "docs/teams/finance.md",
         "docs/teams/legal.md",
+        "docs/assets/tactful.css",
     }
 
 
@@ -77,7 +78,7 @@ def test_slots_table_has_required_private_type_example_and_notes(pages):
     assert "| slot | required | private | type | example | notes |" in page
     assert ("| `case_reference` | yes | yes | text | `BIL-20931` | Case number from the billing system. "
             "Must match `[A-Z]{3}-[0-9]{4,}`. |") in page
-    assert "| `order_id` | no | no | text | — | — |" in page
+    assert "| `order_id` | no | no | text | — | Must match `[0-9]{6,}|ORD-[0-9]+`. |" in page
 
 
 def test_replies_are_rendered_with_example_values_and_labelled_moves(pages):
@@ -126,7 +127,7 @@ def test_mkdocs_config_uses_material_search_and_lists_every_page(pages):
     assert config.startswith(docs.GENERATED_MARK)
     assert "name: material" in config and "  - search" in config
     for path in pages:
-        if path.startswith("docs/"):
+        if path.endswith(".md"):
             assert f'"{path.removeprefix("docs/")}"' in config or path.removeprefix("docs/") in config, path
 
 

@@ -45,6 +45,7 @@ def emit(bundle: b.Bundle, *, site_name: str = "Response frameworks") -> dict[st
         "style.md": _style_page(bundle),
         "signals.md": _signals_page(bundle),
         "teams/index.md": _teams_index(bundle),
+        "assets/tactful.css": STYLESHEET,
     }
     for fw in bundle.frameworks:
         pages[framework_path(fw.intent)] = _framework_page(bundle, fw)
@@ -63,6 +64,19 @@ def team_path(team: str) -> str:
     return f"teams/{team}.md"
 
 
+# Replies read as the message they are (full-contrast text, not a faded quotation), and identifiers in
+# the slots table stay whole.
+STYLESHEET = """\
+.md-typeset blockquote {
+  color: var(--md-default-fg-color);
+  border-left-color: var(--md-primary-fg-color);
+}
+.md-typeset td:first-child code {
+  white-space: nowrap;
+}
+"""
+
+
 # --- Markdown helpers -----------------------------------------------------------------------------
 
 _MD_ESCAPES = {c: "\\" + c for c in "\\`*_[]|"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
@@ -74,8 +88,8 @@ def md(text: str) -> str:
 
 
 def code(text: str) -> str:
-    """Inline code that survives backticks and pipes in the text."""
-    text = text.replace("\n", " ").replace("|", "\\|")
+    """Inline code that survives backticks in the text (pipes need nothing: tables skip code spans)."""
+    text = text.replace("\n", " ")
     fence = "`"
     while fence in text:
         fence += "`"
@@ -537,6 +551,8 @@ def _mkdocs_yml(bundle: b.Bundle, site_name: str) -> str:
         "    - search.highlight",
         "    - search.suggest",
         "    - toc.follow",
+        "extra_css:",
+        "  - assets/tactful.css",
         "plugins:",
         "  - search",
         "markdown_extensions:",
