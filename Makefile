@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/tactful check frameworks/
 	$(BIN)/tactful build frameworks/ --out out/
-	NO_MKDOCS_2_WARNING=1 $(BIN)/tactful docs frameworks/ --out out/site-src --build
+	$(BIN)/tactful docs frameworks/ --out out/site-src --build
 	@echo
 	@echo "Built out/bundle.json and the templates in out/templates/."
 	@echo "Built the library site in out/site-src/site/ (open index.html, or: python3 -m http.server -d out/site-src/site)."
