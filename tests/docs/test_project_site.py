@@ -127,3 +127,18 @@ def test_pre_commit_hooks_run_the_cli():
     assert {h["id"] for h in hooks} == {"tactful-check", "tactful-test"}
     for h in hooks:
         assert h["entry"].startswith("tactful ") and h["language"] == "python" and h["files"] == r"\.tact$"
+
+
+@pytest.mark.parametrize("page, file", [("getting-started.md", "delivery/late_order.tact"),
+                                        ("index.md", "billing/duplicate_charge.tact")])
+def test_the_first_framework_of_a_page_compiles_cleanly(page, file, tmp_path):
+    from tactful import api
+    from tactful.diagnostics import render
+
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    source = re.search(r"^```tactful\n(.*?)^```", text, re.S | re.M)[1]
+    path = tmp_path / "frameworks" / file
+    path.parent.mkdir(parents=True)
+    path.write_text(source, encoding="utf-8")
+    result = api.compile([tmp_path / "frameworks"])
+    assert not result.diagnostics, render(result, "compact", color=False)
