@@ -453,7 +453,7 @@ def _team_page(bundle: b.Bundle, team: b.Team) -> str:
         lines += [md(team.title), ""]
     owned = [fw for fw in bundle.frameworks if fw.owner == team.name]
     lines += ["## Frameworks it owns", ""]
-    lines += [f"- {_fw_link(fw, page)} ({code(fw.intent)})" for fw in owned] or ["None."]
+    lines += [f"- {_fw_link(fw, page)} ({code(fw.intent)})" for fw in owned] or ["It owns no framework."]
     lines += ["", "## What escalates to it", ""]
     rows = [(fw, e) for fw in bundle.frameworks for e in fw.escalations if e.team == team.name]
     if rows:
