@@ -57,8 +57,10 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        line = getattr(e, "lineno", 1) or 1
-        col = getattr(e, "colno", 1) or 1
+        # lineno/colno arrived in Python 3.14; before, the position is only in the message
+        at_pos = re.search(r"at line (\d+), column (\d+)", str(e))
+        line = getattr(e, "lineno", None) or (int(at_pos.group(1)) if at_pos else 1)
+        col = getattr(e, "colno", None) or (int(at_pos.group(2)) if at_pos else 1)
         off = src.offset(min(line, src.line_count), 1) + col - 1
         return config, [Diagnostic("T1703", f"tactful.toml is not valid TOML: {e.msg if hasattr(e, 'msg') else e}",
                                    src.span(min(off, len(text)), min(off + 1, len(text))))]

@@ -331,10 +331,23 @@ def _recover_framework(lines, starts, first, last, attempt, junk, diagnostics):
         if head is not None:
             diagnostics.append(_syntax_diagnostic_missing_body(head))
         return junk(first, last)
-    indent = len(lines[body[0]]) - len(lines[body[0]].lstrip(" "))
+    # Members start at the shallowest indentation outside triple-quoted texts, and the first body line
+    # always starts one: a first member indented deeper than the rest is then one T1003, not a
+    # T1001 for every line of the members below it.
+    indents, in_long = [], False
+    for i in range(first + 1, last):
+        lead_ws = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+        if not in_long and lines[i].strip() and not lines[i].lstrip().startswith("#") and "\t" not in lead_ws:
+            indents.append(len(lines[i]) - len(lines[i].lstrip(" ")))
+        if lines[i].count('"""') % 2:
+            in_long = not in_long
+    indent = min(indents, default=len(lines[body[0]]) - len(lines[body[0]].lstrip(" ")))
     member_ranges = _chunks(lines[first + 1 : last], starts,
                             lambda ln: ln.strip() != "" and not ln.lstrip().startswith("#")
                             and len(ln) - len(ln.lstrip(" ")) <= indent)
+    lead = body[0] - first - 1
+    if not member_ranges or member_ranges[0][0] > lead:
+        member_ranges.insert(0, (lead, member_ranges[0][0] if member_ranges else last - first - 1))
     members = []
     for a, b in member_ranges:
         a, b = a + first + 1, b + first + 1

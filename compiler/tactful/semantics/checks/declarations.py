@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tactful.diagnostics import Diagnostic, Related
 from tactful.runtime.types import FIELD_TYPES
+from tactful.semantics.checks.conditions import re2_reason
 from tactful.semantics.checks.context import Context
 from tactful.semantics.scope import did_you_mean, entry_name
 from tactful.syntax import ast
@@ -68,7 +69,7 @@ def style_rules(ctx: Context) -> Iterator[Diagnostic]:
                 try:
                     re2.compile(a.pattern)
                 except re2.error as e:
-                    yield Diagnostic("T1402", f"RE2 rejects this pattern: {e}", a.span, label="invalid regex",
+                    yield Diagnostic("T1402", f"RE2 rejects this pattern: {re2_reason(e)}", a.span, label="invalid regex",
                                      hint="RE2 has no backreferences or lookaround")
             elif not a.value.strip():
                 yield Diagnostic("T1307", "this phrase is empty", a.span)
