@@ -57,3 +57,35 @@ def raw_rule(grammar: str, key: str) -> str:
                     break
             return "\n".join(ln for ln in out if ln.strip())
     raise KeyError(key)
+
+
+def update(markdown: str, grammar: str) -> tuple[str, list[str]]:
+    """Each ```lark excerpt re-copied from the grammar, keeping which rules it shows.
+
+    Returns the new Markdown and the rules that no longer exist (dropped from their excerpt).
+    """
+    gone: list[str] = []
+
+    def redo(m: re.Match) -> str:
+        keep = []
+        for key in rules(m[1]):
+            try:
+                keep.append(raw_rule(grammar, key))
+            except KeyError:
+                gone.append(key)
+        return "```lark\n" + "\n".join(keep) + "\n```"
+
+    return re.sub(r"^```lark[^\n]*\n(.*?)^```", redo, markdown, flags=re.S | re.M), gone
+
+
+if __name__ == "__main__":  # python tests/docs/grammar_excerpts.py: re-sync docs/reference/language.md
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    reference = root / "docs" / "reference" / "language.md"
+    grammar_text = (root / "compiler" / "tactful" / "syntax" / "tactful.lark").read_text(encoding="utf-8")
+    text, gone = update(reference.read_text(encoding="utf-8"), grammar_text)
+    reference.write_text(text, encoding="utf-8")
+    shown = set().union(*(rules(b) for b in excerpts(text)))
+    missing = sorted(k for k in rules(grammar_text) if not k.lstrip("_").isupper() and k not in shown)
+    print(f"updated {reference.relative_to(root)}; dropped: {gone or 'none'}; not shown yet: {missing or 'none'}")

@@ -34,7 +34,7 @@ def test_every_grammar_excerpt_in_the_reference_matches_the_grammar():
             if grammar.get(key) != (written, definition):
                 stale.append(f"{written}: {definition}\n   grammar has: {grammar.get(key)}")
     assert not stale, ("these excerpts in docs/reference/language.md differ from tactful.lark "
-                       "(copy the rule from the grammar with grammar_excerpts.raw_rule):\n" + "\n".join(stale))
+                       "(run `.venv/bin/python tests/docs/grammar_excerpts.py` to re-copy them):\n" + "\n".join(stale))
 
 
 def test_every_rule_of_the_grammar_is_excerpted_in_the_reference():
