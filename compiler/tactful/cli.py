@@ -173,3 +173,111 @@ def explain(code: str | None, list_all: bool) -> int:
         return EXIT_ERROR
     click.echo(explain_text(found), nl=False)
     return EXIT_OK
+
+
+# --- drafts: draft, test, serve (the runtime's commands) -----------------------------------------
+
+
+def _pairs(ctx: click.Context, param: click.Parameter, items: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", ctx=ctx, param=param)
+        pairs[name.strip()] = value
+    return pairs
+
+
+def _context_value(value: str) -> str | int | float | bool:
+    """--context values: true/false are booleans, numbers are numbers, anything else is text."""
+    if value in ("true", "false"):
+        return value == "true"
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
+@main.command()
+@click.argument("intent")
+@click.option("--bundle", "bundle_path", type=click.Path(exists=True, dir_okay=False), help="A built bundle.json.")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True), help="Compile these .tact files or folders instead.")
+@click.option("--message", required=True, help="The customer's message.")
+@click.option("--channel", required=True, help="The channel (x, instagram, email, …).")
+@click.option("--visibility", type=click.Choice(["public", "private"]), help="Default: the channel's usual one.")
+@click.option("--contact-count", type=click.IntRange(min=1), help="How many times the customer has contacted us about this.")
+@click.option("--slot", "slots", multiple=True, metavar="NAME=VALUE", callback=_pairs, help="A slot value (repeatable).")
+@click.option("--context", "context", multiple=True, metavar="FIELD=VALUE", callback=_pairs,
+              help="Another context field (repeatable); true/false and numbers are typed.")
+@click.option("--seed", help="The conversation id: it decides which phrase a `pick` gets.")
+@click.option("--example-slots", is_flag=True, help="Fill every slot not given with its declared example.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def draft(intent, bundle_path, sources, message, channel, visibility, contact_count, slots, context, seed,
+          example_slots, fmt) -> int:
+    """Draft a reply to one message, from a bundle or from sources."""
+    if (bundle_path is None) == (not sources):
+        raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
+    from tactful.preview import preview
+    from tactful.runtime import BundleError
+
+    fields = {k: _context_value(v) for k, v in context.items()}
+    fields.update({"message": message, "channel": channel})
+    extra = {"visibility": visibility, "contact_count": contact_count, "seed": seed}
+    fields.update({k: v for k, v in extra.items() if v is not None})
+    try:
+        out = preview(intent, bundle=bundle_path, sources=sources, slots=slots, context=fields, example_slots=example_slots)
+    except BundleError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    if out.compiled is not None and out.compiled.bundle is None:
+        return _report(out.compiled, "pretty", strict=False)
+    if out.error is not None:
+        click.echo(f"error: {out.error}", err=True)
+        return EXIT_FINDINGS
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(out.draft.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from tactful.runtime import format_text
+
+        click.echo(format_text(out.draft), nl=False)
+    return EXIT_OK
+
+
+@main.command("test")
+@_paths_argument
+@click.option("--format", "fmt", type=click.Choice(["pretty", "junit"]), default="pretty", show_default=True)
+def test_command(paths: tuple[str, ...], fmt: str) -> int:
+    """Run every example and signal example; exit 1 on any failure."""
+    from tactful import testing
+
+    result, library = testing.compile_library(paths)
+    if library is None:
+        return _report(result, "pretty", strict=False) or EXIT_FINDINGS
+    report = testing.run(library)
+    click.echo(testing.render_junit(report) if fmt == "junit" else testing.render_pretty(report), nl=False)
+    return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+@main.command()
+@click.argument("bundle", type=click.Path(exists=True, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def serve(bundle: str, host: str, port: int) -> int:
+    """Serve drafts over HTTP (reloads the bundle on SIGHUP or when the file changes)."""
+    from tactful.runtime import BundleError
+
+    try:
+        from tactful.serve import run
+    except ImportError as e:
+        click.echo(f"error: `tactful serve` needs the serve extra (pip install 'tactful[serve]'): {e}", err=True)
+        return EXIT_ERROR
+    try:
+        run(bundle, host, port)
+    except BundleError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    return EXIT_OK

@@ -7,7 +7,11 @@ Decisions:
 - Every `mentions` and `matches` of a library that looks at the same text field is added to one
   RE2 set (`re2.Set`), compiled at load. A message is then scanned once per field, on the first
   condition that needs it, and every text condition is a membership test on the indices that
-  matched. RE2 keeps matching linear in the message length, whatever the patterns.
+  matched. RE2 keeps matching linear in the message length, whatever the patterns. A `mentions`
+  enters the set without its word boundaries (Unicode-aware boundaries make a set of stdlib's size
+  too big for RE2's memory budget); when the set says its phrases occur, the condition's own RE2
+  pattern, with boundaries, confirms it. Most messages mention none of the phrases, so the
+  confirmation rarely runs.
 - `mentions` means whole words or phrases, case-insensitive: a phrase must not be preceded or
   followed by a letter, digit or mark (so "sue" matches "I'll sue!" but not "issue" or "Suez").
   Spaces inside a phrase match any run of whitespace; a straight apostrophe also matches a curly one.
@@ -92,6 +96,11 @@ def _word_pattern(word: str) -> str:
     return "['’]".join(re2.escape(p) for p in pieces)
 
 
+def mentions_prefilter(phrases: Iterable[str]) -> str:
+    """Any of the phrases anywhere, case-insensitive: a superset of what mentions_pattern matches."""
+    return "(?i)(?:" + "|".join(r"\s+".join(map(_word_pattern, p.split())) for p in phrases if p.split()) + ")"
+
+
 def mentions_pattern(phrases: Iterable[str]) -> str:
     """The RE2 pattern for `mentions`: any of the phrases, as whole words, case-insensitive."""
     alternatives = []
@@ -104,6 +113,15 @@ def mentions_pattern(phrases: Iterable[str]) -> str:
         after = rf"(?:[^\pL\pN\pM_]|$)" if re2.match(_WORDISH, words[-1][-1]) else ""
         alternatives.append(before + body + after)
     return "(?i)(?:" + "|".join(alternatives) + ")"
+
+
+def _compile_big(pattern: str, where: str):
+    options = re2.Options()
+    options.max_mem = 64 << 20  # Unicode word boundaries over many phrases need more than the default 8 MiB
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as e:
+        raise BundleError(f"{where}: RE2 cannot compile the phrases of a `mentions`: {e}") from None
 
 
 class ConditionCompiler:
@@ -219,8 +237,13 @@ class ConditionCompiler:
                 field = self._field(field, where, features=False)
                 if not any(p.split() for p in phrases):
                     return lambda ev: False
-                index = self._text(field, mentions_pattern(phrases), where)
-                return lambda ev: index in ev.hits(field)
+                index = self._text(field, mentions_prefilter(phrases), where)
+                confirm = _compile_big(mentions_pattern(phrases), where)
+
+                def mentions(ev: Evaluation) -> bool:
+                    return index in ev.hits(field) and confirm.search(ev.values[field]) is not None
+
+                return mentions
             case Matches(field=field, pattern=pattern):
                 field = self._field(field, where, features=False)
                 index = self._text(field, pattern, where)

@@ -1,0 +1,314 @@
+"""`tactful serve`: the runtime over HTTP (FastAPI on uvicorn), for inboxes and bots.
+
+Endpoints: `POST /v1/draft` (body: intent, slots, context; answer: the Draft's JSON form),
+`GET /v1/frameworks`, `GET /v1/frameworks/{intent}`, `GET /healthz`, and the OpenAPI document at
+`/openapi.json`.
+
+Decisions:
+- Errors: a body over 64 KiB gets 413 before the app reads it; an invalid body gets FastAPI's 422,
+  which names the field; a request the runtime refuses gets the DraftError's status (404 for an
+  unknown intent, 422 otherwise) in the same shape, `{"detail": [{"type", "loc", "msg"}], "message"}`,
+  with the library's own messages. Anything unexpected is logged and answered with a bare 500: no
+  traceback ever reaches a client.
+- Reloading: on SIGHUP, or when the bundle file changes (polled every `watch_interval` seconds), a
+  new Library is loaded completely, in a worker thread, and only then replaces the old reference.
+  Each request reads the reference once, so it is answered by one library from start to end. A
+  bundle that fails to load is logged and the old library stays in service.
+- Drafting runs on the event loop: a draft costs tens of microseconds, less than a thread hop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from tactful.runtime.bundle import Framework
+from tactful.runtime.errors import BundleError, DraftError, UnknownIntent
+from tactful.runtime.library import Library, load_library
+
+MAX_BODY = 64 * 1024
+log = logging.getLogger("tactful.serve")
+
+# --- the API's models (requests, and the documented shape of answers) ---------------------------
+
+
+class DraftRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    intent: str = Field(description="The framework's intent id, such as billing.duplicate_charge.", max_length=200)
+    slots: dict[str, str | None] = Field(default_factory=dict, description="Slot values, as text; null or absent: not known.")
+    context: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict,
+        description="Context fields (message, channel, visibility, contact_count, …) and `seed`, such as the conversation id.",
+    )
+
+
+class ReplyOut(BaseModel):
+    id: str
+    visibility: Literal["public", "private"]
+    when: str | None
+
+
+class MoveOut(BaseModel):
+    kind: str
+    text: str
+
+
+class GuardOut(BaseModel):
+    name: str
+    reason: str
+
+
+class EscalationOut(BaseModel):
+    name: str
+    team: str
+    handoff: str | None
+
+
+class DraftOut(BaseModel):
+    framework: str
+    revision: str
+    reply: ReplyOut
+    text: str
+    moves: list[MoveOut]
+    send_as_written: bool
+    guards: list[GuardOut]
+    escalations: list[EscalationOut]
+    tags: list[str]
+    owner: str | None
+
+
+class SlotSummary(BaseModel):
+    name: str
+    type: str
+    required: bool
+    private: bool
+    example: str | None
+
+
+class FrameworkSummary(BaseModel):
+    intent: str
+    title: str
+    owner: str | None
+    tags: list[str]
+    serves: list[str]
+    slots: list[SlotSummary]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    revision: str
+    frameworks: int
+
+
+class ErrorItem(BaseModel):
+    model_config = ConfigDict(extra="allow")  # FastAPI's own validation errors add `input`, `ctx`
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ErrorOut(BaseModel):
+    detail: list[ErrorItem]
+    message: str | None = Field(None, description="Every problem in one sentence (absent on request validation errors).")
+
+
+# --- the library holder and its reloading ---------------------------------------------------------
+
+
+class LibraryHolder:
+    """The library in service. `library` is replaced only by a completely loaded one."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._stamp = self._stat()
+        self.library: Library = load_library(self.path)
+
+    def _stat(self) -> tuple | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def reload(self) -> bool:
+        """Load the bundle again; swap it in only when it loads. Returns whether it was swapped."""
+        self._stamp = self._stat()
+        try:
+            fresh = load_library(self.path)
+        except BundleError as e:
+            log.error("tactful: kept revision %s; the new bundle does not load: %s", self.library.revision[:19], e)
+            return False
+        self.library = fresh  # one reference assignment: requests see the old or the new, never a mix
+        log.info("tactful: now serving revision %s", fresh.revision[:19])
+        return True
+
+    def changed(self) -> bool:
+        stamp = self._stat()
+        return stamp is not None and stamp != self._stamp
+
+
+def _error_response(e: DraftError) -> JSONResponse:
+    return JSONResponse(
+        status_code=e.status,
+        content={
+            "detail": [{"type": e.kind, "loc": ["body", *p.loc], "msg": p.message} for p in e.problems],
+            "message": e.message,
+        },
+    )
+
+
+def _summary(fw: Framework) -> dict:
+    return {
+        "intent": fw.intent,
+        "title": fw.title,
+        "owner": fw.owner,
+        "tags": fw.tags,
+        "serves": fw.serves,
+        "slots": [
+            {"name": s.name, "type": s.type, "required": s.required, "private": s.private, "example": s.example}
+            for s in fw.slots
+        ],
+    }
+
+
+class BodyLimit:
+    """ASGI middleware: read the whole request body, refusing with 413 once it exceeds `limit` bytes."""
+
+    def __init__(self, app, limit: int = MAX_BODY):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                if not value.isdigit():
+                    return await self._refuse(send, 400, "the Content-Length header is not a number")
+                if int(value) > self.limit:
+                    return await self._refuse(send, 413, f"the request body is larger than {self.limit // 1024} KiB")
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                return await self._refuse(send, 413, f"the request body is larger than {self.limit // 1024} KiB")
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(send, status: int, message: str) -> None:
+        response = JSONResponse(status_code=status, content={"detail": [{"type": "request", "loc": ["body"], "msg": message}], "message": message})
+        await response({"type": "http"}, None, send)  # type: ignore[arg-type]
+
+
+# --- the app --------------------------------------------------------------------------------------
+
+
+def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0) -> FastAPI:
+    """The FastAPI app serving one bundle file. Raises BundleError when it cannot be loaded."""
+    holder = LibraryHolder(bundle)
+
+    async def reload() -> None:
+        await asyncio.to_thread(holder.reload)
+
+    async def watch() -> None:
+        while True:
+            await asyncio.sleep(watch_interval or 1.0)
+            if holder.changed():
+                await reload()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        loop = asyncio.get_running_loop()
+        pending: set[asyncio.Task] = set()
+
+        def on_hup() -> None:
+            task = loop.create_task(reload())
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGHUP, on_hup)
+        watcher = loop.create_task(watch()) if watch_interval else None
+        yield
+        if watcher is not None:
+            watcher.cancel()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(signal.SIGHUP)
+
+    app = FastAPI(
+        title="Tactful",
+        summary="Draft replies from a compiled library of customer-service response frameworks.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.holder = holder
+    app.add_middleware(BodyLimit)
+    errors: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 413: {"model": ErrorOut}}
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("tactful: internal error on %s %s", request.method, request.url.path)
+        return JSONResponse(status_code=500, content={"detail": "internal error"})
+
+    @app.post("/v1/draft", response_model=DraftOut, responses=errors, summary="Draft a reply to one message")
+    async def draft(request: DraftRequest) -> Any:
+        try:
+            d = holder.library.draft(request.intent, request.slots, request.context)
+        except DraftError as e:
+            return _error_response(e)
+        return JSONResponse(d.to_dict())
+
+    @app.get("/v1/frameworks", response_model=list[FrameworkSummary], summary="Every framework of the library")
+    async def frameworks() -> Any:
+        return JSONResponse([_summary(fw) for fw in holder.library.bundle.frameworks])
+
+    @app.get("/v1/frameworks/{intent}", response_model=Framework, responses={404: {"model": ErrorOut}},
+             summary="One framework, as in the bundle")
+    async def framework(intent: str) -> Any:
+        try:
+            fw = holder.library.framework(intent)
+        except UnknownIntent as e:
+            return _error_response(e)
+        return JSONResponse(fw.model_dump(mode="json"))
+
+    @app.get("/healthz", response_model=Health, summary="Liveness, and the revision in service")
+    async def healthz() -> Any:
+        library = holder.library
+        return {"status": "ok", "revision": library.revision, "frameworks": len(library.bundle.frameworks)}
+
+    return app
+
+
+def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *, watch_interval: float | None = 1.0) -> None:
+    """Serve until interrupted (one worker). Raises BundleError when the bundle cannot be loaded."""
+    import uvicorn
+
+    app = create_app(bundle, watch_interval=watch_interval)
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False)

@@ -1,0 +1,221 @@
+"""`tactful test`: run every `example` block and every signal's `fires`/`quiet` lines against the runtime.
+
+An example is drafted exactly as an inbox would draft it (`Library.draft`) from the request that
+`example_request` builds; each `expect` line is then checked against the Draft. The report says, per
+example, pass or fail, and on failure which `expect` line (file and line) expected what against what
+happened; then a summary, and a coverage line naming the replies, guards and escalations that no
+example exercises (a policy guard or escalation counts once for the whole library: it is exercised
+when it holds in any framework's example). conformance.json is built from the same requests.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, assert_never
+
+from tactful.runtime.bundle import Example, Expectation, Framework, Location
+from tactful.runtime.draft import Draft
+from tactful.runtime.errors import DraftError
+from tactful.runtime.library import Library
+
+if TYPE_CHECKING:
+    from tactful.api import Result
+
+
+def example_request(fw: Framework, example: Example) -> dict:
+    """The request an example stands for: {"intent", "slots", "context"} (the seed names the example)."""
+    context: dict = {"message": example.message, "channel": example.channel, "visibility": example.visibility}
+    context.update(example.context)
+    context["seed"] = f"{fw.intent}/{example.name}"
+    return {"intent": fw.intent, "slots": dict(example.slots), "context": context}
+
+
+def where(location: Location) -> str:
+    return f"{location.file}:{location.line}"
+
+
+@dataclass(frozen=True)
+class Failure:
+    location: Location  # the `expect` line (or the example, when it could not be drafted)
+    expected: str
+    got: str
+
+
+@dataclass
+class Outcome:
+    """One example block, or one signal's examples."""
+
+    kind: str  # "example" | "signal"
+    owner: str  # the intent, or the signal's name
+    name: str  # the example's name, or "fires"/"quiet" summary
+    location: Location
+    checks: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class Report:
+    examples: list[Outcome]
+    signals: list[Outcome]
+    not_exercised: list[str]
+
+    @property
+    def failed(self) -> int:
+        return sum(not o.passed for o in (*self.examples, *self.signals))
+
+
+def _check(e: Expectation, draft: Draft) -> Failure | None:
+    guards = [g.name for g in draft.guards]
+    teams = [x.team for x in draft.escalations]
+    held = ", ".join(f"`{g}`" for g in guards) or "none"
+    fired = ", ".join(f"`{t}`" for t in teams) or "none"
+    reply = f"reply `{draft.reply.id}`"
+    match e.kind:
+        case "guard":
+            ok = (e.name in guards) if e.name else bool(guards)
+            return None if ok else Failure(e.location, f"guard `{e.name or 'any'}` to hold", f"guards held: {held}")
+        case "no_guard":
+            ok = (e.name not in guards) if e.name else not guards
+            return None if ok else Failure(e.location, f"guard `{e.name}` not to hold" if e.name else "no guard to hold", f"guards held: {held}")
+        case "escalate":
+            ok = (e.name in teams) if e.name else bool(teams)
+            return None if ok else Failure(e.location, f"an escalation to `{e.name or 'any team'}`", f"escalated to: {fired}")
+        case "no_escalate":
+            ok = (e.name not in teams) if e.name else not teams
+            return None if ok else Failure(e.location, f"no escalation to `{e.name}`" if e.name else "no escalation", f"escalated to: {fired}")
+        case "reply":
+            ok = draft.reply.visibility == e.name if e.name in ("public", "private") else draft.reply.id == e.name
+            return None if ok else Failure(e.location, f"reply `{e.name}`", reply)
+        case "text_contains":
+            return None if e.name and e.name in draft.text else Failure(e.location, f"the text to contain {e.name!r}", repr(draft.text))
+        case "text_lacks":
+            return None if not e.name or e.name not in draft.text else Failure(e.location, f"the text not to contain {e.name!r}", repr(draft.text))
+        case "send":
+            return None if draft.send_as_written else Failure(e.location, "the draft to be sendable as written", f"held by {held}")
+        case "hold":
+            return None if not draft.send_as_written else Failure(e.location, "the draft to be held", "no guard held")
+        case _:
+            assert_never(e.kind)
+
+
+def run(library: Library) -> Report:
+    """Run every example and signal example of the library's bundle."""
+    bundle = library.bundle
+    examples: list[Outcome] = []
+    exercised: set[tuple] = set()
+    for fw in bundle.frameworks:
+        policy_of = {("guard", g.name): g.policy for g in fw.guards} | {("escalation", e.name): e.policy for e in fw.escalations}
+
+        def key(kind: str, name: str, fw: Framework = fw, policy_of: dict = policy_of) -> tuple:
+            policy = policy_of.get((kind, name))
+            return (kind, "policy", policy, name) if policy else (kind, fw.intent, name)
+
+        for example in fw.examples:
+            outcome = Outcome("example", fw.intent, example.name, example.location, checks=len(example.expect))
+            request = example_request(fw, example)
+            try:
+                draft = library.draft(request["intent"], request["slots"], request["context"])
+            except DraftError as err:
+                outcome.failures.append(Failure(example.location, "a draft", f"the runtime refused the example: {err}"))
+                examples.append(outcome)
+                continue
+            exercised.add(("reply", fw.intent, draft.reply.id))
+            exercised.update(key("guard", g.name) for g in draft.guards)
+            exercised.update(key("escalation", x.name) for x in draft.escalations)
+            outcome.failures.extend(f for e in example.expect if (f := _check(e, draft)) is not None)
+            examples.append(outcome)
+    signals: list[Outcome] = []
+    for signal in bundle.signals:
+        if not signal.examples:
+            continue
+        n = len(signal.examples)
+        outcome = Outcome("signal", signal.name, f"{n} example{'s' if n != 1 else ''}", signal.location, checks=len(signal.examples))
+        for ex in signal.examples:
+            holds = library.signal_holds(signal.name, {"message": ex.message})
+            if holds != ex.fires:
+                verb = "fires" if ex.fires else "quiet"
+                outcome.failures.append(Failure(ex.location, f"`{signal.name}` to {'fire' if ex.fires else 'stay quiet'} on {ex.message!r} ({verb})",
+                                                "it fired" if holds else "it stayed quiet"))
+        signals.append(outcome)
+    not_exercised: list[str] = []
+    seen: set[tuple] = set()
+    for fw in bundle.frameworks:
+        for r in fw.replies:
+            if ("reply", fw.intent, r.id) not in exercised:
+                not_exercised.append(f"reply {fw.intent} {r.id}")
+        for kind, items in (("guard", fw.guards), ("escalation", fw.escalations)):
+            for item in items:
+                k = (kind, "policy", item.policy, item.name) if item.policy else (kind, fw.intent, item.name)
+                if k in exercised or k in seen:
+                    continue
+                seen.add(k)
+                label = f"policy {item.policy}" if item.policy else fw.intent
+                team = f" → {item.team}" if kind == "escalation" else ""  # type: ignore[union-attr]
+                not_exercised.append(f"{kind} {label} {item.name}{team}")
+    return Report(examples, signals, not_exercised)
+
+
+# --- renderers ------------------------------------------------------------------------------------
+
+
+def render_pretty(report: Report) -> str:
+    lines: list[str] = []
+    for o in report.examples:
+        lines.append(f"{'PASS' if o.passed else 'FAIL'}  {o.owner}: {o.name}  ({where(o.location)})")
+        for f in o.failures:
+            at = where(f.location)
+            lines.append(f"      {at}: expected {f.expected}")
+            lines.append(f"      {' ' * len(at)}       got {f.got}")
+    for o in report.signals:
+        lines.append(f"{'PASS' if o.passed else 'FAIL'}  signal {o.owner}: {o.name}  ({where(o.location)})")
+        for f in o.failures:
+            at = where(f.location)
+            lines.append(f"      {at}: expected {f.expected}; {f.got}")
+    ex_failed = sum(not o.passed for o in report.examples)
+    sig_checks = sum(o.checks for o in report.signals)
+    sig_failed = sum(len(o.failures) for o in report.signals)
+    lines.append("")
+    lines.append(
+        f"{len(report.examples)} examples: {len(report.examples) - ex_failed} passed, {ex_failed} failed. "
+        f"{sig_checks} signal examples: {sig_checks - sig_failed} passed, {sig_failed} failed."
+    )
+    if report.not_exercised:
+        lines.append(f"Not exercised by any example ({len(report.not_exercised)}): " + "; ".join(report.not_exercised) + ".")
+    else:
+        lines.append("Every reply, guard and escalation is exercised by an example.")
+    return "\n".join(lines) + "\n"
+
+
+def render_junit(report: Report) -> str:
+    """JUnit XML for CI: one suite of examples, one of signals; a testcase each."""
+    root = ET.Element("testsuites", name="tactful test")
+    for title, outcomes in (("examples", report.examples), ("signals", report.signals)):
+        suite = ET.SubElement(root, "testsuite", name=f"tactful {title}", tests=str(len(outcomes)),
+                              failures=str(sum(not o.passed for o in outcomes)), errors="0", skipped="0")
+        for o in outcomes:
+            case = ET.SubElement(suite, "testcase", classname=o.owner if o.kind == "example" else f"signal.{o.owner}",
+                                 name=o.name, file=o.location.file, line=str(o.location.line))
+            if o.failures:
+                first = o.failures[0]
+                failure = ET.SubElement(case, "failure", message=f"expected {first.expected}; got {first.got}", type="expectation")
+                failure.text = "\n".join(
+                    f"{where(f.location)}: expected {f.expected}; got {f.got}"
+                    for f in o.failures
+                )
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def compile_library(paths: Sequence[str | Path]) -> tuple["Result", Library | None]:
+    """Compile sources (tactful.api.compile) and prepare the bundle for drafting."""
+    from tactful import api
+
+    result = api.compile(paths)
+    return result, (Library(result.bundle) if result.bundle is not None else None)
