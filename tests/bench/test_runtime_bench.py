@@ -22,7 +22,7 @@ from tactful.runtime import Library
 from tactful.runtime.render import make_environment
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "runtime"))
-from conftest import SLOTS, ctx, make_bundle  # noqa: E402
+from bundle_builder import SLOTS, ctx, make_bundle  # noqa: E402
 
 INTENT = "billing.duplicate_charge"
 CONTEXT = ctx("Hi, I was charged twice for my order last week, can you help?", channel="email", seed="conv-1")

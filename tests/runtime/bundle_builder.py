@@ -1,4 +1,4 @@
-"""A small builder of Bundle objects, so that runtime tests do not depend on the compiler.
+"""A small builder of Bundle objects, so that runtime and service tests do not depend on the compiler.
 
 `text("You were charged {amount} twice[ for order {order_id}].")` turns the language's text syntax
 into parts and the Jinja2 template the compiler writes (see tactful.runtime.render), for the subset
@@ -9,8 +9,6 @@ the design note's duplicate-charge example, with stdlib-like fields, channels an
 from __future__ import annotations
 
 import re
-
-import pytest
 
 from tactful.runtime import bundle as b
 
@@ -209,18 +207,6 @@ def make_bundle(frameworks=None, **overrides) -> b.Bundle:
     )
     fields.update(overrides)
     return b.Bundle(**fields)
-
-
-@pytest.fixture
-def bundle() -> b.Bundle:
-    return make_bundle()
-
-
-@pytest.fixture
-def library(bundle):
-    from tactful.runtime import Library
-
-    return Library(bundle)
 
 
 SLOTS = {"case_reference": "BIL-20931", "amount": "$49.00"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SLOTS, ctx
+from bundle_builder import SLOTS, ctx
 
 INTENT = "billing.duplicate_charge"
 
@@ -125,7 +125,7 @@ def test_a_reply_that_would_leave_a_gap_is_refused(library):
 
 
 def test_handoff_notes_say_when_a_value_was_not_given():
-    from conftest import duplicate_charge, make_bundle, mentions, text
+    from bundle_builder import duplicate_charge, make_bundle, mentions, text
     from tactful.runtime import Library
     from tactful.runtime.bundle import Escalation
 
@@ -163,7 +163,7 @@ def test_a_picked_phrase_renders_its_own_slots(library):
 
 
 def test_integral_numbers_render_without_a_fraction(bundle):
-    from conftest import duplicate_charge, make_bundle, move, reply
+    from bundle_builder import duplicate_charge, make_bundle, move, reply
     from tactful.runtime import InvalidContext, Library
 
     fw = duplicate_charge(replies=[reply("private", "private", [move("next", "Contact number {contact_count}.")])],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SLOTS, ctx
+from bundle_builder import SLOTS, ctx
 from tactful.runtime import (
     DraftError,
     InvalidContext,
@@ -33,7 +33,7 @@ def test_unknown_intent_without_anything_close(library):
 
 
 def test_every_missing_required_slot_is_listed(bundle):
-    from conftest import duplicate_charge, make_bundle
+    from bundle_builder import duplicate_charge, make_bundle
     from tactful.runtime import Library
     from tactful.runtime.bundle import Slot
 
@@ -119,7 +119,7 @@ def test_message_and_channel_are_required(library):
 
 
 def test_no_reply_for_a_visibility_the_framework_does_not_serve():
-    from conftest import duplicate_charge, make_bundle
+    from bundle_builder import duplicate_charge, make_bundle
     from tactful.runtime import Library
 
     fw = duplicate_charge(serves=["private"])

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import SLOTS, ctx, duplicate_charge, make_bundle, mentions, text
+from bundle_builder import SLOTS, ctx, duplicate_charge, make_bundle, mentions, text
 from tactful.runtime import BundleError, Library, load_bundle, load_library
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle
 
