@@ -81,7 +81,7 @@ def _undeclared(ref: ast.TextSlot, fw: ast.FrameworkDecl, slots: dict[str, ast.S
     if guess:
         target = guess.split("`")[1]
         if target in slots:
-            guess = guess[:-1] + f" (declared on line {slots[target].name.span.line})"
+            guess = guess + f" (declared on line {slots[target].name.span.line})"
     return Diagnostic("T1201", f"slot `{n}` is not declared", ref.span,
                       label=f"not a slot of `{fw.intent.value}`",
                       hint=guess or f"declare it: `slot {n}` (add `required` if every reply needs it)")
