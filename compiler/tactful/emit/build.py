@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tactful.emit.conformance import emit_conformance
 from tactful.runtime.bundle import Bundle
 
 
@@ -27,4 +28,5 @@ def templates(bundle: Bundle) -> dict[str, str]:
 def emit(bundle: Bundle) -> dict[str, str]:
     outputs = {"bundle.json": bundle_json(bundle)}
     outputs.update(templates(bundle))
+    outputs.update(emit_conformance(bundle))
     return dict(sorted(outputs.items()))
