@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -57,3 +58,11 @@ def slot_type(slot: ast.Slot) -> ast.TypeRef | None:
 
 def slot_flag(slot: ast.Slot, flag: str) -> bool:
     return any(isinstance(f, ast.Name) and f.value == flag for f in slot.flags)
+
+
+_JUNK_SLOT = re.compile(r"^\s*slot\s+([A-Za-z_][A-Za-z0-9_]*)", re.M)
+
+
+def junk_slot_names(fw: ast.FrameworkDecl) -> set[str]:
+    """Slots whose declaration did not parse: uses of them are not reported again as undeclared."""
+    return {m.group(1) for j in fw.of(ast.Junk) for m in _JUNK_SLOT.finditer(j.text)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tactful.diagnostics import Diagnostic, Related
-from tactful.semantics.checks.context import Context, slot_flag
+from tactful.semantics.checks.context import Context, junk_slot_names, slot_flag
 from tactful.semantics.checks.frameworks import value_problem
 from tactful.semantics.checks.replies import served
 from tactful.semantics.scope import FEATURES, did_you_mean, effective
@@ -65,6 +65,8 @@ def _example(ctx, fw, ex: ast.Example, guard_names, teams, slots, replies) -> It
                 set_slots.add(n)
                 slot = slots.get(n)
                 if slot is None:
+                    if n in junk_slot_names(fw):
+                        continue  # its declaration is broken: reported as a syntax error
                     yield Diagnostic("T1201", f"slot `{n}` is not declared", p.key.span,
                                      label=f"not a slot of `{fw.intent.value}`", hint=did_you_mean(n, slots))
                     continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tactful.diagnostics import Diagnostic, Related
-from tactful.semantics.checks.context import Context, slot_flag
+from tactful.semantics.checks.context import Context, junk_slot_names, slot_flag
 from tactful.semantics.scope import VISIBILITIES, did_you_mean
 from tactful.syntax import ast
 
@@ -32,6 +32,7 @@ def text_references(ctx: Context) -> Iterator[Diagnostic]:
     fields = ctx.lib.fields
     for _, fw in ctx.frameworks():
         slots = ctx.slots_of(fw)
+        broken = junk_slot_names(fw)
         used: set[str] = set()
         for text, visibility in framework_texts(fw):
             for part in text.parts:
@@ -42,7 +43,7 @@ def text_references(ctx: Context) -> Iterator[Diagnostic]:
                     n = ref.name.value
                     slot = slots.get(n)
                     if slot is None:
-                        if n not in fields:
+                        if n not in fields and n not in broken:
                             yield _undeclared(ref, fw, slots, fields)
                         continue
                     used.add(n)
