@@ -46,7 +46,9 @@ from tactful.runtime.bundle import (
     SignalRef,
 )
 from tactful.runtime.errors import BundleError
-from tactful.runtime.features import COMPUTE
+from tactful.runtime.features import COMPUTE, letters_and_capitals
+
+_LETTER_FEATURES = frozenset({"letter_count", "caps_ratio"})
 
 
 class Evaluation:
@@ -65,7 +67,13 @@ class Evaluation:
         value = self._features.get(name)
         if value is None:
             message = self.values.get("message")
-            value = self._features[name] = COMPUTE[name](message if isinstance(message, str) else "")
+            message = message if isinstance(message, str) else ""
+            if name in _LETTER_FEATURES:  # one pass gives both
+                letters, capitals = letters_and_capitals(message)
+                self._features["letter_count"] = letters
+                self._features["caps_ratio"] = capitals / letters if letters else 0.0
+                return self._features[name]
+            value = self._features[name] = COMPUTE[name](message)
         return value
 
     def hits(self, field: str) -> frozenset[int]:

@@ -30,7 +30,8 @@ _NOT_LETTER = bytes(c for c in _ASCII if not chr(c).isalpha())
 _NOT_CAPITAL = bytes(c for c in _ASCII if not chr(c).isupper())
 
 
-def _letters_and_capitals(message: str) -> tuple[int, int]:
+def letters_and_capitals(message: str) -> tuple[int, int]:
+    """(letters, capital letters) in one pass; caps_ratio and letter_count both come from it."""
     if message.isascii():  # the common case, counted in C
         raw = message.encode("ascii")
         return len(raw.translate(None, _NOT_LETTER)), len(raw.translate(None, _NOT_CAPITAL))
@@ -39,12 +40,12 @@ def _letters_and_capitals(message: str) -> tuple[int, int]:
 
 
 def caps_ratio(message: str) -> float:
-    letters, capitals = _letters_and_capitals(message)
+    letters, capitals = letters_and_capitals(message)
     return capitals / letters if letters else 0.0
 
 
 def letter_count(message: str) -> int:
-    return _letters_and_capitals(message)[0]
+    return letters_and_capitals(message)[0]
 
 
 def word_count(message: str) -> int:
