@@ -2,7 +2,8 @@
 
 The builder runs inside the LALR parser (no intermediate tree), so every method receives its
 rule's children: AST nodes built so far and the named tokens (leading keywords are named
-terminals, which is how spans start at the keyword).
+terminals, which is how spans start at the keyword). Tokens come from Lark or from lark-cython,
+whichever parses.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ from tactful.source import SourceFile, Span
 from tactful.syntax import ast
 from tactful.syntax.text import TextError, parse_text
 
+try:  # the compiled parser's tokens are a class of their own
+    from lark_cython.lark_cython import Token as _CToken
+
+    TOKENS: tuple[type, ...] = (Token, _CToken)
+except ImportError:  # pragma: no cover - lark-cython is optional
+    TOKENS = (Token,)
+
 
 def _nodes(children: list) -> list:
-    return [c for c in children if not isinstance(c, Token)]
+    return [c for c in children if not isinstance(c, TOKENS)]
 
 
-def _tokens(children: list, type_: str) -> list[Token]:
-    return [c for c in children if isinstance(c, Token) and c.type == type_]
+def _names(children: list) -> list[ast.Name]:
+    return [c for c in children if isinstance(c, ast.Name)]
 
 
 class Builder(Transformer):
@@ -29,12 +37,13 @@ class Builder(Transformer):
     def __init__(self) -> None:
         super().__init__(visit_tokens=False)
         self.source: SourceFile = SourceFile("", "")
-        self.base = 0  # offset of the parsed chunk within the file
+        self.base = 0  # offset of the parsed text's first character within the file
         self.line_base = 0
         self.diagnostics: list[Diagnostic] = []
 
     def reset(self, source: SourceFile, base: int = 0, line_base: int = 0) -> None:
         self.source, self.base, self.line_base = source, base, line_base
+        self.diagnostics = []
 
     def __default__(self, data, children, meta):
         if data.startswith("_"):  # Lark's helper rules for repetitions: it inlines them itself
@@ -42,7 +51,7 @@ class Builder(Transformer):
         raise AssertionError(f"the builder has no method for grammar rule {data!r}")
 
     # ---- spans -------------------------------------------------------------------------------
-    def _tspan(self, tok: Token) -> Span:
+    def _tspan(self, tok) -> Span:
         lb = self.line_base
         return Span(self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
                     tok.line + lb, tok.column, tok.end_line + lb, tok.end_column)
@@ -50,67 +59,77 @@ class Builder(Transformer):
     def _edge(self, x, end: bool) -> Span:
         while isinstance(x, tuple):  # tagged items: ("pattern", Regex), ("avoid", (…))
             x = x[-1] if end else x[1]
-        return self._tspan(x) if isinstance(x, Token) else x.span
+        return self._tspan(x) if isinstance(x, TOKENS) else x.span
 
     def _span(self, children: list) -> Span:
         return self._edge(children[0], False).to(self._edge(children[-1], True))
 
-    def _name(self, tok: Token) -> ast.Name:
-        return ast.Name(str(tok), span=self._tspan(tok))
-
     def _opt_text(self, children: list) -> ast.Text | None:
         return next((c for c in children if isinstance(c, ast.Text)), None)
 
-    # ---- file --------------------------------------------------------------------------------
+    # ---- shared pieces -------------------------------------------------------------------------
     def start(self, c):
         return list(c)
 
+    def head_chunk(self, c):
+        return c[0]
+
+    def member_chunk(self, c):
+        return c[0]
+
+    def name(self, c):
+        tok = c[0]
+        return ast.Name(tok.value, span=self._tspan(tok))
+
+    visibility = name
+    move_kind = name
+
     def dotted(self, c):
-        names = _tokens(c, "NAME")
-        return ast.Name(".".join(names), span=self._span(names))
+        names = _names(c)
+        return ast.Name(".".join(n.value for n in names), span=names[0].span.to(names[-1].span))
 
     def text(self, c):
         tok = c[0]
         start = self.base + tok.start_pos
         try:
-            return parse_text(str(tok), start, self.source)
+            return parse_text(tok.value, start, self.source)
         except TextError as e:
             self.diagnostics.append(Diagnostic("T1004", e.message, self.source.span(e.start, e.end), hint=e.hint))
-            return ast.Text(str(tok), (), span=self._tspan(tok))
+            return ast.Text(tok.value, (), span=self._tspan(tok))
 
     def regex(self, c):
         tok = c[0]
-        return ast.Regex(str(tok)[1:-1].replace("\\/", "/"), span=self._tspan(tok))
+        return ast.Regex(tok.value[1:-1].replace("\\/", "/"), span=self._tspan(tok))
 
     # ---- library declarations ------------------------------------------------------------------
     def use(self, c):
         return ast.Use(c[1], span=self._span(c))
 
     def team(self, c):
-        return ast.TeamDecl(self._name(c[1]), self._opt_text(c), span=self._span(c))
+        return ast.TeamDecl(c[1], self._opt_text(c), span=self._span(c))
 
     def channel(self, c):
-        return ast.ChannelDecl(self._name(c[1]), c[2], self._opt_text(c), span=self._span(c))
+        return ast.ChannelDecl(c[1], c[2], self._opt_text(c), span=self._span(c))
 
     def visibility_list(self, c):
-        return tuple(self._name(t) for t in c)
+        return tuple(_names(c))
 
     def field_decl(self, c):
-        return ast.FieldDecl(self._name(c[1]), c[2], self._opt_text(c), span=self._span(c))
+        return ast.FieldDecl(c[1], c[2], self._opt_text(c), span=self._span(c))
 
     def type_ref(self, c):
         x = c[0]
-        return x if isinstance(x, ast.TypeRef) else ast.TypeRef(self._name(x), span=self._tspan(x))
+        return x if isinstance(x, ast.TypeRef) else ast.TypeRef(x, span=x.span)
 
     def enum_type(self, c):
-        return ast.TypeRef(self._name(c[0]), tuple(self._name(t) for t in _tokens(c, "NAME")), span=self._span(c))
+        return ast.TypeRef(ast.Name("enum", span=self._tspan(c[0])), tuple(_names(c)), span=self._span(c))
 
     def signal(self, c):
-        items = _nodes(c)
+        items = _nodes(c)[1:]
         about = items[0] if items and isinstance(items[0], ast.Text) else None
         tagged = [x for x in items if isinstance(x, tuple)]
         return ast.SignalDecl(
-            self._name(c[1]), about,
+            c[1], about,
             tuple(v for k, v in tagged if k == "when"),
             tuple(v for k, v in tagged if k == "fires"),
             tuple(v for k, v in tagged if k == "quiet"),
@@ -127,22 +146,21 @@ class Builder(Transformer):
         return ("quiet", c[1])
 
     def phrases(self, c):
-        nodes = _nodes(c)
+        nodes = _nodes(c)[1:]
         about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
-        return ast.PhraseBank(self._name(c[1]), about, tuple(p for p in nodes if isinstance(p, tuple) for p in p),
-                              span=self._span(c))
+        return ast.PhraseBank(c[1], about, tuple(p[0] for p in nodes if isinstance(p, tuple)), span=self._span(c))
 
     def phrase(self, c):
         return (c[0],)
 
     def style(self, c):
-        nodes = _nodes(c)
+        nodes = _nodes(c)[1:]
         about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
         tagged = [x for x in nodes if isinstance(x, tuple)]
         avoid = tuple(a for k, v in tagged if k == "avoid" for a in v)
         prefer = next((v for k, v in tagged if k == "prefer"), None)
         severity = next((v for k, v in tagged if k == "severity"), None)
-        return ast.StyleDecl(self._name(c[1]), about, avoid, prefer, severity, span=self._span(c))
+        return ast.StyleDecl(c[1], about, avoid, prefer, severity, span=self._span(c))
 
     def style_avoid(self, c):
         return ("avoid", tuple(_nodes(c)))
@@ -151,16 +169,16 @@ class Builder(Transformer):
         return ("prefer", c[1])
 
     def style_severity(self, c):
-        return ("severity", self._name(c[1]))
+        return ("severity", c[1])
 
     def avoid_item(self, c):
         return c[0]
 
     def policy(self, c):
-        nodes = _nodes(c)
+        nodes = _nodes(c)[1:]
         about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
         items = tuple(n for n in nodes if isinstance(n, (ast.Guard, ast.Escalate)))
-        return ast.PolicyDecl(self._name(c[1]), about, items, span=self._span(c))
+        return ast.PolicyDecl(c[1], about, items, span=self._span(c))
 
     def policy_item(self, c):
         return c[0]
@@ -168,7 +186,7 @@ class Builder(Transformer):
     # ---- frameworks ----------------------------------------------------------------------------
     def framework(self, c):
         head = c[0]
-        members = tuple(m for m in c[1:] if not isinstance(m, Token))
+        members = tuple(c[1:])
         return ast.FrameworkDecl(head.intent, head.title, members, span=head.span.to(members[-1].span))
 
     def framework_head(self, c):
@@ -178,22 +196,23 @@ class Builder(Transformer):
         return c[0]
 
     def owner(self, c):
-        return ast.Owner(self._name(c[1]), span=self._span(c))
+        return ast.Owner(c[1], span=self._span(c))
 
     def tags(self, c):
-        return ast.Tags(tuple(self._name(t) for t in _tokens(c, "NAME")), span=self._span(c))
+        return ast.Tags(tuple(_names(c)), span=self._span(c))
 
     def serves(self, c):
-        return ast.Serves(tuple(self._name(t) for t in _tokens(c, "VISIBILITY")), span=self._span(c))
+        return ast.Serves(tuple(_names(c)), span=self._span(c))
 
     def about(self, c):
         return ast.About(c[1], span=self._span(c))
 
     def slot(self, c):
-        flags = tuple(x for x in c[2:] if isinstance(x, (ast.Name, ast.TypeRef)))
-        items = [x for x in c[2:] if isinstance(x, tuple)]
+        rest = c[2:]
+        flags = tuple(x for x in rest if isinstance(x, (ast.Name, ast.TypeRef)))
+        items = [x for x in rest if isinstance(x, tuple)]
         return ast.Slot(
-            self._name(c[1]), flags,
+            c[1], flags,
             tuple(v for k, v in items if k == "pattern"),
             tuple(v for k, v in items if k == "example"),
             tuple(v for k, v in items if k == "about"),
@@ -201,8 +220,7 @@ class Builder(Transformer):
         )
 
     def slot_flag(self, c):
-        x = c[0]
-        return x if isinstance(x, ast.TypeRef) else self._name(x)
+        return c[0]
 
     def slot_pattern(self, c):
         return ("pattern", c[1])
@@ -214,36 +232,36 @@ class Builder(Transformer):
         return ("about", c[1])
 
     def escalate(self, c):
-        alias = next((x for x in c if isinstance(x, tuple) and x[0] == "alias"), None)
+        alias = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "alias"), None)
         handoff = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "handoff"), None)
-        return ast.Escalate(self._name(c[1]), c[3], alias[1] if alias else None, handoff, span=self._span(c))
+        return ast.Escalate(c[1], c[3], alias, handoff, span=self._span(c))
 
     def handoff(self, c):
         return ("handoff", c[1])
 
     def guard(self, c):
-        alias = next((x for x in c if isinstance(x, tuple)), None)
-        return ast.Guard(c[1], alias[1] if alias else None, c[-1], span=self._span(c))
+        alias = next((x[1] for x in c if isinstance(x, tuple)), None)
+        return ast.Guard(c[1], alias, c[-1], span=self._span(c))
 
     def alias(self, c):
-        return ("alias", self._name(c[1]))
+        return ("alias", c[1])
 
     def except_(self, c):
-        return ast.Except(self._name(c[1]), c[2], span=self._span(c))
+        return ast.Except(c[1], c[2], span=self._span(c))
 
     def reply(self, c):
-        when = c[3] if len(c) > 2 and isinstance(c[2], Token) and c[2].type == "WHEN" else None
+        when = c[3] if len(c) > 3 and isinstance(c[2], TOKENS) and c[2].type == "WHEN" else None
         moves = tuple(m for m in c if isinstance(m, ast.Move))
-        return ast.Reply(self._name(c[1]), when, moves, span=self._span(c))
+        return ast.Reply(c[1], when, moves, span=self._span(c))
 
     def move(self, c):
         body = c[1]
         if isinstance(body, ast.Text):
-            return ast.Move(self._name(c[0]), text=body, span=self._span(c))
-        return ast.Move(self._name(c[0]), pick=body, span=self._span(c))
+            return ast.Move(c[0], text=body, span=self._span(c))
+        return ast.Move(c[0], pick=body, span=self._span(c))
 
     def move_body(self, c):
-        return c[0] if isinstance(c[0], ast.Text) else self._name(c[1])
+        return c[0] if isinstance(c[0], ast.Text) else c[1]
 
     def example(self, c):
         return ast.Example(c[1], tuple(_nodes(c[2:])), span=self._span(c))
@@ -252,8 +270,7 @@ class Builder(Transformer):
         return ast.ExMessage(c[1], span=self._span(c))
 
     def ex_channel(self, c):
-        vis = self._name(c[2]) if len(c) > 2 else None
-        return ast.ExChannel(self._name(c[1]), vis, span=self._span(c))
+        return ast.ExChannel(c[1], c[2] if len(c) > 2 else None, span=self._span(c))
 
     def ex_context(self, c):
         return ast.ExContext(tuple(_nodes(c)), span=self._span(c))
@@ -266,20 +283,19 @@ class Builder(Transformer):
         return ast.Expect(e.kind, e.name, e.when, e.text, span=self._span(c))
 
     def pair(self, c):
-        return ast.Pair(self._name(c[0]), c[1], span=self._span(c))
+        return ast.Pair(c[0], c[1], span=self._span(c))
 
     def value(self, c):
         x = c[0]
         if isinstance(x, ast.Text):
             return ast.Value("text", x.value, span=x.span)
-        if x.type == "NUMBER":
-            return ast.Value("number", float(x), span=self._tspan(x))
-        return ast.Value("name", str(x), span=self._tspan(x))
+        if isinstance(x, ast.Name):
+            return ast.Value("name", x.value, span=x.span)
+        return ast.Value("number", float(x.value), span=self._tspan(x))
 
     def _expect(self, kind: str, c: list, **kw):
-        names = _tokens(c, "NAME") + _tokens(c, "VISIBILITY")
-        name = self._name(names[0]) if names else None
-        return ast.Expect(kind, name, span=self._span(c), **kw)
+        names = _names(c)
+        return ast.Expect(kind, names[0] if names else None, span=self._span(c), **kw)
 
     def expect_guard(self, c):
         return self._expect("guard", c)
@@ -294,8 +310,7 @@ class Builder(Transformer):
         return self._expect("no_escalate", c)
 
     def expect_reply(self, c):
-        when = c[-1] if len(c) > 2 else None
-        return self._expect("reply", c, when=when)
+        return ast.Expect("reply", c[1], when=c[3] if len(c) > 3 else None, span=self._span(c))
 
     def expect_contains(self, c):
         return self._expect("text_contains", c, text=c[-1])
@@ -323,19 +338,19 @@ class Builder(Transformer):
         return c[1]
 
     def cond_name(self, c):
-        return ast.NameCond(self._name(c[0]), span=self._tspan(c[0]))
+        return ast.NameCond(c[0], span=c[0].span)
 
     def cond_mentions(self, c):
-        return ast.Mentions(self._name(c[0]), tuple(_nodes(c)), span=self._span(c))
+        return ast.Mentions(c[0], tuple(x for x in c[1:] if isinstance(x, ast.Text)), span=self._span(c))
 
     def cond_matches(self, c):
-        return ast.Matches(self._name(c[0]), c[2], span=self._span(c))
+        return ast.Matches(c[0], c[2], span=self._span(c))
 
     def cond_compare(self, c):
-        return ast.Compare(self._name(c[0]), str(c[1]), float(c[2]), span=self._span(c))
+        return ast.Compare(c[0], c[1].value, float(c[2].value), span=self._span(c))
 
     def cond_is(self, c):
-        return ast.Is(self._name(c[0]), self._name(c[2]), span=self._span(c))
+        return ast.Is(c[0], c[2], span=self._span(c))
 
     def cond_in(self, c):
-        return ast.In(self._name(c[0]), tuple(self._name(t) for t in _tokens(c, "NAME")[1:]), span=self._span(c))
+        return ast.In(c[0], tuple(_names(c)[1:]), span=self._span(c))

@@ -1,9 +1,11 @@
 """Source text → AST, with error recovery. The only module that imports Lark.
 
-One LALR parser is built once (its tables cached on disk by Lark) with the Builder running inside
-it. A file is parsed whole first; only when that fails is it cut into entries (lines starting at
-column 1), and a broken framework into its members, so that every syntax error of the file is
-reported and the healthy entries are still checked. Broken pieces become Junk nodes.
+One LALR parser is built once (its tables cached on disk by Lark; compiled by lark-cython when that
+is installed) with the Builder running inside it. Indentation is handled by a lexer callback that
+retypes each newline token by the depth of the line it starts (_NL0, _NL1, _NL2), so the parser
+needs no post-lexer. A file is parsed whole first; only when that fails is it cut into entries
+(lines starting at column 1), and a broken framework into its members, so that every syntax error
+of the file is reported and the healthy entries are still checked. Broken pieces become Junk.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from pathlib import Path
 
 from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.lark import PostLex
 
 from tactful.diagnostics import Diagnostic
 from tactful.source import SourceFile
@@ -23,101 +24,128 @@ from tactful.syntax import ast
 from tactful.syntax.builder import Builder
 
 GRAMMAR = Path(__file__).with_name("tactful.lark")
-
+START = ["start", "head_chunk", "member_chunk"]
+_DEPTHS = ("_NL0", "_NL1", "_NL2")
 _COMMENT_IN_NL = re.compile(r"#[^\r\n]*")
 _QUOTE_IN_TEXT = re.compile(r'"[^"]*\{\s*[A-Za-z_][A-Za-z0-9_]*\s+or\s+"\s*$')
 
 
 class IndentError(LarkError):
-    def __init__(self, message: str, token: Token, hint: str = "") -> None:
+    def __init__(self, message: str, pos: int, hint: str = "") -> None:
         super().__init__(message)
-        self.message, self.token, self.hint = message, token, hint
+        self.message, self.pos, self.hint = message, pos, hint
 
 
-class Indenter(PostLex):
-    """Turns the indentation after each newline into _INDENT/_DEDENT tokens; collects comments."""
-
-    always_accept = ("_NL",)
+class _Lines:
+    """Lexer callbacks: the depth of each line from its indentation, and the comments."""
 
     def __init__(self) -> None:
-        self.comments: list[tuple[int, str]] = []  # (offset in the parsed text, text)
+        self.widths = [0]
+        self.comments: list[tuple[int, str]] = []
 
-    def process(self, stream):
-        levels = [0]
-        comments = self.comments
-        for tok in stream:
-            if tok.type != "_NL":
-                yield tok
-                continue
-            value = tok.value
-            if "#" in value:
-                for m in _COMMENT_IN_NL.finditer(value):
-                    comments.append((tok.start_pos + m.start(), m.group()))
-            yield tok
-            last = value.rsplit("\n", 1)[1]
-            if "\t" in last:
-                raise IndentError("this line is indented with a tab", tok,
-                                  "indent with spaces: tabs look different in every editor")
-            indent = len(last)
-            if indent > levels[-1]:
-                levels.append(indent)
-                yield Token.new_borrow_pos("_INDENT", last, tok)
-            else:
-                while indent < levels[-1]:
-                    levels.pop()
-                    yield Token.new_borrow_pos("_DEDENT", last, tok)
-                if indent != levels[-1]:
-                    raise IndentError("this line does not line up with the lines above it", tok,
-                                      f"indent it by {levels[-1]} spaces to continue the block above, "
-                                      "or match an enclosing block")
-        while len(levels) > 1:
-            levels.pop()
-            yield Token("_DEDENT", "")
+    def reset(self, widths: list[int]) -> None:
+        self.widths = widths
+        self.comments = []
+
+    def newline(self, tok):
+        value = tok.value
+        if "#" in value:
+            for m in _COMMENT_IN_NL.finditer(value):
+                self.comments.append((tok.start_pos + m.start(), m.group()))
+        last = value.rsplit("\n", 1)[1]
+        pos = tok.end_pos - len(last)
+        if "\t" in last:
+            raise IndentError("this line is indented with a tab", pos, "indent with spaces: tabs look different in every editor")
+        w = len(last)
+        widths = self.widths
+        if w > widths[-1]:
+            widths.append(w)
+        elif w < widths[-1]:
+            while w < widths[-1]:
+                widths.pop()
+            if w != widths[-1]:
+                raise IndentError("this line does not line up with the lines above it", pos,
+                                  f"indent it by {widths[-1]} spaces to continue the block above, or match an enclosing block")
+        depth = len(widths) - 1
+        if depth > 2:
+            raise IndentError("this line is indented deeper than anything can be here", pos,
+                              "entries hold members (one level) and members hold items (two levels)")
+        tok.type = _DEPTHS[depth]
+        return tok
+
+    def comment(self, tok):
+        self.comments.append((tok.start_pos, tok.value))
+        return tok
+
+
+def _plugins() -> dict:
+    try:
+        import lark_cython
+    except ImportError:  # pragma: no cover - the pure-Python parser gives the same trees, slower
+        return {}
+    return lark_cython.plugins
 
 
 @lru_cache(maxsize=1)
-def _parser() -> tuple[Lark, Builder, Indenter]:
-    builder, indenter = Builder(), Indenter()
+def _parser() -> tuple[Lark, Builder, _Lines]:
+    builder, lines = Builder(), _Lines()
     lark = Lark(
         GRAMMAR.read_text(encoding="utf-8"),
         parser="lalr",
-        lexer="contextual",
-        postlex=indenter,
+        lexer="basic",
         transformer=builder,
-        start=["start", "framework_head", "member"],
-        lexer_callbacks={"COMMENT": lambda t: indenter.comments.append((t.start_pos, str(t))) or t},
+        start=START,
+        lexer_callbacks={"_NL0": lines.newline, "COMMENT": lines.comment},
         cache=True,
         maybe_placeholders=False,
+        _plugins=_plugins(),
     )
-    return lark, builder, indenter
+    return lark, builder, lines
 
 
 def grammar_for_tests(**options) -> Lark:
     """A plain tree-building parser over the same grammar (tests build it with strict=True)."""
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", postlex=Indenter(),
-                start=["start", "framework_head", "member"], maybe_placeholders=False, **options)
+    lines = _Lines()
+    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic", start=START,
+                lexer_callbacks={"_NL0": lines.newline}, maybe_placeholders=False, **options)
 
 
 # ---- error messages ------------------------------------------------------------------------------
 
+_NAME_KEYWORDS = {
+    "USE", "TEAM", "CHANNEL", "FIELD", "SIGNAL", "FIRES", "QUIET", "PHRASES", "STYLE", "AVOID", "PREFER", "SEVERITY",
+    "POLICY", "FRAMEWORK", "OWNER", "TAGS", "SERVES", "ABOUT", "SLOT", "PATTERN", "EXAMPLE", "ESCALATE", "HANDOFF",
+    "GUARD", "EXCEPT", "REPLY", "PICK", "MESSAGE", "CONTEXT", "SLOTS", "EXPECT", "NO", "TEXT", "CONTAINS", "LACKS",
+    "SEND", "HOLD", "ACKNOWLEDGE", "ASK", "RESTATE", "NEXT", "CLOSE",
+}
 _WORDS = {
     "NAME": "a name", "STRING": "a text in quotes", "LONG_STRING": "a text in quotes", "REGEX": "a /regex/",
-    "NUMBER": "a number", "_NL": "the end of the line", "_INDENT": "an indented block below this line",
-    "_DEDENT": "the end of the block", "VISIBILITY": "`public` or `private`",
-    "MOVE_KIND": "a move (`acknowledge`, `ask`, `restate`, `next` or `close`)",
-    "CMP": "a comparison such as `>=`", "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "DOT": "`.`",
-    "$END": "the end of the file",
+    "NUMBER": "a number", "_NL0": "the end of the line", "_NL1": "the end of the line", "_NL2": "the end of the line",
+    "PUBLIC": "`public`", "PRIVATE": "`private`", "CMP": "a comparison such as `>=`", "LPAR": "`(`", "RPAR": "`)`",
+    "COMMA": "`,`", "DOT": "`.`", "$END": "the end of the file",
 }
 _ENTRY_KEYWORDS = ["use", "team", "channel", "field", "signal", "phrases", "style", "policy", "framework"]
 _MEMBER_KEYWORDS = ["owner", "tags", "serves", "about", "slot", "escalate", "guard", "except", "reply", "example"]
-_CONTEXTS = {
-    frozenset({"OWNER", "REPLY", "SLOT"}): ("framework", _MEMBER_KEYWORDS),
-    frozenset({"FRAMEWORK", "USE"}): ("file", _ENTRY_KEYWORDS),
-    frozenset({"MESSAGE", "EXPECT"}): ("example", ["message", "channel", "context", "slots", "expect"]),
-    frozenset({"PATTERN", "EXAMPLE", "ABOUT"}): ("slot", ["pattern", "example", "about"]),
-    frozenset({"WHEN", "FIRES", "QUIET"}): ("signal", ["when", "fires", "quiet"]),
-    frozenset({"AVOID", "PREFER"}): ("style rule", ["avoid", "prefer", "severity"]),
+_ITEM_KEYWORDS = {
+    "framework": _MEMBER_KEYWORDS,
+    "file": _ENTRY_KEYWORDS,
+    "example": ["message", "channel", "context", "slots", "expect"],
+    "slot": ["pattern", "example", "about"],
+    "reply": ["acknowledge", "ask", "restate", "next", "close"],
+    "signal": ["when", "fires", "quiet"],
+    "style rule": ["avoid", "prefer", "severity"],
+    "policy": ["guard", "escalate"],
 }
+# The keyword a line could start with, after a newline of each depth, by what the parser expected.
+_CONTEXTS = (
+    (frozenset({"OWNER", "REPLY", "SLOT"}), "framework"),
+    (frozenset({"FRAMEWORK", "USE"}), "file"),
+    (frozenset({"MESSAGE", "EXPECT"}), "example"),
+    (frozenset({"PATTERN", "EXAMPLE", "ABOUT"}), "slot"),
+    (frozenset({"ACKNOWLEDGE", "NEXT"}), "reply"),
+    (frozenset({"WHEN", "FIRES", "QUIET"}), "signal"),
+    (frozenset({"AVOID", "PREFER"}), "style rule"),
+)
 
 
 def _describe_expected(name: str) -> str:
@@ -128,18 +156,16 @@ def _describe_expected(name: str) -> str:
     return name.lower()
 
 
-def _describe_found(tok: Token) -> str:
-    if tok.type in ("_NL", "$END", "_INDENT", "_DEDENT"):
-        return {"_NL": "the end of the line", "$END": "the end of the file",
-                "_INDENT": "an indented line", "_DEDENT": "the end of the block"}[tok.type]
+def _describe_found(tok) -> str:
+    if tok.type in ("_NL0", "_NL1", "_NL2", "$END"):
+        return "the end of the file" if tok.type == "$END" else "the end of the line"
     if tok.type in ("STRING", "LONG_STRING"):
         return "a text"
-    text = str(tok)
-    return f"`{text}`"
+    return f"`{tok.value}`"
 
 
 def _join(words: list[str]) -> str:
-    words = sorted(set(words), key=lambda w: (w.startswith("`") is False, w))
+    words = sorted(set(words), key=lambda w: (not w.startswith("`"), w))
     if len(words) > 6:
         words = words[:5] + ["…"]
     if len(words) == 1:
@@ -147,74 +173,91 @@ def _join(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnostic:
+def _line_start_keyword(source: SourceFile, pos: int) -> tuple[int, str]:
+    """The first word of the line that starts at or after pos (the line a newline token leads to)."""
     text = source.text
+    m = re.compile(r"[ \t]*([^\s#]\S*)?").match(text, pos)
+    start = m.start(1) if m and m.group(1) else pos
+    return start, (m.group(1) if m and m.group(1) else "")
+
+
+def _syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnostic:
+    """One curated diagnostic for a Lark error in a text parsed at offset base of the file."""
+    text = source.text
+    n = len(text)
     if isinstance(err, IndentError):
-        tok = err.token
-        end = base + tok.end_pos
-        line_start = text.rfind("\n", 0, end) + 1
-        stop = end
-        return Diagnostic("T1003", err.message, source.span(line_start, max(stop, line_start + 1)), hint=err.hint,
-                          label="here")
+        pos = min(max(base + err.pos, 0), n)
+        line_start = text.rfind("\n", 0, pos) + 1
+        return Diagnostic("T1003", err.message, source.span(line_start, max(pos, line_start + 1) if pos < n else pos),
+                          label="here", hint=err.hint)
     if isinstance(err, UnexpectedCharacters):
-        pos = base + err.pos_in_stream
-        ch = text[pos] if pos < len(text) else ""
+        pos = min(max(base + err.pos_in_stream, 0), n)
+        ch = text[pos] if pos < n else ""
         if ch == '"':
             eol = text.find("\n", pos)
-            eol = len(text) if eol == -1 else eol
+            eol = n if eol == -1 else eol
             return Diagnostic("T1002", "this text has no closing quote", source.span(pos, max(eol, pos + 1)),
                               label="the text starts here", hint='add the closing `"`; use `"""` for text over several lines')
-        if ch == "\t":
-            return Diagnostic("T1003", "tabs are not allowed here", source.span(pos, pos + 1),
-                              hint="use spaces")
+        if ch == "/":
+            return Diagnostic("T1001", "this regex has no closing `/`", source.span(pos, pos + 1),
+                              label="the regex starts here", hint="close it with `/`; write `\\/` for a slash inside it")
         shown = repr(ch)[1:-1] if ch else "end of file"
-        return Diagnostic("T1001", f"unexpected character `{shown}`", source.span(pos, pos + 1),
-                          label="not part of the language",
-                          hint="texts go in double quotes, regexes between slashes")
+        return Diagnostic("T1001", f"unexpected character `{shown}`", source.span(pos, min(pos + 1, n)),
+                          label="not part of the language", hint="texts go in double quotes, regexes between slashes")
     assert isinstance(err, UnexpectedToken), err
     tok = err.token
     expected = {e for e in err.expected if not e.startswith("__")}
-    if tok.type == "$END" or tok.end_pos is None:
-        pos = len(text.rstrip()) if base == 0 else base + (getattr(tok, "start_pos", 0) or 0)
-        pos = min(pos, len(text))
+    if "NAME" in expected:
+        expected -= _NAME_KEYWORDS
+    newline = tok.type in _DEPTHS
+    if tok.type == "$END":
+        pos = len(text.rstrip())
         span = source.span(max(pos - 1, 0), pos)
-    elif tok.type in ("_NL", "_DEDENT", "_INDENT"):
-        pos = base + tok.start_pos
-        if tok.type == "_NL":
-            span = source.span(pos, pos + 1) if pos < len(text) else source.span(max(pos - 1, 0), pos)
-        else:
-            nxt = pos + len(tok.value) if tok.type == "_INDENT" else pos
-            span = source.span(nxt, nxt + 1)
+    elif newline:
+        line_pos, word = _line_start_keyword(source, min(max(base + tok.end_pos, 0), n))
+        span = source.span(line_pos, min(line_pos + max(len(word), 1), n))
     else:
         span = source.span(base + tok.start_pos, base + tok.end_pos)
     found = _describe_found(tok)
-    hint = ""
-    if tok.type not in ("$END", "_NL", "_INDENT", "_DEDENT") and span.start > 0:
+    if not newline and tok.type != "$END" and span.start > 0:
         before = text[text.rfind("\n", 0, span.start) + 1 : span.start]
         if _QUOTE_IN_TEXT.search(before):
-            quote = before.rstrip().rfind('"')
-            qspan = source.span(span.start - (len(before) - quote), span.start - (len(before) - quote) + 1)
-            return Diagnostic("T1001", "this `\"` ends the text early", qspan, label="the text ends here",
+            quote = span.start - (len(before) - before.rstrip().rfind('"'))
+            return Diagnostic("T1001", "this `\"` ends the text early", source.span(quote, quote + 1),
+                              label="the text ends here",
                               hint="inside a \"…\" text, write the fallback in single quotes: `{name or 'fallback'}`, "
                               "or escape the quote as `\\\"`")
-    for keys, (where, words) in _CONTEXTS.items():
-        if keys <= expected and tok.type == "NAME":
-            guess = difflib.get_close_matches(str(tok), words, n=1, cutoff=0.6)
-            hint = f"did you mean `{guess[0]}`?" if guess else "a line here starts with one of " + _join([f"`{w}`" for w in words])
-            return Diagnostic("T1001", f"`{tok}` is not something a {where} can contain", span,
-                              label="unknown keyword", hint=hint)
-    if tok.type == "_INDENT":
-        return Diagnostic("T1003", "this line is indented, but nothing above it opens a block", span,
-                          label="unexpected indentation", hint="line it up with the line above")
-    if expected == {"_INDENT"}:
-        return Diagnostic("T1001", "this entry needs an indented body below it", span,
-                          label="the body should start on the next line",
-                          hint="indent its lines below the first line")
-    if expected <= {"_NL", "COMMA", "AS"} or (tok.type != "_NL" and "_NL" in expected and len(expected) <= 3):
+    depth_expected = {e for e in expected if e in _DEPTHS}
+    if newline:
+        # A line that starts with something unexpected (or sits at the wrong depth).
+        word = source.text[span.start:span.end].strip()
+        line_expected = expected  # the keywords a new line could start with, at the depths allowed
+        if depth_expected and tok.type not in depth_expected and word:
+            deeper = int(tok.type[-1]) > max(int(e[-1]) for e in depth_expected)
+            if deeper:
+                return Diagnostic("T1003", "this line is indented, but nothing above it opens a block", span,
+                                  label="unexpected indentation", hint="line it up with the line above")
+        if not depth_expected or tok.type not in depth_expected:
+            words = _join([_describe_expected(e) for e in line_expected if e not in _DEPTHS] or ["more on this line"])
+            return Diagnostic("T1001", f"the line above ends too early; expected {words}", span if not word else
+                              source.span(max(span.start - 1, 0), span.start),
+                              label=f"expected {words}", hint="finish the statement on its line")
+    if tok.type in ("NAME", *_NAME_KEYWORDS) or newline:
+        for keys, where in _CONTEXTS:
+            if keys <= expected:
+                word = tok.value if not newline else source.text[span.start:span.end]
+                words = _ITEM_KEYWORDS[where]
+                guess = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
+                hint = f"did you mean `{guess[0]}`?" if guess else "a line here starts with " + _join([f"`{w}`" for w in words])
+                return Diagnostic("T1001", f"`{word}` is not something a {where} can contain", span,
+                                  label="unknown keyword", hint=hint)
+    if expected and expected <= {"_NL0", "_NL1", "_NL2", "COMMA", "AS"} | depth_expected:
         return Diagnostic("T1001", f"unexpected {found} at the end of this line", span,
                           label="expected the line to end here",
                           hint="each statement goes on its own line; separate list items with commas")
-    words = _join([_describe_expected(e) for e in expected])
+    if depth_expected and any(e in expected for e in depth_expected) and len(expected - set(_DEPTHS)) == 0:
+        return Diagnostic("T1001", f"unexpected {found}", span, label="expected the line to end here")
+    words = _join([_describe_expected(e) for e in expected] or ["something else"])
     return Diagnostic("T1001", f"unexpected {found}; expected {words}", span, label=f"expected {words}")
 
 
@@ -226,24 +269,28 @@ def module_name(path: str) -> str:
     return name.replace("/", ".")
 
 
+def _prepare(text: str) -> str:
+    """The text the parser sees: a newline in front (so line one has its depth token) and one at the end."""
+    return "\n" + text.rstrip() + "\n"
+
+
 def parse(source: SourceFile, name: str | None = None) -> tuple[ast.Module, list[Diagnostic]]:
     """Parse one file. Returns its Module (with Junk for broken entries) and syntax diagnostics."""
-    lark, builder, indenter = _parser()
-    text = source.text if source.text.endswith("\n") else source.text + "\n"
-    builder.reset(source)
-    builder.diagnostics = []
-    indenter.comments = []
+    lark, builder, lines = _parser()
     name = name or module_name(source.path)
+    if not source.text.strip():
+        return ast.Module(name, source.path, ()), []
+    builder.reset(source, -1, -1)
+    lines.reset([0])
     try:
-        entries = lark.parse(text, start="start")
-        comments = [ast.Comment(t, span=source.span(o, o + len(t))) for o, t in indenter.comments]
-        return ast.Module(name, source.path, tuple(entries), tuple(comments)), builder.diagnostics
+        entries = lark.parse(_prepare(source.text), start="start")
     except (UnexpectedInput, IndentError):
-        pass
-    return _parse_recovering(source, text, name)
+        return _parse_recovering(source, name)
+    comments = tuple(ast.Comment(t, span=source.span(o - 1, o - 1 + len(t))) for o, t in lines.comments)
+    return ast.Module(name, source.path, tuple(entries), comments), builder.diagnostics
 
 
-def _chunks(lines: list[str], starts: list[int], is_start) -> list[tuple[int, int]]:
+def _chunks(lines: list[str], is_start) -> list[tuple[int, int]]:
     """(first, last+1) line index ranges; a chunk starts where is_start(line) holds outside a \"\"\" block."""
     out: list[tuple[int, int]] = []
     in_long = False
@@ -260,49 +307,53 @@ def _chunks(lines: list[str], starts: list[int], is_start) -> list[tuple[int, in
     return out
 
 
-def _parse_recovering(source: SourceFile, text: str, name: str) -> tuple[ast.Module, list[Diagnostic]]:
-    lark, builder, indenter = _parser()
+def _blank(line: str) -> bool:
+    s = line.strip()
+    return not s or s.startswith("#")
+
+
+def _parse_recovering(source: SourceFile, name: str) -> tuple[ast.Module, list[Diagnostic]]:
+    lark, builder, lex = _parser()
+    text = source.text
     diagnostics: list[Diagnostic] = []
-    comments: list[ast.Comment] = []
+    comments: dict[int, ast.Comment] = {}
     entries: list = []
     lines = text.split("\n")
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
 
-    def attempt(first: int, last: int, start: str):
+    def attempt(first: int, last: int, start: str, widths: list[int]):
         base = starts[first]
-        end = starts[last] if last < len(starts) else len(text)
+        end = starts[last] - 1 if last < len(starts) else len(text)
         chunk = text[base:end]
-        if not chunk.endswith("\n"):
-            chunk += "\n"
-        builder.reset(source, base, first)
-        builder.diagnostics = []
-        indenter.comments = []
+        builder.reset(source, base - 1, first - 1)
+        lex.reset(widths)
         try:
-            result = lark.parse(chunk, start=start)
+            result = lark.parse(_prepare(chunk) if start != "member_chunk" else "\n" + chunk.rstrip() + "\n", start=start)
         except (UnexpectedInput, IndentError) as e:
-            diagnostics.append(_syntax_diagnostic(e, source, base))
+            diagnostics.append(_syntax_diagnostic(e, source, base - 1))
             return None
         finally:
-            comments.extend(ast.Comment(t, span=source.span(base + o, base + o + len(t))) for o, t in indenter.comments)
+            for o, t in lex.comments:
+                comments.setdefault(base - 1 + o, ast.Comment(t, span=source.span(base - 1 + o, base - 1 + o + len(t))))
         diagnostics.extend(builder.diagnostics)
         return result
 
     def junk(first: int, last: int) -> ast.Junk:
-        end = starts[last] if last < len(starts) else len(text)
-        return ast.Junk(text[starts[first]:end], span=source.span(starts[first], max(end - 1, starts[first])))
+        end = starts[last] - 1 if last < len(starts) else len(text)
+        return ast.Junk(text[starts[first]:end], span=source.span(starts[first], max(end, starts[first])))
 
     def is_entry(line: str) -> bool:
         return bool(line) and not line[0].isspace() and not line.startswith("#")
 
-    leading = _chunks(lines, starts, is_entry)
-    if leading and leading[0][0] > 0 and any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines[: leading[0][0]]):
-        leading.insert(0, (0, leading[0][0]))
-    elif not leading and text.strip():
-        leading = [(0, len(lines))]
-    for first, last in leading:
-        result = attempt(first, last, "start")
+    ranges = _chunks(lines, is_entry)
+    if ranges and ranges[0][0] > 0 and not all(_blank(ln) for ln in lines[: ranges[0][0]]):
+        ranges.insert(0, (0, ranges[0][0]))
+    elif not ranges and text.strip():
+        ranges = [(0, len(lines))]
+    for first, last in ranges:
+        result = attempt(first, last, "start", [0])
         if result is not None:
             entries.extend(result)
             continue
@@ -311,54 +362,49 @@ def _parse_recovering(source: SourceFile, text: str, name: str) -> tuple[ast.Mod
             continue
         entry_error = diagnostics.pop()
         before = len(diagnostics)
-        entries.append(_recover_framework(lines, starts, first, last, attempt, junk, diagnostics))
-        if len(diagnostics) == before:  # member by member hid the error (say, a tab): keep the whole-entry one
+        fw = _recover_framework(lines, first, last, attempt, junk, diagnostics)
+        if len(diagnostics) == before:  # member by member hid the error: keep the whole-entry one
             diagnostics.append(entry_error)
-            if isinstance(entries[-1], ast.FrameworkDecl):
-                fw = entries[-1]
-                entries[-1] = ast.FrameworkDecl(fw.intent, fw.title, fw.members + (ast.Junk("", span=entry_error.span),),
-                                                span=fw.span)
+            if isinstance(fw, ast.FrameworkDecl):
+                fw = ast.FrameworkDecl(fw.intent, fw.title, fw.members + (ast.Junk("", span=entry_error.span),),
+                                       span=fw.span)
+        entries.append(fw)
     diagnostics.sort(key=lambda d: d.span.start)
-    comments.sort(key=lambda c: c.span.start)
-    return ast.Module(name, source.path, tuple(entries), tuple(dict.fromkeys(comments))), diagnostics
+    return ast.Module(name, source.path, tuple(entries), tuple(comments[k] for k in sorted(comments))), diagnostics
 
 
-def _recover_framework(lines, starts, first, last, attempt, junk, diagnostics):
+def _recover_framework(lines, first, last, attempt, junk, diagnostics):
     """Parse a broken framework member by member, so each broken member is reported on its own."""
-    body = [i for i in range(first + 1, last) if lines[i].strip() and not lines[i].lstrip().startswith("#")]
-    head = attempt(first, first + 1, "framework_head")
+    body = [i for i in range(first + 1, last) if not _blank(lines[i])]
+    head = attempt(first, first + 1, "head_chunk", [0])
     if not body:
         if head is not None:
-            diagnostics.append(_syntax_diagnostic_missing_body(head))
+            diagnostics.append(Diagnostic("T1001", f"framework `{head.intent.value}` has no body", head.span,
+                                          label="nothing is indented below this line",
+                                          hint="indent its owner, slots and replies below the `framework` line"))
         return junk(first, last)
-    # Members start at the shallowest indentation outside triple-quoted texts, and the first body line
-    # always starts one: a first member indented deeper than the rest is then one T1003, not a
-    # T1001 for every line of the members below it.
+    # Members start at the shallowest indentation outside """ texts, and the first body line always
+    # starts one: a first member indented deeper than the rest is then one T1003, not a T1001 for
+    # every line of the members below it.
     indents, in_long = [], False
     for i in range(first + 1, last):
         lead_ws = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-        if not in_long and lines[i].strip() and not lines[i].lstrip().startswith("#") and "\t" not in lead_ws:
+        if not in_long and not _blank(lines[i]) and "\t" not in lead_ws:
             indents.append(len(lines[i]) - len(lines[i].lstrip(" ")))
         if lines[i].count('"""') % 2:
             in_long = not in_long
     indent = min(indents, default=len(lines[body[0]]) - len(lines[body[0]].lstrip(" ")))
-    member_ranges = _chunks(lines[first + 1 : last], starts,
-                            lambda ln: ln.strip() != "" and not ln.lstrip().startswith("#")
-                            and len(ln) - len(ln.lstrip(" ")) <= indent)
+    ranges = _chunks(lines[first + 1 : last],
+                     lambda ln: not _blank(ln) and len(ln) - len(ln.lstrip(" ")) <= indent)
     lead = body[0] - first - 1
-    if not member_ranges or member_ranges[0][0] > lead:
-        member_ranges.insert(0, (lead, member_ranges[0][0] if member_ranges else last - first - 1))
+    if not ranges or ranges[0][0] > lead:
+        ranges.insert(0, (lead, ranges[0][0] if ranges else last - first - 1))
     members = []
-    for a, b in member_ranges:
+    for a, b in ranges:
         a, b = a + first + 1, b + first + 1
-        m = attempt(a, b, "member")
+        # The first member sets its own depth; the whole-entry error stands if that hides the problem.
+        m = attempt(a, b, "member_chunk", [0] if a == body[0] else [0, max(indent, 1)])
         members.append(m if m is not None else junk(a, b))
-    if head is None:
+    if head is None or not members:
         return junk(first, last)
     return ast.FrameworkDecl(head.intent, head.title, tuple(members), span=head.span.to(members[-1].span))
-
-
-def _syntax_diagnostic_missing_body(head: ast.FrameworkDecl) -> Diagnostic:
-    return Diagnostic("T1001", f"framework `{head.intent.value}` has no body", head.span,
-                      label="nothing is indented below this line",
-                      hint="indent its owner, slots and replies below the `framework` line")

@@ -40,21 +40,32 @@ def compiled_rules(ctx: Context) -> list[tuple[ast.StyleDecl, list]]:
 
 
 def house_style(ctx: Context) -> Iterator[Diagnostic]:
+    import re2
+
     rules = compiled_rules(ctx)
     if not rules:
         return
+    # One search per text with every pattern at once; only texts that hit are checked rule by rule.
+    alternatives = [p.pattern.removeprefix("(?i)") for _, pats in rules for p in pats]
+    try:
+        anything = re2.compile("(?i)(?:" + ")|(?:".join(alternatives) + ")") if alternatives else None
+    except re2.error:  # pragma: no cover - every part compiled on its own
+        anything = None
+    rules = [(rule, pats) for rule, pats in rules if pats]
     for _, fw in ctx.frameworks():
         for r in fw.of(ast.Reply):
             for mv in r.moves:
                 if mv.text is not None:
-                    yield from _check(ctx, mv.text, rules)
+                    yield from _check(ctx, mv.text, rules, anything)
     for _, bank in ctx.entries(ast.PhraseBank):
         for p in bank.phrases:
-            yield from _check(ctx, p, rules)
+            yield from _check(ctx, p, rules, anything)
 
 
-def _check(ctx: Context, text: ast.Text, rules) -> Iterator[Diagnostic]:
+def _check(ctx: Context, text: ast.Text, rules, anything) -> Iterator[Diagnostic]:
     value = normalize(text.value)
+    if anything is not None and not anything.search(value):
+        return
     for rule, pats in rules:
         for pat in pats:
             m = pat.search(value)
