@@ -35,7 +35,7 @@ class Result:
 
     @property
     def files(self) -> int:
-        return sum(1 for p in self.sources if not p.startswith("<stdlib>/"))
+        return sum(1 for p in self.sources if p.endswith(".tact") and not p.startswith("<stdlib>/"))
 
 
 def check(paths: Sequence[str | Path]) -> Result:

@@ -98,7 +98,7 @@ _TABLE: tuple[Code, ...] = (
          'signal upset "Upset"\n  fires "grr"\n', "Give the signal one `when` line."),
     Code("T1114", "reserved-name", E, "A slot or field uses a reserved word as its name",
          "Names such as `and`, `or`, `not`, `in`, `is`, `if`, `true`, `none` and `picks` are part of the "
-         "condition and template languages.", "  slot in required\n", "Choose another name."),
+         "condition and template languages.", "  slot picks required\n", "Choose another name."),
     # --- T12xx: slots and texts -----------------------------------------------------------------
     Code("T1201", "undeclared-slot", E, "A text uses a slot that is not declared",
          "Every `{name}` in a text must be a slot of the framework or a context field.",

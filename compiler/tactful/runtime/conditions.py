@@ -126,6 +126,7 @@ def mentions_pattern(phrases: Iterable[str]) -> str:
 def _compile_big(pattern: str, where: str):
     options = re2.Options()
     options.max_mem = 64 << 20  # Unicode word boundaries over many phrases need more than the default 8 MiB
+    options.log_errors = False  # errors come back as re2.error; RE2's own stderr logging is noise
     try:
         return re2.compile(pattern, options)
     except re2.error as e:

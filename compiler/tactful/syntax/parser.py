@@ -160,7 +160,7 @@ def _describe_found(tok) -> str:
     if tok.type in ("_NL0", "_NL1", "_NL2", "$END"):
         return "the end of the file" if tok.type == "$END" else "the end of the line"
     if tok.type in ("STRING", "LONG_STRING"):
-        return "a text"
+        return "text"
     return f"`{tok.value}`"
 
 

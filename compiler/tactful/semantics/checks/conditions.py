@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tactful.diagnostics import Diagnostic
+from tactful.runtime.types import compile_re2, re2_reason
 from tactful.semantics.checks.context import Context
 from tactful.semantics.checks.walk import atoms, conditions
 from tactful.semantics.scope import FEATURES, VISIBILITIES, did_you_mean
@@ -78,16 +79,10 @@ def regex_error(regex: ast.Regex) -> Iterator[Diagnostic]:
     import re2
 
     try:
-        re2.compile(regex.pattern)
+        compile_re2(regex.pattern)
     except re2.error as e:
         yield Diagnostic("T1402", f"RE2 rejects this pattern: {re2_reason(e)}", regex.span, label="not accepted by RE2",
                          hint="RE2 runs in linear time and has no backreferences or lookaround; rewrite without them")
-
-
-def re2_reason(e: Exception) -> str:
-    """RE2's own words: its errors carry bytes, which must not reach a message as b'…'."""
-    reason = e.args[0] if e.args else str(e)
-    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
 
 
 def _expect_type(ctx, field: ast.Name, module: str, types: tuple[str, ...], op: str) -> Iterator[Diagnostic]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tactful.diagnostics import Diagnostic, Related
-from tactful.runtime.types import FIELD_TYPES
-from tactful.semantics.checks.conditions import re2_reason
+from tactful.runtime.types import FIELD_TYPES, compile_re2, re2_reason
 from tactful.semantics.checks.context import Context
 from tactful.semantics.scope import did_you_mean, entry_name
 from tactful.syntax import ast
@@ -67,7 +66,7 @@ def style_rules(ctx: Context) -> Iterator[Diagnostic]:
         for a in s.avoid:
             if isinstance(a, ast.Regex):
                 try:
-                    re2.compile(a.pattern)
+                    compile_re2(a.pattern)
                 except re2.error as e:
                     yield Diagnostic("T1402", f"RE2 rejects this pattern: {re2_reason(e)}", a.span, label="invalid regex",
                                      hint="RE2 has no backreferences or lookaround")

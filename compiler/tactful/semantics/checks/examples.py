@@ -20,6 +20,9 @@ def examples(ctx: Context) -> Iterator[Diagnostic]:
         eff = effective(ctx.lib, fw, ctx.cond_source)
         guard_names = [n for n, _, _ in eff.guards]
         teams = sorted({e.team.value for _, e, _ in eff.escalations})
+        # `expect no guard x` may name a policy guard the framework opts out of: it proves the opt-out.
+        no_guard_names = guard_names + sorted(set(ctx.lib.policy_guards) - set(guard_names))
+        no_teams = sorted(set(teams) | {e.item.team.value for e in ctx.lib.policy_escalations.values()})
         slots = ctx.slots_of(fw)
         replies = fw.of(ast.Reply)
         names: dict[str, ast.Example] = {}
@@ -28,10 +31,10 @@ def examples(ctx: Context) -> Iterator[Diagnostic]:
                 yield Diagnostic("T1110", f"two examples are named “{ex.name.value}”", ex.name.span,
                                  related=(Related(names[ex.name.value].name.span, "the first one"),))
             names.setdefault(ex.name.value, ex)
-            yield from _example(ctx, fw, ex, guard_names, teams, slots, replies)
+            yield from _example(ctx, fw, ex, (guard_names, no_guard_names), (teams, no_teams), slots, replies)
 
 
-def _example(ctx, fw, ex: ast.Example, guard_names, teams, slots, replies) -> Iterator[Diagnostic]:
+def _example(ctx, fw, ex: ast.Example, guards, escalations, slots, replies) -> Iterator[Diagnostic]:
     messages = [i for i in ex.items if isinstance(i, ast.ExMessage)]
     channels = [i for i in ex.items if isinstance(i, ast.ExChannel)]
     expects = [i for i in ex.items if isinstance(i, ast.Expect)]
@@ -73,7 +76,7 @@ def _example(ctx, fw, ex: ast.Example, guard_names, teams, slots, replies) -> It
                 value = _as_text(p.value)
                 problem = value_problem(slot, value)
                 if problem:
-                    yield Diagnostic("T1205", f"the value of `{n}` does not fit: {problem}", p.value.span,
+                    yield Diagnostic("T1205", f"this value does not fit: {problem}", p.value.span,
                                      related=(Related(slot.name.span, "slot declared here"),))
     missing = [n for n, s in slots.items() if slot_flag(s, "required") and n not in set_slots]
     if missing:
@@ -82,6 +85,8 @@ def _example(ctx, fw, ex: ast.Example, guard_names, teams, slots, replies) -> It
                          hint="add `slots " + ", ".join(f'{m} "…"' for m in missing) + "`")
     vis_served = served(fw)
     for e in expects:
+        guard_names = guards[1] if e.kind == "no_guard" else guards[0]
+        teams = escalations[1] if e.kind == "no_escalate" else escalations[0]
         if e.kind in ("guard", "no_guard") and e.name is not None and e.name.value not in guard_names:
             yield Diagnostic("T1506", f"`{fw.intent.value}` has no guard named `{e.name.value}`", e.name.span,
                              hint=did_you_mean(e.name.value, guard_names) or

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from tactful.diagnostics import Diagnostic, Related
-from tactful.runtime.types import SLOT_TYPES, type_error
+from tactful.runtime.types import SLOT_TYPES
 from tactful.semantics.checks.conditions import regex_error
 from tactful.semantics.checks.context import Context, slot_type
 from tactful.semantics.checks.declarations import RESERVED
@@ -98,26 +98,28 @@ def slots(ctx: Context) -> Iterator[Diagnostic]:
             for ex in s.examples[:1]:
                 problem = value_problem(s, ex.value, check_pattern=not bad_pattern)
                 if problem:
-                    yield Diagnostic("T1205", f"the example of `{n}` does not fit: {problem}", ex.span,
+                    yield Diagnostic("T1205", f"the example does not fit: {problem}", ex.span,
                                      label="example value", hint="fix the example, or the slot's type or pattern")
 
 
 def value_problem(slot: ast.Slot, value: str, *, check_pattern: bool = True) -> str | None:
+    """Why value does not fit slot, in the runtime's own words (the compiler and runtime agree)."""
+    from tactful.runtime.bundle import Location, Slot
+    from tactful.runtime.values import slot_value_problem
+
     t = slot_type(slot)
     tname = t.name.value if t else "text"
-    if tname in SLOT_TYPES:
-        problem = type_error(tname, value, [v.value for v in t.values] if t else ())
-        if problem:
-            return problem
-    if check_pattern and slot.patterns:
-        import re2
+    if tname not in SLOT_TYPES:
+        return None  # reported as T1111
+    model = Slot(name=slot.name.value, type=tname, values=[v.value for v in t.values] if t else [],
+                 pattern=slot.patterns[0].pattern if check_pattern and slot.patterns else None,
+                 location=Location(file="", line=1, column=1, end_line=1, end_column=1))
+    import re2
 
-        try:
-            if not re2.fullmatch(slot.patterns[0].pattern, value):
-                return f"it does not match /{slot.patterns[0].pattern}/"
-        except re2.error:
-            return None
-    return None
+    try:
+        return slot_value_problem(model, value)
+    except re2.error:  # an invalid pattern is reported as T1402 on its own
+        return None
 
 
 def guards_and_escalations(ctx: Context) -> Iterator[Diagnostic]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from tactful.diagnostics import Diagnostic, Severity
+from tactful.runtime.types import compile_re2
 from tactful.semantics.checks.context import Context
 from tactful.syntax import ast
 
@@ -32,7 +33,7 @@ def compiled_rules(ctx: Context) -> list[tuple[ast.StyleDecl, list]]:
         for a in rule.avoid:
             src = f"(?i){a.pattern}" if isinstance(a, ast.Regex) else "(?i)" + phrase_regex(a.value)
             try:
-                pats.append(re2.compile(src))
+                pats.append(compile_re2(src))
             except re2.error:
                 continue  # reported by the declarations check
         out.append((rule, pats))
@@ -48,7 +49,7 @@ def house_style(ctx: Context) -> Iterator[Diagnostic]:
     # One search per text with every pattern at once; only texts that hit are checked rule by rule.
     alternatives = [p.pattern.removeprefix("(?i)") for _, pats in rules for p in pats]
     try:
-        anything = re2.compile("(?i)(?:" + ")|(?:".join(alternatives) + ")") if alternatives else None
+        anything = compile_re2("(?i)(?:" + ")|(?:".join(alternatives) + ")") if alternatives else None
     except re2.error:  # pragma: no cover - every part compiled on its own
         anything = None
     rules = [(rule, pats) for rule, pats in rules if pats]
