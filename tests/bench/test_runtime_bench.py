@@ -111,7 +111,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def test_http_draft_latency_at_a_fixed_rate(benchmark, tmp_path):
     sys.path.insert(0, str(Path(__file__).parent.parent / "serve"))
-    from conftest import start_server, stop_server, write_bundle
+    from serve_helpers import start_server, stop_server, write_bundle
 
     path = tmp_path / "bundle.json"
     write_bundle(path)

@@ -7,7 +7,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from docs_bundle import ROOT
 from tactful.cli import main
 from tactful.docs_site import write_site
 from tactful.emit import docs
@@ -15,7 +15,7 @@ from tactful.emit import docs
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory):
-    from conftest import make_bundle
+    from docs_bundle import make_bundle
 
     site = write_site(make_bundle(), tmp_path_factory.mktemp("fixture-site"), build=True)
     assert site.ok, "\n".join(site.problems)

@@ -1,79 +1,10 @@
-"""A real `tactful serve` process on a free loopback port, serving a bundle from the builder."""
+"""Fixtures for the HTTP tests; the helpers live in serve_helpers.py."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from dataclasses import dataclass
-from pathlib import Path
-
-import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "runtime"))
-from bundle_builder import make_bundle  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    bundle_path: Path
-
-    def client(self, **kw) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10, **kw)
-
-    def hup(self) -> None:
-        self.process.send_signal(signal.SIGHUP)
-
-    def log(self) -> str:
-        return (self.bundle_path.parent / "server.log").read_text(encoding="utf-8", errors="replace")
-
-
-def write_bundle(path: Path, **overrides) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(make_bundle(**overrides).model_dump_json(), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def start_server(bundle_path: Path, *options: str) -> Server:
-    port = free_port()
-    log = open(bundle_path.parent / "server.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tactful", "serve", str(bundle_path), "--host", "127.0.0.1", "--port", str(port), *options],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"tactful serve exited with {process.returncode}:\n" + (bundle_path.parent / "server.log").read_text())
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return Server(url, process, bundle_path)
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("tactful serve did not answer within 30 s")
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+from serve_helpers import Server, start_server, stop_server, write_bundle
 
 
 @pytest.fixture(scope="module")

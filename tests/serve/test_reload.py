@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bundle_builder import SLOTS, ctx, duplicate_charge, make_bundle, move, reply
-from conftest import write_bundle
+from serve_helpers import write_bundle
 
 pytestmark = pytest.mark.slow
 INTENT = "billing.duplicate_charge"
