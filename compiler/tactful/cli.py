@@ -20,7 +20,8 @@ class TactfulGroup(click.Group):
     """Maps click's own exits onto ours and turns any unexpected exception into exit 2."""
 
     def main(self, *args, **kwargs):  # type: ignore[override]
-        debug = "--debug" in sys.argv
+        argv = kwargs.get("args", args[0] if args else None)
+        debug = "--debug" in (sys.argv[1:] if argv is None else argv)
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except click.UsageError as e:
@@ -106,7 +107,11 @@ def build(paths: tuple[str, ...], out_dir: str, fmt: str, strict: bool) -> int:
     code = _report(result, fmt, strict)
     if code != EXIT_OK or result.bundle is None:
         return code or EXIT_FINDINGS
-    written = api.write_outputs(api.build_outputs(result.bundle), out_dir)
+    try:
+        written = api.write_outputs(api.build_outputs(result.bundle), out_dir)
+    except OSError as e:
+        click.echo(f"error: could not write the outputs into {out_dir}: {e}", err=True)
+        return EXIT_ERROR
     if fmt in ("pretty", "compact"):
         click.echo(
             f"Built {len(result.bundle.frameworks)} frameworks into {out_dir} "

@@ -1,0 +1,200 @@
+"""The exit-code contract, through the installed console script: 0 clean (warnings allowed),
+1 findings (warnings too under --strict), 2 usage, I/O or internal error; never a traceback for
+bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli_helpers import CLEAN, ERROR, FRAMEWORKS, WARNING, assert_no_traceback, invoke, project, run
+
+
+@pytest.fixture
+def clean(tmp_path):
+    return project(tmp_path / "clean", {"minimal.tact": CLEAN})
+
+
+@pytest.fixture
+def warned(tmp_path):
+    return project(tmp_path / "warned", {"minimal.tact": CLEAN, "order.tact": WARNING})
+
+
+@pytest.fixture
+def broken(tmp_path):
+    return project(tmp_path / "broken", {"minimal.tact": CLEAN, "slot.tact": ERROR})
+
+
+def test_the_shipped_library_is_clean():
+    r = run("check", FRAMEWORKS)
+    assert (r.returncode, r.stdout) == (0, "")
+    assert "18 frameworks" in r.stderr and "no problems" in r.stderr
+
+
+def test_clean_exits_0(clean):
+    r = run("check", clean)
+    assert r.returncode == 0, r.stderr
+    assert "1 framework" in r.stderr
+
+
+def test_warnings_alone_exit_0(warned):
+    r = run("check", warned)
+    assert r.returncode == 0, r.stderr
+    assert "warning[T1302]" in r.stderr
+
+
+def test_warnings_under_strict_exit_1(warned, clean):
+    assert run("check", "--strict", warned).returncode == 1
+    assert run("check", "--strict", clean).returncode == 0
+
+
+def test_errors_exit_1(broken):
+    r = run("check", broken)
+    assert r.returncode == 1
+    assert "error[T1201]" in r.stderr
+    assert_no_traceback(r.stdout, r.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["check", "{p}", "--no-such-option"], id="unknown-option"),
+        pytest.param(["check"], id="missing-path"),
+        pytest.param(["check", "{p}/no-such-folder"], id="nonexistent-path"),
+        pytest.param(["check", "{p}", "--format", "xml"], id="unknown-format"),
+        pytest.param(["build", "{p}"], id="build-without-out"),
+        pytest.param(["no-such-command"], id="unknown-command"),
+        pytest.param([], id="no-command"),
+        pytest.param(["explain", "T9999"], id="unknown-code"),
+    ],
+)
+def test_usage_errors_exit_2(clean, args):
+    r = run(*(a.format(p=clean) for a in args))
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr.strip(), "a usage error says what is wrong"
+    assert_no_traceback(r.stdout, r.stderr)
+
+
+def test_help_and_version_exit_0():
+    assert run("--help").returncode == 0
+    r = run("--version")
+    assert r.returncode == 0 and "0." in r.stdout
+
+
+def test_build_into_a_path_under_a_file_is_an_io_error(clean, tmp_path):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    r = run("build", clean, "--out", tmp_path / "a-file" / "out")
+    assert r.returncode == 2
+    assert_no_traceback(r.stdout, r.stderr)
+    assert "a-file" in r.stderr
+    assert "bug in tactful" not in r.stderr, "a disk problem is not an internal error"
+
+
+# --- garbage in: diagnostics, never a traceback ---------------------------------------------------
+
+
+@pytest.fixture
+def garbage(tmp_path):
+    root = project(tmp_path / "garbage", {"good.tact": CLEAN, "slot.tact": ERROR})
+    (root / "binary.tact").write_bytes(bytes(range(256)) * 8)
+    (root / "empty.tact").write_bytes(b"")
+    (root / "huge-line.tact").write_text('framework a.b "x" ' + "x" * 300_000 + "\n", encoding="utf-8")
+    (root / "latin1.tact").write_bytes('framework a.c "Caf\xe9"\n'.encode("latin-1"))
+    (root / "bom-and-crlf.tact").write_bytes(b"\xef\xbb\xbf\r\n\r\n\t \x0c\x00\r\n")
+    (root / "deep.tact").write_text("(" * 5000 + "\n" + "  " * 2000 + "reply\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("fmt", ["pretty", "compact", "json", "github", "sarif"])
+def test_garbage_files_are_diagnostics_not_tracebacks(garbage, fmt):
+    r = run("check", garbage, "--format", fmt)
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert_no_traceback(r.stdout, r.stderr)
+    assert "internal error" not in r.stderr
+
+
+def test_every_broken_file_is_reported_and_the_rest_still_checked(garbage):
+    r = run("check", garbage, "--format", "json")
+    out = json.loads(r.stdout)
+    by_file = {}
+    for d in out["diagnostics"]:
+        by_file.setdefault(d["file"], set()).add(d["code"])
+    assert by_file["binary.tact"] == {"T1005"}
+    assert by_file["latin1.tact"] == {"T1005"}
+    assert "T1001" in by_file["huge-line.tact"]
+    assert by_file["slot.tact"] == {"T1201"}, "a well-formed file beside broken ones is still checked"
+    assert "good.tact" not in by_file and "empty.tact" not in by_file
+    assert out["summary"]["files"] == 8
+    assert out["summary"]["errors"] == sum(d["severity"] == "error" for d in out["diagnostics"])
+    assert out["summary"]["frameworks"] >= 2  # good.tact and slot.tact at least
+
+
+def test_all_errors_of_all_files_are_reported(tmp_path):
+    two = ERROR.replace("demo.undeclared_slot", "demo.undeclared_slot_two")
+    root = project(tmp_path / "p", {"one.tact": ERROR + "\n" + ERROR.replace("demo.undeclared_slot", "demo.again"),
+                                    "sub/two.tact": two})
+    out = json.loads(run("check", root, "--format", "json").stdout)
+    found = sorted((d["file"], d["line"], d["code"]) for d in out["diagnostics"])
+    assert found == [("one.tact", 10, "T1201"), ("one.tact", 22, "T1201"), ("sub/two.tact", 10, "T1201")]
+    assert out["summary"]["errors"] == 3 and out["summary"]["files"] == 2
+
+
+# --- schema and explain ---------------------------------------------------------------------------
+
+
+def test_schema_prints_a_json_schema():
+    r = run("schema")
+    assert r.returncode == 0 and r.stderr == ""
+    schema = json.loads(r.stdout)
+    assert schema["type"] == "object"
+    assert {"schema_version", "revision", "frameworks"} <= set(schema["properties"])
+
+
+def test_explain_by_code_and_by_slug():
+    by_code, by_slug = run("explain", "T1201"), run("explain", "undeclared-slot")
+    assert by_code.returncode == by_slug.returncode == 0
+    assert by_code.stdout == by_slug.stdout
+    assert by_code.stdout.startswith("T1201 undeclared-slot (error)")
+
+
+def test_explain_list_names_every_code():
+    from tactful.codes import CODES
+
+    r = invoke("explain", "--list")
+    assert r.exit_code == 0
+    listed = [line.split()[0] for line in r.stdout.splitlines()]
+    assert listed == list(CODES)
+    for code in CODES:
+        assert invoke("explain", code).exit_code == 0
+
+
+# --- internal errors: said plainly, exit 2, a traceback only with --debug -------------------------
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("simulated failure")
+
+
+@pytest.mark.parametrize("command", [["check"], ["build", "--out", "OUT"]])
+def test_an_internal_error_exits_2_without_a_traceback(monkeypatch, clean, tmp_path, command):
+    from tactful import api
+
+    monkeypatch.setattr(api, "check", _boom)
+    monkeypatch.setattr(api, "compile", _boom)
+    r = invoke(*[tmp_path / "out" if a == "OUT" else a for a in command], clean)
+    assert r.exit_code == 2
+    assert "internal error" in r.stderr and "simulated failure" in r.stderr
+    assert "--debug" in r.stderr, "it says how to get the traceback"
+    assert_no_traceback(r.stdout, r.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+def test_debug_shows_the_traceback(monkeypatch, clean):
+    from tactful import api
+
+    monkeypatch.setattr(api, "check", _boom)
+    r = invoke("--debug", "check", clean)
+    assert r.exit_code == 2
+    assert "internal error" in r.stderr
+    assert "Traceback (most recent call last)" in r.stderr and "_boom" in r.stderr
