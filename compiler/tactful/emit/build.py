@@ -10,7 +10,8 @@ from tactful.runtime.bundle import Bundle
 
 def bundle_json(bundle: Bundle) -> str:
     """The canonical bundle text: sorted keys, two-space indent, UTF-8, one trailing newline."""
-    return json.dumps(bundle.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    data = json.loads(bundle.model_dump_json())  # pydantic's Rust serializer, then sorted and indented
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def templates(bundle: Bundle) -> dict[str, str]:

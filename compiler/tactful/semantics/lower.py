@@ -8,7 +8,6 @@ writes can become Jinja2 code.
 from __future__ import annotations
 
 import hashlib
-import json
 
 from tactful.runtime import bundle as b
 from tactful.semantics.checks.context import Context, slot_flag, slot_type
@@ -172,8 +171,7 @@ class Lowerer:
             replies=replies,
             examples=[self.example(ex, fw, reply_ids) for ex in fw.of(ast.Example)],
             hash="", location=location(fw.span))
-        digest = hashlib.sha256(json.dumps(model.model_dump(mode="json", exclude={"hash"}), sort_keys=True,
-                                           ensure_ascii=False).encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(model.model_dump_json(exclude={"hash"}).encode("utf-8")).hexdigest()
         return model.model_copy(update={"hash": "sha256:" + digest})
 
     def replies(self, fw: ast.FrameworkDecl, slots) -> tuple[list[b.Reply], dict[int, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from tactful.diagnostics import Diagnostic, Related
 from tactful.runtime.types import SLOT_TYPES
@@ -104,22 +105,27 @@ def slots(ctx: Context) -> Iterator[Diagnostic]:
 
 def value_problem(slot: ast.Slot, value: str, *, check_pattern: bool = True) -> str | None:
     """Why value does not fit slot, in the runtime's own words (the compiler and runtime agree)."""
-    from tactful.runtime.bundle import Location, Slot
-    from tactful.runtime.values import slot_value_problem
+    import re2
 
     t = slot_type(slot)
     tname = t.name.value if t else "text"
     if tname not in SLOT_TYPES:
         return None  # reported as T1111
-    model = Slot(name=slot.name.value, type=tname, values=[v.value for v in t.values] if t else [],
-                 pattern=slot.patterns[0].pattern if check_pattern and slot.patterns else None,
-                 location=Location(file="", line=1, column=1, end_line=1, end_column=1))
-    import re2
-
+    pattern = slot.patterns[0].pattern if check_pattern and slot.patterns else None
+    values = tuple(v.value for v in t.values) if t else ()
     try:
-        return slot_value_problem(model, value)
+        return _checker(slot.name.value, tname, values, pattern).problem(value)
     except re2.error:  # an invalid pattern is reported as T1402 on its own
         return None
+
+
+@lru_cache(maxsize=4096)
+def _checker(name: str, type_: str, values: tuple[str, ...], pattern: str | None):
+    from tactful.runtime.bundle import Location, Slot
+    from tactful.runtime.values import SlotChecker
+
+    return SlotChecker(Slot(name=name, type=type_, values=list(values), pattern=pattern,
+                            location=Location(file="", line=1, column=1, end_line=1, end_column=1)))
 
 
 def guards_and_escalations(ctx: Context) -> Iterator[Diagnostic]:
