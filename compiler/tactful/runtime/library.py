@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from tactful.runtime import features as _features
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle, Framework
-from tactful.runtime.conditions import ConditionCompiler, Evaluation, Predicate
+from tactful.runtime.conditions import ConditionCompiler, function_source
 from tactful.runtime.draft import Draft, EscalationHit, GuardHit, MoveText, ReplyChoice
 from tactful.runtime.errors import (
     BundleError,
@@ -41,7 +41,7 @@ from tactful.runtime.errors import (
     UnknownIntent,
     UnknownSlots,
 )
-from tactful.runtime.render import ReplyRenderer, TextRenderer, make_environment, reserved_names
+from tactful.runtime.render import ReplyRenderer, Templates, TextRenderer, make_environment, reserved_names
 from tactful.runtime.values import SlotChecker
 
 BundleSource = str | os.PathLike | bytes | Mapping[str, Any] | Bundle
@@ -132,25 +132,12 @@ def load_library(source: BundleSource) -> "Library":
 
 
 @dataclass(frozen=True, slots=True)
-class _Guard:
-    pred: Predicate
-    hit: GuardHit
-
-
-@dataclass(frozen=True, slots=True)
-class _Escalation:
-    pred: Predicate
-    name: str
-    team: str
-    handoff: TextRenderer | None
-
-
-@dataclass(frozen=True, slots=True)
 class _Reply:
-    visibility: str
-    pred: Predicate | None
     choice: ReplyChoice
     renderer: ReplyRenderer
+
+
+Evaluate = Callable[[dict[str, Any], dict[str, Any]], tuple[tuple[GuardHit, ...], tuple[EscalationHit, ...], int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +147,11 @@ class _Framework:
     required: tuple[str, ...]
     checkers: dict[str, SlotChecker]
     shared_with_context: frozenset[str]  # slots named like a context field
-    guards: tuple[_Guard, ...]
-    escalations: tuple[_Escalation, ...]
+    # (context values, variables) -> (guards that hold, escalations that fire, index of the reply or -1)
+    evaluate: Evaluate
     replies: tuple[_Reply, ...]
     tags: tuple[str, ...]
+    owner: str | None
 
 
 def _is_number(v: object) -> bool:
@@ -189,58 +177,84 @@ class Library:
         self._channels = {c.name: tuple(c.visibilities) for c in bundle.channels}
         self._field_defaults: dict[str, Any] = dict.fromkeys(self._fields)
         compiler = ConditionCompiler(bundle.signals, self._fields)
-        env, note_env = make_environment(), make_environment(note=True)
-        frameworks = {}
-        for fw in bundle.frameworks:
-            if fw.intent in frameworks:
+        compiler.namespace["_EscalationHit"] = EscalationHit
+        templates, note_templates = Templates(make_environment()), Templates(make_environment(note=True))
+        prepared: dict[str, tuple[str, dict[str, Any]]] = {}
+        sources: list[str] = []
+        for i, fw in enumerate(bundle.frameworks):
+            if fw.intent in prepared:
                 raise BundleError(f"the bundle has two frameworks for `{fw.intent}`")
-            frameworks[fw.intent] = self._prepare(fw, compiler, env, note_env)
-        self._frameworks: dict[str, _Framework] = frameworks
-        self._signals = {s.name: compiler.signal(s.name, f"signal `{s.name}`") for s in bundle.signals}
+            name = f"_framework_{i}"
+            source, parts = self._prepare(fw, compiler, templates, note_templates, name)
+            prepared[fw.intent] = (name, parts)
+            sources.append(source)
+        signals = {}
+        for i, s in enumerate(bundle.signals):
+            code = compiler.signal(s.name, f"signal `{s.name}`")
+            signals[s.name] = f"_signal_{i}"
+            sources.append(function_source(f"_signal_{i}", "values", [code], [f"return {code.expr}"]))
+        self._source = "\n".join(sources)  # the generated code, for whoever debugs it
+        namespace = compiler.run(self._source)
+        self._frameworks: dict[str, _Framework] = {
+            intent: _Framework(evaluate=namespace[name], **parts) for intent, (name, parts) in prepared.items()
+        }
+        self._signals: dict[str, Callable[[dict[str, Any]], bool]] = {n: namespace[f] for n, f in signals.items()}
         self._sets = compiler.finish()
 
-    def _prepare(self, fw: Framework, compiler: ConditionCompiler, env, note_env) -> _Framework:
+    def _prepare(
+        self, fw: Framework, compiler: ConditionCompiler, templates: Templates, note_templates: Templates, name: str
+    ) -> tuple[str, dict[str, Any]]:
+        """The source of fw's evaluate function, and the other fields of its _Framework."""
         intent = fw.intent
         bad = reserved_names([s.name for s in fw.slots] + list(self._fields))
         if bad:
             raise BundleError(f"`{intent}`: names starting with `tactful_` are reserved: {', '.join(bad)}")
         known = frozenset(self._fields) | {s.name for s in fw.slots}
-        guards = tuple(
-            _Guard(compiler.compile(g.when, f"`{intent}` guard `{g.name}`"), GuardHit(g.name, g.reason))
-            for g in fw.guards
-        )
-        escalations = tuple(
-            _Escalation(
-                compiler.compile(e.when, f"`{intent}` escalation `{e.name}`"),
-                e.name,
-                e.team,
-                TextRenderer(note_env, e.handoff, known, f"`{intent}` escalation `{e.name}` handoff") if e.handoff else None,
-            )
-            for e in fw.escalations
-        )
-        replies = tuple(
-            _Reply(
-                r.visibility,
-                compiler.compile(r.when, f"`{intent}` reply `{r.id}`") if r.when is not None else None,
+        codes = []
+        body = ["guards = ()"]
+        for g in fw.guards:
+            code = compiler.compile(g.when, f"`{intent}` guard `{g.name}`")
+            codes.append(code)
+            body += [f"if {code.expr}:", f"    guards += ({compiler.constant(GuardHit(g.name, g.reason))},)"]
+        body.append("escalations = ()")
+        for e in fw.escalations:
+            code = compiler.compile(e.when, f"`{intent}` escalation `{e.name}`")
+            codes.append(code)
+            if e.handoff:
+                where = f"`{intent}` escalation `{e.name}` handoff"
+                handoff = compiler.constant(TextRenderer(note_templates, e.handoff, known, where).render)
+                hit = f"_EscalationHit({e.name!r}, {e.team!r}, {handoff}(variables))"
+            else:
+                hit = compiler.constant(EscalationHit(e.name, e.team, None))
+            body += [f"if {code.expr}:", f"    escalations += ({hit},)"]
+        body.append("visibility = values.get('visibility')")
+        replies = []
+        for i, r in enumerate(fw.replies):
+            if r.when is not None:
+                code = compiler.compile(r.when, f"`{intent}` reply `{r.id}`")
+                codes.append(code)
+                test = f"visibility == {r.visibility!r} and {code.expr}"
+            else:
+                test = f"visibility == {r.visibility!r}"
+            body += [f"if {test}:", f"    return guards, escalations, {i}"]
+            replies.append(_Reply(
                 ReplyChoice(r.id, r.visibility, r.condition_source if r.when is not None else None),
-                ReplyRenderer(env, intent, r, self.bundle.phrases, known),
-            )
-            for r in fw.replies
-        )
+                ReplyRenderer(templates, intent, r, self.bundle.phrases, known),
+            ))
+        body.append("return guards, escalations, -1")
         try:
             checkers = {s.name: SlotChecker(s) for s in fw.slots}
         except Exception as e:  # noqa: BLE001 - re2 raises its own error type
             raise BundleError(f"`{intent}`: a slot pattern is not valid RE2: {e}") from None
-        return _Framework(
+        return function_source(name, "values, variables", codes, body), dict(
             model=fw,
             slot_names=tuple(s.name for s in fw.slots),
             required=tuple(s.name for s in fw.slots if s.required),
             checkers=checkers,
             shared_with_context=frozenset(s.name for s in fw.slots if s.name in self._fields),
-            guards=guards,
-            escalations=escalations,
-            replies=replies,
+            replies=tuple(replies),
             tags=tuple(fw.tags),
+            owner=fw.owner,
         )
 
     # --- queries ----------------------------------------------------------------------------------
@@ -368,33 +382,24 @@ class Library:
             raise UnknownIntent(intent, self._frameworks)
         values, seed = self._context(context or {})
         variables = self._variables(fw, values, slots or {})
-        ev = Evaluation(values, self._sets)
-        guards = tuple(g.hit for g in fw.guards if g.pred(ev))
-        escalations = tuple(
-            EscalationHit(e.name, e.team, e.handoff.render(variables) if e.handoff is not None else None)
-            for e in fw.escalations
-            if e.pred(ev)
-        )
-        visibility = values.get("visibility")
-        for reply in fw.replies:
-            if reply.visibility == visibility and (reply.pred is None or reply.pred(ev)):
-                break
-        else:
-            raise NoReply(intent, str(visibility), fw.model.serves)
+        guards, escalations, index = fw.evaluate(values, variables)
+        if index < 0:
+            raise NoReply(intent, str(values.get("visibility")), fw.model.serves)
+        reply = fw.replies[index]
         renderer = reply.renderer
         if renderer.needs_slots or renderer.needs_fields:
             self._check_needs(fw, reply, variables)
-        texts = renderer.render(variables, seed, intent, reply.choice.id)
+        texts = renderer.render(variables, seed)
         return Draft(
-            framework=intent,
-            revision=self.revision,
-            reply=reply.choice,
-            text=" ".join([t for t in texts if t]),
-            moves=tuple(map(MoveText, reply.renderer.kinds, texts)),
-            guards=guards,
-            escalations=escalations,
-            tags=fw.tags,
-            owner=fw.model.owner,
+            intent,
+            self.revision,
+            reply.choice,
+            " ".join([t for t in texts if t]),
+            tuple(map(MoveText, renderer.kinds, texts)),
+            guards,
+            escalations,
+            fw.tags,
+            fw.owner,
         )
 
     @staticmethod
@@ -411,6 +416,6 @@ class Library:
 
     def signal_holds(self, name: str, context: Mapping[str, Any]) -> bool:
         """Whether the signal holds for a context (a bare {"message": …} is enough). Raises KeyError."""
-        pred = self._signals[name]
+        holds = self._signals[name]
         values, _ = self._context(context, for_draft=False)
-        return pred(Evaluation(values, self._sets))
+        return holds(values)

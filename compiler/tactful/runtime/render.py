@@ -13,8 +13,8 @@ Template conventions (the compiler writes templates this way; the runtime relies
   the context's.
 - A reply's `template` is its moves joined by a space. The runtime renders each move (so that a Draft
   carries every move's text), and the reply's text is the non-empty moves, stripped, joined by a
-  space. All moves of a reply are rendered in one template call: the runtime wraps each move in a
-  `{% set %}` block of one template per reply and reads them back through `Template.module`.
+  space. Each move's template (each phrase's) is compiled once at load; a draft renders the chosen
+  reply's moves with one template context over its variables.
 - `pick <bank>` moves have no template of their own: the runtime chooses one phrase of
   `bundle.phrases[bank]` (each a Text with its own template) from the conversation's seed, and
   renders it with the same variables. The choice is
@@ -32,16 +32,15 @@ is rendered as written.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from tactful.runtime.bundle import OptionalPart, Reply, SlotPart, Text
+from tactful.runtime.bundle import Reply, SlotPart, Text
 from tactful.runtime.errors import BundleError
 
-_MOVE_VAR = "tactful_move_{}"
-_PICK_VAR = "tactful_pick_{}"
 RESERVED_PREFIX = "tactful_"
 
 
@@ -97,73 +96,110 @@ def bare_names(text: Text) -> list[SlotPart]:
     return [p for p in text.parts if isinstance(p, SlotPart) and p.fallback is None]
 
 
+class Templates:
+    """Compiled templates of one environment, by source: a phrase shared by many replies compiles once.
+
+    Rendering calls a template's compiled root function with a Context over the caller's variables
+    (what `Template.render` does, without copying the variables into a new dict merged with the
+    environment's globals: a bundle's templates may use only its slots and fields, checked at load).
+    The generated code is the sandboxed environment's, with its StrictUndefined and `finalize`.
+    """
+
+    __slots__ = ("env", "_compiled")
+
+    def __init__(self, env: SandboxedEnvironment):
+        self.env = env
+        self._compiled: dict[str, Callable] = {}
+
+    def get(self, source: str, known: frozenset[str], where: str) -> Callable:
+        """The root render function of source, after checking its variables against known."""
+        _check_variables(self.env, source, known, where)
+        root = self._compiled.get(source)
+        if root is None:
+            try:
+                root = self._compiled[source] = self.env.from_string(source).root_render_func
+            except TemplateSyntaxError as e:
+                raise BundleError(f"{where}: the template is not valid Jinja2 ({e.message})") from None
+        return root
+
+    def context(self, variables: Mapping[str, object]) -> Context:
+        """A template context over variables (not copied: a Context never writes to its parent)."""
+        return self.env.context_class(self.env, variables, None, _NO_BLOCKS)
+
+
+_NO_BLOCKS: dict = {}
+
+
 class TextRenderer:
     """One text (a handoff) as a compiled template."""
 
-    __slots__ = ("_template",)
+    __slots__ = ("_root", "_templates")
 
-    def __init__(self, env: SandboxedEnvironment, text: Text, known: frozenset[str], where: str):
-        _check_variables(env, text.template, known, where)
-        self._template = env.from_string(text.template)
+    def __init__(self, templates: Templates, text: Text, known: frozenset[str], where: str):
+        self._templates = templates
+        self._root = templates.get(text.template, known, where)
 
     def render(self, variables: Mapping[str, object]) -> str:
-        return self._template.render(variables).strip()
+        try:
+            return "".join(self._root(self._templates.context(variables))).strip()
+        except Exception:
+            self._templates.env.handle_exception()
+            raise  # pragma: no cover - handle_exception raises
 
 
 class ReplyRenderer:
-    """All moves of one reply, rendered in one template call."""
+    """All moves of one reply: each move's compiled template (a pick move: its bank's, one per phrase)."""
 
-    __slots__ = ("kinds", "needs_slots", "needs_fields", "_template", "_names", "_picks")
+    __slots__ = ("kinds", "needs_slots", "needs_fields", "_templates", "_moves")
 
     def __init__(
         self,
-        env: SandboxedEnvironment,
+        templates: Templates,
         intent: str,
         reply: Reply,
         phrases: Mapping[str, Sequence[Text]],
         known: frozenset[str],
     ):
         where = f"`{intent}` reply `{reply.id}`"
-        pieces: list[str] = []
-        picks: list[tuple[str, str, int]] = []  # (variable, move kind, bank size)
+        moves: list[tuple[tuple[Callable, ...], bytes | None]] = []  # (templates, pick key after the seed)
         needs: dict[str, SlotPart] = {}
-        for i, move in enumerate(reply.moves):
+        for move in reply.moves:
             texts = phrases.get(move.pick, ()) if move.pick is not None else [move.text] if move.text else []
             needs.update((p.name, p) for t in texts for p in bare_names(t))
-            name = _MOVE_VAR.format(i)
             if move.pick is not None:
                 bank = phrases.get(move.pick)
                 if not bank:
                     raise BundleError(f"{where}: `pick {move.pick}` names a phrase bank the bundle lacks or that is empty")
-                var = _PICK_VAR.format(i)
-                branches = []
-                for j, phrase in enumerate(bank):
-                    _check_variables(env, phrase.template, known, f"{where}, phrase bank `{move.pick}`")
-                    branches.append(f"{{% {'if' if j == 0 else 'elif'} {var} == {j} %}}{phrase.template}")
-                body = "".join(branches) + "{% endif %}"
-                picks.append((var, move.kind, len(bank)))
+                roots = tuple(templates.get(p.template, known, f"{where}, phrase bank `{move.pick}`") for p in bank)
+                moves.append((roots, f"\x1f{intent}\x1f{reply.id}\x1f{move.kind}".encode()))
             elif move.text is not None:
-                _check_variables(env, move.text.template, known, f"{where}, move `{move.kind}`")
-                body = move.text.template
+                moves.append(((templates.get(move.text.template, known, f"{where}, move `{move.kind}`"),), None))
             else:
                 raise BundleError(f"{where}: move `{move.kind}` has neither a text nor a pick")
-            pieces.append(f"{{% set {name} %}}{body}{{% endset %}}")
         self.kinds = tuple(m.kind for m in reply.moves)
         self.needs_slots = tuple(n for n, p in needs.items() if p.source == "slot")
         self.needs_fields = tuple(n for n, p in needs.items() if p.source == "field")
-        self._names = tuple(_MOVE_VAR.format(i) for i in range(len(reply.moves)))
-        self._picks = tuple(picks)
-        try:
-            self._template = env.from_string("".join(pieces))
-        except TemplateSyntaxError as e:
-            raise BundleError(f"{where}: the moves' templates do not combine ({e.message})") from None
+        self._templates = templates
+        self._moves = tuple(moves)
 
-    def render(self, variables: dict[str, object], seed: str, intent: str, reply_id: str) -> list[str]:
-        """Each move's text, stripped, in order. Adds the pick variables to `variables`."""
-        for var, kind, size in self._picks:
-            variables[var] = pick_index(seed, intent, reply_id, kind, size)
-        module = self._template.make_module(variables)
-        return [getattr(module, n).strip() for n in self._names]
+    def render(self, variables: dict[str, object], seed: str) -> list[str]:
+        """Each move's text, stripped, in order. `variables` is handed over (not copied)."""
+        context = self._templates.context(variables)
+        texts = []
+        seed_crc = None
+        try:
+            for roots, pick in self._moves:
+                if pick is None:
+                    root = roots[0]
+                else:  # pick_index(), with the seed's share of the CRC computed once per draft
+                    if seed_crc is None:
+                        seed_crc = zlib.crc32(seed.encode())
+                    root = roots[zlib.crc32(pick, seed_crc) % len(roots)]
+                texts.append("".join(root(context)).strip())
+        except Exception:
+            self._templates.env.handle_exception()
+            raise  # pragma: no cover - handle_exception raises
+        return texts
 
 
 def reserved_names(names: Iterable[str]) -> list[str]:
