@@ -26,7 +26,7 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 bench: setup
-	$(BIN)/python -m pytest -q tests/bench --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,rounds
+	$(BIN)/python -m pytest -q -s tests/bench --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,rounds
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache .benchmarks

@@ -8,10 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tactful.diagnostics import Diagnostic, Severity
-from tactful.runtime.bundle import Bundle
 from tactful.source import SourceFile
+
+if TYPE_CHECKING:  # `check` never loads pydantic
+    from tactful.runtime.bundle import Bundle
 
 
 @dataclass

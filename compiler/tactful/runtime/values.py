@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import re2
 
-from tactful.runtime.bundle import Slot
+if TYPE_CHECKING:  # the compiler checks example values without loading pydantic
+    from tactful.runtime.bundle import Slot
 
 _AMOUNT = r"[0-9]{1,3}(?:,[0-9]{3})*(?:[.,][0-9]{1,2})?|[0-9]+(?:[.,][0-9]{1,2})?"
 # The type patterns are ours, fixed and free of nested repetition, so the stdlib `re` (much cheaper

@@ -121,11 +121,12 @@ def value_problem(slot: ast.Slot, value: str, *, check_pattern: bool = True) -> 
 
 @lru_cache(maxsize=4096)
 def _checker(name: str, type_: str, values: tuple[str, ...], pattern: str | None):
-    from tactful.runtime.bundle import Location, Slot
+    from types import SimpleNamespace
+
     from tactful.runtime.values import SlotChecker
 
-    return SlotChecker(Slot(name=name, type=type_, values=list(values), pattern=pattern,
-                            location=Location(file="", line=1, column=1, end_line=1, end_column=1)))
+    # SlotChecker reads these four attributes of a bundle Slot; no need to build the pydantic model.
+    return SlotChecker(SimpleNamespace(name=name, type=type_, values=list(values), pattern=pattern))
 
 
 def guards_and_escalations(ctx: Context) -> Iterator[Diagnostic]:

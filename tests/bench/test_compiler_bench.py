@@ -1,0 +1,99 @@
+"""How fast `check` and `build` are on a large library, against fluent.syntax in the same run.
+
+`make bench` runs these (pytest-benchmark; skipped in `make test`). The library is generated: 1,000
+frameworks in 20 families, one file each, about 42,000 lines (gen_library.py). The baseline is
+fluent.syntax's parser reading an equivalent FTL file set (the same texts, slots and selectors), which
+does only parsing. Figures are printed as ratios against it because this machine is noisy.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tactful import api
+
+sys.path.insert(0, str(Path(__file__).parent))
+from gen_library import write_ftl, write_library  # noqa: E402
+
+RESULTS: dict[str, float] = {}
+TACTFUL = Path(sys.executable).with_name("tactful")
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> tuple[Path, int]:
+    folder = tmp_path_factory.mktemp("library")
+    return folder, write_library(folder)
+
+
+@pytest.fixture(scope="module")
+def ftl(tmp_path_factory) -> list[str]:
+    folder = tmp_path_factory.mktemp("ftl")
+    write_ftl(folder)
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.ftl"))]
+
+
+def _report(name: str, seconds: float) -> None:
+    RESULTS[name] = seconds
+    base = RESULTS.get("fluent")
+    ratio = f" = {seconds / base:.2f}× fluent.syntax parsing" if base else ""
+    print(f"\n{name}: {seconds:.3f} s{ratio}")
+
+
+def test_fluent_syntax_parse_baseline(benchmark, ftl):
+    from fluent.syntax import FluentParser
+
+    parser = FluentParser()
+
+    def parse_all():
+        return [parser.parse(text) for text in ftl]
+
+    resources = benchmark.pedantic(parse_all, rounds=3, iterations=1)
+    assert all(not any(type(e).__name__ == "Junk" for e in r.body) for r in resources)
+    _report("fluent", benchmark.stats.stats.min)
+
+
+def test_check_in_process(benchmark, library):
+    folder, lines = library
+    result = benchmark.pedantic(api.check, args=([folder],), rounds=3, iterations=1)
+    assert result.frameworks == 1000 and result.errors == 0 and lines > 40_000
+    _report("check (in process)", benchmark.stats.stats.min)
+
+
+def test_cold_check_command(benchmark, library):
+    """What CI pays: a fresh `tactful check` process, interpreter start-up and imports included."""
+    folder, _ = library
+    env = dict(os.environ, NO_COLOR="1")
+
+    def run():
+        return subprocess.run([str(TACTFUL), "check", str(folder)], capture_output=True, text=True, env=env)
+
+    done = benchmark.pedantic(run, rounds=3, iterations=1)
+    assert done.returncode == 0, done.stderr
+    _report("cold `tactful check` (wall)", benchmark.stats.stats.min)
+
+
+def test_build_in_process(benchmark, library, tmp_path):
+    folder, _ = library
+
+    def build():
+        result = api.compile([folder])
+        assert result.bundle is not None
+        return api.write_outputs(api.build_outputs(result.bundle), tmp_path / "out")
+
+    written = benchmark.pedantic(build, rounds=1, iterations=1)
+    assert len(written) > 1000
+    _report("build (in process)", benchmark.stats.stats.min)
+
+
+def test_interpreter_start_baseline(benchmark):
+    """`tactful --help`: what a command costs before it does anything (imports stay lazy)."""
+    def run():
+        return subprocess.run([str(TACTFUL), "--help"], capture_output=True, text=True)
+
+    assert benchmark.pedantic(run, rounds=5, iterations=1).returncode == 0
+    _report("`tactful --help` (wall)", benchmark.stats.stats.min)
