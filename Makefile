@@ -15,12 +15,21 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(BIN)/tactful check frameworks/
+	$(BIN)/tactful check --strict frameworks/
+	@mkdir -p out
+	@$(BIN)/tactful test frameworks/ > out/test-report.txt; status=$$?; tail -n 2 out/test-report.txt; exit $$status
 	$(BIN)/tactful build frameworks/ --out out/
 	$(BIN)/tactful docs frameworks/ --out out/site-src --build
 	@echo
-	@echo "Built out/bundle.json and the templates in out/templates/."
-	@echo "Built the library site in out/site-src/site/ (open index.html, or: python3 -m http.server -d out/site-src/site)."
+	@echo "A draft from the bundle just built (a third contact, on Instagram):"
+	@echo
+	$(BIN)/tactful draft billing.duplicate_charge --bundle out/bundle.json --example-slots \
+		--message "You charged me twice for the same order. Third time I'm asking." \
+		--channel instagram --visibility private --contact-count 3
+	@echo
+	@echo "Bundle: out/bundle.json (templates in out/templates/, test cases in out/conformance.json)."
+	@echo "Every example's result: out/test-report.txt."
+	@echo "Library site: out/site-src/site/index.html (or: python3 -m http.server -d out/site-src/site)."
 
 test: setup
 	$(BIN)/python -m pytest -q
