@@ -1,7 +1,8 @@
 """The Draft: what the runtime returns for one message, and its two printed forms.
 
-Named tuples and a slotted dataclass, not pydantic models: a Draft is built on every message and
-must cost next to nothing (treat it as immutable). `to_dict()` gives the JSON form whose keys are part of the public contract (the
+Named tuples and a slotted class, not pydantic models: a Draft is built on every message and must
+cost next to nothing (treat it as immutable; `moves` is paired up from the rendered texts on first
+access). `to_dict()` gives the JSON form whose keys are part of the public contract (the
 HTTP service, `tactful draft --format json`, conformance.json):
 
     framework, revision, reply {id, visibility, when}, text, moves [{kind, text}],
@@ -13,7 +14,7 @@ whenever no earlier one does; it is the "why" of the choice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import NamedTuple
 
 
@@ -39,17 +40,88 @@ class ReplyChoice(NamedTuple):
     when: str | None  # the condition that chose it, as written; None: the unconditional reply
 
 
-@dataclass(slots=True)
 class Draft:
+    """One draft reply. `moves` pairs each move's kind with its text (built on first access)."""
+
+    __slots__ = ("framework", "revision", "reply", "text", "guards", "escalations", "tags", "owner", "_moves", "_kinds", "_texts")
     framework: str
     revision: str
     reply: ReplyChoice
     text: str
-    moves: tuple[MoveText, ...]
     guards: tuple[GuardHit, ...]
     escalations: tuple[EscalationHit, ...]
     tags: tuple[str, ...]
     owner: str | None
+
+    def __init__(
+        self,
+        framework: str,
+        revision: str,
+        reply: ReplyChoice,
+        text: str,
+        moves: Sequence[MoveText],
+        guards: tuple[GuardHit, ...],
+        escalations: tuple[EscalationHit, ...],
+        tags: tuple[str, ...],
+        owner: str | None,
+    ):
+        self.framework = framework
+        self.revision = revision
+        self.reply = reply
+        self.text = text
+        self._moves = tuple(moves)
+        self._kinds = self._texts = ()
+        self.guards = guards
+        self.escalations = escalations
+        self.tags = tags
+        self.owner = owner
+
+    @classmethod
+    def of_moves(
+        cls,
+        framework: str,
+        revision: str,
+        reply: ReplyChoice,
+        kinds: tuple[str, ...],
+        texts: list[str],
+        guards: tuple[GuardHit, ...],
+        escalations: tuple[EscalationHit, ...],
+        tags: tuple[str, ...],
+        owner: str | None,
+    ) -> "Draft":
+        """The runtime's constructor: the text is the non-empty move texts joined by a space."""
+        self = cls.__new__(cls)
+        self.framework = framework
+        self.revision = revision
+        self.reply = reply
+        self.text = " ".join(filter(None, texts))
+        self._moves = None
+        self._kinds = kinds
+        self._texts = texts
+        self.guards = guards
+        self.escalations = escalations
+        self.tags = tags
+        self.owner = owner
+        return self
+
+    @property
+    def moves(self) -> tuple[MoveText, ...]:
+        moves = self._moves
+        if moves is None:
+            moves = self._moves = tuple(map(MoveText, self._kinds, self._texts))
+        return moves
+
+    _FIELDS = ("framework", "revision", "reply", "text", "moves", "guards", "escalations", "tags", "owner")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable in principle, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return "Draft(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS) + ")"
 
     @property
     def send_as_written(self) -> bool:

@@ -146,12 +146,18 @@ class _Framework:
     slot_names: tuple[str, ...]
     required: tuple[str, ...]
     checkers: dict[str, SlotChecker]
-    shared_with_context: frozenset[str]  # slots named like a context field
+    # per slot, in order: (name, its checker, checker.fits, whether a context field has its name)
+    slot_plan: tuple[tuple[str, SlotChecker, Any, bool], ...]
     # (context values, variables) -> (guards that hold, escalations that fire, index of the reply or -1)
     evaluate: Evaluate
     replies: tuple[_Reply, ...]
     tags: tuple[str, ...]
     owner: str | None
+
+
+def _text_or_none(value: object) -> str | None:
+    """A context value a slot of the same name falls back to: text that is not blank, else None."""
+    return value if isinstance(value, str) and value and not value.isspace() else None
 
 
 def _is_number(v: object) -> bool:
@@ -251,7 +257,7 @@ class Library:
             slot_names=tuple(s.name for s in fw.slots),
             required=tuple(s.name for s in fw.slots if s.required),
             checkers=checkers,
-            shared_with_context=frozenset(s.name for s in fw.slots if s.name in self._fields),
+            slot_plan=tuple((s.name, checkers[s.name], checkers[s.name].fits, s.name in self._fields) for s in fw.slots),
             replies=tuple(replies),
             tags=tuple(fw.tags),
             owner=fw.owner,
@@ -346,25 +352,23 @@ class Library:
 
     def _variables(self, fw: _Framework, values: dict[str, Any], slots: Mapping[str, Any]) -> dict[str, Any]:
         variables = dict(values)
-        checkers = fw.checkers
-        unknown = [name for name in slots if name not in checkers]
-        if unknown:
+        if not fw.checkers.keys() >= slots.keys():
+            unknown = [name for name in slots if name not in fw.checkers]
             raise UnknownSlots(fw.model.intent, unknown, fw.slot_names)
         invalid: list[Problem] = []
-        for name in fw.slot_names:
-            value = slots.get(name)
-            if value is not None:
-                if not isinstance(value, str):
-                    invalid.append(Problem(("slots", name), f"slot `{name}` must be text, not {value!r}"))
-                    continue
-                if not value.strip():
-                    value = None
-            if value is None and name in fw.shared_with_context:
-                value = values.get(name)
-                if not isinstance(value, str) or not value.strip():
-                    value = None
-            if value is not None:
-                why = checkers[name].problem(value)
+        get = slots.get
+        for name, checker, fits, shared in fw.slot_plan:
+            value = get(name)
+            if value is None:
+                if shared:
+                    value = _text_or_none(values.get(name))
+            elif not isinstance(value, str):
+                invalid.append(Problem(("slots", name), f"slot `{name}` must be text, not {value!r}"))
+                continue
+            elif not value or value.isspace():  # an empty or blank value counts as absent
+                value = _text_or_none(values.get(name)) if shared else None
+            if value is not None and fits is not None and not fits(value):
+                why = checker.problem(value)
                 if why is not None:
                     invalid.append(Problem(("slots", name), why))
             variables[name] = value
@@ -390,16 +394,8 @@ class Library:
         if renderer.needs_slots or renderer.needs_fields:
             self._check_needs(fw, reply, variables)
         texts = renderer.render(variables, seed)
-        return Draft(
-            intent,
-            self.revision,
-            reply.choice,
-            " ".join([t for t in texts if t]),
-            tuple(map(MoveText, renderer.kinds, texts)),
-            guards,
-            escalations,
-            fw.tags,
-            fw.owner,
+        return Draft.of_moves(
+            intent, self.revision, reply.choice, renderer.kinds, texts, guards, escalations, fw.tags, fw.owner
         )
 
     @staticmethod

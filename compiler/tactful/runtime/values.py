@@ -58,10 +58,32 @@ _CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
 }
 
 
-class SlotChecker:
-    """A compiled check for one slot: type first, then pattern."""
+_FITS: dict[str, Callable[[str], object]] = {  # truthy when the value fits the type
+    "money": _MONEY.fullmatch,
+    "number": _NUMBER.fullmatch,
+    "date": _date,
+    "email": _EMAIL.fullmatch,
+    "phone": _phone,
+    "url": _URL.fullmatch,
+}
 
-    __slots__ = ("slot", "_pattern")
+
+def _set_matcher(s: "re2.Set") -> Callable[[str], object]:
+    """A full-match set's Match, without the binding's Python wrapper when it can be reached."""
+    inner = getattr(getattr(s, "_set", None), "Match", None)
+    if inner is None:  # pragma: no cover - another version of the re2 binding
+        return s.Match
+    return lambda value: inner(value.encode())
+
+
+class SlotChecker:
+    """A compiled check for one slot: type first, then pattern.
+
+    `fits` is the fast test (truthy when a value fits; None when every text fits), `problem` says why
+    a value does not fit.
+    """
+
+    __slots__ = ("slot", "_pattern", "fits")
 
     def __init__(self, slot: Slot):
         self.slot = slot
@@ -72,6 +94,12 @@ class SlotChecker:
             self._pattern = re2.Set.FullMatchSet()
             self._pattern.Add(slot.pattern)
             self._pattern.Compile()
+        type_fits = frozenset(slot.values).__contains__ if slot.type == "enum" else _FITS.get(slot.type)
+        pattern_fits = _set_matcher(self._pattern) if self._pattern is not None else None
+        if type_fits is not None and pattern_fits is not None:
+            self.fits = lambda value: type_fits(value) and pattern_fits(value)
+        else:
+            self.fits = type_fits or pattern_fits
 
     def problem(self, value: str) -> str | None:
         slot = self.slot
