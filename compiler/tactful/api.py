@@ -63,6 +63,7 @@ def build_outputs(bundle: Bundle) -> dict[str, str]:
 
 
 def write_outputs(outputs: dict[str, str], out_dir: str | Path) -> list[Path]:
+    """Write build_outputs() into out_dir; templates left from an earlier build are removed."""
     from tactful.emit.writer import write
 
-    return write(outputs, Path(out_dir))
+    return write(outputs, Path(out_dir), prune={"templates": ".j2"})

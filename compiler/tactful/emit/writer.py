@@ -5,8 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def write(outputs: dict[str, str], out_dir: Path) -> list[Path]:
-    """Write each output under out_dir (created as needed), with `\\n` endings whatever the platform."""
+def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | None = None) -> list[Path]:
+    """Write each output under out_dir (created as needed), with `\\n` endings whatever the platform.
+
+    prune maps folders of out_dir that the outputs own to the suffix of their files ({"templates":
+    ".j2"}): such files that are not among the outputs are left from an earlier build and are
+    removed, so a rebuild gives the same folder as a build into an empty one. Nothing else is touched."""
+    for folder, suffix in (prune or {}).items():
+        for path in sorted((out_dir / folder).rglob("*"), reverse=True):
+            if path.is_symlink() or path.is_file():
+                if path.suffix == suffix and path.relative_to(out_dir).as_posix() not in outputs:
+                    path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
     written = []
     for rel, text in sorted(outputs.items()):
         if rel.startswith("/") or ".." in Path(rel).parts:
