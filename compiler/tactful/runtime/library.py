@@ -182,6 +182,7 @@ class Library:
             raise BundleError(f"context fields may not be named like message features: {', '.join(clash)}")
         self._channels = {c.name: tuple(c.visibilities) for c in bundle.channels}
         self._field_defaults: dict[str, Any] = dict.fromkeys(self._fields)
+        self._kinds = {f.name: f.type for f in bundle.fields if f.name != "seed"}  # `seed` is always the seed
         compiler = ConditionCompiler(bundle.signals, self._fields)
         compiler.namespace["_EscalationHit"] = EscalationHit
         templates, note_templates = Templates(make_environment()), Templates(make_environment(note=True))
@@ -283,24 +284,27 @@ class Library:
         seed = ""
         unknown: list[str] = []
         problems: list[Problem] = []
+        kinds = self._kinds
         for key, value in context.items():
-            if key == "seed":
-                if not isinstance(value, (str, int)) or isinstance(value, bool):
-                    problems.append(Problem(("context", "seed"), "context field `seed` must be text"))
-                else:
-                    seed = str(value)
-                continue
-            decl = self._fields.get(key)
-            if decl is None:
-                if key in _features.FEATURES:
+            kind = kinds.get(key)
+            if kind is None:
+                if key == "seed":
+                    if not isinstance(value, (str, int)) or isinstance(value, bool):
+                        problems.append(Problem(("context", "seed"), "context field `seed` must be text"))
+                    else:
+                        seed = value if value.__class__ is str else str(value)
+                elif key in _features.FEATURES:
                     problems.append(Problem(("context", key), f"`{key}` is computed from the message; do not pass it"))
                 else:
                     unknown.append(key)
                 continue
             if value is None:
                 continue
-            kind = decl.type
-            if kind == "number":
+            if kind == "text":
+                if not isinstance(value, str):
+                    problems.append(Problem(("context", key), f"context field `{key}` must be text, not {value!r}"))
+                    continue
+            elif kind == "number":
                 if not _is_number(value):
                     problems.append(Problem(("context", key), f"context field `{key}` must be a number, not {value!r}"))
                     continue
@@ -322,9 +326,9 @@ class Library:
             elif kind == "visibility" and value not in ("public", "private"):
                 problems.append(Problem(("context", key), f"context field `{key}` must be public or private, not {value!r}"))
                 continue
-            elif kind == "enum" and value not in decl.values:
+            elif kind == "enum" and value not in self._fields[key].values:
                 problems.append(Problem(
-                    ("context", key), f"context field `{key}` must be one of {', '.join(decl.values)}, not {value!r}"
+                    ("context", key), f"context field `{key}` must be one of {', '.join(self._fields[key].values)}, not {value!r}"
                 ))
                 continue
             values[key] = value
