@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# The taxonomy lists every intent of the shipped library, each with exactly one framework.
+LIBRARY_SIZE = len(tomllib.loads((REPO / "tactful.toml").read_text(encoding="utf-8"))["taxonomy"]["intents"])
 SHOP = Path(__file__).resolve().parent / "fixtures" / "shop"
 
 

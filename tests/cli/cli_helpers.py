@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parents[2]
+# The taxonomy lists every intent of the shipped library, each with exactly one framework.
+LIBRARY_SIZE = len(tomllib.loads((REPO / "tactful.toml").read_text(encoding="utf-8"))["taxonomy"]["intents"])
 FRAMEWORKS = REPO / "frameworks"
 FIXTURES = REPO / "tests" / "fixtures"
 # The console script pip installed beside this interpreter (the venv's bin/ or Scripts/).
