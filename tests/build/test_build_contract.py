@@ -259,9 +259,6 @@ def test_rebuilding_into_the_same_folder_leaves_no_stale_template(tmp_path):
     assert again == tree(tmp_path / "fresh")
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: a file outside the project root keeps the path it was given "
-                   "(absolute here), so the bundle names a machine-local path and its revision depends on the "
-                   "working directory (semantics/loader.py)")
 def test_a_source_outside_the_project_root_is_named_without_an_absolute_path(tmp_path):
     clean = (REPO / "tests" / "fixtures" / "valid" / "minimal.tact").read_text(encoding="utf-8")
     inside = tmp_path / "project"

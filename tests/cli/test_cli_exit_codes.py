@@ -200,12 +200,10 @@ def test_debug_shows_the_traceback(monkeypatch, clean):
     assert "Traceback (most recent call last)" in r.stderr and "_boom" in r.stderr
 
 
-# --- known bugs, kept visible: each turns into a failure (strict xfail) once it is fixed --------------
+# --- odd files and huge lines ---------------------------------------------------------------------------
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="needs symlinks")
-@pytest.mark.xfail(strict=True, reason="known bug: semantics/loader.py names a module with "
-                   "resolved.relative_to(base), which raises for a .tact symlink pointing outside the folder")
 @pytest.mark.parametrize("target", ["outside", "dangling"])
 def test_a_symlinked_file_is_a_diagnostic_or_checked(tmp_path, target):
     root = project(tmp_path / "p", {"good.tact": CLEAN})
@@ -216,8 +214,6 @@ def test_a_symlinked_file_is_a_diagnostic_or_checked(tmp_path, target):
     assert r.returncode in (0, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: syntax/parser.py quotes the whole unexpected token, so one "
-                   "300 KB line gives a 300 KB message (and three copies of it in pretty)")
 def test_a_huge_line_gives_a_short_message(garbage):
     out = json.loads(run("check", garbage / "huge-line.tact", "--format", "json").stdout)
     assert out["diagnostics"]

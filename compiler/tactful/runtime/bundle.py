@@ -58,7 +58,7 @@ TextPart = Annotated[Union[LiteralPart, SlotPart, OptionalPart], Field(discrimin
 class Text(Model):
     """A text as data (parts) and as the Jinja2 template compiled from it."""
 
-    source: str  # the text as written, after un-indenting
+    source: str  # the text as a reader sees it: un-indented, escapes resolved, `{slot}`s kept, `[ ]` dropped
     parts: list[TextPart]
     template: str
     location: Location
@@ -260,7 +260,7 @@ class Example(Model):
     message: str
     channel: str
     visibility: Literal["public", "private"]
-    context: dict[str, str | float | bool] = {}
+    context: dict[str, bool | int | float | str] = {}
     slots: dict[str, str] = {}
     expect: list[Expectation]
     location: Location

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ class Config:
 
 def find_project_root(paths: list[Path]) -> Path:
     """The nearest folder at or above the first path holding tactful.toml, else that path's folder."""
-    first = paths[0].resolve() if paths else Path.cwd()
+    first = Path(os.path.abspath(paths[0])) if paths else Path.cwd()
     start = first if first.is_dir() else first.parent
     for folder in (start, *start.parents):
         if (folder / PROJECT_FILE).is_file():

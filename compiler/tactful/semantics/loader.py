@@ -8,6 +8,7 @@ path relative to the folder given on the command line (or the stdlib folder), do
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -48,12 +49,26 @@ class Program:
         return "sha256:" + h.hexdigest()
 
 
+def _project_path(file: Path, root: Path, base: Path) -> str:
+    """The path diagnostics and bundles use: relative to the project root, never absolute.
+
+    A file outside the root (a second folder on the command line) is named by its path inside the
+    folder it was found in, under that folder's name: `shared/tone.tact`.
+    """
+    if file.is_relative_to(root):
+        return file.relative_to(root).as_posix()
+    inner = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
+    return f"{base.name}/{inner}" if base.name else inner
+
+
 def _discover(path: Path) -> list[tuple[Path, Path]]:
     """(file, base folder for module names) pairs under one command-line path, sorted."""
     if path.is_file():
         return [(path, path.parent)]
     out = []
     for f in sorted(path.rglob("*.tact")):
+        if f.is_dir():
+            continue
         rel = f.relative_to(path).parts
         if any(p.startswith(".") or p in _SKIP_DIRS for p in rel[:-1]):
             continue
@@ -93,15 +108,14 @@ def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
     seen: set[Path] = set()
     for p in paths:
         for file, base in _discover(p):
+            # Names come from the paths as given (symlinks not followed), made absolute and normal.
+            absolute = Path(os.path.abspath(file))
             resolved = file.resolve()
             if resolved in seen or std_resolved in resolved.parents:
                 continue
             seen.add(resolved)
-            try:
-                rel = resolved.relative_to(root).as_posix()
-            except ValueError:
-                rel = file.as_posix()
-            name = ".".join(resolved.relative_to(base.resolve()).with_suffix("").parts)
+            rel = _project_path(absolute, root, Path(os.path.abspath(base)))
+            name = ".".join(absolute.relative_to(os.path.abspath(base)).with_suffix("").parts)
             try:
                 text = file.read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError) as e:

@@ -216,7 +216,10 @@ class Lowerer:
                     for p in pairs:
                         v = p.value
                         t = self.lib.field_type(p.key.value)
-                        context[p.key.value] = (v.value == "true") if t == "bool" else v.value
+                        value = (v.value == "true") if t == "bool" else v.value
+                        if isinstance(value, float) and value.is_integer():
+                            value = int(value)  # `contact_count 3` stays 3, not 3.0
+                        context[p.key.value] = value
                 case ast.ExSlots(pairs=pairs):
                     for p in pairs:
                         v = p.value

@@ -161,7 +161,8 @@ def _describe_found(tok) -> str:
         return "the end of the file" if tok.type == "$END" else "the end of the line"
     if tok.type in ("STRING", "LONG_STRING"):
         return "text"
-    return f"`{tok.value}`"
+    value = tok.value if len(tok.value) <= 40 else tok.value[:40] + "…"
+    return f"`{value}`"
 
 
 def _join(words: list[str]) -> str:
@@ -246,6 +247,7 @@ def _syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnos
         for keys, where in _CONTEXTS:
             if keys <= expected:
                 word = tok.value if not newline else source.text[span.start:span.end]
+                word = word if len(word) <= 40 else word[:40] + "…"
                 words = _ITEM_KEYWORDS[where]
                 guess = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
                 hint = f"did you mean `{guess[0]}`?" if guess else "a line here starts with " + _join([f"`{w}`" for w in words])
