@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tactful.runtime import bundle as b
+from tactful.runtime.render import template_source
 
 FIELDS = {"message", "channel", "visibility", "contact_count", "customer_name"}
 _SLOT = re.compile(r'\{(\w+)(?: or "([^"]*)")?\}')
@@ -42,7 +43,7 @@ def _template(parts: list) -> str:
     out = []
     for p in parts:
         if isinstance(p, b.LiteralPart):
-            out.append(p.text.replace("{", "{{ '{' }}"))
+            out.append(p.text.replace("{", '{{ "{" }}'))
         elif isinstance(p, b.SlotPart):
             out.append("{{ %s or %s }}" % (p.name, json.dumps(p.fallback)) if p.fallback is not None else "{{ %s }}" % p.name)
         else:
@@ -58,7 +59,8 @@ def text(src: str, line: int = 1, file: str = "frameworks/billing/duplicate_char
             parts.append(b.OptionalPart(parts=_parts(chunk)))
         else:
             parts.extend(_parts(chunk))
-    return b.Text(source=src, parts=parts, template=_template(parts), location=loc(line, file))
+    assert _template(parts) == template_source(parts), "the builder writes templates as the compiler does"
+    return b.Text(source=src, parts=parts, template=template_source(parts), location=loc(line, file))
 
 
 def make_bundle() -> b.Bundle:

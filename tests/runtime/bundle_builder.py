@@ -8,9 +8,11 @@ the design note's duplicate-charge example, with stdlib-like fields, channels an
 
 from __future__ import annotations
 
+import json
 import re
 
 from tactful.runtime import bundle as b
+from tactful.runtime.render import template_source
 
 LOC = b.Location(file="fixtures/test.tact", line=1, column=1, end_line=1, end_column=2)
 
@@ -23,7 +25,7 @@ _SLOT = re.compile(r'\{(\w+)(?: or "([^"]*)")?\}')
 
 
 def _escape_literal(s: str) -> str:
-    return s.replace("{", "{{ '{' }}").replace("}", "{{ '}' }}") if ("{" in s or "}" in s) else s
+    return s.replace("{", '{{ "{" }}')
 
 
 def _compile_parts(src: str, fields: set[str]) -> tuple[list, str]:
@@ -35,7 +37,7 @@ def _compile_parts(src: str, fields: set[str]) -> tuple[list, str]:
         name, fallback = m.group(1), m.group(2)
         source = "field" if name in fields else "slot"
         parts.append(b.SlotPart(name=name, source=source, fallback=fallback))
-        tpl.append(f"{{{{ {name} or {fallback!r} }}}}" if fallback is not None else f"{{{{ {name} }}}}")
+        tpl.append(f"{{{{ {name} or {json.dumps(fallback)} }}}}" if fallback is not None else f"{{{{ {name} }}}}")
         pos = m.end()
     if pos < len(src):
         parts.append(b.LiteralPart(text=src[pos:]))
@@ -59,7 +61,8 @@ def text(src: str, line: int = 1) -> b.Text:
             p, t = _compile_parts(chunk, FIELD_NAMES)
             parts.extend(p)
             tpl.append(t)
-    return b.Text(source=src, parts=parts, template="".join(tpl), location=loc(line))
+    assert "".join(tpl) == template_source(parts), "the builder writes templates as the compiler does"
+    return b.Text(source=src, parts=parts, template=template_source(parts), location=loc(line))
 
 
 def move(kind: str, src: str | None = None, pick: str | None = None, line: int = 1) -> b.Move:

@@ -151,3 +151,23 @@ def test_importing_the_runtime_pulls_in_neither_lark_nor_click():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out == ["", "True"]
+
+
+@pytest.mark.parametrize("template", ["{{ 7*7 }}", "{{ amount }}{{ cycler.__init__ }}", "{% for x in range(9) %}x{% endfor %}"])
+def test_a_template_that_is_not_its_parts_is_refused(template):
+    """Templates are checked against the text's parts at load, so a hand-edited bundle cannot smuggle
+    template code in (and the check needs no Jinja2 parsing: templates compile when first used)."""
+    data = make_bundle().model_dump(mode="json")
+    move = data["frameworks"][0]["replies"][0]["moves"][-1]
+    move["text"]["template"] = template
+    with pytest.raises(BundleError, match="does not match the text's parts"):
+        load_library(data)
+
+
+def test_templates_compile_when_first_used():
+    library = load_library(make_bundle())
+    replies = library._frameworks["billing.duplicate_charge"].replies
+    assert all(r.renderer._moves is None for r in replies)  # loading compiled nothing
+    draft = library.draft("billing.duplicate_charge", SLOTS, ctx("Charged twice", channel="email"))
+    compiled = [r.choice.id for r in replies if r.renderer._moves is not None]
+    assert compiled == [draft.reply.id]  # only the reply that was drafted

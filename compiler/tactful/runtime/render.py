@@ -13,7 +13,8 @@ Template conventions (the compiler writes templates this way; the runtime relies
   the context's.
 - A reply's `template` is its moves joined by a space. The runtime renders each move (so that a Draft
   carries every move's text), and the reply's text is the non-empty moves, stripped, joined by a
-  space. Each move's template (each phrase's) is compiled once at load; a draft renders the chosen
+  space. Each move's template (each phrase's) is checked at load against the text's parts and
+  compiled once, the first time a draft needs it; a draft renders the chosen
   reply's moves with one template context over its variables.
 - `pick <bank>` moves have no template of their own: the runtime chooses one phrase of
   `bundle.phrases[bank]` (each a Text with its own template) from the conversation's seed, and
@@ -34,11 +35,11 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from tactful.runtime.bundle import Reply, SlotPart, Text
+from tactful.runtime.bundle import LiteralPart, OptionalPart, Reply, SlotPart, Text
 from tactful.runtime.errors import BundleError
 
 RESERVED_PREFIX = "tactful_"
@@ -77,12 +78,43 @@ def pick_index(seed: str, intent: str, reply_id: str, move: str, size: int) -> i
     return zlib.crc32(f"{seed}\x1f{intent}\x1f{reply_id}\x1f{move}".encode()) % size
 
 
-def _check_variables(env: SandboxedEnvironment, source: str, known: frozenset[str], where: str) -> None:
-    try:
-        used = meta.find_undeclared_variables(env.parse(source))
-    except TemplateSyntaxError as e:
-        raise BundleError(f"{where}: the template is not valid Jinja2 ({e.message}, line {e.lineno})") from None
-    unknown = sorted(used - known)
+def _jinja_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def template_source(parts: Sequence[LiteralPart | SlotPart | OptionalPart]) -> str:
+    """The Jinja2 template of a text's parts: the one definition, used by the compiler to write
+    templates and by the runtime to check them. Literal text is escaped (`{` becomes `{{ "{" }}`),
+    so nothing an author writes can become template code."""
+    out: list[str] = []
+    for p in parts:
+        if isinstance(p, LiteralPart):
+            out.append(p.text.replace("{", '{{ "{" }}'))
+        elif isinstance(p, SlotPart):
+            out.append(f"{{{{ {p.name} or {_jinja_string(p.fallback)} }}}}" if p.fallback is not None
+                       else f"{{{{ {p.name} }}}}")
+        elif isinstance(p, OptionalPart):
+            names = list(dict.fromkeys(q.name for q in p.parts if isinstance(q, SlotPart)))
+            out.append("{% if " + " and ".join(names) + " %}" + template_source(p.parts) + "{% endif %}")
+        else:  # pragma: no cover - the models allow nothing else
+            raise AssertionError(f"unexpected text part {p!r}")
+    return "".join(out)
+
+
+def _names(parts) -> Iterable[str]:
+    for p in parts:
+        if isinstance(p, SlotPart):
+            yield p.name
+        elif isinstance(p, OptionalPart):
+            yield from _names(p.parts)
+
+
+def check_text(text: Text, known: frozenset[str], where: str) -> None:
+    """A text's template must be the one its parts give, and use only known names (checked at load,
+    without parsing Jinja2: the template is compiled the first time it is rendered)."""
+    if text.template != template_source(text.parts):
+        raise BundleError(f"{where}: the template does not match the text's parts (was the bundle edited by hand?)")
+    unknown = sorted(set(_names(text.parts)) - known)
     if unknown:
         names = ", ".join(f"`{n}`" for n in unknown)
         raise BundleError(f"{where}: the template uses {names}, which is neither a slot nor a context field")
@@ -111,14 +143,18 @@ class Templates:
         self.env = env
         self._compiled: dict[str, Callable] = {}
 
-    def get(self, source: str, known: frozenset[str], where: str) -> Callable:
-        """The root render function of source, after checking its variables against known."""
-        _check_variables(self.env, source, known, where)
+    def get(self, text: Text, known: frozenset[str], where: str) -> str:
+        """Check text now; its template's source, to compile() when it is first rendered."""
+        check_text(text, known, where)
+        return text.template
+
+    def compile(self, source: str, where: str = "a template") -> Callable:
+        """The root render function of source, compiled once per environment."""
         root = self._compiled.get(source)
         if root is None:
             try:
                 root = self._compiled[source] = self.env.from_string(source).root_render_func
-            except TemplateSyntaxError as e:
+            except TemplateSyntaxError as e:  # pragma: no cover - check_text() only lets our own templates through
                 raise BundleError(f"{where}: the template is not valid Jinja2 ({e.message})") from None
         return root
 
@@ -131,17 +167,21 @@ _NO_BLOCKS: dict = {}
 
 
 class TextRenderer:
-    """One text (a handoff) as a compiled template."""
+    """One text (a handoff); its template is compiled the first time it is rendered."""
 
-    __slots__ = ("_root", "_templates")
+    __slots__ = ("_root", "_source", "_templates")
 
     def __init__(self, templates: Templates, text: Text, known: frozenset[str], where: str):
         self._templates = templates
-        self._root = templates.get(text.template, known, where)
+        self._source = templates.get(text, known, where)
+        self._root: Callable | None = None
 
     def render(self, variables: Mapping[str, object]) -> str:
+        root = self._root
+        if root is None:
+            root = self._root = self._templates.compile(self._source)
         try:
-            return "".join(self._root(self._templates.context(variables))).strip()
+            return "".join(root(self._templates.context(variables))).strip()
         except Exception:
             self._templates.env.handle_exception()
             raise  # pragma: no cover - handle_exception raises
@@ -150,7 +190,7 @@ class TextRenderer:
 class ReplyRenderer:
     """All moves of one reply: each move's compiled template (a pick move: its bank's, one per phrase)."""
 
-    __slots__ = ("kinds", "needs_slots", "needs_fields", "_templates", "_moves")
+    __slots__ = ("kinds", "needs_slots", "needs_fields", "_templates", "_plan", "_moves")
 
     def __init__(
         self,
@@ -161,7 +201,7 @@ class ReplyRenderer:
         known: frozenset[str],
     ):
         where = f"`{intent}` reply `{reply.id}`"
-        moves: list[tuple[tuple[Callable, ...], bytes | None]] = []  # (templates, pick key after the seed)
+        moves: list[tuple[tuple[str, ...], bytes | None]] = []  # (template sources, pick key after the seed)
         needs: dict[str, SlotPart] = {}
         for move in reply.moves:
             texts = phrases.get(move.pick, ()) if move.pick is not None else [move.text] if move.text else []
@@ -170,25 +210,33 @@ class ReplyRenderer:
                 bank = phrases.get(move.pick)
                 if not bank:
                     raise BundleError(f"{where}: `pick {move.pick}` names a phrase bank the bundle lacks or that is empty")
-                roots = tuple(templates.get(p.template, known, f"{where}, phrase bank `{move.pick}`") for p in bank)
+                roots = tuple(templates.get(p, known, f"{where}, phrase bank `{move.pick}`") for p in bank)
                 moves.append((roots, f"\x1f{intent}\x1f{reply.id}\x1f{move.kind}".encode()))
             elif move.text is not None:
-                moves.append(((templates.get(move.text.template, known, f"{where}, move `{move.kind}`"),), None))
+                moves.append(((templates.get(move.text, known, f"{where}, move `{move.kind}`"),), None))
             else:
                 raise BundleError(f"{where}: move `{move.kind}` has neither a text nor a pick")
         self.kinds = tuple(m.kind for m in reply.moves)
         self.needs_slots = tuple(n for n, p in needs.items() if p.source == "slot")
         self.needs_fields = tuple(n for n, p in needs.items() if p.source == "field")
         self._templates = templates
-        self._moves = tuple(moves)
+        self._plan = tuple(moves)
+        self._moves: tuple[tuple[tuple[Callable, ...], bytes | None], ...] | None = None
+
+    def _compile(self) -> tuple[tuple[tuple[Callable, ...], bytes | None], ...]:
+        """Compile the moves' templates: once, at the first draft that chooses this reply."""
+        compile_ = self._templates.compile
+        self._moves = tuple((tuple(compile_(src) for src in sources), pick) for sources, pick in self._plan)
+        return self._moves
 
     def render(self, variables: dict[str, object], seed: str) -> list[str]:
         """Each move's text, stripped, in order. `variables` is handed over (not copied)."""
+        moves = self._moves or self._compile()
         context = self._templates.context(variables)
         texts = []
         seed_crc = None
         try:
-            for roots, pick in self._moves:
+            for roots, pick in moves:
                 if pick is None:
                     root = roots[0]
                 else:  # pick_index(), with the seed's share of the CRC computed once per draft

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from tactful.runtime import bundle as b
+from tactful.runtime.render import template_source
 from tactful.semantics.checks.context import Context, slot_flag, slot_type
 from tactful.semantics.checks.replies import served
 from tactful.semantics.scope import FEATURES, VISIBILITIES, effective
@@ -20,31 +21,6 @@ from tactful.syntax import ast
 def location(span: Span) -> b.Location:
     return b.Location(file=span.file, line=span.line, column=span.column, end_line=span.end_line,
                       end_column=span.end_column)
-
-
-def _jinja_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def _literal(s: str) -> str:
-    return s.replace("{", '{{ "{" }}')
-
-
-def _jinja(parts: tuple[ast.TextPart, ...]) -> str:
-    out: list[str] = []
-    for p in parts:
-        match p:
-            case ast.TextLiteral():
-                out.append(_literal(p.text))
-            case ast.TextSlot():
-                n = p.name.value
-                out.append(f"{{{{ {n} or {_jinja_string(p.fallback)} }}}}" if p.fallback is not None else f"{{{{ {n} }}}}")
-            case ast.TextOptional():
-                names = list(dict.fromkeys(q.name.value for q in p.parts if isinstance(q, ast.TextSlot)))
-                out.append("{% if " + " and ".join(names) + " %}" + _jinja(p.parts) + "{% endif %}")
-            case _:  # pragma: no cover
-                raise AssertionError(f"unexpected text part {p!r}")
-    return "".join(out)
 
 
 class Lowerer:
@@ -67,7 +43,8 @@ class Lowerer:
                     return b.OptionalPart(parts=[part(q) for q in p.parts])
             raise AssertionError(f"unexpected text part {p!r}")  # pragma: no cover
 
-        return b.Text(source=t.value, parts=[part(p) for p in t.parts], template=_jinja(t.parts), location=location(t.span))
+        parts = [part(p) for p in t.parts]
+        return b.Text(source=t.value, parts=parts, template=template_source(parts), location=location(t.span))
 
     # ---- conditions ----------------------------------------------------------------------------
     def cond(self, c: ast.Cond):
