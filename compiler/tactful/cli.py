@@ -272,7 +272,8 @@ def test_command(paths: tuple[str, ...], fmt: str) -> int:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--watch/--no-watch", default=True, show_default=True, help="Reload when the bundle file changes.")
-def serve(bundle: str, host: str, port: int, watch: bool) -> int:
+@click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request.")
+def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> int:
     """Serve drafts over HTTP (reloads the bundle on SIGHUP or when the file changes)."""
     from tactful.runtime import BundleError
 
@@ -282,7 +283,7 @@ def serve(bundle: str, host: str, port: int, watch: bool) -> int:
         click.echo(f"error: `tactful serve` needs the serve extra (pip install 'tactful[serve]'): {e}", err=True)
         return EXIT_ERROR
     try:
-        run(bundle, host, port, watch_interval=1.0 if watch else None)
+        run(bundle, host, port, watch_interval=1.0 if watch else None, access_log=access_log)
     except BundleError as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR

@@ -306,9 +306,14 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
     return app
 
 
-def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *, watch_interval: float | None = 1.0) -> None:
+def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *, watch_interval: float | None = 1.0,
+        access_log: bool = False) -> None:
     """Serve until interrupted (one worker). Raises BundleError when the bundle cannot be loaded."""
+    import gc
+
     import uvicorn
 
     app = create_app(bundle, watch_interval=watch_interval)
-    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False)
+    gc.collect()
+    gc.freeze()  # the loaded library is long-lived: keep it out of every later collection (shorter pauses)
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False, access_log=access_log)
