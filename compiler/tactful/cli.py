@@ -68,6 +68,8 @@ def _paths_argument(f):
 def _report(result, fmt: str, strict: bool) -> int:
     from tactful.diagnostics import render
 
+    if result.files == 0 and fmt in ("pretty", "compact"):
+        click.echo("warning: no .tact files were found in the paths given", err=True)
     color = fmt == "pretty" and sys.stderr.isatty() and "NO_COLOR" not in os.environ
     out = render(result, fmt, color=color)
     stream_err = fmt in ("pretty", "compact")

@@ -218,3 +218,10 @@ def test_a_huge_line_gives_a_short_message(garbage):
     out = json.loads(run("check", garbage / "huge-line.tact", "--format", "json").stdout)
     assert out["diagnostics"]
     assert max(len(d["message"]) for d in out["diagnostics"]) < 500
+
+
+def test_a_folder_without_tact_files_says_so(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a framework\n", encoding="utf-8")
+    r = run("check", tmp_path)
+    assert r.returncode == 0
+    assert "no .tact files were found" in r.stderr
