@@ -1,0 +1,57 @@
+"""lark-cython is optional: the pure-Python Lark parser must give the very same AST, spans included."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tactful.source import SourceFile, Span
+from tactful.syntax import parser
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = sorted((ROOT / "frameworks").rglob("*.tact")) + sorted((ROOT / "stdlib").glob("*.tact")) + \
+    sorted((ROOT / "tests" / "fixtures" / "checks").rglob("*.tact"))
+
+
+def _spans(node) -> list:
+    """Every span in a node tree, in a fixed order (equality of nodes ignores spans)."""
+    out = []
+    if isinstance(node, Span):
+        return [node]
+    if dataclasses.is_dataclass(node):
+        for f in dataclasses.fields(node):
+            out += _spans(getattr(node, f.name))
+    elif isinstance(node, (tuple, list)):
+        for x in node:
+            out += _spans(x)
+    return out
+
+
+def _parse_all():
+    results = []
+    for path in FILES:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        module, diagnostics = parser.parse(SourceFile(path.name, text))
+        results.append((module, _spans(module), [(d.code, d.span, d.message) for d in diagnostics]))
+    return results
+
+
+@pytest.mark.skipif(not parser._plugins(), reason="lark-cython is not installed: only one parser to compare")
+def test_pure_python_and_compiled_parsers_agree(monkeypatch):
+    compiled = _parse_all()
+    parser._parser.cache_clear()
+    monkeypatch.setattr(parser, "_plugins", lambda: {})
+    try:
+        pure = _parse_all()
+    finally:
+        parser._parser.cache_clear()
+    assert len(pure) == len(compiled) > 50
+    for (m1, s1, d1), (m2, s2, d2) in zip(compiled, pure):
+        assert m1 == m2, m1.path
+        assert s1 == s2, m1.path
+        assert d1 == d2, m1.path
