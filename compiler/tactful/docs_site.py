@@ -63,7 +63,8 @@ def build_site(config_file: str | Path, site_dir: str | Path) -> list[str]:
     previous_propagate = logger.propagate
     logger.propagate = False  # mkdocs' own messages come back to the caller as values
     try:
-        cfg = load_config(config_file=str(config_file), strict=True, site_dir=str(site_dir))
+        # mkdocs reads a relative site_dir against the config file's folder, not the working directory
+        cfg = load_config(config_file=str(config_file), strict=True, site_dir=str(Path(site_dir).resolve()))
         build(cfg)
     except MkDocsException as e:
         problems.append(f"error: {e}")

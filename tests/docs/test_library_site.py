@@ -107,3 +107,20 @@ def test_cli_docs_exit_codes(tmp_path):
     assert runner.invoke(main, ["docs", str(bad), "--out", str(tmp_path / "o")]).exit_code == 1
     assert not (tmp_path / "o").exists()
     assert runner.invoke(main, ["docs", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]).exit_code == 2
+
+
+def test_a_relative_out_folder_builds_the_site_where_it_says(tmp_path):
+    """`make run` passes `--out out/site-src`: the site must land in out/site-src/site, not inside it twice."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    shutil.copytree(ROOT / "frameworks", tmp_path / "frameworks")
+    shutil.copy(ROOT / "tactful.toml", tmp_path / "tactful.toml")
+    tactful = Path(sys.executable).with_name("tactful")
+    done = subprocess.run([str(tactful), "docs", "frameworks", "--out", "out/site-src", "--build"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out/site-src/site/index.html").is_file()
+    assert not (tmp_path / "out/site-src/out").exists()
