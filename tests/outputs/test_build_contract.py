@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from build_helpers import LIBRARY_SIZE, REPO, copy_library, copy_shop, from_stdlib, locations, project_view, tree
+from output_helpers import LIBRARY_SIZE, REPO, copy_library, copy_shop, from_stdlib, locations, project_view, tree
 
 SCRIPT = Path(sys.executable).with_name("tactful.exe" if os.name == "nt" else "tactful")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import LIBRARY_SIZE, REPO, tree
+from output_helpers import LIBRARY_SIZE, REPO, tree
 
 pytestmark = pytest.mark.slow
 
