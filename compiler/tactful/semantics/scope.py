@@ -13,7 +13,6 @@ from tactful.syntax import ast
 
 FEATURES = ("caps_ratio", "letter_count", "word_count", "length", "exclamation_count", "question_count",
             "max_repeated_punctuation")
-ALWAYS_PRESENT_FIELDS = ("message", "channel", "visibility")
 VISIBILITIES = ("public", "private")
 
 
@@ -70,10 +69,6 @@ def entry_name(cond: ast.Cond, alias: ast.Name | None) -> str | None:
     if isinstance(cond, ast.NameCond):
         return cond.name.value
     return None
-
-
-def condition_source(cond: ast.Cond, source_text: str) -> str:
-    return " ".join(source_text[cond.span.start:cond.span.end].split())
 
 
 def build_library(program) -> Library:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 from tactful.semantics.loader import Program
 from tactful.semantics.scope import Library
@@ -35,10 +34,6 @@ class Context:
 
     def cond_source(self, cond: ast.Cond) -> str:
         return " ".join(self.text_of(cond.span).split())
-
-    @cached_property
-    def module_of_path(self) -> dict[str, str]:
-        return {m.path: n for n, m in self.program.modules.items()}
 
     def slots_of(self, fw: ast.FrameworkDecl) -> dict[str, ast.Slot]:
         out: dict[str, ast.Slot] = {}

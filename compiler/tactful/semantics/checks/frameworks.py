@@ -130,7 +130,6 @@ def _checker(name: str, type_: str, values: tuple[str, ...], pattern: str | None
 
 
 def guards_and_escalations(ctx: Context) -> Iterator[Diagnostic]:
-    lib = ctx.lib
     for _, p in ctx.entries(ast.PolicyDecl):
         for item in p.items:
             yield from _entry(ctx, item)
@@ -150,7 +149,6 @@ def guards_and_escalations(ctx: Context) -> Iterator[Diagnostic]:
                                  hint="name one of them with `as <name>` after its condition")
             else:
                 names[(kind, name)] = m
-    del lib
 
 
 def _entry(ctx: Context, m: ast.Guard | ast.Escalate) -> Iterator[Diagnostic]:
