@@ -84,8 +84,10 @@ def _parse_cached(path: str, text: str, name: str) -> tuple[ast.Module, tuple[Di
     return module, tuple(diags)
 
 
-def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
-    from tactful.syntax.parser import parse
+def load(paths: list[Path], part: tuple[int, int] | None = None) -> tuple[Program, list[Diagnostic]]:
+    """Read and parse every file under paths. With part=(k, n), only every n-th file from the k-th is
+    parsed whole; of the others only declarations and framework heads are read (semantics/parallel.py)."""
+    from tactful.syntax.parser import parse, parse_declarations
 
     root = find_project_root(paths)
     program = Program(root=root, whole_library=any(p.is_dir() for p in paths))
@@ -106,6 +108,7 @@ def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
         diags.extend(mdiags)
 
     seen: set[Path] = set()
+    index = -1
     for p in paths:
         for file, base in _discover(p):
             # Names come from the paths as given (symlinks not followed), made absolute and normal.
@@ -114,6 +117,8 @@ def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
             if resolved in seen or std_resolved in resolved.parents:
                 continue
             seen.add(resolved)
+            index += 1
+            whole = part is None or index % part[1] == part[0]
             rel = _project_path(absolute, root, Path(os.path.abspath(base)))
             name = ".".join(absolute.relative_to(os.path.abspath(base)).with_suffix("").parts)
             try:
@@ -121,6 +126,8 @@ def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
             except (OSError, UnicodeDecodeError) as e:
                 src = SourceFile(rel, "")
                 program.sources[rel] = src
+                if not whole:
+                    continue
                 reason = "it is not valid UTF-8" if isinstance(e, UnicodeDecodeError) else e.strerror or str(e)
                 diags.append(Diagnostic("T1005", f"could not read `{rel}`: {reason}", src.span(0, 0),
                                         hint="save the file as UTF-8"))
@@ -129,8 +136,11 @@ def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
                 text = text[1:]
             src = SourceFile(rel, text)
             program.sources[rel] = src
-            module, mdiags = parse(src, name)
-            diags.extend(mdiags)
+            if whole:
+                module, mdiags = parse(src, name)
+                diags.extend(mdiags)
+            else:
+                module = parse_declarations(src, name)
             if name in program.modules:
                 program.duplicate_modules.append((name, program.modules[name].path, rel))
                 continue

@@ -80,7 +80,12 @@ class Lowerer:
         raise AssertionError(f"unexpected condition {c!r}")  # pragma: no cover
 
     # ---- library -------------------------------------------------------------------------------
-    def bundle(self, revision: str) -> b.Bundle:
+    def frameworks(self) -> list[b.Framework]:
+        """The frameworks this process parsed whole (stubs are lowered by the process that owns them)."""
+        return [self.framework(module, fw) for module, fw in self.ctx.frameworks()
+                if module not in self.ctx.program.stdlib_modules]
+
+    def bundle(self, revision: str, elsewhere: list[b.Framework] = ()) -> b.Bundle:
         lib = self.lib
         fields = [b.FieldDecl(name=n, type=f.type.name.value, values=[v.value for v in f.type.values],
                               about=f.about.value if f.about else "", location=location(f.span))
@@ -106,8 +111,7 @@ class Lowerer:
                 prefer=rule.prefer.value if rule.prefer else "",
                 severity="error" if rule.severity is not None and rule.severity.value == "error" else "warning",
                 location=location(rule.span)))
-        frameworks = [self.framework(module, fw) for module, fw in self.ctx.frameworks()
-                      if module not in self.ctx.program.stdlib_modules]
+        frameworks = self.frameworks() + list(elsewhere)
         frameworks.sort(key=lambda f: f.intent)
         return b.Bundle(revision=revision, fields=fields, features=list(FEATURES), teams=teams, channels=channels,
                         signals=signals, phrases=phrases, style=style, frameworks=frameworks)
@@ -219,5 +223,10 @@ class Lowerer:
                          context=context, slots=slots, expect=expect, location=location(ex.span))
 
 
-def lower(ctx: Context, revision: str) -> b.Bundle:
-    return Lowerer(ctx).bundle(revision)
+def lower(ctx: Context, revision: str, elsewhere: list[b.Framework] = ()) -> b.Bundle:
+    """The Bundle; `elsewhere` holds the frameworks another process lowered (semantics/pipeline.py)."""
+    return Lowerer(ctx).bundle(revision, elsewhere)
+
+
+def lower_frameworks(ctx: Context) -> list[b.Framework]:
+    return Lowerer(ctx).frameworks()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,11 +32,39 @@ def _no_cyclic_gc():
 
 def run(paths: list[Path], *, lower: bool) -> Result:
     with _no_cyclic_gc():
-        return _run(paths, lower=lower)
+        if _jobs(paths) < 2:
+            return _finish(*_part(paths, None, lower=lower), lower=lower)
+        return _run_in_two(paths, lower=lower)
 
 
-def _run(paths: list[Path], *, lower: bool) -> Result:
-    program, diagnostics = load(paths)
+# ---- one process, or two ---------------------------------------------------------------------------
+#
+# A large library is parsed and checked by two processes (fork), each parsing every other file whole
+# and only the declarations and framework heads of the rest: what a check of one file needs to know of
+# the others. Each reports the diagnostics of its own files, and lowers its own frameworks when
+# building; only those (small) results cross over. Checks across files (duplicate intents, import
+# cycles, the taxonomy) see every head and declaration in both processes, so each reports its share.
+
+MIN_FILES_FOR_TWO = 64
+
+
+def _jobs(paths: list[Path]) -> int:
+    setting = os.environ.get("TACTFUL_JOBS", "")
+    if setting.isdigit():
+        return min(int(setting), 2)
+    if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2:
+        return 1
+    count = 0
+    for p in paths:
+        count += 1 if p.is_file() else sum(1 for _ in p.rglob("*.tact"))
+        if count >= MIN_FILES_FOR_TWO:
+            return 2
+    return 1
+
+
+def _part(paths: list[Path], part: tuple[int, int] | None, *, lower: bool):
+    """Load and check, keeping the diagnostics this process owns: (program, ctx, diagnostics)."""
+    program, diagnostics = load(paths, part)
     lib = build_library(program)
     ctx = Context(program, lib)
     for check in CHECKS:
@@ -42,22 +72,57 @@ def _run(paths: list[Path], *, lower: bool) -> Result:
     sups = {}
     for module in program.modules.values():
         src = program.sources.get(module.path)
-        if src is None or not module.comments:
+        if src is None or not module.comments or module.partial:
             continue
         items, sdiags = cfg.suppressions(module, src)
         diagnostics.extend(sdiags)
         if items:
             sups[module.path] = items
-    diagnostics = cfg.apply(diagnostics, program.config, sups)
+    if part is not None:
+        elsewhere = {m.path for m in program.modules.values() if m.partial}
+        diagnostics = [d for d in diagnostics if d.span.file not in elsewhere]
+    return program, ctx, cfg.apply(diagnostics, program.config, sups)
+
+
+def _finish(program, ctx, diagnostics, *, lower: bool, elsewhere: tuple = ()) -> Result:
     unique = {}
     for d in diagnostics:
         unique.setdefault((d.code, d.span.file, d.span.start, d.span.end, d.message), d)
     diagnostics = sorted(unique.values(), key=lambda d: d.sort_key())
-    frameworks = sum(1 for m, _ in ctx.frameworks() if m not in program.stdlib_modules)
+    frameworks = sum(1 for m, _ in ctx.all_frameworks() if m not in program.stdlib_modules)
     result = Result(diagnostics=diagnostics, sources=program.sources, frameworks=frameworks, root=program.root,
                     config=program.config)
     if lower and not any(d.effective_severity is Severity.ERROR for d in diagnostics):
+        from tactful.runtime.bundle import Framework
         from tactful.semantics.lower import lower as lower_program
 
-        result.bundle = lower_program(ctx, program.revision())
+        others = [Framework.model_validate_json(text) for text in elsewhere]
+        result.bundle = lower_program(ctx, program.revision(), others)
     return result
+
+
+def _second_half(paths: list[Path], lower: bool) -> tuple[list, list[str] | None]:
+    """The forked process's share: its diagnostics, and its frameworks lowered (as JSON) when building."""
+    with _no_cyclic_gc():
+        _, ctx, diagnostics = _part(paths, (1, 2), lower=lower)
+        frameworks = None
+        if lower and not any(d.effective_severity is Severity.ERROR for d in diagnostics):
+            from tactful.semantics.lower import lower_frameworks
+
+            frameworks = [fw.model_dump_json() for fw in lower_frameworks(ctx)]
+        return diagnostics, frameworks
+
+
+def _run_in_two(paths: list[Path], *, lower: bool) -> Result:
+    import multiprocessing
+
+    from tactful.syntax.parser import _parser
+
+    _parser()  # build (or load) the parser once, before the fork, for both processes
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        theirs = pool.apply_async(_second_half, (paths, lower))
+        program, ctx, diagnostics = _part(paths, (0, 2), lower=lower)
+        their_diagnostics, their_frameworks = theirs.get()
+    if lower and their_frameworks is None:
+        lower = False  # the other half has errors: no bundle
+    return _finish(program, ctx, diagnostics + their_diagnostics, lower=lower, elsewhere=tuple(their_frameworks or ()))

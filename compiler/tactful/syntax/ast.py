@@ -369,6 +369,7 @@ class FrameworkDecl:
     intent: Name
     title: Text
     members: tuple[Member, ...]
+    stub: bool = False  # only the head was read (another process checks the body): see semantics/parallel.py
     span: Span = _span()
 
     @property
@@ -390,4 +391,5 @@ class Module:
     path: str  # project-relative path
     entries: tuple[Entry, ...]
     comments: tuple[Comment, ...] = ()
+    partial: bool = False  # declarations and framework heads only (see FrameworkDecl.stub)
     span: Span = _span()

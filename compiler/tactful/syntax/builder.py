@@ -74,6 +74,9 @@ class Builder(Transformer):
     def head_chunk(self, c):
         return c[0]
 
+    def declarations(self, c):
+        return list(c)
+
     def member_chunk(self, c):
         return c[0]
 

@@ -24,7 +24,7 @@ from tactful.syntax import ast
 from tactful.syntax.builder import Builder
 
 GRAMMAR = Path(__file__).with_name("tactful.lark")
-START = ["start", "head_chunk", "member_chunk"]
+START = ["start", "head_chunk", "member_chunk", "declarations"]
 _DEPTHS = ("_NL0", "_NL1", "_NL2")
 _COMMENT_IN_NL = re.compile(r"#[^\r\n]*")
 _QUOTE_IN_TEXT = re.compile(r'"[^"]*\{\s*[A-Za-z_][A-Za-z0-9_]*\s+or\s+"\s*$')
@@ -290,6 +290,35 @@ def parse(source: SourceFile, name: str | None = None) -> tuple[ast.Module, list
         return _parse_recovering(source, name)
     comments = tuple(ast.Comment(t, span=source.span(o - 1, o - 1 + len(t))) for o, t in lines.comments)
     return ast.Module(name, source.path, tuple(entries), comments), builder.diagnostics
+
+
+def parse_declarations(source: SourceFile, name: str | None = None) -> ast.Module:
+    """What other files need to know of this one: its declarations and its frameworks' heads.
+
+    The frameworks' bodies are blanked out (spaces, so every offset stays) and the rest is parsed in
+    one go; frameworks come back as stubs. Nothing is reported: the process that parses the file
+    whole reports its errors.
+    """
+    lark, builder, lex = _parser()
+    name = name or module_name(source.path)
+    lines = source.text.split("\n")
+    in_framework = in_long = False
+    for i, line in enumerate(lines):
+        if not in_long and line and not line[0].isspace() and not line.startswith("#"):
+            in_framework = line.startswith("framework")
+        elif in_framework:
+            lines[i] = " " * len(line)
+        if line.count('"""') % 2:
+            in_long = not in_long
+    builder.reset(source, -1, -1)
+    lex.reset([0])
+    try:
+        entries = lark.parse(_prepare("\n".join(lines)), start="declarations")
+    except (UnexpectedInput, IndentError):
+        entries = []  # the whole parse reports it; other files see no declarations from this one
+    stubs = tuple(ast.FrameworkDecl(e.intent, e.title, (), True, span=e.span) if isinstance(e, ast.FrameworkDecl) else e
+                  for e in entries)
+    return ast.Module(name, source.path, stubs, (), True)
 
 
 def _chunks(lines: list[str], is_start) -> list[tuple[int, int]]:

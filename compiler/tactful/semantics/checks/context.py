@@ -17,6 +17,13 @@ class Context:
     lib: Library
 
     def frameworks(self) -> Iterator[tuple[str, ast.FrameworkDecl]]:
+        """The frameworks this process checks (not the heads read for another process's files)."""
+        for name, e in self.all_frameworks():
+            if not e.stub:
+                yield name, e
+
+    def all_frameworks(self) -> Iterator[tuple[str, ast.FrameworkDecl]]:
+        """Every framework of the library, stubs included: for checks across frameworks (intents)."""
         for name, module in self.program.modules.items():
             for e in module.entries:
                 if isinstance(e, ast.FrameworkDecl):

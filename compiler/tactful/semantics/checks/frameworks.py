@@ -20,7 +20,7 @@ _SLOT_FLAGS = ("required", "private")
 
 def intents(ctx: Context) -> Iterator[Diagnostic]:
     first: dict[str, ast.FrameworkDecl] = {}
-    for _, fw in ctx.frameworks():
+    for _, fw in ctx.all_frameworks():
         intent = fw.intent.value
         if not INTENT.match(intent):
             yield Diagnostic("T1106", f"`{intent}` is not a valid intent id", fw.intent.span,

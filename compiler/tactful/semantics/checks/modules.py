@@ -62,7 +62,7 @@ def unused_imports(ctx: Context) -> Iterator[Diagnostic]:
     lib = ctx.lib
     for name, module in ctx.program.modules.items():
         uses = [e for e in module.entries if isinstance(e, ast.Use)]
-        if not uses:
+        if not uses or module.partial:  # a partial module's references are in bodies read elsewhere
             continue
         refs = referenced_names(module)
         for use in uses:

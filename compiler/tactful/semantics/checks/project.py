@@ -15,7 +15,7 @@ def taxonomy(ctx: Context) -> Iterator[Diagnostic]:
         return
     known = set(config.intents)
     found = {}
-    for module, fw in ctx.frameworks():
+    for module, fw in ctx.all_frameworks():
         if module in ctx.program.stdlib_modules:
             continue
         found.setdefault(fw.intent.value, fw)
