@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from tactful.source import SourceFile
+from tactful.source import SourceFile, Span
 from tactful.syntax import ast
 
 _TOKEN = re.compile(r"\\(.)|([{}\[\]])|([^\\{}\[\]]+)", re.S)
@@ -48,10 +48,20 @@ def pieces(raw: str, start: int) -> list[tuple[str, int]]:
 def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
     """Build a Text node from a string token (quotes included) starting at absolute offset start."""
     lines = pieces(raw, start)
+    if "\n" in raw:
+        span = source.span
+    else:  # one line: every span is arithmetic from the position of the opening quote
+        path = source.path
+        row, col = source.position(start)
+        delta = col - start
+
+        def span(a: int, b: int) -> Span:
+            return Span(path, a, b, row, a + delta, row, b + delta)
+
     if len(lines) == 1 and not _SPECIAL.search(lines[0][0]):
         s, off = lines[0]
-        span = source.span(start, start + len(raw))
-        return ast.Text(s, (ast.TextLiteral(s, span=source.span(off, off + len(s))),) if s else (), span=span)
+        return ast.Text(s, (ast.TextLiteral(s, span=span(off, off + len(s))),) if s else (),
+                        span=span(start, start + len(raw)))
 
     parts: list[ast.TextPart] = []
     optional: list | None = None
@@ -63,7 +73,7 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
     def flush(end: int) -> None:
         nonlocal literal, lit_start
         if literal:
-            node = ast.TextLiteral("".join(literal), span=source.span(lit_start, end))
+            node = ast.TextLiteral("".join(literal), span=span(lit_start, end))
             (optional if optional is not None else parts).append(node)
             literal, lit_start = [], -1
 
@@ -110,8 +120,8 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
                     if fb is not None:
                         fb = re.sub(r"\\(.)", lambda e: _ESCAPES.get(e.group(1), e.group(1)), fb)
                     nstart = off + sm.start(1)
-                    node = ast.TextSlot(ast.Name(name, span=source.span(nstart, nstart + len(name))), fb,
-                                        span=source.span(at, off + sm.end()))
+                    node = ast.TextSlot(ast.Name(name, span=span(nstart, nstart + len(name))), fb,
+                                        span=span(at, off + sm.end()))
                     (optional if optional is not None else parts).append(node)
                     value.append(sm.group(0))
                     pos = sm.end()
@@ -133,10 +143,10 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
                     if not any(isinstance(p, ast.TextSlot) for p in seg):
                         raise TextError("an optional segment needs a `{slot}` inside", opt_start, at + 1,
                                         "without a slot it would always show; remove the brackets or write `\\[`")
-                    parts.append(ast.TextOptional(seg, span=source.span(opt_start, at + 1)))
+                    parts.append(ast.TextOptional(seg, span=span(opt_start, at + 1)))
                     pos += 1
         last_end = off + len(line)
     if optional is not None:
         raise TextError("this `[` is never closed", opt_start, opt_start + 1, "close the segment with `]`, or write `\\[`")
     flush(last_end)
-    return ast.Text("".join(value), tuple(parts), span=source.span(start, start + len(raw)))
+    return ast.Text("".join(value), tuple(parts), span=span(start, start + len(raw)))
