@@ -45,7 +45,7 @@ def run(paths: list[Path], *, lower: bool) -> Result:
 # building; only those (small) results cross over. Checks across files (duplicate intents, import
 # cycles, the taxonomy) see every head and declaration in both processes, so each reports its share.
 
-MIN_FILES_FOR_TWO = 64
+MIN_FILES_FOR_TWO = 300  # below this, a second process costs more than it saves (measured)
 
 
 def _jobs(paths: list[Path]) -> int:
@@ -114,15 +114,46 @@ def _second_half(paths: list[Path], lower: bool) -> tuple[list, list[str] | None
 
 
 def _run_in_two(paths: list[Path], *, lower: bool) -> Result:
-    import multiprocessing
-
     from tactful.syntax.parser import _parser
 
     _parser()  # build (or load) the parser once, before the fork, for both processes
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        theirs = pool.apply_async(_second_half, (paths, lower))
-        program, ctx, diagnostics = _part(paths, (0, 2), lower=lower)
-        their_diagnostics, their_frameworks = theirs.get()
+    child, pipe = _fork(_second_half, paths, lower)
+    program, ctx, diagnostics = _part(paths, (0, 2), lower=lower)
+    their_diagnostics, their_frameworks = _join(child, pipe)
     if lower and their_frameworks is None:
         lower = False  # the other half has errors: no bundle
     return _finish(program, ctx, diagnostics + their_diagnostics, lower=lower, elsewhere=tuple(their_frameworks or ()))
+
+
+def _fork(fn, *args) -> tuple[int, int]:
+    """Run fn(*args) in a forked process; its pickled outcome comes back through a pipe (see _join)."""
+    import pickle
+    import traceback
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer, then leave without running the parent's exit handlers
+        try:
+            os.close(read)
+            try:
+                payload = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
+                payload = pickle.dumps(("error", traceback.format_exc()))
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write)
+    return pid, read
+
+
+def _join(pid: int, read: int):
+    import pickle
+
+    with os.fdopen(read, "rb") as answer:
+        data = answer.read()
+    os.waitpid(pid, 0)
+    status, value = pickle.loads(data) if data else ("error", "it ended without an answer")
+    if status != "ok":
+        raise RuntimeError(f"the second checking process failed: {value}")
+    return value
