@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,8 +53,8 @@ def _jobs(paths: list[Path]) -> int:
     setting = os.environ.get("TACTFUL_JOBS", "")
     if setting.isdigit():
         return min(int(setting), 2)
-    if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2:
-        return 1
+    if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2 or threading.active_count() > 1:
+        return 1  # fork is only safe in a process with one thread (an editor server may have more)
     count = 0
     for p in paths:
         count += 1 if p.is_file() else sum(1 for _ in p.rglob("*.tact"))
