@@ -27,6 +27,7 @@ GRAMMAR = Path(__file__).with_name("tactful.lark")
 START = ["start", "head_chunk", "member_chunk", "declarations"]
 _DEPTHS = ("_NL0", "_NL1", "_NL2")
 _COMMENT_IN_NL = re.compile(r"#[^\r\n]*")
+_FIRST_WORD = re.compile(r"[ \t]*([^\s#]\S*)?")
 _QUOTE_IN_TEXT = re.compile(r'"[^"]*\{\s*[A-Za-z_][A-Za-z0-9_]*\s+or\s+"\s*$')
 
 
@@ -176,8 +177,7 @@ def _join(words: list[str]) -> str:
 
 def _line_start_keyword(source: SourceFile, pos: int) -> tuple[int, str]:
     """The first word of the line that starts at or after pos (the line a newline token leads to)."""
-    text = source.text
-    m = re.compile(r"[ \t]*([^\s#]\S*)?").match(text, pos)
+    m = _FIRST_WORD.match(source.text, pos)
     start = m.start(1) if m and m.group(1) else pos
     return start, (m.group(1) if m and m.group(1) else "")
 
@@ -232,14 +232,13 @@ def _syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnos
     if newline:
         # A line that starts with something unexpected (or sits at the wrong depth).
         word = source.text[span.start:span.end].strip()
-        line_expected = expected  # the keywords a new line could start with, at the depths allowed
         if depth_expected and tok.type not in depth_expected and word:
             deeper = int(tok.type[-1]) > max(int(e[-1]) for e in depth_expected)
             if deeper:
                 return Diagnostic("T1003", "this line is indented, but nothing above it opens a block", span,
                                   label="unexpected indentation", hint="line it up with the line above")
         if not depth_expected or tok.type not in depth_expected:
-            words = _join([_describe_expected(e) for e in line_expected if e not in _DEPTHS] or ["more on this line"])
+            words = _join([_describe_expected(e) for e in expected if e not in _DEPTHS] or ["more on this line"])
             return Diagnostic("T1001", f"the line above ends too early; expected {words}", span if not word else
                               source.span(max(span.start - 1, 0), span.start),
                               label=f"expected {words}", hint="finish the statement on its line")
