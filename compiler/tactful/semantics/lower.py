@@ -11,7 +11,7 @@ import hashlib
 
 from tactful.runtime import bundle as b
 from tactful.runtime.render import template_source
-from tactful.semantics.checks.context import Context, slot_flag, slot_type
+from tactful.semantics.checks.context import Context, slot_flag, slot_type, value_text
 from tactful.semantics.checks.replies import served
 from tactful.semantics.scope import FEATURES, VISIBILITIES, effective
 from tactful.source import Span
@@ -203,12 +203,7 @@ class Lowerer:
                         context[p.key.value] = value
                 case ast.ExSlots(pairs=pairs):
                     for p in pairs:
-                        v = p.value
-                        if v.kind == "number":
-                            f = float(v.value)
-                            slots[p.key.value] = str(int(f)) if f.is_integer() else str(f)
-                        else:
-                            slots[p.key.value] = str(v.value)
+                        slots[p.key.value] = value_text(p.value)
                 case ast.Expect(kind=kind):
                     name: str | None = item.name.value if item.name is not None else None
                     if kind == "reply" and item.when is not None:

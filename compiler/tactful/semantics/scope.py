@@ -105,6 +105,12 @@ def build_library(program) -> Library:
     return lib
 
 
+def framework_entry_name(m: ast.Guard | ast.Escalate, cond_source) -> str:
+    """A framework's own guard or escalation always has a name: its `as` name or signal, else the
+    condition as written (a guard) or the team (an escalation)."""
+    return entry_name(m.when, m.alias) or (cond_source(m.when) if isinstance(m, ast.Guard) else m.team.value)
+
+
 @dataclass
 class Effective:
     """A framework's guards or escalations after the policy: (name, node, policy name or None)."""
@@ -120,9 +126,9 @@ def effective(lib: Library, fw: ast.FrameworkDecl, cond_source) -> Effective:
     escalations: list = []
     for m in fw.members:
         if isinstance(m, ast.Guard):
-            guards.append((entry_name(m.when, m.alias) or cond_source(m.when), m, None))
+            guards.append((framework_entry_name(m, cond_source), m, None))
         elif isinstance(m, ast.Escalate):
-            escalations.append((entry_name(m.when, m.alias) or m.team.value, m, None))
+            escalations.append((framework_entry_name(m, cond_source), m, None))
     own_g = {n for n, _, _ in guards}
     own_e = {n for n, _, _ in escalations}
     for name, entry in sorted(lib.policy_guards.items()):

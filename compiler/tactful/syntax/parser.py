@@ -301,14 +301,9 @@ def parse_declarations(source: SourceFile, name: str | None = None) -> ast.Modul
     lark, builder, lex = _parser()
     name = name or module_name(source.path)
     lines = source.text.split("\n")
-    in_framework = in_long = False
-    for i, line in enumerate(lines):
-        if not in_long and line and not line[0].isspace() and not line.startswith("#"):
-            in_framework = line.startswith("framework")
-        elif in_framework:
-            lines[i] = " " * len(line)
-        if line.count('"""') % 2:
-            in_long = not in_long
+    for first, last in _chunks(lines, _is_entry):
+        if lines[first].startswith("framework"):
+            lines[first + 1 : last] = [" " * len(line) for line in lines[first + 1 : last]]
     builder.reset(source, -1, -1)
     lex.reset([0])
     try:
@@ -335,6 +330,11 @@ def _chunks(lines: list[str], is_start) -> list[tuple[int, int]]:
     if begin is not None:
         out.append((begin, len(lines)))
     return out
+
+
+def _is_entry(line: str) -> bool:
+    """A line that starts an entry: something at column 1 that is not a comment."""
+    return bool(line) and not line[0].isspace() and not line.startswith("#")
 
 
 def _blank(line: str) -> bool:
@@ -374,10 +374,7 @@ def _parse_recovering(source: SourceFile, name: str) -> tuple[ast.Module, list[D
         end = starts[last] - 1 if last < len(starts) else len(text)
         return ast.Junk(text[starts[first]:end], span=source.span(starts[first], max(end, starts[first])))
 
-    def is_entry(line: str) -> bool:
-        return bool(line) and not line[0].isspace() and not line.startswith("#")
-
-    ranges = _chunks(lines, is_entry)
+    ranges = _chunks(lines, _is_entry)
     if ranges and ranges[0][0] > 0 and not all(_blank(ln) for ln in lines[: ranges[0][0]]):
         ranges.insert(0, (0, ranges[0][0]))
     elif not ranges and text.strip():

@@ -68,3 +68,11 @@ _JUNK_SLOT = re.compile(r"^\s*slot\s+([A-Za-z_][A-Za-z0-9_]*)", re.M)
 def junk_slot_names(fw: ast.FrameworkDecl) -> set[str]:
     """Slots whose declaration did not parse: uses of them are not reported again as undeclared."""
     return {m.group(1) for j in fw.of(ast.Junk) for m in _JUNK_SLOT.finditer(j.text)}
+
+
+def value_text(v: ast.Value) -> str:
+    """An example's slot value as the runtime receives it: `3` stays "3", not "3.0"."""
+    if v.kind == "number":
+        f = float(v.value)
+        return str(int(f)) if f.is_integer() else str(f)
+    return str(v.value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tactful.diagnostics import Diagnostic, Related
-from tactful.semantics.checks.context import Context, junk_slot_names, slot_flag
+from tactful.semantics.checks.context import Context, junk_slot_names, slot_flag, value_text
 from tactful.semantics.checks.frameworks import value_problem
 from tactful.semantics.checks.replies import served
 from tactful.semantics.scope import FEATURES, did_you_mean, effective
@@ -73,7 +73,7 @@ def _example(ctx, fw, ex: ast.Example, guards, escalations, slots, replies) -> I
                     yield Diagnostic("T1201", f"slot `{n}` is not declared", p.key.span,
                                      label=f"not a slot of `{fw.intent.value}`", hint=did_you_mean(n, slots))
                     continue
-                value = _as_text(p.value)
+                value = value_text(p.value)
                 problem = value_problem(slot, value)
                 if problem:
                     yield Diagnostic("T1205", f"this value does not fit: {problem}", p.value.span,
@@ -102,13 +102,6 @@ def _example(ctx, fw, ex: ast.Example, guards, escalations, slots, replies) -> I
             elif e.when is not None and not any(r.visibility.value == vis and r.when == e.when for r in replies):
                 yield Diagnostic("T1506", f"no {vis} reply of `{fw.intent.value}` has this condition", e.when.span,
                                  hint="write the condition exactly as on the `reply` line")
-
-
-def _as_text(v: ast.Value) -> str:
-    if v.kind == "number":
-        f = float(v.value)
-        return str(int(f)) if f.is_integer() else str(f)
-    return str(v.value)
 
 
 def _context_pair(ctx: Context, p: ast.Pair) -> Iterator[Diagnostic]:

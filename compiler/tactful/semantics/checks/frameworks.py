@@ -11,7 +11,7 @@ from tactful.runtime.types import SLOT_TYPES
 from tactful.semantics.checks.conditions import regex_error
 from tactful.semantics.checks.context import Context, slot_type
 from tactful.semantics.checks.declarations import RESERVED
-from tactful.semantics.scope import did_you_mean, entry_name
+from tactful.semantics.scope import did_you_mean, framework_entry_name
 from tactful.syntax import ast
 
 INTENT = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -140,9 +140,7 @@ def guards_and_escalations(ctx: Context) -> Iterator[Diagnostic]:
                 continue
             yield from _entry(ctx, m)
             kind = "guard" if isinstance(m, ast.Guard) else "escalation"
-            name = entry_name(m.when, m.alias) or ctx.cond_source(m.when)
-            if isinstance(m, ast.Escalate) and entry_name(m.when, m.alias) is None:
-                name = m.team.value
+            name = framework_entry_name(m, ctx.cond_source)
             if (kind, name) in names:
                 yield Diagnostic("T1504", f"two {kind}s of `{fw.intent.value}` are named `{name}`", (m.alias or m.when).span,
                                  related=(Related(names[(kind, name)].span, "the first one"),),
