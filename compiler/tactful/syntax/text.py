@@ -12,10 +12,15 @@ import re
 from tactful.source import SourceFile, Span
 from tactful.syntax import ast
 
-_TOKEN = re.compile(r"\\(.)|([{}\[\]])|([^\\{}\[\]]+)", re.S)
-_SLOT = re.compile(
-    r"""\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:or\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*)?\}"""
+# One alternative per kind of piece; together they match every character of a line.
+_PIECE = re.compile(
+    r"""(?P<lit>[^\\{}\[\]]+)"""
+    r"""|\\(?P<esc>.)"""
+    r"""|(?P<slot>\{\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:or\s+(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>(?:[^'\\]|\\.)*)')\s*)?\})"""
+    r"""|(?P<mark>[{}\[\]\\])""",
+    re.S,
 )
+_ESCAPE_IN_FALLBACK = re.compile(r"\\(.)")
 _ESCAPES = {"{": "{", "}": "}", "[": "[", "]": "]", '"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
 _SPECIAL = re.compile(r'[\\{}\[\]]')
 
@@ -64,89 +69,79 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
                         span=span(start, start + len(raw)))
 
     parts: list[ast.TextPart] = []
-    optional: list | None = None
-    opt_start = 0
-    literal: list[str] = []
+    out = parts  # where the next part goes: parts, or the open optional segment
+    opt_start = -1
+    literal: list[str] = []  # the literal being gathered, which starts at lit_start
     lit_start = -1
     value: list[str] = []
-
-    def flush(end: int) -> None:
-        nonlocal literal, lit_start
-        if literal:
-            node = ast.TextLiteral("".join(literal), span=span(lit_start, end))
-            (optional if optional is not None else parts).append(node)
-            literal, lit_start = [], -1
-
-    def add_literal(s: str, at: int) -> None:
-        nonlocal lit_start
-        if lit_start < 0:
-            lit_start = at
-        literal.append(s)
-        value.append(s)
-
     last_end = start
     for i, (line, off) in enumerate(lines):
         if i:
-            add_literal("\n", off - 1)
-        pos = 0
-        while pos < len(line):
-            m = _TOKEN.match(line, pos)
-            assert m is not None  # the pattern matches any character
-            at = off + pos
-            if m.group(1) is not None:
-                ch = m.group(1)
-                if ch not in _ESCAPES:
-                    raise TextError(f"`\\{ch}` is not an escape this language knows", at, at + 2,
-                                    "write `\\\\` for a backslash; escapes are \\{ \\} \\[ \\] \\\" \\' \\\\ \\n \\t")
-                add_literal(_ESCAPES[ch], at)
-                pos = m.end()
-            elif m.group(3) is not None:
-                add_literal(m.group(3), at)
-                pos = m.end()
-            else:
-                ch = m.group(2)
-                if ch == "{":
-                    sm = _SLOT.match(line, pos)
-                    if sm is None:
-                        close = line.find("}", pos)
-                        if close == -1:
-                            raise TextError("this `{` is never closed", at, at + 1,
-                                            "close it with `}`, or write `\\{` for a literal brace")
-                        raise TextError("`{…}` must hold a slot name, optionally followed by `or 'fallback'`",
-                                        at, off + close + 1, "for example `{amount}` or `{customer_name or 'there'}`")
-                    flush(at)
-                    name = sm.group(1)
-                    fb = sm.group(2) if sm.group(2) is not None else sm.group(3)
-                    if fb is not None:
-                        fb = re.sub(r"\\(.)", lambda e: _ESCAPES.get(e.group(1), e.group(1)), fb)
-                    nstart = off + sm.start(1)
-                    node = ast.TextSlot(ast.Name(name, span=span(nstart, nstart + len(name))), fb,
-                                        span=span(at, off + sm.end()))
-                    (optional if optional is not None else parts).append(node)
-                    value.append(sm.group(0))
-                    pos = sm.end()
-                elif ch == "}":
-                    raise TextError("this `}` closes nothing", at, at + 1, "write `\\}` for a literal brace")
-                elif ch == "[":
-                    if optional is not None:
-                        raise TextError("optional segments cannot be nested", at, at + 1,
-                                        "close the first segment before opening another, or write `\\[`")
-                    flush(at)
-                    optional, opt_start = [], at
-                    pos += 1
-                else:  # "]"
-                    if optional is None:
-                        raise TextError("this `]` closes no optional segment", at, at + 1, "write `\\]` for a literal bracket")
-                    flush(at)
-                    seg = tuple(optional)
-                    optional = None
-                    if not any(isinstance(p, ast.TextSlot) for p in seg):
-                        raise TextError("an optional segment needs a `{slot}` inside", opt_start, at + 1,
-                                        "without a slot it would always show; remove the brackets or write `\\[`")
-                    parts.append(ast.TextOptional(seg, span=span(opt_start, at + 1)))
-                    pos += 1
+            if lit_start < 0:
+                lit_start = off - 1
+            literal.append("\n")
+        for m in _PIECE.finditer(line):
+            kind = m.lastgroup
+            at = off + m.start()
+            if kind == "lit" or kind == "esc":
+                if kind == "lit":
+                    piece = m.group()
+                else:
+                    piece = _ESCAPES.get(m.group("esc"))
+                    if piece is None:
+                        raise TextError(f"`\\{m.group('esc')}` is not an escape this language knows", at, at + 2,
+                                        "write `\\\\` for a backslash; escapes are \\{ \\} \\[ \\] \\\" \\' \\\\ \\n \\t")
+                if lit_start < 0:
+                    lit_start = at
+                literal.append(piece)
+                continue
+            if literal:  # a slot or a bracket ends the literal before it
+                text = "".join(literal)
+                out.append(ast.TextLiteral(text, span=span(lit_start, at)))
+                value.append(text)
+                literal, lit_start = [], -1
+            if kind == "slot":
+                name = m.group("name")
+                fb = m.group("dq") if m.group("dq") is not None else m.group("sq")
+                if fb is not None and "\\" in fb:
+                    fb = _ESCAPE_IN_FALLBACK.sub(lambda e: _ESCAPES.get(e.group(1), e.group(1)), fb)
+                nstart = off + m.start("name")
+                out.append(ast.TextSlot(ast.Name(name, span=span(nstart, nstart + len(name))), fb,
+                                        span=span(at, off + m.end())))
+                value.append(m.group())
+                continue
+            ch = m.group()
+            if ch == "{":
+                close = line.find("}", m.start())
+                if close == -1:
+                    raise TextError("this `{` is never closed", at, at + 1,
+                                    "close it with `}`, or write `\\{` for a literal brace")
+                raise TextError("`{…}` must hold a slot name, optionally followed by `or 'fallback'`",
+                                at, off + close + 1, "for example `{amount}` or `{customer_name or 'there'}`")
+            if ch == "}":
+                raise TextError("this `}` closes nothing", at, at + 1, "write `\\}` for a literal brace")
+            if ch == "\\":  # only at the end of a line: what follows it is a line break
+                raise TextError("a `\\` at the end of a line escapes nothing", at, at + 1,
+                                "write `\\\\` for a backslash, or `\\n` for a line break inside the line")
+            if ch == "[":
+                if out is not parts:
+                    raise TextError("optional segments cannot be nested", at, at + 1,
+                                    "close the first segment before opening another, or write `\\[`")
+                out, opt_start = [], at
+                continue
+            # "]"
+            if out is parts:
+                raise TextError("this `]` closes no optional segment", at, at + 1, "write `\\]` for a literal bracket")
+            if not any(isinstance(p, ast.TextSlot) for p in out):
+                raise TextError("an optional segment needs a `{slot}` inside", opt_start, at + 1,
+                                "without a slot it would always show; remove the brackets or write `\\[`")
+            parts.append(ast.TextOptional(tuple(out), span=span(opt_start, at + 1)))
+            out = parts
         last_end = off + len(line)
-    if optional is not None:
+    if out is not parts:
         raise TextError("this `[` is never closed", opt_start, opt_start + 1, "close the segment with `]`, or write `\\[`")
-    flush(last_end)
+    if literal:
+        text = "".join(literal)
+        out.append(ast.TextLiteral(text, span=span(lit_start, last_end)))
+        value.append(text)
     return ast.Text("".join(value), tuple(parts), span=span(start, start + len(raw)))
