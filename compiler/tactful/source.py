@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """Immutable like the AST nodes; a named tuple because a parse makes hundreds of thousands of
+    them, and a tuple is built about four times faster than a frozen dataclass."""
+
     file: str
     start: int
     end: int
