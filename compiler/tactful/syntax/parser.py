@@ -79,6 +79,25 @@ class _Lines:
         return tok
 
 
+def _keywords(grammar: str) -> dict[str, str]:
+    """Keyword text → terminal, from the grammar's `%declare` lines (USE is `use`)."""
+    return {name.lower(): name for line in grammar.splitlines() if line.startswith("%declare")
+            for name in line.split()[1:] if not name.startswith("_")}
+
+
+def _retype_keyword(keywords: dict[str, str]):
+    """The NAME callback: a word that is a keyword gets the keyword's terminal type."""
+    get = keywords.get
+
+    def retype(tok):
+        kind = get(tok.value)
+        if kind is not None:
+            tok.type = kind
+        return tok
+
+    return retype
+
+
 def _plugins() -> dict:
     try:
         import lark_cython
@@ -90,13 +109,14 @@ def _plugins() -> dict:
 @lru_cache(maxsize=1)
 def _parser() -> tuple[Lark, Builder, _Lines]:
     builder, lines = Builder(), _Lines()
+    grammar = GRAMMAR.read_text(encoding="utf-8")
     lark = Lark(
-        GRAMMAR.read_text(encoding="utf-8"),
+        grammar,
         parser="lalr",
         lexer="basic",
         transformer=builder,
         start=START,
-        lexer_callbacks={"_NL0": lines.newline, "COMMENT": lines.comment},
+        lexer_callbacks={"_NL0": lines.newline, "COMMENT": lines.comment, "NAME": _retype_keyword(_keywords(grammar))},
         cache=True,
         maybe_placeholders=False,
         _plugins=_plugins(),
@@ -106,9 +126,9 @@ def _parser() -> tuple[Lark, Builder, _Lines]:
 
 def grammar_for_tests(**options) -> Lark:
     """A plain tree-building parser over the same grammar (tests build it with strict=True)."""
-    lines = _Lines()
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic", start=START,
-                lexer_callbacks={"_NL0": lines.newline}, maybe_placeholders=False, **options)
+    lines, grammar = _Lines(), GRAMMAR.read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="basic", start=START, maybe_placeholders=False,
+                lexer_callbacks={"_NL0": lines.newline, "NAME": _retype_keyword(_keywords(grammar))}, **options)
 
 
 # ---- error messages ------------------------------------------------------------------------------
