@@ -56,13 +56,23 @@ class Builder(Transformer):
         return Span(self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
                     tok.line + lb, tok.column, tok.end_line + lb, tok.end_column)
 
-    def _edge(self, x, end: bool) -> Span:
-        while isinstance(x, tuple):  # tagged items: ("pattern", Regex), ("avoid", (…))
-            x = x[-1] if end else x[1]
-        return self._tspan(x) if isinstance(x, TOKENS) else x.span
-
     def _span(self, children: list) -> Span:
-        return self._edge(children[0], False).to(self._edge(children[-1], True))
+        """From the start of the first child to the end of the last: one Span, built directly."""
+        first, last = children[0], children[-1]
+        while type(first) is tuple:  # tagged items: ("pattern", Regex), ("avoid", (Text, …))
+            first = first[1] if type(first[0]) is str else first[0]
+        while type(last) is tuple:
+            last = last[-1]
+        base, lb = self.base, self.line_base
+        if isinstance(first, TOKENS):
+            start, line, column = base + first.start_pos, first.line + lb, first.column
+        else:
+            _, start, _, line, column, _, _ = first.span
+        if isinstance(last, TOKENS):
+            end, end_line, end_column = base + last.end_pos, last.end_line + lb, last.end_column
+        else:
+            _, _, end, _, _, end_line, end_column = last.span
+        return Span(self.source.path, start, end, line, column, end_line, end_column)
 
     def _opt_text(self, children: list) -> ast.Text | None:
         return next((c for c in children if isinstance(c, ast.Text)), None)
@@ -85,7 +95,6 @@ class Builder(Transformer):
         return ast.Name(tok.value, span=self._tspan(tok))
 
     visibility = name
-    move_kind = name
 
     def dotted(self, c):
         names = _names(c)
@@ -195,9 +204,6 @@ class Builder(Transformer):
     def framework_head(self, c):
         return ast.FrameworkDecl(c[1], c[2], (), span=self._span(c))
 
-    def member(self, c):
-        return c[0]
-
     def owner(self, c):
         return ast.Owner(c[1], span=self._span(c))
 
@@ -221,9 +227,6 @@ class Builder(Transformer):
             tuple(v for k, v in items if k == "about"),
             span=self._span(c),
         )
-
-    def slot_flag(self, c):
-        return c[0]
 
     def slot_pattern(self, c):
         return ("pattern", c[1])
@@ -258,13 +261,10 @@ class Builder(Transformer):
         return ast.Reply(c[1], when, moves, span=self._span(c))
 
     def move(self, c):
-        body = c[1]
-        if isinstance(body, ast.Text):
-            return ast.Move(c[0], text=body, span=self._span(c))
-        return ast.Move(c[0], pick=body, span=self._span(c))
-
-    def move_body(self, c):
-        return c[0] if isinstance(c[0], ast.Text) else c[1]
+        kind = ast.Name(c[0].value, span=self._tspan(c[0]))
+        if len(c) == 2:
+            return ast.Move(kind, text=c[1], span=self._span(c))
+        return ast.Move(kind, pick=c[2], span=self._span(c))
 
     def example(self, c):
         return ast.Example(c[1], tuple(_nodes(c[2:])), span=self._span(c))
@@ -328,7 +328,7 @@ class Builder(Transformer):
         return self._expect("hold", c)
 
     # ---- conditions ----------------------------------------------------------------------------
-    def or_cond(self, c):
+    def cond(self, c):
         return ast.Or(tuple(_nodes(c)), span=self._span(c))
 
     def and_cond(self, c):
