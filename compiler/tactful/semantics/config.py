@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +53,8 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
                 if col != -1 and not line.lstrip().startswith("#"):
                     return src.span(src.offset(n, col + 1), src.offset(n, col + 1 + len(key)))
         return src.span(0, min(1, len(text)))
+
+    import tomllib  # only when there is a project file
 
     try:
         data = tomllib.loads(text)

@@ -7,7 +7,6 @@ path relative to the folder given on the command line (or the stdlib folder), do
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,6 +41,8 @@ class Program:
     whole_library: bool = False  # a folder was compiled, so intents missing from it are really missing
 
     def revision(self) -> str:
+        import hashlib
+
         h = hashlib.sha256()
         for path in sorted(self.sources):
             data = self.sources[path].text.encode("utf-8")
@@ -49,31 +50,42 @@ class Program:
         return "sha256:" + h.hexdigest()
 
 
-def _project_path(file: Path, root: Path, base: Path) -> str:
+def _inside(path: str, folder: str) -> str | None:
+    """path relative to folder with forward slashes ("" for the folder itself), or None if outside.
+    Both are absolute and normal; plain string work, since a library can have thousands of files."""
+    if path == folder:
+        return ""
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    return path[len(prefix):].replace(os.sep, "/") if path.startswith(prefix) else None
+
+
+def _project_path(file: str, root: str, base: str) -> str:
     """The path diagnostics and bundles use: relative to the project root, never absolute.
 
     A file outside the root (a second folder on the command line) is named by its path inside the
     folder it was found in, under that folder's name: `shared/tone.tact`.
     """
-    if file.is_relative_to(root):
-        return file.relative_to(root).as_posix()
-    inner = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
-    return f"{base.name}/{inner}" if base.name else inner
+    rel = _inside(file, root)
+    if rel is not None:
+        return rel
+    inner = _inside(file, base)
+    inner = inner if inner is not None else os.path.basename(file)
+    folder = os.path.basename(base)
+    return f"{folder}/{inner}" if folder else inner
 
 
-def _discover(path: Path) -> list[tuple[Path, Path]]:
-    """(file, base folder for module names) pairs under one command-line path, sorted."""
+def _discover(path: Path) -> list[tuple[str, str]]:
+    """(file, folder module names start from) pairs under one command-line path, absolute and
+    normal (symlinks not followed), sorted as paths. Hidden and generated folders are skipped."""
+    top = os.path.abspath(path)
     if path.is_file():
-        return [(path, path.parent)]
-    out = []
-    for f in sorted(path.rglob("*.tact")):
-        if f.is_dir():
-            continue
-        rel = f.relative_to(path).parts
-        if any(p.startswith(".") or p in _SKIP_DIRS for p in rel[:-1]):
-            continue
-        out.append((f, path))
-    return out
+        return [(top, os.path.dirname(top))]
+    found = []
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS]
+        found.extend(os.path.join(folder, f) for f in files if f.endswith(".tact"))
+    found.sort(key=lambda f: f.split(os.sep))
+    return [(f, top) for f in found]
 
 
 @lru_cache(maxsize=64)
@@ -96,7 +108,7 @@ def load(paths: list[Path], part: tuple[int, int] | None = None) -> tuple[Progra
     diags.extend(cfg_diags)
 
     std = stdlib_dir()
-    std_resolved = std.resolve()
+    std_resolved = os.path.realpath(std)
     for f in sorted(std.glob("*.tact")):
         rel = STDLIB_PREFIX + f.name
         text = f.read_text(encoding="utf-8")
@@ -107,22 +119,23 @@ def load(paths: list[Path], part: tuple[int, int] | None = None) -> tuple[Progra
         program.stdlib_modules.add(name)
         diags.extend(mdiags)
 
-    seen: set[Path] = set()
+    root_str = str(root)
+    seen: set[str] = set()
     index = -1
     for p in paths:
         for file, base in _discover(p):
-            # Names come from the paths as given (symlinks not followed), made absolute and normal.
-            absolute = Path(os.path.abspath(file))
-            resolved = file.resolve()
-            if resolved in seen or std_resolved in resolved.parents:
+            # Names come from the paths as given (symlinks not followed); only `seen` looks through them.
+            resolved = os.path.realpath(file)
+            if resolved in seen or _inside(resolved, std_resolved) is not None:
                 continue
             seen.add(resolved)
             index += 1
             whole = part is None or index % part[1] == part[0]
-            rel = _project_path(absolute, root, Path(os.path.abspath(base)))
-            name = ".".join(absolute.relative_to(os.path.abspath(base)).with_suffix("").parts)
+            rel = _project_path(file, root_str, base)
+            name = os.path.splitext(_inside(file, base))[0].replace("/", ".")
             try:
-                text = file.read_bytes().decode("utf-8")
+                with open(file, "rb") as fh:
+                    text = fh.read().decode("utf-8")
             except (OSError, UnicodeDecodeError) as e:
                 src = SourceFile(rel, "")
                 program.sources[rel] = src

@@ -6,7 +6,6 @@ in modules that `use` it. Style rules and policies apply library-wide.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from tactful.syntax import ast
@@ -17,6 +16,8 @@ VISIBILITIES = ("public", "private")
 
 
 def suggest(name: str, candidates) -> str | None:
+    import difflib
+
     found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.7)
     return found[0] if found else None
 

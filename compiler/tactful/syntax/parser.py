@@ -10,7 +10,6 @@ of the file is reported and the healthy entries are still checked. Broken pieces
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -268,6 +267,8 @@ def _syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnos
                 word = tok.value if not newline else source.text[span.start:span.end]
                 word = word if len(word) <= 40 else word[:40] + "…"
                 words = _ITEM_KEYWORDS[where]
+                import difflib
+
                 guess = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
                 hint = f"did you mean `{guess[0]}`?" if guess else "a line here starts with " + _join([f"`{w}`" for w in words])
                 return Diagnostic("T1001", f"`{word}` is not something a {where} can contain", span,
