@@ -104,7 +104,7 @@ class Builder(Transformer):
         tok = c[0]
         start = self.base + tok.start_pos
         try:
-            return parse_text(tok.value, start, self.source)
+            return parse_text(tok.value, start, self.source, tok.line + self.line_base, tok.column)
         except TextError as e:
             self.diagnostics.append(Diagnostic("T1004", e.message, self.source.span(e.start, e.end), hint=e.hint))
             return ast.Text(tok.value, (), span=self._tspan(tok))

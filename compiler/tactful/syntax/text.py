@@ -50,18 +50,18 @@ def pieces(raw: str, start: int) -> list[tuple[str, int]]:
     return [(raw[1:-1], start + 1)]
 
 
-def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
-    """Build a Text node from a string token (quotes included) starting at absolute offset start."""
-    lines = pieces(raw, start)
+def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int) -> ast.Text:
+    """Build a Text node from a string token (quotes included) that starts at absolute offset start,
+    at 1-based line and column."""
     if "\n" in raw:
+        lines = pieces(raw, start)
         span = source.span
     else:  # one line: every span is arithmetic from the position of the opening quote
-        path = source.path
-        row, col = source.position(start)
-        delta = col - start
+        lines = pieces(raw, start) if raw.startswith('"""') else [(raw[1:-1], start + 1)]
+        path, delta = source.path, column - start
 
         def span(a: int, b: int) -> Span:
-            return Span(path, a, b, row, a + delta, row, b + delta)
+            return Span(path, a, b, line, a + delta, line, b + delta)
 
     if len(lines) == 1 and not _SPECIAL.search(lines[0][0]):
         s, off = lines[0]
@@ -75,12 +75,12 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
     lit_start = -1
     value: list[str] = []
     last_end = start
-    for i, (line, off) in enumerate(lines):
+    for i, (content, off) in enumerate(lines):
         if i:
             if lit_start < 0:
                 lit_start = off - 1
             literal.append("\n")
-        for m in _PIECE.finditer(line):
+        for m in _PIECE.finditer(content):
             kind = m.lastgroup
             at = off + m.start()
             if kind == "lit" or kind == "esc":
@@ -112,7 +112,7 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
                 continue
             ch = m.group()
             if ch == "{":
-                close = line.find("}", m.start())
+                close = content.find("}", m.start())
                 if close == -1:
                     raise TextError("this `{` is never closed", at, at + 1,
                                     "close it with `}`, or write `\\{` for a literal brace")
@@ -137,7 +137,7 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
                                 "without a slot it would always show; remove the brackets or write `\\[`")
             parts.append(ast.TextOptional(tuple(out), span=span(opt_start, at + 1)))
             out = parts
-        last_end = off + len(line)
+        last_end = off + len(content)
     if out is not parts:
         raise TextError("this `[` is never closed", opt_start, opt_start + 1, "close the segment with `]`, or write `\\[`")
     if literal:
