@@ -27,6 +27,9 @@ class Result:
     bundle: Bundle | None = None  # set by compile() when there are no errors
     root: Path | None = None  # the project root paths are relative to
     config: object = field(default=None, repr=False)
+    # What was read and parsed: every module's AST, by name (semantics.loader.Program). In a run
+    # split between two processes, the files the other process parsed are declarations only.
+    program: object = field(default=None, repr=False)
 
     @property
     def errors(self) -> int:

@@ -12,6 +12,7 @@ import sys
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_HELD: list = []  # a command's large results, left for the process's end to free (see _leave)
 FORMATS = ("pretty", "compact", "json", "github", "sarif")
 
 
@@ -48,12 +49,14 @@ class TactfulGroup(click.Group):
         code = rv if isinstance(rv, int) else EXIT_OK
         if argv is None:  # run as the `tactful` process (not called by a test or another program)
             _leave(code)
+        _HELD.clear()
         sys.exit(code)
 
 
 def _leave(code: int) -> None:
     """End the process without freeing every object one by one: after a check of a large library
-    that teardown alone takes about a tenth of a second. Output is flushed first."""
+    that teardown alone takes about a tenth of a second (the parsed files are in _HELD until here).
+    Output is flushed first."""
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -108,7 +111,9 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
     """Check .tact files or folders and report every problem."""
     from tactful import api
 
-    return _report(api.check(paths), fmt, strict)
+    result = api.check(paths)
+    _HELD.append(result)
+    return _report(result, fmt, strict)
 
 
 @main.command()
@@ -121,6 +126,7 @@ def build(paths: tuple[str, ...], out_dir: str, fmt: str, strict: bool) -> int:
     from tactful import api
 
     result = api.compile(paths)
+    _HELD.append(result)
     code = _report(result, fmt, strict)
     if code != EXIT_OK or result.bundle is None:
         return code or EXIT_FINDINGS

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def _project_path(file: str, root: str, base: str) -> str:
     return f"{folder}/{inner}" if folder else inner
 
 
-def _discover(path: Path) -> list[tuple[str, str]]:
+def _walk(path: Path) -> list[tuple[str, str]]:
     """(file, folder module names start from) pairs under one command-line path, absolute and
     normal (symlinks not followed), sorted as paths. Hidden and generated folders are skipped."""
     top = os.path.abspath(path)
@@ -88,6 +89,24 @@ def _discover(path: Path) -> list[tuple[str, str]]:
     return [(f, top) for f in found]
 
 
+def discover(paths: list[Path]) -> list[tuple[str, str]]:
+    """Every source file under paths once, in order, as (file, folder module names start from).
+
+    A file reached twice (named twice, or through a symlink) counts once; the stdlib's own files
+    are skipped, since the stdlib is always loaded."""
+    std = os.path.realpath(stdlib_dir())
+    seen: set[str] = set()
+    out = []
+    for p in paths:
+        for file, base in _walk(p):
+            # Names come from the paths as given (symlinks not followed); only `seen` looks through them.
+            resolved = os.path.realpath(file)
+            if resolved not in seen and _inside(resolved, std) is None:
+                seen.add(resolved)
+                out.append((file, base))
+    return out
+
+
 @lru_cache(maxsize=64)
 def _parse_cached(path: str, text: str, name: str) -> tuple[ast.Module, tuple[Diagnostic, ...]]:
     from tactful.syntax.parser import parse
@@ -96,9 +115,13 @@ def _parse_cached(path: str, text: str, name: str) -> tuple[ast.Module, tuple[Di
     return module, tuple(diags)
 
 
-def load(paths: list[Path], part: tuple[int, int] | None = None) -> tuple[Program, list[Diagnostic]]:
-    """Read and parse every file under paths. With part=(k, n), only every n-th file from the k-th is
-    parsed whole; of the others only declarations and framework heads are read (semantics/parallel.py)."""
+def load(paths: list[Path], files: list[tuple[str, str]] | None = None,
+         claims: Iterable[range] | None = None) -> tuple[Program, list[Diagnostic]]:
+    """Read and parse every file under paths (files: what discover(paths) gives, if known).
+
+    With claims, only the files whose indexes it yields are parsed whole; of the others only the
+    declarations and framework heads are read (another process parses them whole: pipeline.py).
+    """
     from tactful.syntax.parser import parse, parse_declarations
 
     root = find_project_root(paths)
@@ -108,7 +131,6 @@ def load(paths: list[Path], part: tuple[int, int] | None = None) -> tuple[Progra
     diags.extend(cfg_diags)
 
     std = stdlib_dir()
-    std_resolved = os.path.realpath(std)
     for f in sorted(std.glob("*.tact")):
         rel = STDLIB_PREFIX + f.name
         text = f.read_text(encoding="utf-8")
@@ -119,43 +141,43 @@ def load(paths: list[Path], part: tuple[int, int] | None = None) -> tuple[Progra
         program.stdlib_modules.add(name)
         diags.extend(mdiags)
 
+    files = discover(paths) if files is None else files
     root_str = str(root)
-    seen: set[str] = set()
-    index = -1
-    for p in paths:
-        for file, base in _discover(p):
-            # Names come from the paths as given (symlinks not followed); only `seen` looks through them.
-            resolved = os.path.realpath(file)
-            if resolved in seen or _inside(resolved, std_resolved) is not None:
+    names: list[str] = []
+    sources: list[SourceFile | None] = []  # None: unreadable, and reported as such by its owner
+    unreadable: dict[int, Diagnostic] = {}
+    for index, (file, base) in enumerate(files):
+        rel = _project_path(file, root_str, base)
+        names.append(os.path.splitext(_inside(file, base))[0].replace("/", "."))
+        try:
+            with open(file, "rb") as fh:
+                text = fh.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            src = program.sources[rel] = SourceFile(rel, "")
+            sources.append(None)
+            reason = "it is not valid UTF-8" if isinstance(e, UnicodeDecodeError) else e.strerror or str(e)
+            unreadable[index] = Diagnostic("T1005", f"could not read `{rel}`: {reason}", src.span(0, 0),
+                                           hint="save the file as UTF-8")
+            continue
+        src = program.sources[rel] = SourceFile(rel, text[1:] if text.startswith("\ufeff") else text)
+        sources.append(src)
+
+    modules: dict[int, ast.Module] = {}
+    for batch in (range(len(files)),) if claims is None else claims:
+        for index in batch:
+            if sources[index] is None:
+                diags.append(unreadable[index])
                 continue
-            seen.add(resolved)
-            index += 1
-            whole = part is None or index % part[1] == part[0]
-            rel = _project_path(file, root_str, base)
-            name = os.path.splitext(_inside(file, base))[0].replace("/", ".")
-            try:
-                with open(file, "rb") as fh:
-                    text = fh.read().decode("utf-8")
-            except (OSError, UnicodeDecodeError) as e:
-                src = SourceFile(rel, "")
-                program.sources[rel] = src
-                if not whole:
-                    continue
-                reason = "it is not valid UTF-8" if isinstance(e, UnicodeDecodeError) else e.strerror or str(e)
-                diags.append(Diagnostic("T1005", f"could not read `{rel}`: {reason}", src.span(0, 0),
-                                        hint="save the file as UTF-8"))
-                continue
-            if text.startswith("\ufeff"):
-                text = text[1:]
-            src = SourceFile(rel, text)
-            program.sources[rel] = src
-            if whole:
-                module, mdiags = parse(src, name)
-                diags.extend(mdiags)
-            else:
-                module = parse_declarations(src, name)
-            if name in program.modules:
-                program.duplicate_modules.append((name, program.modules[name].path, rel))
-                continue
-            program.modules[name] = module
+            modules[index], mdiags = parse(sources[index], names[index])
+            diags.extend(mdiags)
+    for index, src in enumerate(sources):
+        if src is not None and index not in modules:
+            modules[index] = parse_declarations(src, names[index])
+
+    for index in sorted(modules):
+        name, module = names[index], modules[index]
+        if name in program.modules:
+            program.duplicate_modules.append((name, program.modules[name].path, module.path))
+            continue
+        program.modules[name] = module
     return program, diags

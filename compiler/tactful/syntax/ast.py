@@ -369,7 +369,7 @@ class FrameworkDecl:
     intent: Name
     title: Text
     members: tuple[Member, ...]
-    stub: bool = False  # only the head was read (another process checks the body): see semantics/parallel.py
+    stub: bool = False  # only the head was read (another process checks the body): see semantics/pipeline.py
     span: Span = _span()
 
     @property
