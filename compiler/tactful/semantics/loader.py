@@ -89,20 +89,28 @@ def _walk(path: Path) -> list[tuple[str, str]]:
     return [(f, top) for f in found]
 
 
+def _identity(file: str) -> tuple[int, int] | str:
+    """What makes two paths the same file (through symlinks and hard links too)."""
+    try:
+        st = os.stat(file)
+    except OSError:  # unreadable or a broken link: reported when it is read
+        return file
+    return st.st_dev, st.st_ino
+
+
 def discover(paths: list[Path]) -> list[tuple[str, str]]:
     """Every source file under paths once, in order, as (file, folder module names start from).
 
-    A file reached twice (named twice, or through a symlink) counts once; the stdlib's own files
-    are skipped, since the stdlib is always loaded."""
-    std = os.path.realpath(stdlib_dir())
-    seen: set[str] = set()
+    A file reached twice (named twice, or through a link) counts once; the stdlib's own files are
+    skipped, since the stdlib is always loaded."""
+    seen = {_identity(str(f)) for f in stdlib_dir().glob("*.tact")}
     out = []
     for p in paths:
         for file, base in _walk(p):
             # Names come from the paths as given (symlinks not followed); only `seen` looks through them.
-            resolved = os.path.realpath(file)
-            if resolved not in seen and _inside(resolved, std) is None:
-                seen.add(resolved)
+            key = _identity(file)
+            if key not in seen:
+                seen.add(key)
                 out.append((file, base))
     return out
 
