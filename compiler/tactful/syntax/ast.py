@@ -18,12 +18,16 @@ def _span() -> Span:
 
 @dataclass(frozen=True, slots=True)
 class Name:
+    """An identifier as written; also a dotted module or intent name (`billing.refund`)."""
+
     value: str
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class Comment:
+    """A `#` comment, kept so that a formatter can put it back."""
+
     text: str  # including the leading '#'
     span: Span = _span()
 
@@ -41,12 +45,16 @@ class Junk:
 
 @dataclass(frozen=True, slots=True)
 class TextLiteral:
+    """Plain words of a text, escapes resolved."""
+
     text: str
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class TextSlot:
+    """`{slot}` or `{slot or 'fallback'}` inside a text."""
+
     name: Name
     fallback: str | None = None
     span: Span = _span()
@@ -54,6 +62,8 @@ class TextSlot:
 
 @dataclass(frozen=True, slots=True)
 class TextOptional:
+    """`[ … ]`: a segment that vanishes when a slot inside it has no value."""
+
     parts: tuple[TextLiteral | TextSlot, ...]
     span: Span = _span()
 
@@ -63,6 +73,8 @@ TextPart = Union[TextLiteral, TextSlot, TextOptional]
 
 @dataclass(frozen=True, slots=True)
 class Text:
+    """A quoted text, parsed into literal parts, slots and optional segments."""
+
     value: str  # unescaped and un-indented, as the reader sees it
     parts: tuple[TextPart, ...]
     span: Span = _span()
@@ -79,6 +91,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Regex:
+    """A `/pattern/` (RE2 syntax), slashes removed and `\\/` unescaped."""
+
     pattern: str
     span: Span = _span()
 
@@ -88,18 +102,24 @@ class Regex:
 
 @dataclass(frozen=True, slots=True)
 class Or:
+    """`a or b or …`"""
+
     items: tuple["Cond", ...]
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class And:
+    """`a and b and …`"""
+
     items: tuple["Cond", ...]
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class Not:
+    """`not a`"""
+
     item: "Cond"
     span: Span = _span()
 
@@ -114,6 +134,8 @@ class NameCond:
 
 @dataclass(frozen=True, slots=True)
 class Mentions:
+    """`field mentions "phrase", …`: whole words, case-insensitive."""
+
     field: Name
     phrases: tuple[Text, ...]
     span: Span = _span()
@@ -121,6 +143,8 @@ class Mentions:
 
 @dataclass(frozen=True, slots=True)
 class Matches:
+    """`field matches /regex/`"""
+
     field: Name
     regex: Regex
     span: Span = _span()
@@ -128,6 +152,8 @@ class Matches:
 
 @dataclass(frozen=True, slots=True)
 class Compare:
+    """`field < 3`: a number field or message feature against a number."""
+
     field: Name
     op: str
     value: float
@@ -136,6 +162,8 @@ class Compare:
 
 @dataclass(frozen=True, slots=True)
 class Is:
+    """`field is value`: an enum field, the channel or the visibility."""
+
     field: Name
     value: Name
     span: Span = _span()
@@ -143,6 +171,8 @@ class Is:
 
 @dataclass(frozen=True, slots=True)
 class In:
+    """`field in (a, b)`"""
+
     field: Name
     values: tuple[Name, ...]
     span: Span = _span()
@@ -156,12 +186,16 @@ Cond = Union[Or, And, Not, NameCond, Mentions, Matches, Compare, Is, In]
 
 @dataclass(frozen=True, slots=True)
 class Use:
+    """`use module`: makes that module's declarations usable in this file."""
+
     module: Name
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class TeamDecl:
+    """`team name "title"`: who a case can be escalated to or owned by."""
+
     name: Name
     title: Text | None = None
     span: Span = _span()
@@ -169,6 +203,8 @@ class TeamDecl:
 
 @dataclass(frozen=True, slots=True)
 class ChannelDecl:
+    """`channel name public, private "title"`: where customers write, and how visibly."""
+
     name: Name
     visibilities: tuple[Name, ...]
     title: Text | None = None
@@ -177,6 +213,8 @@ class ChannelDecl:
 
 @dataclass(frozen=True, slots=True)
 class TypeRef:
+    """A slot or field type: a type name, or `enum(a, b, …)`."""
+
     name: Name  # text, money, …, or enum
     values: tuple[Name, ...] = ()
     span: Span = _span()
@@ -184,6 +222,8 @@ class TypeRef:
 
 @dataclass(frozen=True, slots=True)
 class FieldDecl:
+    """`field name type`: a context value a conversation carries (contact count, tier …)."""
+
     name: Name
     type: TypeRef
     about: Text | None = None
@@ -192,6 +232,8 @@ class FieldDecl:
 
 @dataclass(frozen=True, slots=True)
 class SignalDecl:
+    """`signal name`: a named condition, with messages it must fire on and stay quiet on."""
+
     name: Name
     about: Text | None
     when: tuple[Cond, ...]  # exactly one expected; more or none is a check
@@ -202,6 +244,8 @@ class SignalDecl:
 
 @dataclass(frozen=True, slots=True)
 class PhraseBank:
+    """`phrases name`: interchangeable wordings a reply can `pick` from."""
+
     name: Name
     about: Text | None
     phrases: tuple[Text, ...]
@@ -210,6 +254,8 @@ class PhraseBank:
 
 @dataclass(frozen=True, slots=True)
 class StyleDecl:
+    """`style name`: phrases house style avoids, and what to prefer."""
+
     name: Name
     about: Text | None
     avoid: tuple[Text | Regex, ...]
@@ -220,6 +266,8 @@ class StyleDecl:
 
 @dataclass(frozen=True, slots=True)
 class Guard:
+    """`guard <cond> [as name] "reason"`: when it holds, the draft is not sent as written."""
+
     when: Cond
     alias: Name | None
     reason: Text
@@ -228,6 +276,8 @@ class Guard:
 
 @dataclass(frozen=True, slots=True)
 class Escalate:
+    """`escalate team when <cond> [as name]`, with its handoff note."""
+
     team: Name
     when: Cond
     alias: Name | None
@@ -237,6 +287,8 @@ class Escalate:
 
 @dataclass(frozen=True, slots=True)
 class PolicyDecl:
+    """`policy name`: guards and escalations that apply to every framework."""
+
     name: Name
     about: Text | None
     items: tuple[Guard | Escalate, ...]
@@ -248,30 +300,40 @@ class PolicyDecl:
 
 @dataclass(frozen=True, slots=True)
 class Owner:
+    """`owner team`"""
+
     team: Name
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class Tags:
+    """`tags a, b`"""
+
     names: tuple[Name, ...]
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class Serves:
+    """`serves public, private`: the visibilities the framework answers in."""
+
     visibilities: tuple[Name, ...]
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class About:
+    """`about "…"`: what the framework is for, for readers and the docs."""
+
     text: Text
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class Slot:
+    """`slot name [type] [required] [private]`, with its patterns, examples and notes."""
+
     name: Name
     flags: tuple[Name | TypeRef, ...]  # a type, `required`, `private`
     patterns: tuple[Regex, ...] = ()
@@ -282,6 +344,8 @@ class Slot:
 
 @dataclass(frozen=True, slots=True)
 class Except:
+    """`except name "reason"`: opting out of one policy guard or escalation."""
+
     name: Name
     reason: Text
     span: Span = _span()
@@ -289,6 +353,8 @@ class Except:
 
 @dataclass(frozen=True, slots=True)
 class Move:
+    """One move of a reply: `acknowledge`, `ask`, `restate`, `next` or `close`, with a text or `pick bank`."""
+
     kind: Name
     text: Text | None = None
     pick: Name | None = None
@@ -297,6 +363,8 @@ class Move:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
+    """`reply public|private [when <cond>]` and its moves."""
+
     visibility: Name
     when: Cond | None
     moves: tuple[Move, ...]
@@ -305,6 +373,8 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Value:
+    """A value in an example: a text, a number or a name."""
+
     kind: str  # "text" | "number" | "name"
     value: str | float
     span: Span = _span()
@@ -312,6 +382,8 @@ class Value:
 
 @dataclass(frozen=True, slots=True)
 class Pair:
+    """`key value` in an example's `slots` or `context` line."""
+
     key: Name
     value: Value
     span: Span = _span()
@@ -319,12 +391,16 @@ class Pair:
 
 @dataclass(frozen=True, slots=True)
 class ExMessage:
+    """`message "…"` in an example: the customer's words."""
+
     text: Text
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class ExChannel:
+    """`channel name [public|private]` in an example."""
+
     name: Name
     visibility: Name | None = None
     span: Span = _span()
@@ -332,18 +408,24 @@ class ExChannel:
 
 @dataclass(frozen=True, slots=True)
 class ExContext:
+    """`context key value, …` in an example."""
+
     pairs: tuple[Pair, ...]
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class ExSlots:
+    """`slots key value, …` in an example."""
+
     pairs: tuple[Pair, ...]
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class Expect:
+    """`expect …` in an example: what the draft must show."""
+
     kind: str  # guard | no_guard | escalate | no_escalate | reply | text_contains | text_lacks | send | hold
     name: Name | None = None
     when: Cond | None = None
@@ -356,6 +438,8 @@ ExampleItem = Union[ExMessage, ExChannel, ExContext, ExSlots, Expect]
 
 @dataclass(frozen=True, slots=True)
 class Example:
+    """`example "name"`: a conversation the framework must handle as expected."""
+
     name: Text
     items: tuple[ExampleItem, ...]
     span: Span = _span()
@@ -366,6 +450,8 @@ Member = Union[Owner, Tags, Serves, About, Slot, Escalate, Guard, Except, Reply,
 
 @dataclass(frozen=True, slots=True)
 class FrameworkDecl:
+    """`framework intent "title"` and its members."""
+
     intent: Name
     title: Text
     members: tuple[Member, ...]

@@ -346,7 +346,7 @@ def _chunks(lines: list[str], is_start) -> list[tuple[int, int]]:
             if begin is not None:
                 out.append((begin, i))
             begin = i
-        if line.count('"""') % 2:
+        if '"""' in line and line.count('"""') % 2:
             in_long = not in_long
     if begin is not None:
         out.append((begin, len(lines)))
