@@ -457,13 +457,23 @@ class FrameworkDecl:
     members: tuple[Member, ...]
     stub: bool = False  # only the head was read (another process checks the body): see semantics/pipeline.py
     span: Span = _span()
+    # members by node class, made on first use: the checks ask every framework for its slots,
+    # replies, examples … about twenty times in all
+    _by_kind: dict | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def has_junk(self) -> bool:
         return any(isinstance(m, Junk) for m in self.members)
 
     def of(self, kind: type) -> list:
-        return [m for m in self.members if isinstance(m, kind)]
+        """The members that are kind nodes, in order (a new list)."""
+        by_kind = self._by_kind
+        if by_kind is None:
+            by_kind = {}
+            for m in self.members:
+                by_kind.setdefault(type(m), []).append(m)
+            object.__setattr__(self, "_by_kind", by_kind)
+        return list(by_kind.get(kind, ()))
 
 
 Entry = Union[Use, TeamDecl, ChannelDecl, FieldDecl, SignalDecl, PhraseBank, StyleDecl, PolicyDecl, FrameworkDecl, Junk]
