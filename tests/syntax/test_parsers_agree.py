@@ -13,6 +13,10 @@ from tactful.syntax import parser
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted((ROOT / "frameworks").rglob("*.tact")) + sorted((ROOT / "stdlib").glob("*.tact")) + \
     sorted((ROOT / "tests" / "fixtures" / "checks").rglob("*.tact"))
+# words followed by spaces and tabs (the lexer reads them together, then cuts the spaces off), and a
+# syntax error right after such a word
+SPACED = ('framework demo.spaces   "Spaces"\n  owner support  \t\n  tags alpha \t ,  beta\n'
+          '  reply public\n    next\t"Hi."\n  reply private \n    nxt  "Hi."\n')
 
 
 def _spans(node) -> list:
@@ -38,6 +42,9 @@ def _parse_all():
             continue
         module, diagnostics = parser.parse(SourceFile(path.name, text))
         results.append((module, _spans(module), [(d.code, d.span, d.message) for d in diagnostics]))
+    module, diagnostics = parser.parse(SourceFile("spaced.tact", SPACED))
+    assert [d.code for d in diagnostics] == ["T1001"]
+    results.append((module, _spans(module), [(d.code, d.span, d.message) for d in diagnostics]))
     return results
 
 

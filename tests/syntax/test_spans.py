@@ -81,3 +81,15 @@ def test_spans_inside_a_recovered_entry_are_absolute():
     assert _check_spans(text, module) > 5
     reply = fw.members[-1]
     assert (reply.span.line, reply.moves[0].text.slots()[0].span.column) == (5, 14)
+
+
+def test_names_end_at_the_word_whatever_spaces_follow():
+    """The lexer reads a word with the spaces after it in one go (parser.py): spans must not know."""
+    text = ('framework demo.spaces   "Spaces"\n  owner support  \t\n  tags alpha \t ,  beta\n'
+            '  reply public\n    next\t"Hi."\n  reply private \n    next "Hi."\n')
+    module, diagnostics = parse_text(text)
+    assert diagnostics == []
+    assert _check_spans(text, module) > 10
+    fw = module.entries[0]
+    assert [n.value for n in fw.members[1].names] == ["alpha", "beta"]
+    assert (fw.members[0].team.span.column, fw.members[0].team.span.end_column) == (9, 16)

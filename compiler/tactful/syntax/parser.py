@@ -85,11 +85,24 @@ def _keywords(grammar: str) -> dict[str, str]:
 
 
 def _retype_keyword(keywords: dict[str, str]):
-    """The NAME callback: a word that is a keyword gets the keyword's terminal type."""
+    """The NAME callback: a word that is a keyword gets the keyword's terminal type.
+
+    A NAME also takes the spaces after it (one match of the lexer instead of two, for most words);
+    they are cut off here, so the token is the word alone."""
     get = keywords.get
 
     def retype(tok):
-        kind = get(tok.value)
+        value = tok.value
+        if value[-1] in " \t":
+            word = value.rstrip(" \t")
+            cut = len(value) - len(word)
+            if isinstance(tok, str):  # Lark's own Token is an immutable str: make a new one
+                tok = Token(tok.type, word, tok.start_pos, tok.line, tok.column, tok.end_line,
+                            tok.end_column - cut, tok.end_pos - cut)
+            else:  # lark-cython's
+                tok.value, tok.end_column, tok.end_pos = word, tok.end_column - cut, tok.end_pos - cut
+            value = word
+        kind = get(value)
         if kind is not None:
             tok.type = kind
         return tok
