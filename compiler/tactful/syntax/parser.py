@@ -328,14 +328,18 @@ def parse(source: SourceFile, name: str | None = None) -> tuple[ast.Module, list
 def parse_declarations(source: SourceFile, name: str | None = None) -> ast.Module:
     """What other files need to know of this one: its declarations and its frameworks' heads.
 
-    The frameworks' bodies are blanked out (spaces, so every offset stays) and the rest is parsed in
-    one go; frameworks come back as stubs. Nothing is reported: the process that parses the file
+    The frameworks' bodies are blanked out (spaces, so every offset stays), and the file is cut after
+    the last framework's head; the rest is parsed in one go, and frameworks come back as stubs. Nothing is reported: the process that parses the file
     whole reports its errors.
     """
     lark, builder, lex = _parser()
     name = name or module_name(source.path)
     lines = source.text.split("\n")
-    for first, last in _chunks(lines, _is_entry):
+    chunks = _chunks(lines, _is_entry)
+    if chunks and lines[chunks[-1][0]].startswith("framework"):  # the usual file: uses, then one framework
+        del lines[chunks[-1][0] + 1 :]  # nothing after the last framework's head is needed
+        chunks.pop()
+    for first, last in chunks:
         if lines[first].startswith("framework"):
             lines[first + 1 : last] = [" " * len(line) for line in lines[first + 1 : last]]
     builder.reset(source, -1, -1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from tactful.diagnostics import Diagnostic
 from tactful.runtime.types import compile_re2, re2_reason
@@ -76,13 +77,23 @@ def _atom(ctx: Context, a: ast.Cond, module: str) -> Iterator[Diagnostic]:
 
 
 def regex_error(regex: ast.Regex) -> Iterator[Diagnostic]:
+    reason = _rejection(regex.pattern)
+    if reason is not None:
+        yield Diagnostic("T1402", f"RE2 rejects this pattern: {reason}", regex.span, label="not accepted by RE2",
+                         hint="RE2 runs in linear time and has no backreferences or lookaround; rewrite without them")
+
+
+@lru_cache(maxsize=4096)
+def _rejection(pattern: str) -> str | None:
+    """Why RE2 rejects a pattern, or None: each distinct pattern is compiled once (libraries repeat
+    their case-number patterns)."""
     import re2
 
     try:
-        compile_re2(regex.pattern)
+        compile_re2(pattern)
     except re2.error as e:
-        yield Diagnostic("T1402", f"RE2 rejects this pattern: {re2_reason(e)}", regex.span, label="not accepted by RE2",
-                         hint="RE2 runs in linear time and has no backreferences or lookaround; rewrite without them")
+        return re2_reason(e)
+    return None
 
 
 def _expect_type(ctx, field: ast.Name, module: str, types: tuple[str, ...], op: str) -> Iterator[Diagnostic]:

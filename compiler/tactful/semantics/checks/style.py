@@ -54,10 +54,12 @@ def house_style(ctx: Context) -> Iterator[Diagnostic]:
         anything = None
     rules = [(rule, pats) for rule, pats in rules if pats]
     for _, fw in ctx.frameworks():
-        for r in fw.of(ast.Reply):
-            for mv in r.moves:
-                if mv.text is not None:
-                    yield from _check(ctx, mv.text, rules, anything)
+        texts = [mv.text for r in fw.of(ast.Reply) for mv in r.moves if mv.text is not None]
+        # One search over all of a framework's texts first: most frameworks have nothing to report.
+        if anything is not None and not anything.search(normalize("\n\n".join(t.value for t in texts))):
+            continue
+        for text in texts:
+            yield from _check(ctx, text, rules, anything)
     for _, bank in ctx.entries(ast.PhraseBank):
         for p in bank.phrases:
             yield from _check(ctx, p, rules, anything)
