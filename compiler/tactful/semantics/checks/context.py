@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tactful.semantics.loader import Program
 from tactful.semantics.scope import Library
@@ -15,6 +15,9 @@ from tactful.syntax import ast
 class Context:
     program: Program
     lib: Library
+    # (module, entry) pairs by entry class, in program order: made on first use, since every check
+    # asks for the frameworks and some for the policies, banks …
+    _by_kind: dict[type, list] | None = field(default=None, init=False, repr=False)
 
     def frameworks(self) -> Iterator[tuple[str, ast.FrameworkDecl]]:
         """The frameworks this process checks (not the heads read for another process's files)."""
@@ -24,16 +27,16 @@ class Context:
 
     def all_frameworks(self) -> Iterator[tuple[str, ast.FrameworkDecl]]:
         """Every framework of the library, stubs included: for checks across frameworks (intents)."""
-        for name, module in self.program.modules.items():
-            for e in module.entries:
-                if isinstance(e, ast.FrameworkDecl):
-                    yield name, e
+        return self.entries(ast.FrameworkDecl)
 
     def entries(self, kind: type) -> Iterator[tuple[str, object]]:
-        for name, module in self.program.modules.items():
-            for e in module.entries:
-                if isinstance(e, kind):
-                    yield name, e
+        by_kind = self._by_kind
+        if by_kind is None:
+            by_kind = self._by_kind = {}
+            for name, module in self.program.modules.items():
+                for e in module.entries:
+                    by_kind.setdefault(type(e), []).append((name, e))
+        return iter(by_kind.get(kind, ()))
 
     def text_of(self, span) -> str:
         src = self.program.sources.get(span.file)
