@@ -27,6 +27,8 @@ START = ["start", "head_chunk", "member_chunk", "declarations"]
 _DEPTHS = ("_NL0", "_NL1", "_NL2")
 _COMMENT_IN_NL = re.compile(r"#[^\r\n]*")
 _FIRST_WORD = re.compile(r"[ \t]*([^\s#]\S*)?")
+_FRAMEWORK_LINE = re.compile(r"^framework\b[^\n]*", re.M)  # the first framework's head line
+_ENTRY_LINE = re.compile(r"\n[^\s#]")  # a line that may start another entry
 _QUOTE_IN_TEXT = re.compile(r'"[^"]*\{\s*[A-Za-z_][A-Za-z0-9_]*\s+or\s+"\s*$')
 
 
@@ -329,19 +331,24 @@ def parse_declarations(source: SourceFile, name: str | None = None) -> ast.Modul
     """What other files need to know of this one: its declarations and its frameworks' heads.
 
     The frameworks' bodies are blanked out (spaces, so every offset stays), and the file is cut after
-    the last framework's head; the rest is parsed in one go, and frameworks come back as stubs. Nothing is reported: the process that parses the file
-    whole reports its errors.
+    the last framework's head; the rest is parsed in one go, and frameworks come back as stubs.
+    Nothing is reported: the process that parses the file whole reports its errors.
     """
     lark, builder, lex = _parser()
     name = name or module_name(source.path)
-    lines = source.text.split("\n")
-    chunks = _chunks(lines, _is_entry)
-    if chunks and lines[chunks[-1][0]].startswith("framework"):  # the usual file: uses, then one framework
-        del lines[chunks[-1][0] + 1 :]  # nothing after the last framework's head is needed
-        chunks.pop()
-    for first, last in chunks:
-        if lines[first].startswith("framework"):
-            lines[first + 1 : last] = [" " * len(line) for line in lines[first + 1 : last]]
+    text = source.text
+    head = _FRAMEWORK_LINE.search(text)
+    if head and '"""' not in text[: head.end()] and not _ENTRY_LINE.search(text, head.end()):
+        lines = [text[: head.end()]]  # the usual file: `use` lines, then one framework to the end
+    else:
+        lines = text.split("\n")
+        chunks = _chunks(lines, _is_entry)
+        if chunks and lines[chunks[-1][0]].startswith("framework"):
+            del lines[chunks[-1][0] + 1 :]  # nothing after the last framework's head is needed
+            chunks.pop()
+        for first, last in chunks:
+            if lines[first].startswith("framework"):
+                lines[first + 1 : last] = [" " * len(line) for line in lines[first + 1 : last]]
     builder.reset(source, -1, -1)
     lex.reset([0])
     try:
