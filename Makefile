@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup run test bench clean
 
+# Bytecode for the editable package, which pip does not compile: where PYTHONDONTWRITEBYTECODE is set
+# (as on CI machines), every `tactful` run would otherwise compile the compiler from source first.
 setup: $(STAMP)
+	@$(BIN)/python -m compileall -q compiler/tactful
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
