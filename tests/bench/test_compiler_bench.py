@@ -5,6 +5,9 @@ frameworks in 20 families, one file each, about 42,000 lines (gen_library.py). T
 fluent.syntax's parser reading an equivalent FTL file set (the same texts, slots and selectors), which
 does only parsing. Figures are printed as ratios against it because this machine is noisy: its
 speed drifts by a third from minute to minute, so the timings that matter take the best of five.
+Run it with `make bench`: `make setup` compiles the package's bytecode first, as an installed wheel
+has it (this machine sets PYTHONDONTWRITEBYTECODE, which would make every cold run compile the
+compiler from source).
 """
 
 from __future__ import annotations
