@@ -57,8 +57,17 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
         lines = pieces(raw, start)
         span = source.span
     else:  # one line: every span is arithmetic from the position of the opening quote
-        lines = pieces(raw, start) if raw.startswith('"""') else [(raw[1:-1], start + 1)]
         path, delta = source.path, column - start
+        if raw.startswith('"""'):
+            lines = pieces(raw, start)
+        else:
+            body = raw[1:-1]
+            if not _SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal
+                end = start + len(raw)
+                literal = (ast.TextLiteral(body, span=Span(path, start + 1, end - 1, line, column + 1, line,
+                                                           end - 1 + delta)),) if body else ()
+                return ast.Text(body, literal, span=Span(path, start, end, line, column, line, end + delta))
+            lines = [(body, start + 1)]
 
         def span(a: int, b: int) -> Span:
             return Span(path, a, b, line, a + delta, line, b + delta)
