@@ -8,8 +8,8 @@ path relative to the folder given on the command line (or the stdlib folder), do
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
