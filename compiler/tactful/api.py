@@ -1,47 +1,25 @@
-"""The public verbs, one per stage: check, compile, emit. The CLI is a thin shell over these.
+"""The public verbs, one per stage: check, compile, emit, write; and the two that drive the runtime
+from sources (compile_library, preview). The CLI is a thin shell over these.
 
 Nothing here prints or exits; every problem with the input comes back as a Diagnostic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from tactful.diagnostics import Diagnostic, Severity
-from tactful.source import SourceFile
+from tactful.semantics.pipeline import Result
 
-if TYPE_CHECKING:  # `check` never loads pydantic
+if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
     from tactful.runtime.bundle import Bundle
+    from tactful.runtime.draft import Draft
+    from tactful.runtime.errors import DraftError
+    from tactful.runtime.library import Library
 
-
-@dataclass
-class Result:
-    """What one run over a set of paths found."""
-
-    diagnostics: list[Diagnostic]
-    sources: dict[str, SourceFile]  # every file read, by its project-relative path
-    frameworks: int = 0
-    bundle: Bundle | None = None  # set by compile() when there are no errors
-    root: Path | None = None  # the project root paths are relative to
-    config: object = field(default=None, repr=False)
-    # What was read and parsed: every module's AST, by name (semantics.loader.Program). In a run
-    # split between two processes, the files the other process parsed are declarations only.
-    program: object = field(default=None, repr=False)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.effective_severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for d in self.diagnostics if d.effective_severity is Severity.WARNING)
-
-    @property
-    def files(self) -> int:
-        return sum(1 for p in self.sources if p.endswith(".tact") and not p.startswith("<stdlib>/"))
+__all__ = ["Preview", "Result", "build_outputs", "check", "compile", "compile_library", "preview", "write_outputs"]
 
 
 def check(paths: Sequence[str | Path]) -> Result:
@@ -58,11 +36,12 @@ def compile(paths: Sequence[str | Path]) -> Result:
     return run([Path(p) for p in paths], lower=True)
 
 
-def build_outputs(bundle: Bundle) -> dict[str, str]:
-    """bundle.json and one .j2 template per reply and handoff, as {relative path: text}."""
-    from tactful.emit.build import emit
+def build_outputs(bundle: Bundle, emitters: Iterable[str] | None = None) -> dict[str, str]:
+    """What `tactful build` writes, as {relative path: text}: bundle.json, one .j2 template per reply and
+    handoff, and conformance.json (or the named emitters' files: see tactful.emit.EMITTERS)."""
+    from tactful.emit import BUILD, outputs
 
-    return emit(bundle)
+    return outputs(bundle, BUILD if emitters is None else emitters)
 
 
 def write_outputs(outputs: dict[str, str], out_dir: str | Path) -> list[Path]:
@@ -70,3 +49,50 @@ def write_outputs(outputs: dict[str, str], out_dir: str | Path) -> list[Path]:
     from tactful.emit.writer import write
 
     return write(outputs, Path(out_dir), prune={"templates": ".j2"})
+
+
+def compile_library(paths: Sequence[str | Path]) -> tuple[Result, Library | None]:
+    """compile(), and the bundle ready for drafting (None when the sources have errors)."""
+    from tactful.runtime.library import Library
+
+    result = compile(paths)
+    return result, (Library(result.bundle) if result.bundle is not None else None)
+
+
+@dataclass
+class Preview:
+    compiled: Result | None = None  # set when drafting from sources
+    draft: Draft | None = None
+    error: DraftError | None = None
+
+
+def preview(
+    intent: str,
+    *,
+    bundle: str | Path | None = None,
+    sources: Sequence[str | Path] = (),
+    slots: Mapping[str, str] | None = None,
+    context: Mapping[str, Any] | None = None,
+    example_slots: bool = False,
+) -> Preview:
+    """One draft (`tactful draft`), from a built bundle or from sources. Raises BundleError when the
+    bundle cannot be loaded; a refused draft comes back as Preview.error."""
+    from tactful.runtime.errors import DraftError
+    from tactful.runtime.examples import with_example_slots
+    from tactful.runtime.library import load_library
+
+    result = None
+    if bundle is not None:
+        library = load_library(bundle)
+    else:
+        result, compiled = compile_library(sources)
+        if compiled is None:
+            return Preview(compiled=result)
+        library = compiled
+    try:
+        given = dict(slots or {})
+        if example_slots:
+            given = with_example_slots(library, intent, given)
+        return Preview(compiled=result, draft=library.draft(intent, given, dict(context or {})))
+    except DraftError as e:
+        return Preview(compiled=result, error=e)

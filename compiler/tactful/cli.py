@@ -12,8 +12,7 @@ import sys
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-_HELD: list = []  # a command's large results, left for the process's end to free (see _leave)
-FORMATS = ("pretty", "compact", "json", "github", "sarif")
+from tactful.diagnostics import FORMATS  # a constant: the rest of the package loads on first use
 
 
 class TactfulGroup(click.Group):
@@ -46,23 +45,7 @@ class TactfulGroup(click.Group):
             else:
                 click.echo("This is a bug in tactful, not in your files. Run again with --debug for the traceback.", err=True)
             sys.exit(EXIT_ERROR)
-        code = rv if isinstance(rv, int) else EXIT_OK
-        if argv is None:  # run as the `tactful` process (not called by a test or another program)
-            _leave(code)
-        _HELD.clear()
-        sys.exit(code)
-
-
-def _leave(code: int) -> None:
-    """End the process without freeing every object one by one: after a check of a large library
-    that teardown alone takes about a tenth of a second (the parsed files are in _HELD until here).
-    Output is flushed first."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: nothing more can be said
-        code = code or EXIT_ERROR
-    os._exit(code)
+        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
 
 
 @click.group(cls=TactfulGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,7 +95,6 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
     from tactful import api
 
     result = api.check(paths)
-    _HELD.append(result)
     return _report(result, fmt, strict)
 
 
@@ -126,7 +108,6 @@ def build(paths: tuple[str, ...], out_dir: str, fmt: str, strict: bool) -> int:
     from tactful import api
 
     result = api.compile(paths)
-    _HELD.append(result)
     code = _report(result, fmt, strict)
     if code != EXIT_OK or result.bundle is None:
         return code or EXIT_FINDINGS
@@ -153,7 +134,7 @@ def build(paths: tuple[str, ...], out_dir: str, fmt: str, strict: bool) -> int:
 def docs(paths: tuple[str, ...], out_dir: str, build_site: bool, fmt: str, strict: bool) -> int:
     """Write the library's documentation site (Markdown and mkdocs.yml) into --out."""
     from tactful import api
-    from tactful.docs_site import write_site
+    from tactful.emit.site import write_site
 
     result = api.compile(paths)
     code = _report(result, fmt, strict)
@@ -247,7 +228,7 @@ def draft(intent, bundle_path, sources, message, channel, visibility, contact_co
     """Draft a reply to one message, from a bundle or from sources."""
     if (bundle_path is None) == (not sources):
         raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
-    from tactful.preview import preview
+    from tactful.api import preview
     from tactful.runtime import BundleError
 
     fields = {k: _context_value(v) for k, v in context.items()}
@@ -280,13 +261,14 @@ def draft(intent, bundle_path, sources, message, channel, visibility, contact_co
 @click.option("--format", "fmt", type=click.Choice(["pretty", "junit"]), default="pretty", show_default=True)
 def test_command(paths: tuple[str, ...], fmt: str) -> int:
     """Run every example and signal example; exit 1 on any failure."""
-    from tactful import testing
+    from tactful import api
+    from tactful.runtime import examples
 
-    result, library = testing.compile_library(paths)
+    result, library = api.compile_library(paths)
     if library is None:
         return _report(result, "pretty", strict=False) or EXIT_FINDINGS
-    report = testing.run(library)
-    click.echo(testing.render_junit(report) if fmt == "junit" else testing.render_pretty(report), nl=False)
+    report = examples.run(library)
+    click.echo(examples.render_junit(report) if fmt == "junit" else examples.render_pretty(report), nl=False)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
@@ -301,7 +283,7 @@ def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> i
     from tactful.runtime import BundleError
 
     try:
-        from tactful.serve import run
+        from tactful.service import run
     except ImportError as e:
         click.echo(f"error: `tactful serve` needs the serve extra (pip install 'tactful[serve]'): {e}", err=True)
         return EXIT_ERROR

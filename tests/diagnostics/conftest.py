@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related, Severity
 from tactful.source import SourceFile
 
@@ -43,28 +44,24 @@ def sample(billing: SourceFile, shipping: SourceFile) -> Result:
     """An error with a hint and a related location, a tab-indented warning, a multi-line span and
     a note-level override: every part of every format has something to show."""
     return make_result(
-        Diagnostic(
-            "T1302",
+        Diagnostic(Code.MOVES_OUT_OF_ORDER,
             "the moves of this reply are out of order",
             billing.span(billing.text.index("reply private"), billing.text.index("    restate")),
             label="in this reply",
         ),
-        Diagnostic(
-            "T1201",
+        Diagnostic(Code.UNDECLARED_SLOT,
             "slot `ammount` is not declared",
             span_of(billing, "{ammount}"),
             label="not a slot of `billing.duplicate_charge`",
             hint="did you mean `amount`? (declared on line 3)",
             related=(Related(span_of(billing, "slot amount money"), "`amount` is declared here"),),
         ),
-        Diagnostic(
-            "T1706",
+        Diagnostic(Code.UNUSED_SUPPRESSION,
             "this suppression silences nothing",
             span_of(shipping, "framework"),
             severity=Severity.NOTE,
         ),
-        Diagnostic(
-            "T1203",
+        Diagnostic(Code.OPTIONAL_SLOT_WITHOUT_FALLBACK,
             "optional slot `customer_name` is used without a fallback",
             span_of(shipping, "{customer_name}"),
             label="may be absent",

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 import tactful
-from tactful.codes import CODES
+from tactful.codes import Code, CODES
 from tactful.diagnostics import FINGERPRINT_KEY, Diagnostic, Related, Severity, github_summary, render
 from tactful.source import NO_SPAN, SourceFile
 
@@ -30,8 +30,8 @@ def test_unknown_format_fails_loudly(sample):
 def test_compact_is_one_line_per_diagnostic_then_the_summary():
     src = SourceFile("a b/c.tact", 'next "x"\n')
     out = render(make_result(
-        Diagnostic("T1304", "line one\nline two", span_of(src, '"x"'), hint="try this"),
-        Diagnostic("T1702", "intent `a.b` has no framework", NO_SPAN),
+        Diagnostic(Code.HOUSE_STYLE, "line one\nline two", span_of(src, '"x"'), hint="try this"),
+        Diagnostic(Code.INTENT_WITHOUT_FRAMEWORK, "intent `a.b` has no framework", NO_SPAN),
         sources=[src],
     ), "compact")
     assert out == (
@@ -71,14 +71,14 @@ def test_json_is_one_object_ending_with_a_newline(sample):
 
 
 def test_json_without_a_location_says_null():
-    out = json.loads(render(make_result(Diagnostic("T1702", "m", NO_SPAN), sources=[]), "json"))
+    out = json.loads(render(make_result(Diagnostic(Code.INTENT_WITHOUT_FRAMEWORK, "m", NO_SPAN), sources=[]), "json"))
     d = out["diagnostics"][0]
     assert [d[k] for k in ("file", "line", "column", "end_line", "end_column")] == [None] * 5
 
 
 def test_json_keeps_non_ascii_readable():
     src = SourceFile("a.tact", "café\n")
-    out = render(make_result(Diagnostic("T1304", "« café »", src.span(0, 4)), sources=[src]), "json")
+    out = render(make_result(Diagnostic(Code.HOUSE_STYLE, "« café »", src.span(0, 4)), sources=[src]), "json")
     assert "« café »" in out
 
 
@@ -91,7 +91,7 @@ def _unescape(data: str) -> str:
 
 def test_github_escapes_message_and_properties():
     src = SourceFile("odd,dir/a:b%.tact", 'next "x"\n')
-    d = Diagnostic("T1304", "100% sure: a, b\r\nnext", span_of(src, '"x"'), hint="use 50%,\nnot: 100%")
+    d = Diagnostic(Code.HOUSE_STYLE, "100% sure: a, b\r\nnext", span_of(src, '"x"'), hint="use 50%,\nnot: 100%")
     out = render(make_result(d, sources=[src]), "github")
     assert out == (
         "::warning file=odd%2Cdir/a%3Ab%25.tact,line=1,col=6,endLine=1,endColumn=9,title=T1304 house-style"
@@ -113,33 +113,33 @@ def test_github_commands_per_severity():
     src = SourceFile("a.tact", "x\n")
     span = src.span(0, 1)
     out = render(make_result(
-        Diagnostic("T1201", "e", span), Diagnostic("T1201", "w", span, severity=Severity.WARNING),
-        Diagnostic("T1304", "n", span, severity=Severity.NOTE), sources=[src],
+        Diagnostic(Code.UNDECLARED_SLOT, "e", span), Diagnostic(Code.UNDECLARED_SLOT, "w", span, severity=Severity.WARNING),
+        Diagnostic(Code.HOUSE_STYLE, "n", span, severity=Severity.NOTE), sources=[src],
     ), "github")
     assert [ln.split(" ")[0] for ln in out.splitlines()] == ["::error", "::warning", "::notice"]
 
 
 def test_github_multi_line_annotation_has_no_columns():
     src = SourceFile("a.tact", "ab\ncd\n")
-    out = render(make_result(Diagnostic("T1302", "m", src.span(1, 4)), sources=[src]), "github")
+    out = render(make_result(Diagnostic(Code.MOVES_OUT_OF_ORDER, "m", src.span(1, 4)), sources=[src]), "github")
     assert out == "::warning file=a.tact,line=1,endLine=2,title=T1302 moves-out-of-order::m\n"
 
 
 def test_github_related_locations_follow_the_hint():
     src = SourceFile("a.tact", "x\ny\n")
-    d = Diagnostic("T1110", "dup", src.span(2, 3), hint="rename", related=(Related(src.span(0, 1), "first here"),))
+    d = Diagnostic(Code.DUPLICATE_DECLARATION, "dup", src.span(2, 3), hint="rename", related=(Related(src.span(0, 1), "first here"),))
     out = render(make_result(d, sources=[src]), "github")
     assert out.endswith("::dup%0Ahelp: rename%0Anote: first here (a.tact:1:1)\n")
 
 
 def test_github_without_a_location():
-    out = render(make_result(Diagnostic("T1702", "m", NO_SPAN), sources=[]), "github")
+    out = render(make_result(Diagnostic(Code.INTENT_WITHOUT_FRAMEWORK, "m", NO_SPAN), sources=[]), "github")
     assert out == "::error title=T1702 intent-without-framework::m\n"
 
 
 def test_github_summary_escapes_table_cells():
     src = SourceFile("a|b.tact", "x\n")
-    d = Diagnostic("T1304", "a | b <script> `x | <y>`", src.span(0, 1), hint="one\ntwo")
+    d = Diagnostic(Code.HOUSE_STYLE, "a | b <script> `x | <y>`", src.span(0, 1), hint="one\ntwo")
     out = github_summary(make_result(d, sources=[src]))
     row = next(ln for ln in out.splitlines() if ln.startswith("| `a"))
     assert row == (
@@ -151,7 +151,7 @@ def test_github_summary_escapes_table_cells():
 
 def test_github_summary_caps_its_table():
     src = SourceFile("a.tact", "x\n")
-    ds = [Diagnostic("T1304", f"m{i}", src.span(0, 1)) for i in range(510)]
+    ds = [Diagnostic(Code.HOUSE_STYLE, f"m{i}", src.span(0, 1)) for i in range(510)]
     out = github_summary(make_result(*ds, sources=[src]))
     assert sum(ln.startswith("| `a.tact`") for ln in out.splitlines()) == 500
     assert "and 10 more" in out
@@ -159,7 +159,7 @@ def test_github_summary_caps_its_table():
 
 def test_github_summary_groups_by_file_keeping_order_within_a_file():
     a, b = SourceFile("a.tact", "x\n"), SourceFile("b.tact", "x\n")
-    ds = [Diagnostic("T1304", m, f.span(0, 1)) for m, f in (("b1", b), ("a1", a), ("b2", b), ("a2", a))]
+    ds = [Diagnostic(Code.HOUSE_STYLE, m, f.span(0, 1)) for m, f in (("b1", b), ("a1", a), ("b2", b), ("a2", a))]
     rows = [ln for ln in github_summary(make_result(*ds, sources=[a, b])).splitlines() if ln.startswith("| `")]
     assert [r.split("|")[5].strip() for r in rows] == ["a1", "a2", "b1", "b2"]
 
@@ -298,12 +298,12 @@ def test_sarif_results_point_at_their_rules(sample):
 
 def test_sarif_uri_is_percent_encoded():
     src = SourceFile("my frameworks/a#1.tact", "x\n")
-    run = sarif(make_result(Diagnostic("T1304", "m", src.span(0, 1)), sources=[src]))["runs"][0]
+    run = sarif(make_result(Diagnostic(Code.HOUSE_STYLE, "m", src.span(0, 1)), sources=[src]))["runs"][0]
     assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "my%20frameworks/a%231.tact"
 
 
 def test_sarif_without_a_location_has_no_locations():
-    res = sarif(make_result(Diagnostic("T1702", "m", NO_SPAN), sources=[]))["runs"][0]["results"][0]
+    res = sarif(make_result(Diagnostic(Code.INTENT_WITHOUT_FRAMEWORK, "m", NO_SPAN), sources=[]))["runs"][0]["results"][0]
     assert "locations" not in res and "partialFingerprints" not in res
 
 
@@ -319,7 +319,7 @@ BODY = 'framework a.b "B"\n  reply private\n    next "We refunded {ammount}."\n'
 
 def fingerprint_of(text: str, message: str = "slot `ammount` is not declared", code: str = "T1201", path: str = "a.tact") -> str:
     src = SourceFile(path, text)
-    d = Diagnostic(code, message, span_of(src, "{ammount}"))
+    d = Diagnostic(Code(code), message, span_of(src, "{ammount}"))
     res = sarif(make_result(d, sources=[src]))["runs"][0]["results"][0]
     return res["partialFingerprints"][FINGERPRINT_KEY]
 
@@ -350,7 +350,7 @@ def test_fingerprint_changes_with_what_the_finding_is(change):
 
 def test_identical_findings_are_told_apart_by_occurrence():
     src = SourceFile("a.tact", "x\nx\n")
-    ds = [Diagnostic("T1304", "m", src.span(0, 1)), Diagnostic("T1304", "m", src.span(2, 3))]
+    ds = [Diagnostic(Code.HOUSE_STYLE, "m", src.span(0, 1)), Diagnostic(Code.HOUSE_STYLE, "m", src.span(2, 3))]
     prints = [r["partialFingerprints"][FINGERPRINT_KEY] for r in sarif(make_result(*ds, sources=[src]))["runs"][0]["results"]]
     assert prints[0].endswith(":1") and prints[1].endswith(":2")
     assert prints[0][:-2] == prints[1][:-2]

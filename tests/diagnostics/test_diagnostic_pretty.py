@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related, Severity, render
 from tactful.source import NO_SPAN, SourceFile
 
@@ -39,8 +40,7 @@ def underlined(out: str) -> str:
 def test_the_style_guide_example():
     lines = [f"# {i}" for i in range(1, 43)] + ['    restate "You were charged {ammount} twice."']
     src = SourceFile("frameworks/billing/duplicate_charge.tact", "\n".join(lines) + "\n")
-    d = Diagnostic(
-        "T1201", "slot `ammount` is not declared", span_of(src, "{ammount}"),
+    d = Diagnostic(Code.UNDECLARED_SLOT, "slot `ammount` is not declared", span_of(src, "{ammount}"),
         label="not a slot of `billing.duplicate_charge`", hint="did you mean `amount`? (declared on line 18)",
     )
     assert pretty(src, d, frameworks=1) == (
@@ -58,7 +58,7 @@ def test_the_style_guide_example():
 
 def test_no_hint_no_trailing_gutter():
     src = SourceFile("a.tact", 'framework a.b "B"\n')
-    out = pretty(src, Diagnostic("T1106", "bad intent", span_of(src, "a.b")))
+    out = pretty(src, Diagnostic(Code.INVALID_INTENT, "bad intent", span_of(src, "a.b")))
     assert out.splitlines()[:5] == [
         "error[T1106]: bad intent",
         " --> a.tact:1:11",
@@ -79,7 +79,7 @@ def test_no_hint_no_trailing_gutter():
 )
 def test_carets_sit_under_the_span(text, needle):
     src = SourceFile("a.tact", text)
-    out = pretty(src, Diagnostic("T1304", "m", span_of(src, needle)))
+    out = pretty(src, Diagnostic(Code.HOUSE_STYLE, "m", span_of(src, needle)))
     assert underlined(out) == needle.replace("\t", "    ")
 
 
@@ -93,19 +93,19 @@ def test_carets_sit_under_the_span(text, needle):
 )
 def test_carets_count_terminal_cells(text, needle, carets):
     src = SourceFile("a.tact", text)
-    assert snippet(pretty(src, Diagnostic("T1304", "m", span_of(src, needle))))[1] == carets
+    assert snippet(pretty(src, Diagnostic(Code.HOUSE_STYLE, "m", span_of(src, needle))))[1] == carets
 
 
 def test_tabs_are_expanded_in_the_shown_line():
     src = SourceFile("a.tact", '\tnext "x"\n')
-    shown, _ = snippet(pretty(src, Diagnostic("T1304", "m", span_of(src, '"x"'))))
+    shown, _ = snippet(pretty(src, Diagnostic(Code.HOUSE_STYLE, "m", span_of(src, '"x"'))))
     assert shown == '    next "x"'
 
 
 def test_multi_line_span_is_underlined_to_the_end_of_its_first_line():
     src = SourceFile("a.tact", '  reply private\n    next "x"\n')
     span = src.span(src.text.index("private"), src.text.index('"x"') + 3)
-    out = pretty(src, Diagnostic("T1302", "m", span, label="here"))
+    out = pretty(src, Diagnostic(Code.MOVES_OUT_OF_ORDER, "m", span, label="here"))
     shown, carets = snippet(out)
     assert carets == "        ^^^^^^^ here"
     assert underlined(out) == "private"
@@ -115,7 +115,7 @@ def test_multi_line_span_is_underlined_to_the_end_of_its_first_line():
 def test_multi_line_span_starting_at_the_end_of_a_line_gets_one_caret():
     src = SourceFile("a.tact", "  reply private\n    next\n")
     nl = src.text.index("\n")
-    out = pretty(src, Diagnostic("T1302", "m", src.span(nl, nl + 5)))
+    out = pretty(src, Diagnostic(Code.MOVES_OUT_OF_ORDER, "m", src.span(nl, nl + 5)))
     assert snippet(out)[1] == " " * len("  reply private") + "^"
 
 
@@ -123,7 +123,7 @@ def test_multi_line_span_starting_at_the_end_of_a_line_gets_one_caret():
 def test_span_at_end_of_file(text):
     src = SourceFile("a.tact", text)
     end = len(text)
-    out = pretty(src, Diagnostic("T1002", "the text is not closed", src.span(end, end), label="the file ends here"))
+    out = pretty(src, Diagnostic(Code.UNTERMINATED_TEXT, "the text is not closed", src.span(end, end), label="the file ends here"))
     line, column = src.position(end)
     assert f"a.tact:{line}:{column}" in out
     shown, carets = snippet(out)
@@ -133,13 +133,13 @@ def test_span_at_end_of_file(text):
 
 def test_empty_span_gets_one_caret():
     src = SourceFile("a.tact", "abc\n")
-    out = pretty(src, Diagnostic("T1001", "m", src.span(1, 1)))
+    out = pretty(src, Diagnostic(Code.SYNTAX_ERROR, "m", src.span(1, 1)))
     assert snippet(out)[1] == " ^"
 
 
 def test_gutter_width_covers_every_line_shown():
     src = SourceFile("a.tact", "\n".join(f"line {i}" for i in range(1, 121)) + "\n")
-    d = Diagnostic("T1110", "`x` is declared twice", src.span(src.offset(9, 1), src.offset(9, 5)),
+    d = Diagnostic(Code.DUPLICATE_DECLARATION, "`x` is declared twice", src.span(src.offset(9, 1), src.offset(9, 5)),
                    related=(Related(src.span(src.offset(120, 1), src.offset(120, 5)), "first declared here"),))
     lines = pretty(src, d).splitlines()
     assert "  9 | line 9" in lines
@@ -152,7 +152,7 @@ def test_gutter_width_covers_every_line_shown():
 
 def test_control_characters_never_reach_the_terminal():
     src = SourceFile("a.tact", 'next "\x1b[31mred\x07"\n')
-    out = pretty(src, Diagnostic("T1304", "odd \x1b text", span_of(src, "red")))
+    out = pretty(src, Diagnostic(Code.HOUSE_STYLE, "odd \x1b text", span_of(src, "red")))
     assert "\x1b" not in out and "\x07" not in out
     assert underlined(out) == "red"
 
@@ -160,8 +160,8 @@ def test_control_characters_never_reach_the_terminal():
 def test_color_only_when_asked():
     src = SourceFile("a.tact", 'next "x"\n')
     result = make_result(
-        Diagnostic("T1304", "m", span_of(src, '"x"'), label="l", hint="h"),
-        Diagnostic("T1201", "m", span_of(src, "next"), related=(Related(span_of(src, "x"), "r"),)),
+        Diagnostic(Code.HOUSE_STYLE, "m", span_of(src, '"x"'), label="l", hint="h"),
+        Diagnostic(Code.UNDECLARED_SLOT, "m", span_of(src, "next"), related=(Related(span_of(src, "x"), "r"),)),
         sources=[src],
     )
     plain = render(result, "pretty")
@@ -174,12 +174,12 @@ def test_color_only_when_asked():
 def test_file_not_among_sources_prints_the_location_only():
     src = SourceFile("a.tact", "")
     ghost = SourceFile("tactful.toml", "[taxonomy]\nx = 1\n")
-    out = pretty(src, Diagnostic("T1703", "bad value", ghost.span(11, 16)))
+    out = pretty(src, Diagnostic(Code.INVALID_PROJECT_FILE, "bad value", ghost.span(11, 16)))
     assert out.startswith("error[T1703]: bad value\n --> tactful.toml:2:1\n\n")
 
 
 def test_diagnostic_without_a_span_prints_its_message_only():
-    out = pretty(SourceFile("a.tact", ""), Diagnostic("T1702", "intent `a.b` has no framework", NO_SPAN, hint="write it"))
+    out = pretty(SourceFile("a.tact", ""), Diagnostic(Code.INTENT_WITHOUT_FRAMEWORK, "intent `a.b` has no framework", NO_SPAN, hint="write it"))
     assert out.startswith("error[T1702]: intent `a.b` has no framework\n  = help: write it\n\n")
     assert "-->" not in out
 
@@ -198,7 +198,7 @@ def test_diagnostic_without_a_span_prints_its_message_only():
 def test_summary_line(severities, files, frameworks, expected):
     src = SourceFile("a.tact", "x\n")
     others = [SourceFile(f"other{i}.tact", "") for i in range(files - 1)]
-    ds = [Diagnostic("T1304", "m", src.span(0, 1), severity=s) for s in severities]
+    ds = [Diagnostic(Code.HOUSE_STYLE, "m", src.span(0, 1), severity=s) for s in severities]
     result = make_result(*ds, sources=[src, *others], frameworks=frameworks)
     assert render(result, "pretty").splitlines()[-1] == expected
     assert render(result, "compact").splitlines()[-1] == expected

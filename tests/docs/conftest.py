@@ -31,7 +31,7 @@ def shipped_bundle() -> b.Bundle:
 @pytest.fixture(scope="session")
 def shipped_site(shipped_bundle, tmp_path_factory):
     """The library site for the shipped frameworks, written and built with `mkdocs build --strict`."""
-    from tactful.docs_site import write_site
+    from tactful.emit.site import write_site
 
     site = write_site(shipped_bundle, tmp_path_factory.mktemp("library-site"), build=True)
     assert site.ok, "\n".join(site.problems)

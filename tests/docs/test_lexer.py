@@ -8,7 +8,7 @@ from pygments import lex
 from pygments.lexers import find_lexer_class_by_name
 from pygments.token import Comment, Error, Keyword, Name, Operator, String
 
-from tactful.lexer import TactfulLexer
+from tactful.syntax.highlight import TactfulLexer
 
 
 def tokens(src: str) -> list[tuple[object, str]]:
@@ -16,8 +16,8 @@ def tokens(src: str) -> list[tuple[object, str]]:
 
 
 def test_registered_as_a_pygments_plugin_with_both_aliases():
-    eps = [ep for ep in entry_points(group="pygments.lexers") if ep.value == "tactful.lexer:TactfulLexer"]
-    assert eps, "pyproject.toml must register tactful.lexer:TactfulLexer under pygments.lexers"
+    eps = [ep for ep in entry_points(group="pygments.lexers") if ep.value == "tactful.syntax.highlight:TactfulLexer"]
+    assert eps, "pyproject.toml must register tactful.syntax.highlight:TactfulLexer under pygments.lexers"
     assert eps[0].load() is TactfulLexer
     assert {"tactful", "tact"} <= set(TactfulLexer.aliases)
     # `tactful` finds ours; Pygments' built-in `tact` (TON's Tact language) wins that alias, which is

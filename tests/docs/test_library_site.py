@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from docs_bundle import ROOT
 from tactful.cli import main
-from tactful.docs_site import write_site
+from tactful.emit.site import write_site
 from tactful.emit import docs
 
 
@@ -65,7 +65,7 @@ def test_never_overwrites_a_folder_it_did_not_write(bundle, tmp_path):
 def test_mkdocs_problems_come_back_as_values(bundle, tmp_path):
     write_site(bundle, tmp_path)
     (tmp_path / "docs" / "stray.md").write_text("[broken](nowhere.md)\n", encoding="utf-8")
-    from tactful.docs_site import build_site
+    from tactful.emit.site import build_site
 
     problems = build_site(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert any("nowhere.md" in p for p in problems)

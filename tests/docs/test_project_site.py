@@ -84,7 +84,7 @@ def test_bundle_schema_is_the_bundle_models_schema():
 
 @pytest.fixture(scope="module")
 def project_site(tmp_path_factory):
-    from tactful.docs_site import build_site
+    from tactful.emit.site import build_site
 
     site = tmp_path_factory.mktemp("project-site")
     problems = build_site(ROOT / "mkdocs.yml", site)

@@ -17,7 +17,7 @@ from tactful import api
 from tactful.diagnostics import render
 from tactful.runtime import load_library
 from tactful.runtime.bundle import SlotPart
-from tactful.testing import run
+from tactful.runtime.examples import run
 
 ROOT = Path(__file__).resolve().parents[2]
 INTENTS = tomllib.loads((ROOT / "tactful.toml").read_text(encoding="utf-8"))["taxonomy"]["intents"]

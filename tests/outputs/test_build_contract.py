@@ -126,7 +126,7 @@ def test_bundle_validates_against_tactful_schema(built, bundle):
 
 
 def test_bundle_round_trips_through_the_runtime_model_to_the_same_bytes(built):
-    from tactful.emit.build import bundle_json
+    from tactful.emit.bundle import bundle_json
     from tactful.runtime.bundle import Bundle
 
     text = (built / "bundle.json").read_text(encoding="utf-8")

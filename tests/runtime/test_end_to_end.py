@@ -84,7 +84,7 @@ def test_the_shipped_frameworks_load_and_draft():
     if result.bundle is None:
         pytest.skip(f"frameworks/ does not compile right now ({result.errors} errors)")
     library = Library(result.bundle)
-    from tactful.testing import run
+    from tactful.runtime.examples import run
 
     report = run(library)
     assert report.examples and not report.failed

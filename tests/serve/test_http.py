@@ -134,7 +134,7 @@ def test_internal_errors_never_show_a_traceback(tmp_path, monkeypatch):
     """In-process (the only way to make the library fail on purpose): a bug answers a bare 500."""
     import asyncio
 
-    from tactful import serve
+    from tactful.service import app as serve
 
     path = tmp_path / "bundle.json"
     path.write_text(make_bundle().model_dump_json(), encoding="utf-8")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from syntax_helpers import SYNTAX_CODES, clean_sources, has_junk, parse_text, source_id
-from tactful.syntax.parser import grammar_for_tests
+from tactful.syntax.engine import grammar_for_tests
 
 
 def test_grammar_builds_in_strict_mode():

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tactful.source import SourceFile, Span
-from tactful.syntax import parser
+from tactful.syntax.engine import _plugins
+from tactful.syntax.parser import Parser
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted((ROOT / "frameworks").rglob("*.tact")) + sorted((ROOT / "stdlib").glob("*.tact")) + \
@@ -33,7 +34,7 @@ def _spans(node) -> list:
     return out
 
 
-def _parse_all():
+def _parse_all(parser: Parser):
     results = []
     for path in FILES:
         try:
@@ -48,15 +49,10 @@ def _parse_all():
     return results
 
 
-@pytest.mark.skipif(not parser._plugins(), reason="lark-cython is not installed: only one parser to compare")
-def test_pure_python_and_compiled_parsers_agree(monkeypatch):
-    compiled = _parse_all()
-    parser._parser.cache_clear()
-    monkeypatch.setattr(parser, "_plugins", lambda: {})
-    try:
-        pure = _parse_all()
-    finally:
-        parser._parser.cache_clear()
+@pytest.mark.skipif(not _plugins(), reason="lark-cython is not installed: only one parser to compare")
+def test_pure_python_and_compiled_parsers_agree():
+    compiled = _parse_all(Parser())
+    pure = _parse_all(Parser(compiled=False))
     assert len(pure) == len(compiled) > 50
     for (m1, s1, d1), (m2, s2, d2) in zip(compiled, pure):
         assert m1 == m2, m1.path

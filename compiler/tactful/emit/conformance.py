@@ -20,14 +20,13 @@ import json
 
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle
 from tactful.runtime.errors import DraftError
+from tactful.runtime.examples import example_request, where
 from tactful.runtime.features import compute
 from tactful.runtime.library import Library
 
 
 def conformance(bundle: Bundle) -> dict:
     """The conformance document for a bundle, as data."""
-    from tactful.testing import example_request, where
-
     library = Library(bundle)
     drafts = []
     for fw in bundle.frameworks:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tactful.codes import CODES, lookup
+from tactful.codes import CODES, Code, lookup
 from tactful.diagnostics import Diagnostic, Severity
 from tactful.source import SourceFile
 from tactful.syntax import ast
@@ -64,20 +64,20 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
         line = getattr(e, "lineno", None) or (int(at_pos.group(1)) if at_pos else 1)
         col = getattr(e, "colno", None) or (int(at_pos.group(2)) if at_pos else 1)
         off = src.offset(min(line, src.line_count), 1) + col - 1
-        return config, [Diagnostic("T1703", f"tactful.toml is not valid TOML: {e.msg if hasattr(e, 'msg') else e}",
+        return config, [Diagnostic(Code.INVALID_PROJECT_FILE, f"tactful.toml is not valid TOML: {e.msg if hasattr(e, 'msg') else e}",
                                    src.span(min(off, len(text)), min(off + 1, len(text))))]
     for key in data:
         if key not in ("diagnostics", "taxonomy", "project"):
-            diags.append(Diagnostic("T1703", f"tactful.toml has an unknown table `{key}`", at(key),
+            diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, f"tactful.toml has an unknown table `{key}`", at(key),
                                     hint="the tables are [project], [diagnostics] and [taxonomy]"))
     for key, value in (data.get("diagnostics") or {}).items():
         code = lookup(str(key))
         if code is None:
-            diags.append(Diagnostic("T1705", f"`{key}` is not a diagnostic code", at(str(key)),
+            diags.append(Diagnostic(Code.UNKNOWN_CODE, f"`{key}` is not a diagnostic code", at(str(key)),
                                     hint="run `tactful explain --list` for the codes"))
             continue
         if value not in ("error", "warning", "off"):
-            diags.append(Diagnostic("T1703", f"the severity of `{key}` must be \"error\", \"warning\" or \"off\"",
+            diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, f"the severity of `{key}` must be \"error\", \"warning\" or \"off\"",
                                     at(str(key))))
             continue
         config.severities[code.code] = None if value == "off" else Severity(value)
@@ -85,7 +85,7 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
     if taxonomy is not None:
         intents = taxonomy.get("intents") if isinstance(taxonomy, dict) else None
         if not isinstance(intents, list) or not all(isinstance(i, str) for i in intents):
-            diags.append(Diagnostic("T1703", "[taxonomy] needs `intents`, a list of intent ids", at("taxonomy")))
+            diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, "[taxonomy] needs `intents`, a list of intent ids", at("taxonomy")))
         else:
             config.intents = intents
             for intent in intents:
@@ -111,11 +111,11 @@ def suppressions(module: ast.Module, source: SourceFile) -> tuple[list[Suppressi
         codes = tuple(x.strip().upper() for x in m.group(1).split(",") if x.strip())
         for code in codes:
             if code not in CODES:
-                diags.append(Diagnostic("T1705", f"`{code}` is not a diagnostic code", c.span,
+                diags.append(Diagnostic(Code.UNKNOWN_CODE, f"`{code}` is not a diagnostic code", c.span,
                                         hint="run `tactful explain --list` for the codes"))
         reason = m.group(2).strip()
         if not reason:
-            diags.append(Diagnostic("T1704", "this suppression gives no reason", c.span,
+            diags.append(Diagnostic(Code.SUPPRESSION_WITHOUT_REASON, "this suppression gives no reason", c.span,
                                     hint="say why after the bracket: `# tactful: ignore[T1304] quoting the customer`"))
         line_text = source.line_text(c.span.line)
         alone = line_text[: c.span.column - 1].strip() == ""
@@ -146,7 +146,7 @@ def apply(diagnostics: list[Diagnostic], config: Config, sups: dict[str, list[Su
     for file, items in sups.items():
         for s in items:
             if id(s) not in used and all(c in CODES for c in s.codes):
-                kept.append(Diagnostic("T1706", "this suppression silences nothing", s.comment.span,
+                kept.append(Diagnostic(Code.UNUSED_SUPPRESSION, "this suppression silences nothing", s.comment.span,
                                        hint=f"no {', '.join(s.codes)} is reported on line {s.line}; remove the comment"))
     out: list[Diagnostic] = []
     for d in kept:

@@ -8,15 +8,16 @@ path relative to the folder given on the command line (or the stdlib folder), do
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
 from tactful.semantics.config import Config, find_project_root, load_config
 from tactful.source import SourceFile
 from tactful.syntax import ast
+from tactful.syntax.parser import parse
 
 STDLIB_PREFIX = "<stdlib>/"
 _SKIP_DIRS = {"node_modules", "site", "__pycache__"}
@@ -115,77 +116,78 @@ def discover(paths: list[Path]) -> list[tuple[str, str]]:
     return out
 
 
-@lru_cache(maxsize=64)
-def _parse_cached(path: str, text: str, name: str) -> tuple[ast.Module, tuple[Diagnostic, ...]]:
-    from tactful.syntax.parser import parse
-
-    module, diags = parse(SourceFile(path, text), name)
-    return module, tuple(diags)
-
-
-def load(paths: list[Path], files: list[tuple[str, str]] | None = None,
-         claims: Iterable[range] | None = None) -> tuple[Program, list[Diagnostic]]:
-    """Read and parse every file under paths (files: what discover(paths) gives, if known).
-
-    With claims, only the files whose indexes it yields are parsed whole; of the others only the
-    declarations and framework heads are read (another process parses them whole: pipeline.py).
-    """
-    from tactful.syntax.parser import parse, parse_declarations
-
-    root = find_project_root(paths)
-    program = Program(root=root, whole_library=any(p.is_dir() for p in paths))
-    diags: list[Diagnostic] = []
-    program.config, cfg_diags = load_config(root, program.sources)
-    diags.extend(cfg_diags)
-
-    std = stdlib_dir()
-    for f in sorted(std.glob("*.tact")):
-        rel = STDLIB_PREFIX + f.name
-        text = f.read_text(encoding="utf-8")
-        name = "stdlib." + f.stem
-        program.sources[rel] = SourceFile(rel, text)
-        module, mdiags = _parse_cached(rel, text, name)  # stdlib is parsed once per process
-        program.modules[name] = module
-        program.stdlib_modules.add(name)
-        diags.extend(mdiags)
-
-    files = discover(paths) if files is None else files
+def read_sources(files: list[tuple[str, str]], root: Path) -> list[tuple[str, str, SourceFile | Diagnostic]]:
+    """(project path, module name, source or the diagnostic saying why it could not be read), in order."""
     root_str = str(root)
-    names: list[str] = []
-    sources: list[SourceFile | None] = []  # None: unreadable, and reported as such by its owner
-    unreadable: dict[int, Diagnostic] = {}
-    for index, (file, base) in enumerate(files):
+    out: list[tuple[str, str, SourceFile | Diagnostic]] = []
+    for file, base in files:
         rel = _project_path(file, root_str, base)
-        names.append(os.path.splitext(_inside(file, base))[0].replace("/", "."))
+        name = os.path.splitext(_inside(file, base))[0].replace("/", ".")
         try:
             with open(file, "rb") as fh:
                 text = fh.read().decode("utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            src = program.sources[rel] = SourceFile(rel, "")
-            sources.append(None)
             reason = "it is not valid UTF-8" if isinstance(e, UnicodeDecodeError) else e.strerror or str(e)
-            unreadable[index] = Diagnostic("T1005", f"could not read `{rel}`: {reason}", src.span(0, 0),
-                                           hint="save the file as UTF-8")
+            out.append((rel, name, Diagnostic(Code.UNREADABLE_FILE, f"could not read `{rel}`: {reason}",
+                                              SourceFile(rel, "").span(0, 0), hint="save the file as UTF-8")))
             continue
-        src = program.sources[rel] = SourceFile(rel, text[1:] if text.startswith("\ufeff") else text)
-        sources.append(src)
+        out.append((rel, name, SourceFile(rel, text[1:] if text.startswith("\ufeff") else text)))
+    return out
 
-    modules: dict[int, ast.Module] = {}
-    for batch in (range(len(files)),) if claims is None else claims:
-        for index in batch:
-            if sources[index] is None:
-                diags.append(unreadable[index])
-                continue
-            modules[index], mdiags = parse(sources[index], names[index])
-            diags.extend(mdiags)
-    for index, src in enumerate(sources):
-        if src is not None and index not in modules:
-            modules[index] = parse_declarations(src, names[index])
 
-    for index in sorted(modules):
-        name, module = names[index], modules[index]
-        if name in program.modules:
-            program.duplicate_modules.append((name, program.modules[name].path, module.path))
+@lru_cache(maxsize=64)
+def _stdlib_module(path: str, text: str, name: str) -> tuple[ast.Module, tuple[Diagnostic, ...]]:
+    """The stdlib's files are parsed once per process (their ASTs are immutable values)."""
+    module, diags = parse(SourceFile(path, text), name)
+    return module, tuple(diags)
+
+
+def stdlib_sources() -> list[tuple[str, str, SourceFile]]:
+    out = []
+    for f in sorted(stdlib_dir().glob("*.tact")):
+        rel = STDLIB_PREFIX + f.name
+        out.append((rel, "stdlib." + f.stem, SourceFile(rel, f.read_text(encoding="utf-8"))))
+    return out
+
+
+def parse_file(source: SourceFile, name: str) -> tuple[ast.Module, list[Diagnostic]]:
+    """The per-file phase: one file's AST and its syntax diagnostics, independent of every other file."""
+    if source.path.startswith(STDLIB_PREFIX):
+        module, diags = _stdlib_module(source.path, source.text, name)
+        return module, list(diags)
+    return parse(source, name)
+
+
+def assemble(root: Path, whole_library: bool, config: Config, sources: dict[str, SourceFile],
+             parsed: list[tuple[SourceFile, ast.Module | None]]) -> Program:
+    """The project-wide phase starts here: every module by name (the first file of a name wins; the
+    others are recorded as duplicates). An unreadable file has its (empty) source and no module."""
+    program = Program(root=root, config=config, whole_library=whole_library, sources=sources)
+    for source, module in parsed:
+        program.sources[source.path] = source
+        if module is None:
             continue
-        program.modules[name] = module
-    return program, diags
+        if module.name in program.modules:
+            program.duplicate_modules.append((module.name, program.modules[module.name].path, module.path))
+            continue
+        program.modules[module.name] = module
+        if source.path.startswith(STDLIB_PREFIX):
+            program.stdlib_modules.add(module.name)
+    return program
+
+
+def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
+    """Read and parse every file under paths, and the stdlib, into a Program."""
+    root = find_project_root(paths)
+    sources: dict[str, SourceFile] = {}
+    config, diags = load_config(root, sources)  # adds tactful.toml to sources, when there is one
+    parsed: list[tuple[SourceFile, ast.Module | None]] = []
+    for rel, name, source in [*stdlib_sources(), *read_sources(discover(paths), root)]:
+        if isinstance(source, Diagnostic):
+            diags.append(source)
+            parsed.append((SourceFile(rel, ""), None))
+            continue
+        module, mdiags = parse_file(source, name)
+        diags.extend(mdiags)
+        parsed.append((source, module))
+    return assemble(root, any(p.is_dir() for p in paths), config, sources, parsed), diags

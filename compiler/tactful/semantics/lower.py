@@ -11,9 +11,7 @@ import hashlib
 
 from tactful.runtime import bundle as b
 from tactful.runtime.render import template_source
-from tactful.semantics.checks.context import Context, slot_flag, slot_type, value_text
-from tactful.semantics.checks.replies import served
-from tactful.semantics.scope import FEATURES, VISIBILITIES, effective
+from tactful.semantics.model import FEATURES, VISIBILITIES, Model, effective, served, slot_flag, slot_type, value_text
 from tactful.source import Span
 from tactful.syntax import ast
 
@@ -24,9 +22,9 @@ def location(span: Span) -> b.Location:
 
 
 class Lowerer:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.lib = ctx.lib
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.decls = model.decls
 
     # ---- texts ---------------------------------------------------------------------------------
     def text(self, t: ast.Text, slots: dict[str, ast.Slot] | None = None) -> b.Text:
@@ -56,7 +54,7 @@ class Lowerer:
             case ast.Not(item=item):
                 return b.Not(of=self.cond(item))
             case ast.NameCond(name=name):
-                if name.value in self.lib.signals:
+                if name.value in self.decls.signals:
                     return b.SignalRef(name=name.value)
                 return b.FieldTrue(field=name.value)
             case ast.Mentions(field=f, phrases=phrases):
@@ -66,12 +64,12 @@ class Lowerer:
             case ast.Compare(field=f, op=op, value=v):
                 return b.Compare(field=f.value, cmp=op, value=v)
             case ast.Is(field=f, value=v):
-                if self.lib.field_type(f.value) == "channel" and v.value in VISIBILITIES:
+                if self.decls.field_type(f.value) == "channel" and v.value in VISIBILITIES:
                     return b.Is(field="visibility", value=v.value)
                 return b.Is(field=f.value, value=v.value)
             case ast.In(field=f, values=values):
                 vals = [v.value for v in values]
-                if self.lib.field_type(f.value) == "channel" and any(v in VISIBILITIES for v in vals):
+                if self.decls.field_type(f.value) == "channel" and any(v in VISIBILITIES for v in vals):
                     chans = [v for v in vals if v not in VISIBILITIES]
                     vis = [v for v in vals if v in VISIBILITIES]
                     alts = [b.In(field="visibility", values=vis)] + ([b.In(field=f.value, values=chans)] if chans else [])
@@ -81,12 +79,13 @@ class Lowerer:
 
     # ---- library -------------------------------------------------------------------------------
     def frameworks(self) -> list[b.Framework]:
-        """The frameworks this process parsed whole (stubs are lowered by the process that owns them)."""
-        return [self.framework(module, fw) for module, fw in self.ctx.frameworks()
-                if module not in self.ctx.program.stdlib_modules]
+        """The library's frameworks (the stdlib's own are not part of a bundle), sorted by intent."""
+        frameworks = [self.framework(module, fw) for module, fw in self.model.frameworks()
+                      if module not in self.model.program.stdlib_modules]
+        return sorted(frameworks, key=lambda f: f.intent)
 
-    def bundle(self, revision: str, elsewhere: list[b.Framework] = ()) -> b.Bundle:
-        lib = self.lib
+    def bundle(self, revision: str) -> b.Bundle:
+        lib = self.decls
         fields = [b.FieldDecl(name=n, type=f.type.name.value, values=[v.value for v in f.type.values],
                               about=f.about.value if f.about else "", location=location(f.span))
                   for n, f in sorted(lib.fields.items())]
@@ -111,15 +110,14 @@ class Lowerer:
                 prefer=rule.prefer.value if rule.prefer else "",
                 severity="error" if rule.severity is not None and rule.severity.value == "error" else "warning",
                 location=location(rule.span)))
-        frameworks = self.frameworks() + list(elsewhere)
-        frameworks.sort(key=lambda f: f.intent)
+        frameworks = self.frameworks()
         return b.Bundle(revision=revision, fields=fields, features=list(FEATURES), teams=teams, channels=channels,
                         signals=signals, phrases=phrases, style=style, frameworks=frameworks)
 
     # ---- frameworks ----------------------------------------------------------------------------
     def framework(self, module: str, fw: ast.FrameworkDecl) -> b.Framework:
-        ctx = self.ctx
-        slots = ctx.slots_of(fw)
+        model = self.model
+        slots = model.slots_of(fw)
         slot_models = []
         for s in slots.values():
             t = slot_type(s)
@@ -129,20 +127,20 @@ class Lowerer:
                 pattern=s.patterns[0].pattern if s.patterns else None,
                 example=s.examples[0].value if s.examples else None,
                 about=s.abouts[0].value if s.abouts else "", location=location(s.span)))
-        eff = effective(self.lib, fw, ctx.cond_source)
+        eff = effective(self.decls, fw, model.cond_source)
         escalations = [b.Escalation(name=n, team=e.team.value, when=self.cond(e.when),
-                                    condition_source=ctx.cond_source(e.when),
+                                    condition_source=model.cond_source(e.when),
                                     handoff=self.text(e.handoff, slots if policy is None else {}) if e.handoff else None,
                                     policy=policy, location=location(e.span))
                        for n, e, policy in eff.escalations]
-        guards = [b.Guard(name=n, when=self.cond(g.when), condition_source=ctx.cond_source(g.when),
+        guards = [b.Guard(name=n, when=self.cond(g.when), condition_source=model.cond_source(g.when),
                           reason=g.reason.value, policy=policy, location=location(g.span))
                   for n, g, policy in eff.guards]
         replies, reply_ids = self.replies(fw, slots)
         about = fw.of(ast.About)
         owner = fw.of(ast.Owner)
         tags = fw.of(ast.Tags)
-        model = b.Framework(
+        lowered = b.Framework(
             intent=fw.intent.value, title=fw.title.value, module=module,
             owner=owner[0].team.value if owner else None,
             tags=[t.value for t in tags[0].names] if tags else [],
@@ -152,8 +150,8 @@ class Lowerer:
             replies=replies,
             examples=[self.example(ex, fw, reply_ids) for ex in fw.of(ast.Example)],
             hash="", location=location(fw.span))
-        digest = hashlib.sha256(model.model_dump_json(exclude={"hash"}).encode("utf-8")).hexdigest()
-        return model.model_copy(update={"hash": "sha256:" + digest})
+        digest = hashlib.sha256(lowered.model_dump_json(exclude={"hash"}).encode("utf-8")).hexdigest()
+        return lowered.model_copy(update={"hash": "sha256:" + digest})
 
     def replies(self, fw: ast.FrameworkDecl, slots) -> tuple[list[b.Reply], dict[int, str]]:
         out: list[b.Reply] = []
@@ -179,14 +177,14 @@ class Lowerer:
                      for mv in r.moves]
             template = " ".join(m.text.template if m.text is not None else f"{{{{ picks.{m.kind} }}}}" for m in moves)
             out.append(b.Reply(id=rid, visibility=vis, when=self.cond(r.when) if r.when is not None else None,
-                               condition_source=self.ctx.cond_source(r.when) if r.when is not None else None,
+                               condition_source=self.model.cond_source(r.when) if r.when is not None else None,
                                moves=moves, template=template, location=location(r.span)))
         return out, ids
 
     def example(self, ex: ast.Example, fw: ast.FrameworkDecl, reply_ids: dict[int, str]) -> b.Example:
         message = next(i for i in ex.items if isinstance(i, ast.ExMessage)).text.value
         ch = next(i for i in ex.items if isinstance(i, ast.ExChannel))
-        visibility = ch.visibility.value if ch.visibility else self.lib.channels[ch.name.value].visibilities[0].value
+        visibility = ch.visibility.value if ch.visibility else self.decls.channels[ch.name.value].visibilities[0].value
         context: dict[str, str | float | bool] = {}
         slots: dict[str, str] = {}
         expect: list[b.Expectation] = []
@@ -196,7 +194,7 @@ class Lowerer:
                 case ast.ExContext(pairs=pairs):
                     for p in pairs:
                         v = p.value
-                        t = self.lib.field_type(p.key.value)
+                        t = self.decls.field_type(p.key.value)
                         value = (v.value == "true") if t == "bool" else v.value
                         if isinstance(value, float) and value.is_integer():
                             value = int(value)  # `contact_count 3` stays 3, not 3.0
@@ -218,10 +216,6 @@ class Lowerer:
                          context=context, slots=slots, expect=expect, location=location(ex.span))
 
 
-def lower(ctx: Context, revision: str, elsewhere: list[b.Framework] = ()) -> b.Bundle:
-    """The Bundle; `elsewhere` holds the frameworks another process lowered (semantics/pipeline.py)."""
-    return Lowerer(ctx).bundle(revision, elsewhere)
-
-
-def lower_frameworks(ctx: Context) -> list[b.Framework]:
-    return Lowerer(ctx).frameworks()
+def lower(model: Model, revision: str) -> b.Bundle:
+    """The Bundle of a program that checked without errors."""
+    return Lowerer(model).bundle(revision)

@@ -455,7 +455,6 @@ class FrameworkDecl:
     intent: Name
     title: Text
     members: tuple[Member, ...]
-    stub: bool = False  # only the head was read (another process checks the body): see semantics/pipeline.py
     span: Span = _span()
     # members by node class, made on first use: the checks ask every framework for its slots,
     # replies, examples … about twenty times in all
@@ -487,5 +486,4 @@ class Module:
     path: str  # project-relative path
     entries: tuple[Entry, ...]
     comments: tuple[Comment, ...] = ()
-    partial: bool = False  # declarations and framework heads only (see FrameworkDecl.stub)
     span: Span = _span()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from lark import Token, Transformer, Tree
 
+from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
 from tactful.source import SourceFile, Span
 from tactful.syntax import ast
@@ -106,7 +107,7 @@ class Builder(Transformer):
         try:
             return parse_text(tok.value, start, self.source, tok.line + self.line_base, tok.column)
         except TextError as e:
-            self.diagnostics.append(Diagnostic("T1004", e.message, self.source.span(e.start, e.end), hint=e.hint))
+            self.diagnostics.append(Diagnostic(Code.INVALID_TEXT, e.message, self.source.span(e.start, e.end), hint=e.hint))
             return ast.Text(tok.value, (), span=self._tspan(tok))
 
     def regex(self, c):

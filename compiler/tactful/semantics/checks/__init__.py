@@ -1,4 +1,4 @@
-"""Every check, in one ordered tuple. A check is a small named function: Context in, diagnostics out.
+"""Every check, in one ordered tuple. A check is a small named function: Model in, diagnostics out.
 
 Order matters only for readability of the output (diagnostics are sorted by position afterwards):
 modules and names first, then declarations, frameworks, replies, examples and project-wide rules.

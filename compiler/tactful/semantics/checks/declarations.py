@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
 from tactful.runtime.types import FIELD_TYPES, compile_re2, re2_reason
-from tactful.semantics.checks.context import Context
-from tactful.semantics.scope import did_you_mean, entry_name
+from tactful.semantics.model import RESERVED, Model, did_you_mean, entry_name
 from tactful.syntax import ast
-
-RESERVED = {"and", "or", "not", "in", "is", "if", "else", "elif", "for", "true", "false", "none", "True", "False",
-            "None", "picks", "loop", "self", "with", "recursive", "block", "endif", "endfor", "raw", "import",
-            "from", "as", "set", "macro", "call", "filter", "extends", "include"}
 
 _KINDS = (
     (ast.TeamDecl, "team"), (ast.ChannelDecl, "channel"), (ast.FieldDecl, "field"), (ast.SignalDecl, "signal"),
@@ -20,13 +16,13 @@ _KINDS = (
 )
 
 
-def duplicate_declarations(ctx: Context) -> Iterator[Diagnostic]:
+def duplicate_declarations(model: Model) -> Iterator[Diagnostic]:
     for kind, word in _KINDS:
         first: dict[str, object] = {}
-        for _, e in ctx.entries(kind):
+        for _, e in model.entries(kind):
             n = e.name.value
             if n in first:
-                yield Diagnostic("T1110", f"the {word} `{n}` is declared twice", e.name.span,
+                yield Diagnostic(Code.DUPLICATE_DECLARATION, f"the {word} `{n}` is declared twice", e.name.span,
                                  label="second declaration",
                                  related=(Related(first[n].name.span, "first declared here"),),
                                  hint="rename or remove one of them")
@@ -34,63 +30,63 @@ def duplicate_declarations(ctx: Context) -> Iterator[Diagnostic]:
                 first[n] = e
 
 
-def field_types(ctx: Context) -> Iterator[Diagnostic]:
-    for _, f in ctx.entries(ast.FieldDecl):
+def field_types(model: Model) -> Iterator[Diagnostic]:
+    for _, f in model.entries(ast.FieldDecl):
         t = f.type.name.value
         if t not in FIELD_TYPES:
-            yield Diagnostic("T1111", f"`{t}` is not a field type", f.type.span, label="unknown type",
+            yield Diagnostic(Code.UNKNOWN_TYPE, f"`{t}` is not a field type", f.type.span, label="unknown type",
                              hint=did_you_mean(t, FIELD_TYPES) or "field types: " + ", ".join(FIELD_TYPES))
         if f.name.value in RESERVED:
-            yield Diagnostic("T1114", f"`{f.name.value}` is a reserved word", f.name.span, hint="choose another name")
+            yield Diagnostic(Code.RESERVED_NAME, f"`{f.name.value}` is a reserved word", f.name.span, hint="choose another name")
 
 
-def signals(ctx: Context) -> Iterator[Diagnostic]:
-    for _, s in ctx.entries(ast.SignalDecl):
+def signals(model: Model) -> Iterator[Diagnostic]:
+    for _, s in model.entries(ast.SignalDecl):
         if len(s.when) != 1:
             where = s.name.span if not s.when else s.when[1].span
             msg = f"signal `{s.name.value}` has no `when`" if not s.when else f"signal `{s.name.value}` has more than one `when`"
-            yield Diagnostic("T1113", msg, where, hint="combine conditions with `or` in one `when` line")
+            yield Diagnostic(Code.INVALID_SIGNAL, msg, where, hint="combine conditions with `or` in one `when` line")
 
 
-def phrase_banks(ctx: Context) -> Iterator[Diagnostic]:
-    for _, b in ctx.entries(ast.PhraseBank):
+def phrase_banks(model: Model) -> Iterator[Diagnostic]:
+    for _, b in model.entries(ast.PhraseBank):
         for p in b.phrases:
             if not p.value.strip():
-                yield Diagnostic("T1307", "this phrase is empty", p.span, hint="write the phrase, or remove the line")
+                yield Diagnostic(Code.EMPTY_TEXT, "this phrase is empty", p.span, hint="write the phrase, or remove the line")
 
 
-def style_rules(ctx: Context) -> Iterator[Diagnostic]:
+def style_rules(model: Model) -> Iterator[Diagnostic]:
     import re2
 
-    for _, s in ctx.entries(ast.StyleDecl):
+    for _, s in model.entries(ast.StyleDecl):
         for a in s.avoid:
             if isinstance(a, ast.Regex):
                 try:
                     compile_re2(a.pattern)
                 except re2.error as e:
-                    yield Diagnostic("T1402", f"RE2 rejects this pattern: {re2_reason(e)}", a.span, label="invalid regex",
+                    yield Diagnostic(Code.INVALID_REGEX, f"RE2 rejects this pattern: {re2_reason(e)}", a.span, label="invalid regex",
                                      hint="RE2 has no backreferences or lookaround")
             elif not a.value.strip():
-                yield Diagnostic("T1307", "this phrase is empty", a.span)
+                yield Diagnostic(Code.EMPTY_TEXT, "this phrase is empty", a.span)
         if s.severity is not None and s.severity.value not in ("error", "warning"):
-            yield Diagnostic("T1403", f"`{s.severity.value}` is not a severity", s.severity.span,
+            yield Diagnostic(Code.UNKNOWN_VALUE, f"`{s.severity.value}` is not a severity", s.severity.span,
                              hint="write `severity error` or `severity warning`")
 
 
-def policies(ctx: Context) -> Iterator[Diagnostic]:
+def policies(model: Model) -> Iterator[Diagnostic]:
     seen: dict[tuple[str, str], ast.Name | ast.Cond] = {}
-    for _, p in ctx.entries(ast.PolicyDecl):
+    for _, p in model.entries(ast.PolicyDecl):
         for item in p.items:
             name = entry_name(item.when, item.alias)
             kind = "guard" if isinstance(item, ast.Guard) else "escalation"
             if name is None:
-                yield Diagnostic("T1505", f"this policy {kind} has no name", item.when.span,
+                yield Diagnostic(Code.UNNAMED_POLICY_ENTRY, f"this policy {kind} has no name", item.when.span,
                                  label="not a single signal",
                                  hint="add `as <name>` after the condition so frameworks can opt out of it")
                 continue
             where = item.alias or item.when
             if (kind, name) in seen:
-                yield Diagnostic("T1504", f"two policy {kind}s are named `{name}`", where.span,
+                yield Diagnostic(Code.DUPLICATE_ENTRY_NAME, f"two policy {kind}s are named `{name}`", where.span,
                                  related=(Related(seen[(kind, name)].span, "the first one"),),
                                  hint="give one of them another name with `as <name>`")
             else:

@@ -4,64 +4,62 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
-from tactful.semantics.checks.context import Context, junk_slot_names, slot_flag, value_text
-from tactful.semantics.checks.frameworks import value_problem
-from tactful.semantics.checks.replies import served
-from tactful.semantics.scope import FEATURES, did_you_mean, effective
+from tactful.semantics.model import FEATURES, Model, did_you_mean, effective, junk_slot_names, served, slot_flag, value_problem, value_text
 from tactful.syntax import ast
 
 
-def examples(ctx: Context) -> Iterator[Diagnostic]:
-    for _, fw in ctx.frameworks():
+def examples(model: Model) -> Iterator[Diagnostic]:
+    for _, fw in model.frameworks():
         exs = fw.of(ast.Example)
         if not exs:
             continue
-        eff = effective(ctx.lib, fw, ctx.cond_source)
+        eff = effective(model.decls, fw, model.cond_source)
         guard_names = [n for n, _, _ in eff.guards]
         teams = sorted({e.team.value for _, e, _ in eff.escalations})
         # `expect no guard x` may name a policy guard the framework opts out of: it proves the opt-out.
-        no_guard_names = guard_names + sorted(set(ctx.lib.policy_guards) - set(guard_names))
-        no_teams = sorted(set(teams) | {e.item.team.value for e in ctx.lib.policy_escalations.values()})
-        slots = ctx.slots_of(fw)
+        no_guard_names = guard_names + sorted(set(model.decls.policy_guards) - set(guard_names))
+        no_teams = sorted(set(teams) | {e.item.team.value for e in model.decls.policy_escalations.values()})
+        slots = model.slots_of(fw)
         replies = fw.of(ast.Reply)
         names: dict[str, ast.Example] = {}
         for ex in exs:
             if ex.name.value in names:
-                yield Diagnostic("T1110", f"two examples are named “{ex.name.value}”", ex.name.span,
+                yield Diagnostic(Code.DUPLICATE_DECLARATION, f"two examples are named “{ex.name.value}”", ex.name.span,
                                  related=(Related(names[ex.name.value].name.span, "the first one"),))
             names.setdefault(ex.name.value, ex)
-            yield from _example(ctx, fw, ex, (guard_names, no_guard_names), (teams, no_teams), slots, replies)
+            yield from _example(model, fw, ex, (guard_names, no_guard_names), (teams, no_teams), slots, replies)
 
 
-def _example(ctx, fw, ex: ast.Example, guards, escalations, slots, replies) -> Iterator[Diagnostic]:
+def _example(model, fw, ex: ast.Example, guards, escalations, slots, replies) -> Iterator[Diagnostic]:
     messages = [i for i in ex.items if isinstance(i, ast.ExMessage)]
     channels = [i for i in ex.items if isinstance(i, ast.ExChannel)]
     expects = [i for i in ex.items if isinstance(i, ast.Expect)]
     head = ex.span.to(ex.name.span)
     if not messages:
-        yield Diagnostic("T1508", "this example has no `message`", head, hint='add `message "…"`: the customer\'s words')
+        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example has no `message`", head, hint='add `message "…"`: the customer\'s words')
     if not channels:
-        yield Diagnostic("T1508", "this example has no `channel`", head, hint="add `channel <name> public|private`")
+        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example has no `channel`", head, hint="add `channel <name> public|private`")
     if not expects:
-        yield Diagnostic("T1508", "this example expects nothing", head, hint="add `expect …` lines: what must happen")
+        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example expects nothing", head, hint="add `expect …` lines: what must happen")
     for kind, items in (("message", messages), ("channel", channels)):
         for extra in items[1:]:
-            yield Diagnostic("T1110", f"this example sets `{kind}` twice", extra.span)
+            yield Diagnostic(Code.REPEATED_SETTING, f"this example sets `{kind}` twice", extra.span)
     for ch in channels[:1]:
-        decl = ctx.lib.channels.get(ch.name.value)
+        decl = model.decls.channels.get(ch.name.value)
         if decl is None:
-            yield Diagnostic("T1108", f"`{ch.name.value}` is not a channel", ch.name.span, label="unknown channel",
-                             hint=did_you_mean(ch.name.value, ctx.lib.channels) or
-                             "channels: " + ", ".join(f"`{c}`" for c in sorted(ctx.lib.channels)))
+            yield Diagnostic(Code.UNKNOWN_CHANNEL, f"`{ch.name.value}` is not a channel", ch.name.span, label="unknown channel",
+                             hint=did_you_mean(ch.name.value, model.decls.channels) or
+                             "channels: " + ", ".join(f"`{c}`" for c in sorted(model.decls.channels)))
         elif ch.visibility is not None and ch.visibility.value not in [v.value for v in decl.visibilities]:
-            yield Diagnostic("T1403", f"`{ch.name.value}` has no {ch.visibility.value} conversations", ch.visibility.span,
+            yield Diagnostic(Code.UNKNOWN_VALUE, f"`{ch.name.value}` has no {ch.visibility.value} conversations", ch.visibility.span,
                              hint="its visibilities: " + ", ".join(v.value for v in decl.visibilities))
     set_slots: set[str] = set()
     for item in ex.items:
         if isinstance(item, ast.ExContext):
             for p in item.pairs:
-                yield from _context_pair(ctx, p)
+                yield from _context_pair(model, p)
         elif isinstance(item, ast.ExSlots):
             for p in item.pairs:
                 n = p.key.value
@@ -70,17 +68,17 @@ def _example(ctx, fw, ex: ast.Example, guards, escalations, slots, replies) -> I
                 if slot is None:
                     if n in junk_slot_names(fw):
                         continue  # its declaration is broken: reported as a syntax error
-                    yield Diagnostic("T1201", f"slot `{n}` is not declared", p.key.span,
+                    yield Diagnostic(Code.UNDECLARED_SLOT, f"slot `{n}` is not declared", p.key.span,
                                      label=f"not a slot of `{fw.intent.value}`", hint=did_you_mean(n, slots))
                     continue
                 value = value_text(p.value)
                 problem = value_problem(slot, value)
                 if problem:
-                    yield Diagnostic("T1205", f"this value does not fit: {problem}", p.value.span,
+                    yield Diagnostic(Code.EXAMPLE_MISMATCH, f"this value does not fit: {problem}", p.value.span,
                                      related=(Related(slot.name.span, "slot declared here"),))
     missing = [n for n, s in slots.items() if slot_flag(s, "required") and n not in set_slots]
     if missing:
-        yield Diagnostic("T1508", "this example does not set required slot" + ("s " if len(missing) > 1 else " ")
+        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example does not set required slot" + ("s " if len(missing) > 1 else " ")
                          + ", ".join(f"`{m}`" for m in missing), head,
                          hint="add `slots " + ", ".join(f'{m} "…"' for m in missing) + "`")
     vis_served = served(fw)
@@ -88,32 +86,32 @@ def _example(ctx, fw, ex: ast.Example, guards, escalations, slots, replies) -> I
         guard_names = guards[1] if e.kind == "no_guard" else guards[0]
         teams = escalations[1] if e.kind == "no_escalate" else escalations[0]
         if e.kind in ("guard", "no_guard") and e.name is not None and e.name.value not in guard_names:
-            yield Diagnostic("T1506", f"`{fw.intent.value}` has no guard named `{e.name.value}`", e.name.span,
+            yield Diagnostic(Code.UNKNOWN_EXPECTATION, f"`{fw.intent.value}` has no guard named `{e.name.value}`", e.name.span,
                              hint=did_you_mean(e.name.value, guard_names) or
                              "its guards: " + ", ".join(f"`{g}`" for g in guard_names))
         elif e.kind in ("escalate", "no_escalate") and e.name is not None and e.name.value not in teams:
-            yield Diagnostic("T1506", f"`{fw.intent.value}` never escalates to `{e.name.value}`", e.name.span,
+            yield Diagnostic(Code.UNKNOWN_EXPECTATION, f"`{fw.intent.value}` never escalates to `{e.name.value}`", e.name.span,
                              hint=did_you_mean(e.name.value, teams) or
                              "it escalates to: " + ", ".join(f"`{t}`" for t in teams))
         elif e.kind == "reply" and e.name is not None:
             vis = e.name.value
             if vis not in vis_served:
-                yield Diagnostic("T1506", f"`{fw.intent.value}` has no {vis} replies", e.name.span)
+                yield Diagnostic(Code.UNKNOWN_EXPECTATION, f"`{fw.intent.value}` has no {vis} replies", e.name.span)
             elif e.when is not None and not any(r.visibility.value == vis and r.when == e.when for r in replies):
-                yield Diagnostic("T1506", f"no {vis} reply of `{fw.intent.value}` has this condition", e.when.span,
+                yield Diagnostic(Code.UNKNOWN_EXPECTATION, f"no {vis} reply of `{fw.intent.value}` has this condition", e.when.span,
                                  hint="write the condition exactly as on the `reply` line")
 
 
-def _context_pair(ctx: Context, p: ast.Pair) -> Iterator[Diagnostic]:
+def _context_pair(model: Model, p: ast.Pair) -> Iterator[Diagnostic]:
     n = p.key.value
     if n in ("message", "channel", "visibility"):
-        yield Diagnostic("T1507", f"`{n}` is set with its own line, not with `context`", p.key.span,
+        yield Diagnostic(Code.UNKNOWN_CONTEXT_FIELD, f"`{n}` is set with its own line, not with `context`", p.key.span,
                          hint="use `message \"…\"` or `channel <name> public|private`")
         return
-    t = ctx.lib.field_type(n)
-    if t is None or n not in ctx.lib.fields:
-        yield Diagnostic("T1507", f"`{n}` is not a context field", p.key.span, label="unknown field",
-                         hint=did_you_mean(n, ctx.lib.fields) or
+    t = model.decls.field_type(n)
+    if t is None or n not in model.decls.fields:
+        yield Diagnostic(Code.UNKNOWN_CONTEXT_FIELD, f"`{n}` is not a context field", p.key.span, label="unknown field",
+                         hint=did_you_mean(n, model.decls.fields) or
                          ("message features are computed from the message" if n in FEATURES else ""))
         return
     v = p.value
@@ -121,12 +119,12 @@ def _context_pair(ctx: Context, p: ast.Pair) -> Iterator[Diagnostic]:
         "number": v.kind == "number",
         "bool": v.kind == "name" and v.value in ("true", "false"),
         "text": v.kind in ("text", "name", "number"),
-        "channel": v.kind == "name" and v.value in ctx.lib.channels,
+        "channel": v.kind == "name" and v.value in model.decls.channels,
         "visibility": v.kind == "name" and v.value in ("public", "private"),
-        "enum": v.kind in ("name", "text") and v.value in [x.value for x in ctx.lib.fields[n].type.values],
+        "enum": v.kind in ("name", "text") and v.value in [x.value for x in model.decls.fields[n].type.values],
     }.get(t, False)
     if not ok:
         need = {"number": "a number", "bool": "`true` or `false`", "text": "a text", "channel": "a channel name",
                 "visibility": "`public` or `private`",
-                "enum": "one of " + ", ".join(f"`{x.value}`" for x in ctx.lib.fields[n].type.values)}.get(t, t)
-        yield Diagnostic("T1507", f"`{n}` needs {need}", p.value.span, label="wrong type of value")
+                "enum": "one of " + ", ".join(f"`{x.value}`" for x in model.decls.fields[n].type.values)}.get(t, t)
+        yield Diagnostic(Code.UNKNOWN_CONTEXT_FIELD, f"`{n}` needs {need}", p.value.span, label="wrong type of value")

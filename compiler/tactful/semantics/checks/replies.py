@@ -4,34 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
-from tactful.semantics.checks.context import Context, junk_slot_names, slot_flag
-from tactful.semantics.scope import VISIBILITIES, did_you_mean
+from tactful.semantics.model import MOVE_ORDER, Model, did_you_mean, framework_texts, junk_slot_names, served, slot_flag
 from tactful.syntax import ast
 
-MOVE_ORDER = ("acknowledge", "ask", "restate", "next", "close")
-
-
-def served(fw: ast.FrameworkDecl) -> tuple[str, ...]:
-    s = fw.of(ast.Serves)
-    return tuple(dict.fromkeys(v.value for v in s[0].visibilities)) if s else VISIBILITIES
-
-
-def framework_texts(fw: ast.FrameworkDecl) -> Iterator[tuple[ast.Text, str | None]]:
-    """(text, visibility) for every reply move text and handoff of a framework."""
-    for m in fw.members:
-        if isinstance(m, ast.Reply):
-            for mv in m.moves:
-                if mv.text is not None:
-                    yield mv.text, m.visibility.value
-        elif isinstance(m, ast.Escalate) and m.handoff is not None:
-            yield m.handoff, None
-
-
-def text_references(ctx: Context) -> Iterator[Diagnostic]:
-    fields = ctx.lib.fields
-    for _, fw in ctx.frameworks():
-        slots = ctx.slots_of(fw)
+def text_references(model: Model) -> Iterator[Diagnostic]:
+    fields = model.decls.fields
+    for _, fw in model.frameworks():
+        slots = model.slots_of(fw)
         broken = junk_slot_names(fw)
         used: set[str] = set()
         for text, visibility in framework_texts(fw):
@@ -48,30 +29,30 @@ def text_references(ctx: Context) -> Iterator[Diagnostic]:
                         continue
                     used.add(n)
                     if visibility == "public" and slot_flag(slot, "private"):
-                        yield Diagnostic("T1202", f"private slot `{n}` is used in a public reply", ref.span,
+                        yield Diagnostic(Code.PRIVATE_SLOT_IN_PUBLIC_REPLY, f"private slot `{n}` is used in a public reply", ref.span,
                                          label=f"`{n}` is private", related=(Related(slot.name.span, "declared private here"),),
                                          hint="keep it for the private reply; in public, ask the customer to continue in a private channel")
                     if not inside_optional and ref.fallback is None and not slot_flag(slot, "required"):
-                        yield Diagnostic("T1203", f"optional slot `{n}` is used without a fallback", ref.span,
+                        yield Diagnostic(Code.OPTIONAL_SLOT_WITHOUT_FALLBACK, f"optional slot `{n}` is used without a fallback", ref.span,
                                          label="may be absent",
                                          hint=f"write `{{{n} or 'a fallback'}}`, put it in an optional segment `[ … {{{n}}}]`, or make the slot required")
         for slot in slots.values():
             if slot_flag(slot, "required") and slot.name.value not in used:
-                yield Diagnostic("T1204", f"required slot `{slot.name.value}` is never used", slot.name.span,
+                yield Diagnostic(Code.UNUSED_REQUIRED_SLOT, f"required slot `{slot.name.value}` is never used", slot.name.span,
                                  label="never used", hint="use it in a reply or handoff, or make it optional")
-    for _, p in ctx.entries(ast.PolicyDecl):
+    for _, p in model.entries(ast.PolicyDecl):
         for item in p.items:
             if isinstance(item, ast.Escalate) and item.handoff is not None:
                 for ref in item.handoff.slots():
                     if ref.name.value not in fields:
-                        yield Diagnostic("T1201", f"`{ref.name.value}` is not a context field", ref.name.span,
+                        yield Diagnostic(Code.UNDECLARED_SLOT, f"`{ref.name.value}` is not a context field", ref.name.span,
                                          label="unknown field", hint=did_you_mean(ref.name.value, fields) or
                                          "policy handoffs apply to every framework, so they can use context fields only")
-    for _, b in ctx.entries(ast.PhraseBank):
+    for _, b in model.entries(ast.PhraseBank):
         for phrase in b.phrases:
             for ref in phrase.slots():
                 if ref.name.value not in fields:
-                    yield Diagnostic("T1201", f"`{ref.name.value}` is not a context field", ref.name.span,
+                    yield Diagnostic(Code.UNDECLARED_SLOT, f"`{ref.name.value}` is not a context field", ref.name.span,
                                      label="unknown field", hint=did_you_mean(ref.name.value, fields) or
                                      "phrases are shared by every framework, so they can use context fields only")
 
@@ -83,23 +64,23 @@ def _undeclared(ref: ast.TextSlot, fw: ast.FrameworkDecl, slots: dict[str, ast.S
         target = guess.split("`")[1]
         if target in slots:
             guess = guess + f" (declared on line {slots[target].name.span.line})"
-    return Diagnostic("T1201", f"slot `{n}` is not declared", ref.span,
+    return Diagnostic(Code.UNDECLARED_SLOT, f"slot `{n}` is not declared", ref.span,
                       label=f"not a slot of `{fw.intent.value}`",
                       hint=guess or f"declare it: `slot {n}` (add `required` if every reply needs it)")
 
 
-def reply_structure(ctx: Context) -> Iterator[Diagnostic]:
-    for module, fw in ctx.frameworks():
+def reply_structure(model: Model) -> Iterator[Diagnostic]:
+    for module, fw in model.frameworks():
         serves = served(fw)
         unconditional: dict[str, ast.Reply] = {}
         for r in fw.of(ast.Reply):
             vis = r.visibility.value
-            yield from _moves(ctx, module, r)
+            yield from _moves(model, module, r)
             if vis not in serves:
-                yield Diagnostic("T1308", f"`{fw.intent.value}` does not serve {vis} channels", r.visibility.span,
+                yield Diagnostic(Code.UNSERVED_VISIBILITY, f"`{fw.intent.value}` does not serve {vis} channels", r.visibility.span,
                                  label="never used", hint=f"remove this reply or add `{vis}` to `serves`")
             if vis in unconditional:
-                yield Diagnostic("T1305", "this reply can never be chosen", r.span.to(r.visibility.span),
+                yield Diagnostic(Code.UNREACHABLE_REPLY, "this reply can never be chosen", r.span.to(r.visibility.span),
                                  label="unreachable",
                                  related=(Related(unconditional[vis].visibility.span, f"this {vis} reply always matches first"),),
                                  hint="move conditional replies above the reply without `when`")
@@ -109,42 +90,42 @@ def reply_structure(ctx: Context) -> Iterator[Diagnostic]:
             continue  # a broken member may be the missing reply: don't pile on
         for vis in serves:
             if vis not in unconditional:
-                yield Diagnostic("T1303", f"`{fw.intent.value}` has no {vis} reply without `when`", fw.intent.span,
+                yield Diagnostic(Code.MISSING_REPLY, f"`{fw.intent.value}` has no {vis} reply without `when`", fw.intent.span,
                                  label=f"no fallback {vis} reply",
                                  hint=f"add `reply {vis}` (without `when`) after its conditional replies"
                                  + ("" if fw.of(ast.Serves) else f", or add `serves {'private' if vis == 'public' else 'public'}`"))
 
 
-def _moves(ctx: Context, module: str, r: ast.Reply) -> Iterator[Diagnostic]:
+def _moves(model: Model, module: str, r: ast.Reply) -> Iterator[Diagnostic]:
     seen: dict[str, ast.Move] = {}
     last_rank = -1
     for mv in r.moves:
         kind = mv.kind.value
         if kind in seen:
-            yield Diagnostic("T1306", f"this reply has two `{kind}` moves", mv.kind.span,
+            yield Diagnostic(Code.DUPLICATE_MOVE, f"this reply has two `{kind}` moves", mv.kind.span,
                              related=(Related(seen[kind].kind.span, "the first one"),), hint="merge them into one text")
             continue
         seen[kind] = mv
         rank = MOVE_ORDER.index(kind)
         if rank < last_rank:
             after = MOVE_ORDER[last_rank]
-            yield Diagnostic("T1302", f"`{kind}` comes after `{after}`", mv.kind.span, label="out of order",
+            yield Diagnostic(Code.MOVES_OUT_OF_ORDER, f"`{kind}` comes after `{after}`", mv.kind.span, label="out of order",
                              hint="moves go " + ", ".join(MOVE_ORDER))
         last_rank = max(last_rank, rank)
         if mv.text is not None and not mv.text.value.strip():
-            yield Diagnostic("T1307", f"the `{kind}` text is empty", mv.text.span, hint="write the text, or remove the move")
+            yield Diagnostic(Code.EMPTY_TEXT, f"the `{kind}` text is empty", mv.text.span, hint="write the text, or remove the move")
         if mv.pick is not None:
             bank = mv.pick.value
-            if bank not in ctx.lib.visible(module, "bank"):
-                if bank in ctx.lib.banks:
-                    owner = ctx.lib.banks[bank][0]
-                    yield Diagnostic("T1112", f"phrase bank `{bank}` is declared in `{owner}`, which this file does not use",
+            if bank not in model.decls.visible(module, "bank"):
+                if bank in model.decls.banks:
+                    owner = model.decls.banks[bank][0]
+                    yield Diagnostic(Code.NAME_NOT_IMPORTED, f"phrase bank `{bank}` is declared in `{owner}`, which this file does not use",
                                      mv.pick.span, label="not visible here", hint=f"add `use {owner}` at the top of the file")
                 else:
-                    yield Diagnostic("T1109", f"there is no phrase bank `{bank}`", mv.pick.span, label="unknown bank",
-                                     hint=did_you_mean(bank, ctx.lib.visible(module, "bank")) or
+                    yield Diagnostic(Code.UNKNOWN_BANK, f"there is no phrase bank `{bank}`", mv.pick.span, label="unknown bank",
+                                     hint=did_you_mean(bank, model.decls.visible(module, "bank")) or
                                      "declare it with `phrases " + bank + "`")
     if "next" not in seen:
-        yield Diagnostic("T1301", f"this {r.visibility.value} reply has no `next` move", r.span.to(r.visibility.span),
+        yield Diagnostic(Code.MISSING_NEXT_STEP, f"this {r.visibility.value} reply has no `next` move", r.span.to(r.visibility.span),
                          label="no next step",
                          hint="add a `next` move that says what happens now: who does what, and when")

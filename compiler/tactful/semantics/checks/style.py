@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Severity
 from tactful.runtime.types import compile_re2
-from tactful.semantics.checks.context import Context
+from tactful.semantics.model import Model
 from tactful.syntax import ast
 
 
@@ -24,11 +25,11 @@ def normalize(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
 
 
-def compiled_rules(ctx: Context) -> list[tuple[ast.StyleDecl, list]]:
+def compiled_rules(model: Model) -> list[tuple[ast.StyleDecl, list]]:
     import re2
 
     out = []
-    for _, (_, rule) in sorted(ctx.lib.styles.items()):
+    for _, (_, rule) in sorted(model.decls.styles.items()):
         pats = []
         for a in rule.avoid:
             src = f"(?i){a.pattern}" if isinstance(a, ast.Regex) else "(?i)" + phrase_regex(a.value)
@@ -40,10 +41,10 @@ def compiled_rules(ctx: Context) -> list[tuple[ast.StyleDecl, list]]:
     return out
 
 
-def house_style(ctx: Context) -> Iterator[Diagnostic]:
+def house_style(model: Model) -> Iterator[Diagnostic]:
     import re2
 
-    rules = compiled_rules(ctx)
+    rules = compiled_rules(model)
     if not rules:
         return
     # One search per text with every pattern at once; only texts that hit are checked rule by rule.
@@ -53,19 +54,19 @@ def house_style(ctx: Context) -> Iterator[Diagnostic]:
     except re2.error:  # pragma: no cover - every part compiled on its own
         anything = None
     rules = [(rule, pats) for rule, pats in rules if pats]
-    for _, fw in ctx.frameworks():
+    for _, fw in model.frameworks():
         texts = [mv.text for r in fw.of(ast.Reply) for mv in r.moves if mv.text is not None]
         # One search over all of a framework's texts first: most frameworks have nothing to report.
         if anything is not None and not anything.search(normalize("\n\n".join(t.value for t in texts))):
             continue
         for text in texts:
-            yield from _check(ctx, text, rules, anything)
-    for _, bank in ctx.entries(ast.PhraseBank):
+            yield from _check(model, text, rules, anything)
+    for _, bank in model.entries(ast.PhraseBank):
         for p in bank.phrases:
-            yield from _check(ctx, p, rules, anything)
+            yield from _check(model, p, rules, anything)
 
 
-def _check(ctx: Context, text: ast.Text, rules, anything) -> Iterator[Diagnostic]:
+def _check(model: Model, text: ast.Text, rules, anything) -> Iterator[Diagnostic]:
     value = normalize(text.value)
     if anything is not None and not anything.search(value):
         return
@@ -76,15 +77,15 @@ def _check(ctx: Context, text: ast.Text, rules, anything) -> Iterator[Diagnostic
                 continue
             found = m.group(0)
             span = text.span
-            raw = normalize(ctx.text_of(span)).lower()
+            raw = normalize(model.text_of(span)).lower()
             at = raw.find(found.lower())
             if at != -1 and "\n" not in found:
-                src = ctx.program.sources[span.file]
+                src = model.program.sources[span.file]
                 span = src.span(span.start + at, span.start + at + len(found))
             about = rule.about.value if rule.about else ""
             severity = Severity.ERROR if rule.severity is not None and rule.severity.value == "error" else None
             prefer = rule.prefer.value if rule.prefer else ""
-            yield Diagnostic("T1304", f"the house style discourages “{found.strip()}”" + (f": {about}" if about else ""),
+            yield Diagnostic(Code.HOUSE_STYLE, f"the house style discourages “{found.strip()}”" + (f": {about}" if about else ""),
                              span, label=f"style rule `{rule.name.value}`",
                              hint=(f"prefer: {prefer}" if prefer else "rewrite it in your own words"),
                              severity=severity)

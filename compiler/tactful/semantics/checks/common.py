@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tactful.codes import Code
+from tactful.diagnostics import Diagnostic
+from tactful.semantics.model import regex_problem
 from tactful.syntax import ast
 
 
@@ -55,3 +58,10 @@ def referenced_names(module: ast.Module) -> set[str]:
                     if mv.pick is not None:
                         out.add(mv.pick.value)
     return out
+
+
+def regex_error(regex: ast.Regex) -> Iterator[Diagnostic]:
+    reason = regex_problem(regex.pattern)
+    if reason is not None:
+        yield Diagnostic(Code.INVALID_REGEX, f"RE2 rejects this pattern: {reason}", regex.span, label="not accepted by RE2",
+                         hint="RE2 runs in linear time and has no backreferences or lookaround; rewrite without them")

@@ -1,4 +1,5 @@
-"""`tactful test`: run every `example` block and every signal's `fires`/`quiet` lines against the runtime.
+"""The example runner (`tactful test`): every `example` block and every signal's `fires`/`quiet` lines,
+drafted by the runtime it lives beside.
 
 An example is drafted exactly as an inbox would draft it (`Library.draft`) from the request that
 `example_request` builds; each `expect` line is then checked against the Draft. The report says, per
@@ -10,19 +11,14 @@ when it holds in any framework's example). conformance.json is built from the sa
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, assert_never
+from typing import assert_never
 
 from tactful.runtime.bundle import Example, Expectation, Framework, Location
 from tactful.runtime.draft import Draft
 from tactful.runtime.errors import DraftError
 from tactful.runtime.library import Library
-
-if TYPE_CHECKING:
-    from tactful.api import Result
 
 
 def example_request(fw: Framework, example: Example) -> dict:
@@ -31,6 +27,13 @@ def example_request(fw: Framework, example: Example) -> dict:
     context.update(example.context)
     context["seed"] = f"{fw.intent}/{example.name}"
     return {"intent": fw.intent, "slots": dict(example.slots), "context": context}
+
+
+def with_example_slots(library: Library, intent: str, slots: Mapping[str, str]) -> dict[str, str]:
+    """slots, plus every other slot of the framework that declares an example, set to its example."""
+    filled = {s.name: s.example for s in library.framework(intent).slots if s.example is not None}
+    filled.update(slots)
+    return filled
 
 
 def where(location: Location) -> str:
@@ -195,6 +198,8 @@ def render_pretty(report: Report) -> str:
 
 def render_junit(report: Report) -> str:
     """JUnit XML for CI: one suite of examples, one of signals; a testcase each."""
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("testsuites", name="tactful test")
     for title, outcomes in (("examples", report.examples), ("signals", report.signals)):
         suite = ET.SubElement(root, "testsuite", name=f"tactful {title}", tests=str(len(outcomes)),
@@ -211,11 +216,3 @@ def render_junit(report: Report) -> str:
                 )
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def compile_library(paths: Sequence[str | Path]) -> tuple["Result", Library | None]:
-    """Compile sources (tactful.api.compile) and prepare the bundle for drafting."""
-    from tactful import api
-
-    result = api.compile(paths)
-    return result, (Library(result.bundle) if result.bundle is not None else None)
