@@ -31,6 +31,12 @@ class Span(NamedTuple):
 NO_SPAN = Span("", 0, 0, 1, 1, 1, 1)
 
 
+def new_span(fields: tuple[str, int, int, int, int, int, int]) -> Span:
+    """A Span from its seven fields in one C call (a parse makes one per node; Span(...) goes through
+    the named tuple's Python-level __new__)."""
+    return tuple.__new__(Span, fields)
+
+
 @dataclass(eq=False)
 class SourceFile:
     """One file's text, with its path relative to the project (forward slashes)."""
@@ -59,7 +65,7 @@ class SourceFile:
     def span(self, start: int, end: int) -> Span:
         line, column = self.position(start)
         end_line, end_column = self.position(end)
-        return Span(self.path, start, end, line, column, end_line, end_column)
+        return new_span((self.path, start, end, line, column, end_line, end_column))
 
     def line_text(self, line: int) -> str:
         if line < 1 or line > len(self._line_starts):

@@ -157,35 +157,6 @@ def render_text(text: b.Text, values: dict[str, object]) -> str:
     return _ENV.from_string(text.template).render(values).strip()
 
 
-def render_parts(text: b.Text, values: dict[str, object]) -> str:
-    """The same text rendered from its parts: what the template must agree with."""
-
-    def one(part: b.LiteralPart | b.SlotPart) -> str | None:
-        match part:
-            case b.LiteralPart():
-                return part.text
-            case b.SlotPart():
-                value = values.get(part.name)
-                if value in (None, ""):
-                    return part.fallback
-                return str(value)
-            case _:
-                assert_never(part)
-
-    out: list[str] = []
-    for part in text.parts:
-        match part:
-            case b.OptionalPart():
-                pieces = [one(p) for p in part.parts]
-                if all(p is not None for p in pieces):
-                    out.extend(p for p in pieces if p is not None)
-            case b.LiteralPart() | b.SlotPart():
-                out.append(one(part) or "")
-            case _:
-                assert_never(part)
-    return "".join(out).strip()
-
-
 def render_move(bundle: b.Bundle, move: b.Move, values: dict[str, object]) -> tuple[str, str]:
     """(rendered text, Markdown note) for one move; `pick` moves show the bank's first phrase."""
     if move.text is not None:

@@ -49,41 +49,24 @@ from tactful.runtime.bundle import (
 )
 from tactful.runtime.errors import BundleError
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
+from tactful.runtime.types import compile_re2, whole_words, word_pattern
 
 _CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}  # the only operators written
-_WORDISH = r"[\pL\pN\pM_]"
-
-
-def _word_pattern(word: str) -> str:
-    pieces = word.replace("’", "'").split("'")
-    return "['’]".join(re2.escape(p) for p in pieces)
 
 
 def mentions_prefilter(phrases: Iterable[str]) -> str:
     """Any of the phrases anywhere, case-insensitive: a superset of what mentions_pattern matches."""
-    return "(?i)(?:" + "|".join(r"\s+".join(map(_word_pattern, p.split())) for p in phrases if p.split()) + ")"
+    return "(?i)(?:" + "|".join(r"\s+".join(map(word_pattern, p.split())) for p in phrases if p.split()) + ")"
 
 
 def mentions_pattern(phrases: Iterable[str]) -> str:
     """The RE2 pattern for `mentions`: any of the phrases, as whole words, case-insensitive."""
-    alternatives = []
-    for phrase in phrases:
-        words = phrase.split()
-        if not words:
-            continue
-        body = r"\s+".join(_word_pattern(w) for w in words)
-        before = rf"(?:^|[^\pL\pN\pM_])" if re2.match(_WORDISH, words[0][0]) else ""
-        after = rf"(?:[^\pL\pN\pM_]|$)" if re2.match(_WORDISH, words[-1][-1]) else ""
-        alternatives.append(before + body + after)
-    return "(?i)(?:" + "|".join(alternatives) + ")"
+    return "(?i)(?:" + "|".join(p for p in map(whole_words, phrases) if p is not None) + ")"
 
 
 def _compile_big(pattern: str, where: str):
-    options = re2.Options()
-    options.max_mem = 64 << 20  # Unicode word boundaries over many phrases need more than the default 8 MiB
-    options.log_errors = False  # errors come back as re2.error; RE2's own stderr logging is noise
-    try:
-        return re2.compile(pattern, options)
+    try:  # Unicode word boundaries over many phrases need more memory than RE2's default 8 MiB
+        return compile_re2(pattern, max_mem=64 << 20)
     except re2.error as e:
         raise BundleError(f"{where}: RE2 cannot compile the phrases of a `mentions`: {e}") from None
 
@@ -113,18 +96,12 @@ def _ratio(letters_capitals: tuple[int, int]) -> float:
 
 def _scanner(s: "re2.Set") -> Callable[[object], Sequence[int]]:
     """The indices of the set's patterns that occur in a text (none for a non-text or empty value)."""
-    inner = getattr(getattr(s, "_set", None), "Match", None)  # the binding's own Match: no wrapper
+    match = s.Match
 
-    if inner is None:  # pragma: no cover - another version of the re2 binding
-        def scan(text: object) -> Sequence[int]:
-            return (s.Match(text) or ()) if isinstance(text, str) and text else ()
+    def scan(text: object) -> Sequence[int]:
+        return (match(text) or ()) if isinstance(text, str) and text else ()
 
-        return scan
-
-    def scan_fast(text: object) -> Sequence[int]:
-        return (inner(text.encode()) or ()) if isinstance(text, str) and text else ()
-
-    return scan_fast
+    return scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +210,7 @@ class ConditionCompiler:
             if self._sets is not None:
                 raise BundleError("internal: condition compiled after the text sets were finished")
             try:
-                re2.compile(pattern)  # for its error message; Set.Add's is less helpful
+                compile_re2(pattern)  # for its error message; Set.Add's is less helpful
             except re2.error as e:
                 raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             builder = self._set_builders.get(field)

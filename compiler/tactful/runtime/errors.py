@@ -9,9 +9,10 @@ same shape as its own request validation, with the same messages as the library.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from tactful.runtime.types import close_matches
 
 
 class TactfulRuntimeError(Exception):
@@ -28,13 +29,8 @@ class Problem:
     message: str
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> list[str]:
-    """Close matches for a misspelled name, best first."""
-    return difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
-
-
 def _suggest(name: str, candidates: Iterable[str]) -> str:
-    close = did_you_mean(name, candidates)
+    close = close_matches(name, candidates)
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
@@ -68,7 +64,7 @@ class UnknownIntent(DraftError):
 
     def __init__(self, intent: str, known: Iterable[str]):
         self.intent = intent
-        self.suggestions = did_you_mean(intent, known)
+        self.suggestions = close_matches(intent, known)
         hint = f"; did you mean `{self.suggestions[0]}`?" if self.suggestions else ""
         message = f"there is no framework for intent `{intent}`{hint}"
         super().__init__(message, [Problem(("intent",), message)])

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from tactful.runtime import features as _features
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle, Framework
 from tactful.runtime.conditions import ConditionCompiler, function_source
-from tactful.runtime.draft import Draft, EscalationHit, GuardHit, MoveText, ReplyChoice
+from tactful.runtime.draft import Draft, EscalationHit, GuardHit, ReplyChoice
 from tactful.runtime.errors import (
     BundleError,
     InvalidContext,

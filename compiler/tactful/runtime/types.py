@@ -1,13 +1,24 @@
 """Type names and RE2 compilation shared by the compiler and the runtime.
 
-What a value of each slot type looks like lives in values.py (slot_value_problem), which the
-compiler also uses for example values, so the two always agree.
+What a value of each slot type looks like lives in values.py (SlotChecker), which the compiler
+also uses for example values, so the two always agree. Every RE2 pattern of a bundle or a program
+is compiled through compile_re2, so RE2 never logs to stderr and its errors read the same.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 SLOT_TYPES = ("text", "money", "number", "date", "email", "phone", "url", "enum")
 FIELD_TYPES = ("text", "number", "bool", "channel", "visibility", "enum")
+
+
+def close_matches(name: str, candidates: Iterable[str], *, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """Names close to a misspelled one, best first: every "did you mean" of the compiler and the
+    runtime comes from here (the compiler proposes one, with a stricter cutoff)."""
+    import difflib
+
+    return difflib.get_close_matches(name, list(candidates), n=n, cutoff=cutoff)
 
 
 def compile_re2(pattern: str, *, max_mem: int | None = None):
@@ -25,3 +36,30 @@ def re2_reason(e: Exception) -> str:
     """RE2's own words: its errors carry bytes, which must not reach a message as b'…'."""
     reason = e.args[0] if e.args else str(e)
     return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+
+
+_WORDISH = r"[\pL\pN\pM_]"
+
+
+def word_pattern(word: str) -> str:
+    """One word, literally, with `'` matching `’` too."""
+    import re2
+
+    pieces = word.replace("’", "'").split("'")
+    return "['’]".join(re2.escape(p) for p in pieces)
+
+
+def whole_words(phrase: str) -> str | None:
+    """One phrase as whole words (RE2; None for a blank phrase): its words in order with any run of
+    white space between them, `'` matching `’` too, and a letter, digit, mark or `_` neither just
+    before nor just after it where the phrase itself starts or ends with one. The phrase as written
+    in the text is group 1. `mentions` and the house style both find phrases with this."""
+    import re2
+
+    words = phrase.split()
+    if not words:
+        return None
+    body = r"\s+".join(word_pattern(w) for w in words)
+    before = r"(?:^|[^\pL\pN\pM_])" if re2.match(_WORDISH, words[0][0]) else ""
+    after = r"(?:[^\pL\pN\pM_]|$)" if re2.match(_WORDISH, words[-1][-1]) else ""
+    return f"{before}({body}){after}"

@@ -1,8 +1,8 @@
 """Slot value types: what a value of each slot type looks like, checked before rendering.
 
-One function, `slot_value_problem`, says in plain words why a value does not fit a slot (its type,
-then its pattern), or returns None. The compiler may use it to check `example` values (T1205) so
-that an example the compiler accepts is a value the runtime accepts.
+A SlotChecker says whether a value fits a slot (`fits`, the fast test) and, in plain words, why not
+(`problem`: its type, then its pattern). The compiler checks `example` values (T1205) with the same
+class, so that an example the compiler accepts is a value the runtime accepts.
 
 Types: `text` (anything), `money` ("$49.00", "49 EUR", "€1,234.50", "-£5"), `number` ("3", "-2.5",
 "1,200"), `date` (ISO 8601, "2024-03-01"), `email`, `phone` (digits with optional +, spaces, dots,
@@ -19,6 +19,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import re2
+
+from tactful.runtime.types import compile_re2
 
 if TYPE_CHECKING:  # the compiler checks example values without loading pydantic
     from tactful.runtime.bundle import Slot
@@ -68,14 +70,6 @@ _FITS: dict[str, Callable[[str], object]] = {  # truthy when the value fits the 
 }
 
 
-def _set_matcher(s: "re2.Set") -> Callable[[str], object]:
-    """A full-match set's Match, without the binding's Python wrapper when it can be reached."""
-    inner = getattr(getattr(s, "_set", None), "Match", None)
-    if inner is None:  # pragma: no cover - another version of the re2 binding
-        return s.Match
-    return lambda value: inner(value.encode())
-
-
 class SlotChecker:
     """A compiled check for one slot: type first, then pattern.
 
@@ -89,13 +83,13 @@ class SlotChecker:
         self.slot = slot
         self._pattern = None
         if slot.pattern:
-            re2.compile(slot.pattern)  # raises re2.error with a useful message
+            compile_re2(slot.pattern)  # raises re2.error with a useful message
             # A one-pattern full-match set: the cheapest way to call RE2 from Python.
             self._pattern = re2.Set.FullMatchSet()
             self._pattern.Add(slot.pattern)
             self._pattern.Compile()
         type_fits = frozenset(slot.values).__contains__ if slot.type == "enum" else _FITS.get(slot.type)
-        pattern_fits = _set_matcher(self._pattern) if self._pattern is not None else None
+        pattern_fits = self._pattern.Match if self._pattern is not None else None
         if type_fits is not None and pattern_fits is not None:
             self.fits = lambda value: type_fits(value) and pattern_fits(value)
         else:
@@ -114,7 +108,3 @@ class SlotChecker:
             return f"slot `{slot.name}` must match /{slot.pattern}/, not {value!r}"
         return None
 
-
-def slot_value_problem(slot: Slot, value: str) -> str | None:
-    """Why value does not fit slot, in plain words; None when it fits."""
-    return SlotChecker(slot).problem(value)

@@ -15,6 +15,7 @@ from pathlib import Path
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
 from tactful.semantics.config import Config, find_project_root, load_config
+from tactful.semantics.summary import Summary, summarize
 from tactful.source import SourceFile
 from tactful.syntax import ast
 from tactful.syntax.parser import parse
@@ -36,6 +37,7 @@ def stdlib_dir() -> Path:
 class Program:
     root: Path
     modules: dict[str, ast.Module] = field(default_factory=dict)  # by module name
+    summaries: dict[str, Summary] = field(default_factory=dict)  # by module name, in the same order
     sources: dict[str, SourceFile] = field(default_factory=dict)  # by project-relative path
     config: Config = field(default_factory=Config)
     stdlib_modules: set[str] = field(default_factory=set)
@@ -136,10 +138,10 @@ def read_sources(files: list[tuple[str, str]], root: Path) -> list[tuple[str, st
 
 
 @lru_cache(maxsize=64)
-def _stdlib_module(path: str, text: str, name: str) -> tuple[ast.Module, tuple[Diagnostic, ...]]:
+def _stdlib_module(path: str, text: str, name: str) -> tuple[ast.Module, Summary, tuple[Diagnostic, ...]]:
     """The stdlib's files are parsed once per process (their ASTs are immutable values)."""
     module, diags = parse(SourceFile(path, text), name)
-    return module, tuple(diags)
+    return module, summarize(module), tuple(diags)
 
 
 def stdlib_sources() -> list[tuple[str, str, SourceFile]]:
@@ -150,27 +152,29 @@ def stdlib_sources() -> list[tuple[str, str, SourceFile]]:
     return out
 
 
-def parse_file(source: SourceFile, name: str) -> tuple[ast.Module, list[Diagnostic]]:
-    """The per-file phase: one file's AST and its syntax diagnostics, independent of every other file."""
+def parse_file(source: SourceFile, name: str) -> tuple[ast.Module, Summary, list[Diagnostic]]:
+    """The per-file phase: one file's AST, its summary and its syntax diagnostics, from that file alone."""
     if source.path.startswith(STDLIB_PREFIX):
-        module, diags = _stdlib_module(source.path, source.text, name)
-        return module, list(diags)
-    return parse(source, name)
+        module, summary, diags = _stdlib_module(source.path, source.text, name)
+        return module, summary, list(diags)
+    module, diags = parse(source, name)
+    return module, summarize(module), diags
 
 
 def assemble(root: Path, whole_library: bool, config: Config, sources: dict[str, SourceFile],
-             parsed: list[tuple[SourceFile, ast.Module | None]]) -> Program:
+             parsed: list[tuple[SourceFile, ast.Module | None, Summary | None]]) -> Program:
     """The project-wide phase starts here: every module by name (the first file of a name wins; the
     others are recorded as duplicates). An unreadable file has its (empty) source and no module."""
     program = Program(root=root, config=config, whole_library=whole_library, sources=sources)
-    for source, module in parsed:
+    for source, module, summary in parsed:
         program.sources[source.path] = source
-        if module is None:
+        if module is None or summary is None:
             continue
         if module.name in program.modules:
             program.duplicate_modules.append((module.name, program.modules[module.name].path, module.path))
             continue
         program.modules[module.name] = module
+        program.summaries[module.name] = summary
         if source.path.startswith(STDLIB_PREFIX):
             program.stdlib_modules.add(module.name)
     return program
@@ -181,13 +185,13 @@ def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
     root = find_project_root(paths)
     sources: dict[str, SourceFile] = {}
     config, diags = load_config(root, sources)  # adds tactful.toml to sources, when there is one
-    parsed: list[tuple[SourceFile, ast.Module | None]] = []
+    parsed: list[tuple[SourceFile, ast.Module | None, Summary | None]] = []
     for rel, name, source in [*stdlib_sources(), *read_sources(discover(paths), root)]:
         if isinstance(source, Diagnostic):
             diags.append(source)
-            parsed.append((SourceFile(rel, ""), None))
+            parsed.append((SourceFile(rel, ""), None, None))
             continue
-        module, mdiags = parse_file(source, name)
+        module, summary, mdiags = parse_file(source, name)
         diags.extend(mdiags)
-        parsed.append((source, module))
+        parsed.append((source, module, summary))
     return assemble(root, any(p.is_dir() for p in paths), config, sources, parsed), diags

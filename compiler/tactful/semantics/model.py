@@ -15,23 +15,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from tactful.runtime.features import FEATURES
-from tactful.runtime.types import SLOT_TYPES, compile_re2, re2_reason
+from tactful.runtime.types import SLOT_TYPES, close_matches, compile_re2, re2_reason
 from tactful.semantics.loader import Program
 from tactful.syntax import ast
 
 VISIBILITIES = ("public", "private")
 
 
-def suggest(name: str, candidates) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.7)
-    return found[0] if found else None
-
-
 def did_you_mean(name: str, candidates) -> str:
-    s = suggest(name, candidates)
-    return f"did you mean `{s}`?" if s else ""
+    """The `help` text proposing the one closest declared name, or "" when none is close."""
+    found = close_matches(name, candidates, n=1, cutoff=0.7)
+    return f"did you mean `{found[0]}`?" if found else ""
 
 
 @dataclass
@@ -80,36 +74,34 @@ def entry_name(cond: ast.Cond, alias: ast.Name | None) -> str | None:
 
 
 def declarations(program: Program) -> Declarations:
-    """Collect every declaration of the program (first declaration of a name wins)."""
+    """The program's declarations, from every module's summary (first declaration of a name wins)."""
     lib = Declarations()
-    for name, module in program.modules.items():
-        lib.uses[name] = [e.module.value for e in module.entries
-                          if isinstance(e, ast.Use) and e.module.value in program.modules]
-        for e in module.entries:
-            match e:
-                case ast.TeamDecl():
-                    lib.teams.setdefault(e.name.value, e)
-                case ast.ChannelDecl():
-                    lib.channels.setdefault(e.name.value, e)
-                case ast.FieldDecl():
-                    lib.fields.setdefault(e.name.value, e)
-                case ast.SignalDecl():
-                    lib.signals.setdefault(e.name.value, (name, e))
-                case ast.PhraseBank():
-                    lib.banks.setdefault(e.name.value, (name, e))
-                case ast.StyleDecl():
-                    lib.styles.setdefault(e.name.value, (name, e))
-                case ast.PolicyDecl():
+    for summary in program.summaries.values():
+        name = summary.module
+        lib.uses[name] = [u for u in summary.uses if u in program.modules]
+        for kind, key, e in summary.declared:
+            match kind:
+                case "team":
+                    lib.teams.setdefault(key, e)
+                case "channel":
+                    lib.channels.setdefault(key, e)
+                case "field":
+                    lib.fields.setdefault(key, e)
+                case "signal":
+                    lib.signals.setdefault(key, (name, e))
+                case "bank":
+                    lib.banks.setdefault(key, (name, e))
+                case "style":
+                    lib.styles.setdefault(key, (name, e))
+                case "policy":
                     lib.policies.append((name, e))
                     for item in e.items:
                         entry = PolicyEntry(entry_name(item.when, item.alias), e, item, name)
                         table = lib.policy_guards if isinstance(item, ast.Guard) else lib.policy_escalations
                         if entry.name is not None:
                             table.setdefault(entry.name, entry)
-                case ast.FrameworkDecl():
-                    lib.frameworks.setdefault(e.intent.value, (name, e))
-                case _:
-                    pass
+                case "framework":
+                    lib.frameworks.setdefault(key, (name, e))
     return lib
 
 

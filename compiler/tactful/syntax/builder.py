@@ -12,7 +12,7 @@ from lark import Token, Transformer, Tree
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
-from tactful.source import SourceFile, Span
+from tactful.source import SourceFile, Span, new_span
 from tactful.syntax import ast
 from tactful.syntax.text import TextError, parse_text
 
@@ -54,8 +54,8 @@ class Builder(Transformer):
     # ---- spans -------------------------------------------------------------------------------
     def _tspan(self, tok) -> Span:
         lb = self.line_base
-        return Span(self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
-                    tok.line + lb, tok.column, tok.end_line + lb, tok.end_column)
+        return new_span((self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
+                         tok.line + lb, tok.column, tok.end_line + lb, tok.end_column))
 
     def _span(self, children: list) -> Span:
         """From the start of the first child to the end of the last: one Span, built directly."""
@@ -73,7 +73,7 @@ class Builder(Transformer):
             end, end_line, end_column = base + last.end_pos, last.end_line + lb, last.end_column
         else:
             _, _, end, _, _, end_line, end_column = last.span
-        return Span(self.source.path, start, end, line, column, end_line, end_column)
+        return new_span((self.source.path, start, end, line, column, end_line, end_column))
 
     def _opt_text(self, children: list) -> ast.Text | None:
         return next((c for c in children if isinstance(c, ast.Text)), None)
@@ -84,9 +84,6 @@ class Builder(Transformer):
 
     def head_chunk(self, c):
         return c[0]
-
-    def declarations(self, c):
-        return list(c)
 
     def member_chunk(self, c):
         return c[0]

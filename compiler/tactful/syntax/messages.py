@@ -14,6 +14,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
+from tactful.runtime.types import close_matches
 from tactful.source import SourceFile
 
 DEPTHS = ("_NL0", "_NL1", "_NL2")
@@ -164,9 +165,7 @@ def syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnost
                 word = tok.value if not newline else source.text[span.start:span.end]
                 word = word if len(word) <= 40 else word[:40] + "…"
                 words = _ITEM_KEYWORDS[where]
-                import difflib
-
-                guess = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
+                guess = close_matches(word, words, n=1, cutoff=0.6)
                 hint = f"did you mean `{guess[0]}`?" if guess else "a line here starts with " + _join([f"`{w}`" for w in words])
                 return Diagnostic(Code.SYNTAX_ERROR, f"`{word}` is not something a {where} can contain", span,
                                   label="unknown keyword", hint=hint)

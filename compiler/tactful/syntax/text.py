@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from tactful.source import SourceFile, Span
+from tactful.source import SourceFile, Span, new_span
 from tactful.syntax import ast
 
 # One alternative per kind of piece; together they match every character of a line.
@@ -23,6 +23,7 @@ _PIECE = re.compile(
 _ESCAPE_IN_FALLBACK = re.compile(r"\\(.)")
 _ESCAPES = {"{": "{", "}": "}", "[": "[", "]": "]", '"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
 _SPECIAL = re.compile(r'[\\{}\[\]]')
+_PLAIN_SLOT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # `{name}`: what most texts with slots hold
 
 
 class TextError(Exception):
@@ -64,13 +65,17 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
             body = raw[1:-1]
             if not _SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal
                 end = start + len(raw)
-                literal = (ast.TextLiteral(body, span=Span(path, start + 1, end - 1, line, column + 1, line,
-                                                           end - 1 + delta)),) if body else ()
-                return ast.Text(body, literal, span=Span(path, start, end, line, column, line, end + delta))
+                literal = (ast.TextLiteral(body, span=new_span((path, start + 1, end - 1, line, column + 1, line,
+                                                                  end - 1 + delta))),) if body else ()
+                return ast.Text(body, literal, span=new_span((path, start, end, line, column, line, end + delta)))
+            if "[" not in body and "]" not in body and "\\" not in body:
+                text = _plain_slots(body, start, path, line, delta)
+                if text is not None:
+                    return text
             lines = [(body, start + 1)]
 
         def span(a: int, b: int) -> Span:
-            return Span(path, a, b, line, a + delta, line, b + delta)
+            return new_span((path, a, b, line, a + delta, line, b + delta))
 
     if len(lines) == 1 and not _SPECIAL.search(lines[0][0]):
         s, off = lines[0]
@@ -154,3 +159,26 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
         out.append(ast.TextLiteral(text, span=span(lit_start, last_end)))
         value.append(text)
     return ast.Text("".join(value), tuple(parts), span=span(start, start + len(raw)))
+
+
+def _plain_slots(body: str, start: int, path: str, line: int, delta: int) -> ast.Text | None:
+    """A one-line text whose only specials are `{name}` slots, built from one split (the general loop
+    below gives the same nodes, more slowly); None when another brace is in it."""
+    pieces = _PLAIN_SLOT.split(body)  # literal, name, literal, name, …, literal
+    parts: list[ast.TextPart] = []
+    pos = start + 1
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            if not piece:
+                continue
+            if "{" in piece or "}" in piece:
+                return None
+            end = pos + len(piece)
+            parts.append(ast.TextLiteral(piece, span=new_span((path, pos, end, line, pos + delta, line, end + delta))))
+        else:
+            end = pos + len(piece) + 2
+            name = ast.Name(piece, span=new_span((path, pos + 1, end - 1, line, pos + 1 + delta, line, end - 1 + delta)))
+            parts.append(ast.TextSlot(name, None, span=new_span((path, pos, end, line, pos + delta, line, end + delta))))
+        pos = end
+    end = start + len(body) + 2
+    return ast.Text(body, tuple(parts), span=new_span((path, start, end, line, start + delta, line, end + delta)))

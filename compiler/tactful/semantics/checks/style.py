@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Severity
-from tactful.runtime.types import compile_re2
+from tactful.runtime.types import compile_re2, whole_words
 from tactful.semantics.model import Model
 from tactful.syntax import ast
-
-
-def phrase_regex(phrase: str) -> str:
-    """Whole words, case-insensitive, any run of spaces; word boundaries only where the phrase has word edges."""
-    words = [re.escape(w) for w in normalize(phrase).split()]
-    body = r"\s+".join(words)
-    start = r"\b" if re.match(r"\w", phrase.strip()) else ""
-    end = r"\b" if re.search(r"\w$", phrase.strip()) else ""
-    return start + body + end
 
 
 def normalize(text: str) -> str:
@@ -32,7 +22,13 @@ def compiled_rules(model: Model) -> list[tuple[ast.StyleDecl, list]]:
     for _, (_, rule) in sorted(model.decls.styles.items()):
         pats = []
         for a in rule.avoid:
-            src = f"(?i){a.pattern}" if isinstance(a, ast.Regex) else "(?i)" + phrase_regex(a.value)
+            if isinstance(a, ast.Regex):
+                src = f"(?i)({a.pattern})"
+            else:
+                words = whole_words(normalize(a.value))
+                if words is None:
+                    continue  # an empty phrase: reported by the declarations check
+                src = "(?i)" + words
             try:
                 pats.append(compile_re2(src))
             except re2.error:
@@ -75,7 +71,7 @@ def _check(model: Model, text: ast.Text, rules, anything) -> Iterator[Diagnostic
             m = pat.search(value)
             if m is None:
                 continue
-            found = m.group(0)
+            found = m.group(1)  # the phrase itself, without the characters around it
             span = text.span
             raw = normalize(model.text_of(span)).lower()
             at = raw.find(found.lower())
