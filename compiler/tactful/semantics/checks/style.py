@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Severity
-from tactful.runtime.types import compile_re2, whole_words
+from tactful.runtime.types import compile_re2, is_word_char, phrase_parts
 from tactful.semantics.model import Model
 from tactful.syntax import ast
 
@@ -16,6 +16,8 @@ def normalize(text: str) -> str:
 
 
 def compiled_rules(model: Model) -> list[tuple[ast.StyleDecl, list]]:
+    """Each style rule with its patterns: (compiled RE2, needs a word boundary before, after). A
+    phrase is found as its bare words, and its boundaries are tested on the text (runtime.types)."""
     import re2
 
     out = []
@@ -23,18 +25,29 @@ def compiled_rules(model: Model) -> list[tuple[ast.StyleDecl, list]]:
         pats = []
         for a in rule.avoid:
             if isinstance(a, ast.Regex):
-                src = f"(?i)({a.pattern})"
+                parts = (a.pattern, False, False)
             else:
-                words = whole_words(normalize(a.value))
-                if words is None:
+                parts = phrase_parts(normalize(a.value))
+                if parts is None:
                     continue  # an empty phrase: reported by the declarations check
-                src = "(?i)" + words
             try:
-                pats.append(compile_re2(src))
+                pats.append((compile_re2("(?i)" + parts[0]), parts[1], parts[2]))
             except re2.error:
                 continue  # reported by the declarations check
         out.append((rule, pats))
     return out
+
+
+def _find(pattern, starts: bool, ends: bool, text: str):
+    """The first match of a phrase's words in text with a word boundary where the phrase needs one."""
+    for m in pattern.finditer(text):
+        a, b = m.span()
+        if starts and a > 0 and is_word_char(text[a - 1]):
+            continue
+        if ends and b < len(text) and is_word_char(text[b]):
+            continue
+        return m
+    return None
 
 
 def house_style(model: Model) -> Iterator[Diagnostic]:
@@ -44,7 +57,7 @@ def house_style(model: Model) -> Iterator[Diagnostic]:
     if not rules:
         return
     # One search per text with every pattern at once; only texts that hit are checked rule by rule.
-    alternatives = [p.pattern.removeprefix("(?i)") for _, pats in rules for p in pats]
+    alternatives = [p.pattern.removeprefix("(?i)") for _, pats in rules for p, _, _ in pats]
     try:
         anything = compile_re2("(?i)(?:" + ")|(?:".join(alternatives) + ")") if alternatives else None
     except re2.error:  # pragma: no cover - every part compiled on its own
@@ -67,11 +80,11 @@ def _check(model: Model, text: ast.Text, rules, anything) -> Iterator[Diagnostic
     if anything is not None and not anything.search(value):
         return
     for rule, pats in rules:
-        for pat in pats:
-            m = pat.search(value)
+        for pat, starts, ends in pats:
+            m = _find(pat, starts, ends, value)
             if m is None:
                 continue
-            found = m.group(1)  # the phrase itself, without the characters around it
+            found = m.group(0)
             span = text.span
             raw = normalize(model.text_of(span)).lower()
             at = raw.find(found.lower())
