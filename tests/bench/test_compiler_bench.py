@@ -80,15 +80,10 @@ def _cold_check(benchmark, folder: Path, **env: str):
 
 
 def test_cold_check_command(benchmark, library):
-    """What CI pays: a fresh `tactful check` process, interpreter start-up and imports included."""
+    """What CI pays: a fresh `tactful check` process (one process: the check never forks), interpreter
+    start-up, imports and the end of the process included."""
     _cold_check(benchmark, library[0])
     _report("cold `tactful check` (wall)", benchmark.stats.stats.min)
-
-
-def test_cold_check_command_one_process(benchmark, library):
-    """The same with TACTFUL_JOBS=1: what a machine with one core, or not Linux, pays."""
-    _cold_check(benchmark, library[0], TACTFUL_JOBS="1")
-    _report("cold `tactful check`, one process (wall)", benchmark.stats.stats.min)
 
 
 def test_build_in_process(benchmark, library, tmp_path):
