@@ -259,16 +259,18 @@ def draft(intent, bundle_path, sources, message, channel, visibility, contact_co
 @main.command("test")
 @_paths_argument
 @click.option("--format", "fmt", type=click.Choice(["pretty", "junit"]), default="pretty", show_default=True)
-def test_command(paths: tuple[str, ...], fmt: str) -> int:
-    """Run every example and signal example; exit 1 on any failure."""
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures, errors and the summary.")
+@click.option("--intent", "intents", multiple=True, metavar="INTENT",
+              help="Run only this intent's examples (repeatable; a glob such as 'billing.*' works).")
+@click.option("-k", "keyword", metavar="TEXT", help="Run only examples whose name contains TEXT.")
+def test_command(paths: tuple[str, ...], fmt: str, quiet: bool, intents: tuple[str, ...], keyword: str | None) -> int:
+    """Run the examples and signal examples of every framework that compiles; exit 1 on any failure
+    or on a file that does not compile (`tactful check` shows its errors)."""
     from tactful import api
     from tactful.runtime import examples
 
-    result, library = api.compile_library(paths)
-    if library is None:
-        return _report(result, "pretty", strict=False) or EXIT_FINDINGS
-    report = examples.run(library)
-    click.echo(examples.render_junit(report) if fmt == "junit" else examples.render_pretty(report), nl=False)
+    _, report = api.test(paths, examples.Selection(intents, keyword))
+    click.echo(examples.render_junit(report) if fmt == "junit" else examples.render_pretty(report, quiet=quiet), nl=False)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 

@@ -90,6 +90,12 @@ def _compile_big(pattern: str, where: str):
 
 
 
+def quiet_regex(pattern: str):
+    """An RE2 regex compiled with the options the library uses (a large memory budget, no logging
+    on stderr). Raises BundleError."""
+    return _compile_big(pattern, "a condition")
+
+
 # --- code generation --------------------------------------------------------------------------------
 #
 # A condition becomes a Python *expression* over `values` (one message's context values, every

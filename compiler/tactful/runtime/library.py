@@ -415,6 +415,26 @@ class Library:
                 for n in fields
             ])
 
+    def why(self, intent: str, context: Mapping[str, Any], *, guard: str | None = None, team: str | None = None) -> list[str]:
+        """For people: why the framework's guard `guard` (or its escalations to `team`) held or not for
+        a context, one line per part of each condition (see trace.py). Raises a DraftError for a bad
+        intent or context, like draft()."""
+        from tactful.runtime.trace import trace
+
+        fw = self.framework(intent)
+        values, _ = self._context(context)
+        signals = {s.name: s for s in self.bundle.signals}
+        lines: list[str] = []
+        items = [("guard", g.name, g.when, g.condition_source) for g in fw.guards if guard is not None and g.name == guard]
+        items += [(f"escalation to `{e.team}`", e.name, e.when, e.condition_source) for e in fw.escalations
+                  if team is not None and e.team == team]
+        for kind, name, when, source in items:
+            holds, parts = trace(signals, when, values)
+            label = f"guard `{name}`" if kind == "guard" else f"{kind} (`{name}`)"
+            lines.append(f"{label} {'held' if holds else 'did not hold'}: when {source}")
+            lines.extend("  " + p for p in parts)
+        return lines
+
     def signal_holds(self, name: str, context: Mapping[str, Any]) -> bool:
         """Whether the signal holds for a context (a bare {"message": …} is enough). Raises KeyError."""
         holds = self._signals[name]
