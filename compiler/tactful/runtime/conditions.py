@@ -49,6 +49,7 @@ from tactful.runtime.bundle import (
 )
 from tactful.runtime.errors import BundleError
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
+from tactful.runtime.types import compile_re2
 
 _CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}  # the only operators written
 _WORDISH = r"[\pL\pN\pM_]"
@@ -239,12 +240,14 @@ class ConditionCompiler:
             if self._sets is not None:
                 raise BundleError("internal: condition compiled after the text sets were finished")
             try:
-                re2.compile(pattern)  # for its error message; Set.Add's is less helpful
+                compile_re2(pattern)  # for its error message; Set.Add's is less helpful
             except re2.error as e:
                 raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             builder = self._set_builders.get(field)
             if builder is None:
-                builder = self._set_builders[field] = re2.Set.SearchSet(re2.Options())
+                options = re2.Options()
+                options.log_errors = False
+                builder = self._set_builders[field] = re2.Set.SearchSet(options)
                 memo = self._set_names[field] = f"h_{len(self._set_names)}"
                 self.namespace[f"_scan{memo}"] = _scanner(builder)
             try:

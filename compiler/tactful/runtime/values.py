@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import re2
+from tactful.runtime.types import compile_re2
 
 if TYPE_CHECKING:  # the compiler checks example values without loading pydantic
     from tactful.runtime.bundle import Slot
@@ -76,6 +77,12 @@ def _set_matcher(s: "re2.Set") -> Callable[[str], object]:
     return lambda value: inner(value.encode())
 
 
+def _quiet_options() -> "re2.Options":
+    options = re2.Options()
+    options.log_errors = False  # a rejected pattern comes back as re2.error; RE2's stderr log is noise
+    return options
+
+
 class SlotChecker:
     """A compiled check for one slot: type first, then pattern.
 
@@ -89,9 +96,9 @@ class SlotChecker:
         self.slot = slot
         self._pattern = None
         if slot.pattern:
-            re2.compile(slot.pattern)  # raises re2.error with a useful message
+            compile_re2(slot.pattern)  # raises re2.error with a useful message (and logs nothing)
             # A one-pattern full-match set: the cheapest way to call RE2 from Python.
-            self._pattern = re2.Set.FullMatchSet()
+            self._pattern = re2.Set.FullMatchSet(_quiet_options())
             self._pattern.Add(slot.pattern)
             self._pattern.Compile()
         type_fits = frozenset(slot.values).__contains__ if slot.type == "enum" else _FITS.get(slot.type)
