@@ -223,9 +223,9 @@ def run(library: Library | None, selection: Selection = Selection(), broken: Seq
 def render_pretty(report: Report, *, quiet: bool = False) -> str:
     """One line per example (only failures and errors when quiet), then the summary."""
     lines: list[str] = []
-    for b in report.broken:
-        lines.append(f"ERROR {b.file}: does not compile, so its examples did not run")
-        lines.extend(f"      {b.file}:{e}" for e in b.errors)
+    for b in report.broken:  # the errors themselves are `tactful check`'s to print (and JUnit's)
+        n = len(b.errors)
+        lines.append(f"ERROR {b.file}: does not compile ({n} error{'s' if n != 1 else ''}), so its examples did not run")
     for o in report.examples:
         if quiet and o.passed:
             continue
