@@ -18,21 +18,27 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(BIN)/tactful check --strict frameworks/
+	@echo "== check: every framework of frameworks/, warnings included"
+	@$(BIN)/tactful check --strict frameworks/
 	@mkdir -p out
-	@$(BIN)/tactful test frameworks/ > out/test-report.txt; status=$$?; tail -n 2 out/test-report.txt; exit $$status
-	$(BIN)/tactful build frameworks/ --out out/
-	$(BIN)/tactful docs frameworks/ --out out/site-src --build
+	@echo "== test: every example and signal example"
+	@$(BIN)/tactful test --quiet --junit out/test-report.xml frameworks/ > out/test-report.txt; status=$$?; cat out/test-report.txt; exit $$status
+	@echo "== build: the bundle, its templates and the conformance cases"
+	@out=$$($(BIN)/tactful build frameworks/ --out out/ 2>&1) || { echo "$$out"; exit 1; }; echo "$$out" | grep -v '^checked '
+	@echo "== docs: the library site"
+	@out=$$($(BIN)/tactful docs frameworks/ --out out/site-src --build 2>&1) || { echo "$$out"; exit 1; }; echo "$$out" | grep -v '^checked '
 	@echo
-	@echo "A draft from the bundle just built (a third contact, on Instagram):"
+	@echo "== draft: a reply from the bundle just built (a third contact, on Instagram)"
 	@echo
-	$(BIN)/tactful draft billing.duplicate_charge --bundle out/bundle.json --example-slots \
+	@$(BIN)/tactful draft billing.duplicate_charge --bundle out/bundle.json --example-slots \
 		--message "You charged me twice for the same order. Third time I'm asking." \
 		--channel instagram --visibility private --contact-count 3
 	@echo
-	@echo "Bundle: out/bundle.json (templates in out/templates/, test cases in out/conformance.json)."
-	@echo "Every example's result: out/test-report.txt."
-	@echo "Library site: out/site-src/site/index.html (or: python3 -m http.server -d out/site-src/site)."
+	@echo "Where everything is:"
+	@echo "  bundle        out/bundle.json (templates in out/templates/, test cases in out/conformance.json)"
+	@echo "  test report   out/test-report.txt (JUnit: out/test-report.xml)"
+	@echo "  library site  out/site-src/site/index.html (or: python3 -m http.server -d out/site-src/site)"
+	@echo "  sources       frameworks/ (the library), stdlib/ (what every framework can use), tactful.toml"
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tactful.codes import Severity
 from tactful.semantics.pipeline import Result
 
 if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
     from tactful.runtime.bundle import Bundle
     from tactful.runtime.draft import Draft
     from tactful.runtime.errors import DraftError
+    from tactful.runtime.examples import Report, Selection
     from tactful.runtime.library import Library
 
-__all__ = ["Preview", "Result", "build_outputs", "check", "compile", "compile_library", "preview", "write_outputs"]
+__all__ = ["Preview", "Result", "build_outputs", "check", "compile", "compile_library", "preview", "test", "write_outputs"]
 
 
 def check(paths: Sequence[str | Path]) -> Result:
@@ -57,6 +59,51 @@ def compile_library(paths: Sequence[str | Path]) -> tuple[Result, Library | None
 
     result = compile(paths)
     return result, (Library(result.bundle) if result.bundle is not None else None)
+
+
+def compile_what_compiles(paths: Sequence[str | Path]) -> tuple[Result, Library | None, dict[str, list]]:
+    """compile(), and when some files have errors, the library of the files that compile without them.
+
+    Returns the full run (every diagnostic), the library (None when nothing compiles, or when the
+    errors are in tactful.toml or the stdlib) and the files left out with their errors. Files are left
+    out until the rest compiles: a file that imports a broken one is left out in the next round."""
+    from tactful.runtime.library import Library
+    from tactful.semantics.pipeline import run
+
+    full = compile(paths)
+    if full.bundle is not None:
+        return full, Library(full.bundle), {}
+    broken: dict[str, list] = {}
+    result = full
+    while True:
+        errors = [d for d in result.diagnostics if d.effective_severity is Severity.ERROR]
+        if not errors:
+            break
+        files = {d.span.file for d in errors}
+        # tactful.toml's own errors are reported, and leaving files out drops taxonomy completeness
+        if any(f in broken or f.startswith("<stdlib>/") for f in files):
+            return full, None, broken  # nothing left to take out: the problem is not in one file
+        for d in errors:
+            broken.setdefault(d.span.file, []).append(d)
+        result = run([Path(p) for p in paths], lower=True, exclude=frozenset(broken))
+    if result.bundle is None or not result.bundle.frameworks:
+        return full, None, broken
+    return full, Library(result.bundle), broken
+
+
+def test(paths: Sequence[str | Path], selection: Selection | None = None) -> tuple[Result, Report]:
+    """`tactful test`: the examples of every framework that compiles, even when other files have
+    errors (each such file is in Report.broken, its errors one line each)."""
+    from tactful.runtime.examples import Broken, Selection, run
+
+    result, library, broken = compile_what_compiles(paths)
+    if library is None and not broken:  # the errors are not in framework files: every file is broken
+        for d in result.diagnostics:
+            if d.effective_severity is Severity.ERROR:
+                broken.setdefault(d.span.file, []).append(d)
+    listed = [Broken(f, tuple(f"{d.span.line}:{d.span.column}: {d.message} [{d.code.value}]" for d in ds))
+              for f, ds in sorted(broken.items())]
+    return result, run(library, selection or Selection(), listed)
 
 
 @dataclass

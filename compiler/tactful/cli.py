@@ -259,16 +259,28 @@ def draft(intent, bundle_path, sources, message, channel, visibility, contact_co
 @main.command("test")
 @_paths_argument
 @click.option("--format", "fmt", type=click.Choice(["pretty", "junit"]), default="pretty", show_default=True)
-def test_command(paths: tuple[str, ...], fmt: str) -> int:
-    """Run every example and signal example; exit 1 on any failure."""
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures, errors and the summary.")
+@click.option("--intent", "intents", multiple=True, metavar="INTENT",
+              help="Run only this intent's examples (repeatable; a glob such as 'billing.*' works).")
+@click.option("-k", "keyword", metavar="TEXT", help="Run only examples whose name contains TEXT.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write the JUnit report to this file.")
+def test_command(paths: tuple[str, ...], fmt: str, quiet: bool, intents: tuple[str, ...], keyword: str | None,
+                 junit_path: str | None) -> int:
+    """Run the examples and signal examples of every framework that compiles; exit 1 on any failure
+    or on a file that does not compile (`tactful check` shows its errors)."""
     from tactful import api
     from tactful.runtime import examples
 
-    result, library = api.compile_library(paths)
-    if library is None:
-        return _report(result, "pretty", strict=False) or EXIT_FINDINGS
-    report = examples.run(library)
-    click.echo(examples.render_junit(report) if fmt == "junit" else examples.render_pretty(report), nl=False)
+    _, report = api.test(paths, examples.Selection(intents, keyword))
+    click.echo(examples.render_junit(report) if fmt == "junit" else examples.render_pretty(report, quiet=quiet), nl=False)
+    if junit_path:
+        from tactful.emit.writer import write_file
+
+        try:
+            write_file(junit_path, examples.render_junit(report))
+        except OSError as e:
+            click.echo(f"error: could not write {junit_path}: {e}", err=True)
+            return EXIT_ERROR
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
@@ -285,7 +297,7 @@ def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> i
     try:
         from tactful.service import run
     except ImportError as e:
-        click.echo(f"error: `tactful serve` needs the serve extra (pip install 'tactful[serve]'): {e}", err=True)
+        click.echo(f"error: `tactful serve` needs the serve extra (FastAPI and uvicorn; see docs/install.md): {e}", err=True)
         return EXIT_ERROR
     try:
         run(bundle, host, port, watch_interval=1.0 if watch else None, access_log=access_log)

@@ -52,7 +52,7 @@ class Code(str, enum.Enum):
          "Read the message: it says what was expected instead. Keywords start lines; texts are quoted.")
     UNTERMINATED_TEXT = ("T1002", "unterminated-text", E, "A text is missing its closing quote",
          "A `\"` text must close on the same line; a `\"\"\"` block must close with `\"\"\"`.",
-         '  next "We will call you back\n',
+         '    next "We will call you back\n',
          "Add the closing quote, or use a `\"\"\"` block for text over several lines.")
     BAD_INDENTATION = ("T1003", "bad-indentation", E, "The indentation does not line up",
          "The body of an entry is indented below it, and every line of one block uses the same "
@@ -60,14 +60,18 @@ class Code(str, enum.Enum):
          'framework a.b "B"\n    owner support\n  tags x\n',
          "Indent with spaces, and line each block up with its first line.")
     INVALID_TEXT = ("T1004", "invalid-text", E, "A text's `{slot}` or `[optional]` syntax is malformed",
-         "Inside texts, `{name}` inserts a slot, `{name or \"fallback\"}` gives a fallback and "
+         "Inside texts, `{name}` inserts a slot, `{name or 'fallback'}` gives a fallback and "
          "`[ …{name}… ]` is a segment that vanishes when its slot is absent. Braces and brackets "
          "must balance, segments cannot nest, and a literal brace is written `\\{`.",
-         '  next "Your case {case_reference is open."\n',
+         '    next "Your case {case_reference is open."\n',
          "Close the brace, or escape a literal brace as `\\{`.")
     UNREADABLE_FILE = ("T1005", "unreadable-file", E, "A source file could not be read",
          "The file is not valid UTF-8 or could not be opened.",
          "", "Save the file as UTF-8.")
+    EMPTY_FILE = ("T1006", "empty-file", W, "A source file declares nothing",
+         "The file is empty or holds only comments, so it adds nothing to the library. Often it is a "
+         "framework not yet written, or one saved under the wrong name.",
+         "# frameworks/billing/refund.tact: to do\n", "Write its framework, or delete the file.")
     # --- T11xx: names, modules and declarations -------------------------------------------------
     UNKNOWN_MODULE = ("T1101", "unknown-module", E, "`use` names a module that does not exist",
          "A module is a `.tact` file, named by its path relative to the compiled folder with `/` "
@@ -128,21 +132,22 @@ class Code(str, enum.Enum):
     # --- T12xx: slots and texts -----------------------------------------------------------------
     UNDECLARED_SLOT = ("T1201", "undeclared-slot", E, "A text uses a slot that is not declared",
          "Every `{name}` in a text must be a slot of the framework or a context field.",
-         '  next "We refunded {ammount}."\n', "Declare the slot, or fix the spelling.")
+         '    next "We refunded {ammount}."\n', "Declare the slot, or fix the spelling.")
     PRIVATE_SLOT_IN_PUBLIC_REPLY = ("T1202", "private-slot-in-public-reply", E, "A private slot is used in a public reply",
          "A `private` slot holds personal or financial details that must never appear on a public "
          "channel.", '  reply public\n    next "Your case {case_reference} is open."\n',
          "Move the detail to the private reply, or ask the customer to continue in a private channel.")
     OPTIONAL_SLOT_WITHOUT_FALLBACK = ("T1203", "optional-slot-without-fallback", W, "An optional slot is used without a fallback",
          "When an optional slot is absent, the text would have a hole. Give a fallback or put the "
-         "slot in an optional segment.", '  next "Thanks, {customer_name}."\n',
-         'Write `{customer_name or "there"}` or `[, {customer_name}]`.')
+         "slot in an optional segment.", '    next "Thanks, {customer_name}."\n',
+         'Write `{customer_name or \'there\'}` or `[, {customer_name}]`. In a handoff note an absent optional slot '
+         'reads "(not given)", so no fallback is needed there.')
     UNUSED_REQUIRED_SLOT = ("T1204", "unused-required-slot", W, "A required slot is never used",
          "A required slot must be provided by every caller; if no text uses it, asking for it only "
          "adds friction.", "", "Use it in a reply or handoff, or make it optional.")
     EXAMPLE_MISMATCH = ("T1205", "example-mismatch", E, "An example value does not fit its slot",
          "A slot's `example`, and the values set in `example` blocks, must satisfy the slot's type "
-         "and pattern.", '  slot case_reference\n    pattern /[A-Z]{3}-[0-9]+/\n    example "bil-1"\n',
+         "and pattern.", '  slot order_number\n    pattern /[0-9]{6,}/\n    example "12-34"\n',
          "Fix the example, or the pattern.")
     # --- T13xx: replies, moves and house style -------------------------------------------------
     MISSING_NEXT_STEP = ("T1301", "missing-next-step", E, "A reply has no `next` move",
@@ -157,7 +162,7 @@ class Code(str, enum.Enum):
          "so that a draft always exists.", "", "Add `reply public` / `reply private`, or narrow `serves`.")
     HOUSE_STYLE = ("T1304", "house-style", W, "A text uses a phrase the house style discourages",
          "Style rules flag phrases that read as scripted or defensive; the help line gives the "
-         "better alternative from the rule's `prefer`.", '  acknowledge "Sorry for the inconvenience."\n',
+         "better alternative from the rule's `prefer`.", '    acknowledge "Sorry for the inconvenience."\n',
          "Rewrite the text as the help suggests.")
     UNREACHABLE_REPLY = ("T1305", "unreachable-reply", W, "A reply can never be chosen",
          "An earlier reply of the same visibility has no `when`, so it always matches first.",
@@ -165,7 +170,7 @@ class Code(str, enum.Enum):
     DUPLICATE_MOVE = ("T1306", "duplicate-move", E, "A reply has the same move twice",
          "Each move appears at most once per reply.", "", "Merge the two texts.")
     EMPTY_TEXT = ("T1307", "empty-text", E, "A text is empty",
-         "Moves, reasons and handoffs need words.", '  guard sarcasm ""\n', "Write the text.")
+         "Moves, reasons and handoffs need words.", '    acknowledge ""\n', "Write the text.")
     UNSERVED_VISIBILITY = ("T1308", "unserved-visibility", E, "A reply's visibility is not served",
          "The framework's `serves` line excludes this visibility, so the reply is never used.",
          "", "Remove the reply or add the visibility to `serves`.")

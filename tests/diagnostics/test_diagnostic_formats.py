@@ -355,3 +355,20 @@ def test_identical_findings_are_told_apart_by_occurrence():
     assert prints[0].endswith(":1") and prints[1].endswith(":2")
     assert prints[0][:-2] == prints[1][:-2]
     assert re.fullmatch(r"[0-9a-f]{64}:1", prints[0])
+
+
+def test_every_sarif_rule_links_to_its_section_of_the_diagnostics_reference(sample):
+    import sys
+    from urllib.parse import urlsplit
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "docs" / "hooks"))
+    from generated_pages import diagnostics_page
+
+    page = diagnostics_page()
+    rules = sarif(sample)["runs"][0]["tool"]["driver"]["rules"]
+    assert rules
+    for rule in rules:
+        uri = urlsplit(rule["helpUri"])
+        assert uri.scheme == "https" and uri.netloc, rule["helpUri"]
+        assert uri.path.endswith("/reference/diagnostics/") and uri.fragment == rule["id"]
+        assert f"{{#{rule['id']}}}" in page, f"the reference page has no anchor #{rule['id']}"

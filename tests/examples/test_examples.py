@@ -26,7 +26,7 @@ def test_quickstart_is_clean_and_its_example_passes():
     done = subprocess.run([str(Path(sys.executable).with_name("tactful")), "test", str(QUICKSTART / "frameworks")],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 examples: 1 passed, 0 failed" in done.stdout
+    assert "4 examples: 4 passed, 0 failed" in done.stdout
 
 
 def test_bot_drafts_holds_and_asks_for_missing_slots(tmp_path):

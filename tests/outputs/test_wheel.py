@@ -1,6 +1,7 @@
 """The wheel: built from this checkout, installed into a new virtual environment that cannot see
 the checkout, and run from another folder, it finds its stdlib and compiles the shipped library to
-the same bytes as the checkout does.
+the same bytes as the checkout does. The wheel is built and installed with the commands of
+docs/install.md's wheel recipe, a local wheelhouse standing in for the git URL and the index.
 
 The new venv has no pip and no system site-packages; the running pip installs the wheel and its
 dependencies into it (`pip --python`), resolving them the ordinary way (a local wheel cache or
@@ -11,6 +12,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import zipfile
@@ -38,21 +41,54 @@ def sh(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
     return r
 
 
+def recipe(name: str) -> list[list[str]]:
+    """The commands of a recipe in docs/install.md (the block after `<!-- recipe: name -->`), split."""
+    doc = (REPO / "docs" / "install.md").read_text(encoding="utf-8")
+    block = re.search(rf"<!-- recipe: {name} -->\n```sh\n(.*?)```", doc, re.S).group(1)
+    return [shlex.split(line, comments=True) for line in block.strip().split("\n")]
+
+
+def test_the_wheel_recipe_is_a_build_then_installs_from_the_wheelhouse():
+    build, install, docs = recipe("wheel")
+    assert build[:4] == ["pip", "wheel", "--no-deps", "--wheel-dir"] and build[5].startswith("git+https://")
+    assert install == ["pip", "install", "--find-links", "wheelhouse", "tactful"]
+    assert docs == ["pip", "install", "--find-links", "wheelhouse", "tactful[docs]"]
+    (git,) = recipe("git")
+    assert git[:2] == ["pip", "install"] and re.fullmatch(r"tactful\[docs\] @ git\+https://\S+@\S+", git[2])
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    dist = tmp_path_factory.mktemp("dist")
+def wheelhouse(tmp_path_factory) -> Path:
+    """`pip wheel --no-deps --wheel-dir wheelhouse <a path to a clone>`, as the recipe says."""
+    build = recipe("wheel")[0]
+    house = tmp_path_factory.mktemp("build") / build[4]
     isolation = [] if importlib.util.find_spec("hatchling") is None else ["--no-build-isolation"]
-    sh(sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-q", "-w", dist, REPO, cwd=dist)
-    (whl,) = dist.glob("tactful-*.whl")
+    sh(sys.executable, "-m", *build[:4], house, *isolation, "-q", REPO, cwd=house.parent)
+    return house
+
+
+@pytest.fixture(scope="module")
+def wheel(wheelhouse) -> Path:
+    (whl,) = wheelhouse.glob("tactful-*.whl")
     return whl
 
 
+def pip_into(python: Path, command: list[str], wheelhouse: Path) -> list[str]:
+    """A recipe's `pip …` for the new venv: the running pip installs into it (`--python`)."""
+    assert command[0] == "pip"
+    return [sys.executable, "-m", "pip", "--python", str(python), *(str(wheelhouse) if a == "wheelhouse" else a
+                                                                   for a in command[1:])]
+
+
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory, wheel) -> Path:
+def venv(tmp_path_factory, wheelhouse) -> Path:
     root = tmp_path_factory.mktemp("venv") / "v"
     sh(sys.executable, "-m", "venv", "--without-pip", root, cwd=root.parent)
     python = root / BIN / ("python.exe" if os.name == "nt" else "python")
-    sh(sys.executable, "-m", "pip", "--python", python, "install", "-q", wheel, cwd=root.parent)
+    _, install, docs = recipe("wheel")
+    sh(*pip_into(python, install, wheelhouse), "-q", cwd=root.parent)
+    # the extra resolves from the same wheelhouse; installing it is the same mechanism, 12 s more
+    sh(*pip_into(python, docs, wheelhouse), "--dry-run", "-q", cwd=root.parent)
     return root
 
 

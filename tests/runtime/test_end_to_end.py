@@ -199,7 +199,8 @@ def test_test_with_compile_errors_exits_1(tmp_path):
     (tmp_path / "bad.tact").write_text('framework a.b "x"\n  owner nobody_at_all\n', encoding="utf-8")
     done = tactful("test", tmp_path)
     assert done.returncode == 1
-    assert "error[" in done.stderr
+    assert "ERROR bad.tact: does not compile" in done.stdout
+    assert "T1107" not in done.stdout + done.stderr, "tactful check prints the diagnostics, tactful test does not"
 
 
 # --- conformance.json ------------------------------------------------------------------------------

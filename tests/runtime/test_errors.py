@@ -137,3 +137,47 @@ def test_errors_have_a_json_form(library):
         "message": "slot `case_reference` must match /[A-Z]{3}-[0-9]{4,}/, not 'nope'",
         "problems": [{"loc": ["slots", "case_reference"], "msg": "slot `case_reference` must match /[A-Z]{3}-[0-9]{4,}/, not 'nope'"}],
     }
+
+
+# --- a request of the wrong shape is a DraftError, never a TypeError ------------------------------
+
+
+def test_a_slot_given_as_a_number_must_be_text_not_missing(library):
+    with pytest.raises(InvalidSlots) as e:
+        library.draft(INTENT, {**SLOTS, "case_reference": 4815162}, ctx())
+    assert [(p.loc, p.message) for p in e.value.problems] == [
+        (("slots", "case_reference"), "slot `case_reference` must be text, not 4815162")]
+
+
+@pytest.mark.parametrize(("intent", "slots", "context", "problems"), [
+    (None, SLOTS, ctx(), [(("intent",), "the intent must be text, not None")]),
+    (INTENT, SLOTS, [("message", "hi")], [(("context",), "context must be a mapping of context field names to values, not list")]),
+    (INTENT, ["BIL-20931"], ctx(), [(("slots",), "slots must be a mapping of slot names to values, not list")]),
+    (INTENT, SLOTS, {**ctx(), 3: "three"}, [(("context", "3"), "context field names must be text, not 3")]),
+    (INTENT, {**SLOTS, 1: "x"}, ctx(), [(("slots", "1"), "slot names must be text, not 1")]),
+])
+def test_a_request_of_the_wrong_shape_is_an_invalid_request(library, intent, slots, context, problems):
+    from tactful.runtime import InvalidRequest
+
+    with pytest.raises(InvalidRequest) as e:
+        library.draft(intent, slots, context)
+    assert [(p.loc, p.message) for p in e.value.problems] == problems
+    assert e.value.to_dict()["type"] == "invalid_request" and e.value.status == 422
+
+
+def test_load_library_takes_json_text_as_documented(bundle):
+    from tactful.runtime import load_library
+
+    text = bundle.model_dump_json()
+    library = load_library(text)
+    assert library.revision == bundle.revision
+    assert load_library("  \n" + text).intents == library.intents
+
+
+def test_a_draft_carries_what_ties_a_sent_reply_to_its_source(library):
+    """framework, revision, reply id, guard and escalation names: documented as stable."""
+    d = library.draft(INTENT, SLOTS, ctx("CHARGEBACK. NOW. YOU CHARGED ME TWICE")).to_dict()
+    assert d["framework"] == INTENT and d["revision"] == library.revision
+    assert d["reply"]["id"] and d["guards"] and d["escalations"]
+    assert all(set(g) == {"name", "reason"} for g in d["guards"])
+    assert all(set(e) == {"name", "team", "handoff"} for e in d["escalations"])

@@ -38,53 +38,92 @@ def test_null_slots_and_fields_mean_not_given(server):
 def test_unknown_intent_is_404_with_the_librarys_message(server):
     r = httpx.post(server.url + "/v1/draft", json={"intent": "billing.duplicate_charg", "slots": SLOTS, "context": ctx()})
     assert r.status_code == 404
-    assert r.json() == {
-        "detail": [{"type": "unknown_intent", "loc": ["body", "intent"],
-                    "msg": "there is no framework for intent `billing.duplicate_charg`; did you mean `billing.duplicate_charge`?"}],
-        "message": "there is no framework for intent `billing.duplicate_charg`; did you mean `billing.duplicate_charge`?",
-    }
+    message = "there is no framework for intent `billing.duplicate_charg`; did you mean `billing.duplicate_charge`?"
+    assert r.json() == {"type": "unknown_intent", "message": message, "problems": [{"loc": ["intent"], "msg": message}]}
 
 
 def test_missing_slots_are_422_listing_every_one(server):
     r = httpx.post(server.url + "/v1/draft", json={"intent": INTENT, "slots": {}, "context": ctx()})
     assert r.status_code == 422
     assert r.json()["message"] == "`billing.duplicate_charge` needs the required slot `case_reference`"
-    assert [d["loc"] for d in r.json()["detail"]] == [["body", "slots", "case_reference"]]
+    assert [d["loc"] for d in r.json()["problems"]] == [["slots", "case_reference"]]
 
 
 def test_a_wrong_context_type_is_422_naming_the_field(server):
     r = httpx.post(server.url + "/v1/draft", json={"intent": INTENT, "slots": SLOTS, "context": {**ctx(), "contact_count": "three"}})
     assert r.status_code == 422
-    assert r.json()["detail"] == [{"type": "invalid_context", "loc": ["body", "context", "contact_count"],
-                                   "msg": "context field `contact_count` must be a number, not 'three'"}]
+    assert r.json()["problems"] == [{"loc": ["context", "contact_count"],
+                                     "msg": "context field `contact_count` must be a number, not 'three'"}]
+
+
+# The same mistake gets the same answer from Python and from HTTP: DraftError.to_dict() is the body.
+SAME_MISTAKES = {
+    "unknown intent": {"intent": "billing.nope", "slots": SLOTS, "context": ctx()},
+    "missing slot": {"intent": INTENT, "slots": {}, "context": ctx()},
+    "a slot given as a number": {"intent": INTENT, "slots": {**SLOTS, "case_reference": 4815162}, "context": ctx()},
+    "an unknown slot": {"intent": INTENT, "slots": {**SLOTS, "ammount": "$1"}, "context": ctx()},
+    "a context value of the wrong type": {"intent": INTENT, "slots": SLOTS, "context": {**ctx(), "contact_count": "three"}},
+    "a list as a context value": {"intent": INTENT, "slots": SLOTS, "context": {**ctx(), "message": ["a", "list"]}},
+    "an unknown context field": {"intent": INTENT, "slots": SLOTS, "context": {**ctx(), "contct_count": 3}},
+    "intent null": {"intent": None, "slots": SLOTS, "context": ctx()},
+    "intent a number": {"intent": 7, "slots": SLOTS, "context": ctx()},
+    "a list as context": {"intent": INTENT, "slots": SLOTS, "context": ["message", "hi"]},
+    "slots a text": {"intent": INTENT, "slots": "BIL-20931", "context": ctx()},
+}
+
+
+@pytest.mark.parametrize("mistake", list(SAME_MISTAKES))
+def test_python_and_http_give_the_same_body_for_the_same_mistake(server, mistake):
+    from tactful.runtime import DraftError
+
+    body = SAME_MISTAKES[mistake]
+    with pytest.raises(DraftError) as e:
+        Library(make_bundle()).draft(body["intent"], body["slots"], body["context"])
+    r = httpx.post(server.url + "/v1/draft", json=body)
+    assert (r.status_code, r.json()) == (e.value.status, e.value.to_dict())
+
+
+def test_a_slot_given_as_a_number_must_be_text(server):
+    r = httpx.post(server.url + "/v1/draft", json=SAME_MISTAKES["a slot given as a number"])
+    assert r.json()["type"] == "invalid_slots"
+    assert r.json()["problems"] == [{"loc": ["slots", "case_reference"], "msg": "slot `case_reference` must be text, not 4815162"}]
 
 
 @pytest.mark.parametrize(
     ("body", "loc"),
     [
-        ({"slots": {}, "context": {}}, ["body", "intent"]),
-        ({"intent": INTENT, "slots": {"amount": 49}}, ["body", "slots", "amount"]),
-        ({"intent": INTENT, "context": {"message": ["a", "list"]}}, ["body", "context", "message"]),
-        ({"intent": INTENT, "surprise": 1}, ["body", "surprise"]),
+        ({"slots": {}, "context": {}}, ["intent"]),
+        ({"intent": INTENT, "surprise": 1}, ["surprise"]),
     ],
 )
-def test_invalid_bodies_are_422_naming_the_field(server, body, loc):
+def test_a_body_that_is_not_a_draft_request_is_422_invalid_request(server, body, loc):
     r = httpx.post(server.url + "/v1/draft", json=body)
     assert r.status_code == 422
-    assert [d["loc"][: len(loc)] for d in r.json()["detail"]][0] == loc
+    assert r.json()["type"] == "invalid_request"
+    assert [p["loc"] for p in r.json()["problems"]] == [loc]
+    assert set(r.json()) == {"type", "message", "problems"}
 
 
 def test_a_body_that_is_not_json_is_422(server):
     r = httpx.post(server.url + "/v1/draft", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 422
+    assert r.json()["type"] == "invalid_request" and r.json()["message"].startswith("the body is not valid JSON")
     assert "Traceback" not in r.text
+
+
+def test_an_unknown_path_is_404_in_the_same_shape(server):
+    r = httpx.get(server.url + "/v1/nothing")
+    assert r.status_code == 404
+    assert r.json() == {"type": "not_found", "message": "there is no GET /v1/nothing",
+                        "problems": [{"loc": ["path"], "msg": "there is no GET /v1/nothing"}]}
 
 
 def test_bodies_over_64_kib_are_413(server):
     big = {"intent": INTENT, "slots": SLOTS, "context": ctx("x" * (64 * 1024))}
     r = httpx.post(server.url + "/v1/draft", json=big)
     assert r.status_code == 413
-    assert r.json()["message"] == "the request body is larger than 64 KiB"
+    assert r.json() == {"type": "request_too_large", "message": "the request body is larger than 64 KiB",
+                        "problems": [{"loc": ["body"], "msg": "the request body is larger than 64 KiB"}]}
 
 
 def test_a_chunked_body_over_64_kib_is_413(server):
@@ -119,7 +158,9 @@ def test_frameworks_are_listed_and_shown(server):
 def test_an_unknown_framework_is_404(server):
     r = httpx.get(server.url + "/v1/frameworks/billing.nope")
     assert r.status_code == 404
+    assert r.json()["type"] == "unknown_intent"
     assert r.json()["message"].startswith("there is no framework for intent `billing.nope`")
+    assert [p["loc"] for p in r.json()["problems"]] == [["path", "intent"]]
 
 
 def test_the_openapi_document_describes_the_api(server):
@@ -128,6 +169,23 @@ def test_the_openapi_document_describes_the_api(server):
     draft = doc["components"]["schemas"]["DraftOut"]
     assert list(draft["properties"]) == ["framework", "revision", "reply", "text", "moves", "send_as_written",
                                          "guards", "escalations", "tags", "owner"]
+
+
+def test_the_openapi_document_describes_every_error_and_the_context(server):
+    doc = httpx.get(server.url + "/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    assert set(schemas["ErrorOut"]["properties"]) == {"type", "message", "problems"}
+    assert set(schemas["ProblemOut"]["properties"]) == {"loc", "msg"}
+    assert "HTTPValidationError" not in schemas, "the 422 is ours, not FastAPI's default"
+    responses = doc["paths"]["/v1/draft"]["post"]["responses"]
+    for status in ("404", "413", "422"):
+        assert responses[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+    context = schemas["DraftRequest"]["properties"]["context"]
+    assert context["required"] == ["message"]
+    assert context["properties"]["message"] == {"type": "string"} or context["properties"]["message"]["type"] == "string"
+    assert "instagram" in context["properties"]["channel"]["anyOf"][0]["enum"]
+    assert context["properties"]["contact_count"]["anyOf"][0]["type"] == "number"
+    assert schemas["DraftRequest"]["required"] == ["intent"]
 
 
 def test_internal_errors_never_show_a_traceback(tmp_path, monkeypatch):
@@ -152,5 +210,5 @@ def test_internal_errors_never_show_a_traceback(tmp_path, monkeypatch):
 
     r = asyncio.run(call())
     assert r.status_code == 500
-    assert r.json() == {"detail": "internal error"}
+    assert r.json() == {"type": "internal_error", "message": "internal error", "problems": []}
     assert "secret" not in r.text and "Traceback" not in r.text

@@ -136,6 +136,32 @@ def _information_uri() -> str | None:
     return meta.get("Home-page") or None
 
 
+# Where the project site is published; a rule's helpUri is its section of the diagnostics reference
+# there (anchors are the codes: docs/hooks/generated_pages.py). The package metadata's
+# [project.urls] Documentation wins when it is set.
+DOCS_URL = "https://OWNER.github.io/tactful"
+
+
+def help_uri(code: str) -> str:
+    """The absolute link to a code's section of the diagnostics reference."""
+    base = _documentation_uri() or DOCS_URL
+    return f"{base.rstrip('/')}/reference/diagnostics/#{code}"
+
+
+def _documentation_uri() -> str | None:
+    from importlib import metadata
+
+    try:
+        meta = metadata.metadata("tactful")
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in meta.get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation":
+            return url.strip()
+    return None
+
+
 def sarif(findings: Findings) -> str:
     import json
 
@@ -150,6 +176,7 @@ def sarif(findings: Findings) -> str:
             "shortDescription": {"text": c.title},
             "fullDescription": {"text": c.explanation},
             "help": {"text": explain_text(c).rstrip("\n")},
+            "helpUri": help_uri(c.code),
             "defaultConfiguration": {"level": c.severity.value},
         }
         for c in CODES.values()

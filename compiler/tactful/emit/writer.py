@@ -28,3 +28,12 @@ def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | Non
             fh.write(text)
         written.append(path)
     return written
+
+
+def write_file(path: str | Path, text: str) -> Path:
+    """Write one report (a JUnit file, say) with `\\n` endings, creating its folder as needed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    return path

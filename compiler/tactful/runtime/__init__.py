@@ -33,6 +33,7 @@ _EXPORTS = {
     "InvalidSlots": "tactful.runtime.errors",
     "UnknownContextFields": "tactful.runtime.errors",
     "InvalidContext": "tactful.runtime.errors",
+    "InvalidRequest": "tactful.runtime.errors",
     "NoReply": "tactful.runtime.errors",
 }
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
         BundleError,
         DraftError,
         InvalidContext,
+        InvalidRequest,
         InvalidSlots,
         MissingSlots,
         NoReply,

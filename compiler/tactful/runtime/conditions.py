@@ -73,6 +73,12 @@ def _compile_big(pattern: str, where: str):
 
 
 
+def quiet_regex(pattern: str):
+    """An RE2 regex compiled with the options the library uses (a large memory budget, no logging
+    on stderr). Raises BundleError."""
+    return _compile_big(pattern, "a condition")
+
+
 # --- code generation --------------------------------------------------------------------------------
 #
 # A condition becomes a Python *expression* over `values` (one message's context values, every
@@ -215,7 +221,9 @@ class ConditionCompiler:
                 raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             builder = self._set_builders.get(field)
             if builder is None:
-                builder = self._set_builders[field] = re2.Set.SearchSet(re2.Options())
+                options = re2.Options()
+                options.log_errors = False
+                builder = self._set_builders[field] = re2.Set.SearchSet(options)
                 memo = self._set_names[field] = f"h_{len(self._set_names)}"
                 self.namespace[f"_scan{memo}"] = _scanner(builder)
             try:

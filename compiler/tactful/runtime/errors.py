@@ -58,6 +58,17 @@ class DraftError(TactfulRuntimeError):
         }
 
 
+class InvalidRequest(DraftError):
+    """The request itself has the wrong shape: an intent that is not text, slots or a context that is
+    not a mapping, names that are not text. The HTTP service answers its own request-validation
+    errors (a body that is not JSON, a missing `intent`) with this kind too."""
+
+    kind = "invalid_request"
+
+    def __init__(self, problems: Sequence[Problem], message: str | None = None):
+        super().__init__(message or "; ".join(p.message for p in problems), problems)
+
+
 class UnknownIntent(DraftError):
     kind = "unknown_intent"
     status = 404

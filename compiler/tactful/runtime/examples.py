@@ -11,7 +11,8 @@ when it holds in any framework's example). conformance.json is built from the sa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import fnmatch
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import assert_never
 
@@ -45,6 +46,37 @@ class Failure:
     location: Location  # the `expect` line (or the example, when it could not be drafted)
     expected: str
     got: str
+    why: tuple[str, ...] = ()  # for a guard or escalation: its condition, part by part (trace.py)
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A source file that does not compile: its examples could not run (`tactful check` says why)."""
+
+    file: str
+    errors: tuple[str, ...]  # one line per error: "line:column: message [code]"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which examples to run: intents matching any of `intents` (exact or a glob such as `billing.*`)
+    and example names containing `keyword` (case-insensitive). Signal examples run when no intent is
+    named and the keyword (if any) is in `signal <name>`; coverage is judged only on a full run."""
+
+    intents: tuple[str, ...] = ()
+    keyword: str | None = None
+
+    @property
+    def everything(self) -> bool:
+        return not self.intents and not self.keyword
+
+    def example(self, intent: str, name: str) -> bool:
+        if self.intents and not any(fnmatch.fnmatchcase(intent, i) for i in self.intents):
+            return False
+        return not self.keyword or self.keyword.lower() in name.lower()
+
+    def signal(self, name: str) -> bool:
+        return not self.intents and (not self.keyword or self.keyword.lower() in f"signal {name}".lower())
 
 
 @dataclass
@@ -67,11 +99,12 @@ class Outcome:
 class Report:
     examples: list[Outcome]
     signals: list[Outcome]
-    not_exercised: list[str]
+    not_exercised: list[str] | None  # None: not judged (a filtered run, or files that do not compile)
+    broken: list[Broken] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
-        return sum(not o.passed for o in (*self.examples, *self.signals))
+        return sum(not o.passed for o in (*self.examples, *self.signals)) + len(self.broken)
 
 
 def _check(e: Expectation, draft: Draft) -> Failure | None:
@@ -108,8 +141,20 @@ def _check(e: Expectation, draft: Draft) -> Failure | None:
             assert_never(e.kind)
 
 
-def run(library: Library) -> Report:
-    """Run every example and signal example of the library's bundle."""
+def _why(library: Library, request: dict, e: Expectation) -> tuple[str, ...]:
+    """The trace of the guard or escalations an `expect` line names (empty for other expectations)."""
+    if e.kind in ("guard", "no_guard") and e.name:
+        return tuple(library.why(request["intent"], request["context"], guard=e.name))
+    if e.kind in ("escalate", "no_escalate") and e.name:
+        return tuple(library.why(request["intent"], request["context"], team=e.name))
+    return ()
+
+
+def run(library: Library | None, selection: Selection = Selection(), broken: Sequence[Broken] = ()) -> Report:
+    """Run the selected examples and signal examples of the library's bundle (none when library is
+    None: nothing compiled); `broken` names the files left out because they do not compile."""
+    if library is None:
+        return Report([], [], None, list(broken))
     bundle = library.bundle
     examples: list[Outcome] = []
     exercised: set[tuple] = set()
@@ -121,6 +166,8 @@ def run(library: Library) -> Report:
             return (kind, "policy", policy, name) if policy else (kind, fw.intent, name)
 
         for example in fw.examples:
+            if not selection.example(fw.intent, example.name):
+                continue
             outcome = Outcome("example", fw.intent, example.name, example.location, checks=len(example.expect))
             request = example_request(fw, example)
             try:
@@ -132,11 +179,14 @@ def run(library: Library) -> Report:
             exercised.add(("reply", fw.intent, draft.reply.id))
             exercised.update(key("guard", g.name) for g in draft.guards)
             exercised.update(key("escalation", x.name) for x in draft.escalations)
-            outcome.failures.extend(f for e in example.expect if (f := _check(e, draft)) is not None)
+            for e in example.expect:
+                failure = _check(e, draft)
+                if failure is not None:
+                    outcome.failures.append(Failure(failure.location, failure.expected, failure.got, _why(library, request, e)))
             examples.append(outcome)
     signals: list[Outcome] = []
     for signal in bundle.signals:
-        if not signal.examples:
+        if not signal.examples or not selection.signal(signal.name):
             continue
         n = len(signal.examples)
         outcome = Outcome("signal", signal.name, f"{n} example{'s' if n != 1 else ''}", signal.location, checks=len(signal.examples))
@@ -147,6 +197,8 @@ def run(library: Library) -> Report:
                 outcome.failures.append(Failure(ex.location, f"`{signal.name}` to {'fire' if ex.fires else 'stay quiet'} on {ex.message!r} ({verb})",
                                                 "it fired" if holds else "it stayed quiet"))
         signals.append(outcome)
+    if not selection.everything or broken:
+        return Report(examples, signals, None, list(broken))
     not_exercised: list[str] = []
     seen: set[tuple] = set()
     for fw in bundle.frameworks:
@@ -162,21 +214,30 @@ def run(library: Library) -> Report:
                 label = f"policy {item.policy}" if item.policy else fw.intent
                 team = f" → {item.team}" if kind == "escalation" else ""  # type: ignore[union-attr]
                 not_exercised.append(f"{kind} {label} {item.name}{team}")
-    return Report(examples, signals, not_exercised)
+    return Report(examples, signals, not_exercised, list(broken))
 
 
 # --- renderers ------------------------------------------------------------------------------------
 
 
-def render_pretty(report: Report) -> str:
+def render_pretty(report: Report, *, quiet: bool = False) -> str:
+    """One line per example (only failures and errors when quiet), then the summary."""
     lines: list[str] = []
+    for b in report.broken:  # the errors themselves are `tactful check`'s to print (and JUnit's)
+        n = len(b.errors)
+        lines.append(f"ERROR {b.file}: does not compile ({n} error{'s' if n != 1 else ''}), so its examples did not run")
     for o in report.examples:
+        if quiet and o.passed:
+            continue
         lines.append(f"{'PASS' if o.passed else 'FAIL'}  {o.owner}: {o.name}  ({where(o.location)})")
         for f in o.failures:
             at = where(f.location)
             lines.append(f"      {at}: expected {f.expected}")
             lines.append(f"      {' ' * len(at)}       got {f.got}")
+            lines.extend(f"        {w}" for w in f.why)
     for o in report.signals:
+        if quiet and o.passed:
+            continue
         lines.append(f"{'PASS' if o.passed else 'FAIL'}  signal {o.owner}: {o.name}  ({where(o.location)})")
         for f in o.failures:
             at = where(f.location)
@@ -184,23 +245,35 @@ def render_pretty(report: Report) -> str:
     ex_failed = sum(not o.passed for o in report.examples)
     sig_checks = sum(o.checks for o in report.signals)
     sig_failed = sum(len(o.failures) for o in report.signals)
-    lines.append("")
-    lines.append(
-        f"{len(report.examples)} examples: {len(report.examples) - ex_failed} passed, {ex_failed} failed. "
-        f"{sig_checks} signal examples: {sig_checks - sig_failed} passed, {sig_failed} failed."
-    )
+    if lines:
+        lines.append("")
+    summary = (f"{len(report.examples)} examples: {len(report.examples) - ex_failed} passed, {ex_failed} failed. "
+               f"{sig_checks} signal examples: {sig_checks - sig_failed} passed, {sig_failed} failed.")
+    if report.broken:
+        n = len(report.broken)
+        summary += f" {n} file{'s' if n != 1 else ''} did not compile (run `tactful check` for the details)."
+    lines.append(summary)
     if report.not_exercised:
         lines.append(f"Not exercised by any example ({len(report.not_exercised)}): " + "; ".join(report.not_exercised) + ".")
-    else:
+    elif report.not_exercised is not None:
         lines.append("Every reply, guard and escalation is exercised by an example.")
     return "\n".join(lines) + "\n"
 
 
 def render_junit(report: Report) -> str:
-    """JUnit XML for CI: one suite of examples, one of signals; a testcase each."""
+    """JUnit XML for CI: a suite of sources (an error case per file that does not compile, when there
+    are any), one of examples, one of signals; a testcase each. Always a valid document."""
     import xml.etree.ElementTree as ET
 
     root = ET.Element("testsuites", name="tactful test")
+    if report.broken:
+        suite = ET.SubElement(root, "testsuite", name="tactful sources", tests=str(len(report.broken)),
+                              failures="0", errors=str(len(report.broken)), skipped="0")
+        for b in report.broken:
+            case = ET.SubElement(suite, "testcase", classname="sources", name=b.file, file=b.file)
+            first = b.errors[0] if b.errors else "it does not compile"
+            error = ET.SubElement(case, "error", message=f"{b.file}:{first}", type="compile")
+            error.text = "\n".join(f"{b.file}:{e}" for e in b.errors)
     for title, outcomes in (("examples", report.examples), ("signals", report.signals)):
         suite = ET.SubElement(root, "testsuite", name=f"tactful {title}", tests=str(len(outcomes)),
                               failures=str(sum(not o.passed for o in outcomes)), errors="0", skipped="0")
@@ -211,7 +284,7 @@ def render_junit(report: Report) -> str:
                 first = o.failures[0]
                 failure = ET.SubElement(case, "failure", message=f"expected {first.expected}; got {first.got}", type="expectation")
                 failure.text = "\n".join(
-                    f"{where(f.location)}: expected {f.expected}; got {f.got}"
+                    "\n".join([f"{where(f.location)}: expected {f.expected}; got {f.got}", *f.why])
                     for f in o.failures
                 )
     ET.indent(root)

@@ -34,6 +34,7 @@ from tactful.runtime.draft import Draft, EscalationHit, GuardHit, ReplyChoice
 from tactful.runtime.errors import (
     BundleError,
     InvalidContext,
+    InvalidRequest,
     InvalidSlots,
     MissingSlots,
     NoReply,
@@ -89,10 +90,13 @@ def _validation_message(e: ValidationError) -> str:
 
 
 def load_bundle(source: BundleSource) -> Bundle:
-    """A validated Bundle from a file path, JSON bytes, a dict or a Bundle. Raises BundleError."""
+    """A validated Bundle from a file path, JSON text (a str starting with `{`) or bytes, a dict or a
+    Bundle. Raises BundleError."""
     if isinstance(source, Bundle):
         _check_version(source.schema_version)
         return source
+    if isinstance(source, str) and source.lstrip().startswith("{"):  # JSON text (no path starts with `{`)
+        source = source.encode("utf-8")
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         try:
@@ -105,7 +109,7 @@ def load_bundle(source: BundleSource) -> Bundle:
     elif isinstance(source, Mapping):
         raw, where = None, "the bundle"
     else:
-        raise TypeError(f"load_bundle() takes a path, JSON bytes or a dict, not {type(source).__name__}")
+        raise TypeError(f"load_bundle() takes a path, JSON text or bytes, or a dict, not {type(source).__name__}")
     if raw is not None:
         try:
             data = json.loads(raw)
@@ -163,6 +167,22 @@ def _text_or_none(value: object) -> str | None:
 
 def _is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _check_shapes(intent: object, slots: object, context: object) -> None:
+    """Raise InvalidRequest when the request is not an intent (text) and two mappings keyed by text."""
+    problems: list[Problem] = []
+    if not isinstance(intent, str):
+        problems.append(Problem(("intent",), f"the intent must be text, not {intent!r}"))
+    for where, value, noun in (("slots", slots, "slot"), ("context", context, "context field")):
+        if value is None:
+            continue
+        if not isinstance(value, Mapping):
+            problems.append(Problem((where,), f"{where} must be a mapping of {noun} names to values, not {type(value).__name__}"))
+            continue
+        problems.extend(Problem((where, str(k)), f"{noun} names must be text, not {k!r}") for k in value if not isinstance(k, str))
+    if problems:
+        raise InvalidRequest(problems)
 
 
 class Library:
@@ -334,6 +354,7 @@ class Library:
                 continue
             values[key] = value
         if unknown:
+            _check_shapes("", None, context)  # a key that is not text is not an unknown field
             raise UnknownContextFields(unknown, [*self._fields, "seed"])
         if for_draft:
             if "message" in self._fields and values.get("message") is None:
@@ -358,9 +379,11 @@ class Library:
     def _variables(self, fw: _Framework, values: dict[str, Any], slots: Mapping[str, Any]) -> dict[str, Any]:
         variables = dict(values)
         if not fw.checkers.keys() >= slots.keys():
+            _check_shapes("", slots, None)  # a key that is not text is not an unknown slot
             unknown = [name for name in slots if name not in fw.checkers]
             raise UnknownSlots(fw.model.intent, unknown, fw.slot_names)
         invalid: list[Problem] = []
+        not_text: set[str] = set()
         get = slots.get
         for name, checker, fits, shared in fw.slot_plan:
             value = get(name)
@@ -369,6 +392,7 @@ class Library:
                     value = _text_or_none(values.get(name))
             elif not isinstance(value, str):
                 invalid.append(Problem(("slots", name), f"slot `{name}` must be text, not {value!r}"))
+                not_text.add(name)
                 continue
             elif not value or value.isspace():  # an empty or blank value counts as absent
                 value = _text_or_none(values.get(name)) if shared else None
@@ -377,7 +401,7 @@ class Library:
                 if why is not None:
                     invalid.append(Problem(("slots", name), why))
             variables[name] = value
-        missing = [name for name in fw.required if variables.get(name) is None]
+        missing = [name for name in fw.required if variables.get(name) is None and name not in not_text]
         if missing:
             raise MissingSlots(fw.model.intent, missing)
         if invalid:
@@ -386,6 +410,9 @@ class Library:
 
     def draft(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Draft:
         """The draft reply for one message. Raises a DraftError subclass for a bad request."""
+        if intent.__class__ is not str or not (slots is None or slots.__class__ is dict) or not (
+                context is None or context.__class__ is dict):
+            _check_shapes(intent, slots, context)  # the rare caller that passes something else
         fw = self._frameworks.get(intent)
         if fw is None:
             raise UnknownIntent(intent, self._frameworks)
@@ -414,6 +441,26 @@ class Library:
                 Problem(("context", n), f"the `{reply.choice.id}` reply of `{fw.model.intent}` needs context field `{n}`")
                 for n in fields
             ])
+
+    def why(self, intent: str, context: Mapping[str, Any], *, guard: str | None = None, team: str | None = None) -> list[str]:
+        """For people: why the framework's guard `guard` (or its escalations to `team`) held or not for
+        a context, one line per part of each condition (see trace.py). Raises a DraftError for a bad
+        intent or context, like draft()."""
+        from tactful.runtime.trace import trace
+
+        fw = self.framework(intent)
+        values, _ = self._context(context)
+        signals = {s.name: s for s in self.bundle.signals}
+        lines: list[str] = []
+        items = [("guard", g.name, g.when, g.condition_source) for g in fw.guards if guard is not None and g.name == guard]
+        items += [(f"escalation to `{e.team}`", e.name, e.when, e.condition_source) for e in fw.escalations
+                  if team is not None and e.team == team]
+        for kind, name, when, source in items:
+            holds, parts = trace(signals, when, values)
+            label = f"guard `{name}`" if kind == "guard" else f"{kind} (`{name}`)"
+            lines.append(f"{label} {'held' if holds else 'did not hold'}: when {source}")
+            lines.extend("  " + p for p in parts)
+        return lines
 
     def signal_holds(self, name: str, context: Mapping[str, Any]) -> bool:
         """Whether the signal holds for a context (a bare {"message": …} is enough). Raises KeyError."""

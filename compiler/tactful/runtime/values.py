@@ -70,6 +70,12 @@ _FITS: dict[str, Callable[[str], object]] = {  # truthy when the value fits the 
 }
 
 
+def _quiet_options() -> "re2.Options":
+    options = re2.Options()
+    options.log_errors = False  # a rejected pattern comes back as re2.error; RE2's stderr log is noise
+    return options
+
+
 class SlotChecker:
     """A compiled check for one slot: type first, then pattern.
 
@@ -85,7 +91,7 @@ class SlotChecker:
         if slot.pattern:
             compile_re2(slot.pattern)  # raises re2.error with a useful message
             # A one-pattern full-match set: the cheapest way to call RE2 from Python.
-            self._pattern = re2.Set.FullMatchSet()
+            self._pattern = re2.Set.FullMatchSet(_quiet_options())
             self._pattern.Add(slot.pattern)
             self._pattern.Compile()
         type_fits = frozenset(slot.values).__contains__ if slot.type == "enum" else _FITS.get(slot.type)

@@ -23,6 +23,9 @@ class Config:
     severities: dict[str, Severity | None] = field(default_factory=dict)  # None: off
     intents: list[str] | None = None
     intent_lines: dict[str, int] = field(default_factory=dict)
+    # [project] frameworks: the folders (relative to tactful.toml) that hold the library. Taxonomy
+    # completeness is checked only when a run covers all of them; by default, the project root.
+    frameworks: list[str] = field(default_factory=lambda: ["."])
 
 
 def find_project_root(paths: list[Path]) -> Path:
@@ -33,6 +36,18 @@ def find_project_root(paths: list[Path]) -> Path:
         if (folder / PROJECT_FILE).is_file():
             return folder
     return start
+
+
+def covers_library(paths: list[Path], root: Path, config: Config) -> bool:
+    """Whether a run over paths reads the whole library: every folder of [project] `frameworks` (by
+    default the project root) is one of the folders given or inside one. A subfolder or a single
+    file is checked on its own merits, so intents of the taxonomy missing from it are not reported."""
+    given = [Path(os.path.abspath(p)) for p in paths if p.is_dir()]
+    for folder in config.frameworks:
+        wanted = Path(os.path.abspath(root / folder))
+        if not any(wanted == g or g in wanted.parents for g in given):
+            return False
+    return True
 
 
 def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, list[Diagnostic]]:
@@ -81,6 +96,15 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
                                     at(str(key))))
             continue
         config.severities[code.code] = None if value == "off" else Severity(value)
+    project = data.get("project")
+    if isinstance(project, dict) and "frameworks" in project:
+        folders = project["frameworks"]
+        folders = [folders] if isinstance(folders, str) else folders
+        if not isinstance(folders, list) or not folders or not all(isinstance(f, str) and f for f in folders):
+            diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, "[project] `frameworks` must be a folder or a list of folders",
+                                    at("frameworks"), hint='for example `frameworks = "frameworks"`'))
+        else:
+            config.frameworks = folders
     taxonomy = data.get("taxonomy")
     if taxonomy is not None:
         intents = taxonomy.get("intents") if isinstance(taxonomy, dict) else None

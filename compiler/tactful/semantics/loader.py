@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
-from tactful.semantics.config import Config, find_project_root, load_config
+from tactful.semantics.config import Config, covers_library, find_project_root, load_config
 from tactful.semantics.summary import Summary, summarize
 from tactful.source import SourceFile
 from tactful.syntax import ast
@@ -42,7 +42,7 @@ class Program:
     config: Config = field(default_factory=Config)
     stdlib_modules: set[str] = field(default_factory=set)
     duplicate_modules: list[tuple[str, str, str]] = field(default_factory=list)  # (name, first path, second path)
-    whole_library: bool = False  # a folder was compiled, so intents missing from it are really missing
+    whole_library: bool = False  # the run covers the project's whole library, so missing intents are really missing
 
     def revision(self) -> str:
         import hashlib
@@ -180,13 +180,16 @@ def assemble(root: Path, whole_library: bool, config: Config, sources: dict[str,
     return program
 
 
-def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
-    """Read and parse every file under paths, and the stdlib, into a Program."""
+def load(paths: list[Path], exclude: frozenset[str] = frozenset()) -> tuple[Program, list[Diagnostic]]:
+    """Read and parse every file under paths, and the stdlib, into a Program; files whose project
+    path is in exclude are left out (and then the run does not cover the whole library)."""
     root = find_project_root(paths)
     sources: dict[str, SourceFile] = {}
     config, diags = load_config(root, sources)  # adds tactful.toml to sources, when there is one
     parsed: list[tuple[SourceFile, ast.Module | None, Summary | None]] = []
     for rel, name, source in [*stdlib_sources(), *read_sources(discover(paths), root)]:
+        if rel in exclude:
+            continue
         if isinstance(source, Diagnostic):
             diags.append(source)
             parsed.append((SourceFile(rel, ""), None, None))
@@ -194,4 +197,5 @@ def load(paths: list[Path]) -> tuple[Program, list[Diagnostic]]:
         module, summary, mdiags = parse_file(source, name)
         diags.extend(mdiags)
         parsed.append((source, module, summary))
-    return assemble(root, any(p.is_dir() for p in paths), config, sources, parsed), diags
+    whole = covers_library(paths, root, config) and not exclude
+    return assemble(root, whole, config, sources, parsed), diags

@@ -28,6 +28,14 @@ def did_you_mean(name: str, candidates) -> str:
     return f"did you mean `{found[0]}`?" if found else ""
 
 
+def field_hint(name: str, fields) -> str:
+    """For an unknown context field: a did-you-mean, then the fields there are (the callers pass
+    them with the message; stdlib declares them, a project may add more with `field`)."""
+    listed = "context fields: " + ", ".join(f"`{f}`" for f in sorted(fields))
+    guess = did_you_mean(name, fields)
+    return f"{guess} ({listed})" if guess else listed + "; declare a new one with `field <name> <type>`"
+
+
 @dataclass
 class PolicyEntry:
     name: str | None

@@ -69,8 +69,8 @@ def check_program(program: Program, diagnostics: list[Diagnostic]) -> tuple[Mode
     return model, sorted(unique.values(), key=Diagnostic.sort_key)
 
 
-def run(paths: Sequence[Path], *, lower: bool) -> Result:
-    program, diagnostics = load(list(paths))
+def run(paths: Sequence[Path], *, lower: bool, exclude: frozenset[str] = frozenset()) -> Result:
+    program, diagnostics = load(list(paths), exclude)
     model, diagnostics = check_program(program, diagnostics)
     frameworks = sum(1 for m, _ in model.frameworks() if m not in program.stdlib_modules)
     result = Result(diagnostics=diagnostics, sources=program.sources, frameworks=frameworks, root=program.root)

@@ -5,11 +5,16 @@ Endpoints: `POST /v1/draft` (body: intent, slots, context; answer: the Draft's J
 `/openapi.json`.
 
 Decisions:
-- Errors: a body over 64 KiB gets 413 before the app reads it; an invalid body gets FastAPI's 422,
-  which names the field; a request the runtime refuses gets the DraftError's status (404 for an
-  unknown intent, 422 otherwise) in the same shape, `{"detail": [{"type", "loc", "msg"}], "message"}`,
-  with the library's own messages. Anything unexpected is logged and answered with a bare 500: no
-  traceback ever reaches a client.
+- Errors: every error answer has one shape, the one `DraftError.to_dict()` gives in Python:
+  `{"type", "message", "problems": [{"loc", "msg"}]}`. A request the runtime refuses gets the
+  DraftError's status (404 for an unknown intent, 422 otherwise) and exactly the body Python gets for
+  the same request: the body's values reach the runtime unconverted, so a slot given as a number is
+  the runtime's `invalid_slots`, not a validation error of the web framework. What only HTTP can get
+  wrong (a body that is not JSON, a missing `intent`, an unknown key) is a 422 `invalid_request`; a
+  body over 64 KiB a 413 `request_too_large` before the app reads it; an unknown path a 404. A `loc`
+  names the request part: `["slots", "amount"]` in the body, `["path", "intent"]` in the URL.
+  Anything unexpected is logged and answered with a 500 `internal_error`: no traceback ever reaches
+  a client.
 - Reloading: on SIGHUP, or when the bundle file changes (polled every `watch_interval` seconds), a
   new Library is loaded completely, in a worker thread, and only then replaces the old reference.
   Each request reads the reference once, so it is answered by one library from start to end. A
@@ -27,9 +32,13 @@ import signal
 from pathlib import Path
 from typing import Any, Literal
 
+from typing import Annotated
+
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tactful.runtime.bundle import Framework
 from tactful.runtime.errors import BundleError, DraftError, UnknownIntent
@@ -42,11 +51,17 @@ log = logging.getLogger("tactful.serve")
 
 
 class DraftRequest(BaseModel):
+    """The body of POST /v1/draft. Values are passed to the runtime as sent, so that it, not the web
+    framework, judges them (the schemas below document what it accepts; the context's own schema is
+    made from the loaded bundle's fields: see _context_schema)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    intent: str = Field(description="The framework's intent id, such as billing.duplicate_charge.", max_length=200)
-    slots: dict[str, str | None] = Field(default_factory=dict, description="Slot values, as text; null or absent: not known.")
-    context: dict[str, str | int | float | bool | None] = Field(
+    intent: Annotated[Any, WithJsonSchema({"type": "string", "maxLength": 200, "examples": ["billing.duplicate_charge"]})] = Field(
+        description="The framework's intent id, such as billing.duplicate_charge.")
+    slots: Annotated[Any, WithJsonSchema({"type": "object", "additionalProperties": {"type": ["string", "null"]}})] = Field(
+        default_factory=dict, description="Slot values, as text; null or absent: not known.")
+    context: Annotated[Any, WithJsonSchema({"type": "object"})] = Field(
         default_factory=dict,
         description="Context fields (message, channel, visibility, contact_count, …) and `seed`, such as the conversation id.",
     )
@@ -110,17 +125,23 @@ class Health(BaseModel):
     frameworks: int
 
 
-class ErrorItem(BaseModel):
-    model_config = ConfigDict(extra="allow")  # FastAPI's own validation errors add `input`, `ctx`
-
-    type: str
-    loc: list[str | int]
+class ProblemOut(BaseModel):
+    loc: list[str | int] = Field(description='Where: ["slots", "amount"], ["context", "channel"], ["intent"], ["path", "intent"].')
     msg: str
 
 
 class ErrorOut(BaseModel):
-    detail: list[ErrorItem]
-    message: str | None = Field(None, description="Every problem in one sentence (absent on request validation errors).")
+    """Every error answer (4xx and 5xx): the shape of DraftError.to_dict() in Python."""
+
+    type: str = Field(description="A stable slug: unknown_intent, missing_slots, unknown_slots, invalid_slots, "
+                      "unknown_context_fields, invalid_context, no_reply, invalid_request, request_too_large, "
+                      "not_found, method_not_allowed, internal_error.")
+    message: str = Field(description="Every problem in one sentence, in plain words.")
+    problems: list[ProblemOut]
+
+
+def error_body(kind: str, message: str, problems: list[tuple[list, str]] = ()) -> dict:
+    return {"type": kind, "message": message, "problems": [{"loc": list(loc), "msg": msg} for loc, msg in problems]}
 
 
 # --- the library holder and its reloading ---------------------------------------------------------
@@ -159,13 +180,57 @@ class LibraryHolder:
 
 
 def _error_response(e: DraftError) -> JSONResponse:
-    return JSONResponse(
-        status_code=e.status,
-        content={
-            "detail": [{"type": e.kind, "loc": ["body", *p.loc], "msg": p.message} for p in e.problems],
-            "message": e.message,
-        },
-    )
+    return JSONResponse(status_code=e.status, content=e.to_dict())
+
+
+def _validation_response(exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's request-validation errors in the one error shape: `loc` without the leading "body"
+    (the body's keys are the request's parts, as in Python), "path"/"query" kept."""
+    problems = []
+    for err in exc.errors():
+        loc = list(err.get("loc", ()))
+        if loc[:1] == ["body"] and len(loc) > 1:
+            loc = loc[1:]
+        msg = err.get("msg", "invalid")
+        if err.get("type") == "json_invalid":
+            msg = f"the body is not valid JSON ({err.get('ctx', {}).get('error', msg)})"
+        elif err.get("type") == "extra_forbidden":
+            msg = f"`{loc[-1]}` is not part of a draft request (it has intent, slots and context)"
+        elif err.get("type") == "missing":
+            msg = f"`{loc[-1]}` is required"
+        problems.append((loc, msg))
+    return JSONResponse(status_code=422, content=error_body("invalid_request", "; ".join(m for _, m in problems), problems))
+
+
+_JSON_TYPES = {"text": "string", "number": "number", "bool": "boolean"}
+
+
+def _context_schema(library: Library) -> dict:
+    """The context object the loaded bundle accepts: its fields with their types (channels and
+    choices listed), `seed`; `message` is required (and a `channel` or a `visibility`)."""
+    channels = [c.name for c in library.bundle.channels]
+    props: dict[str, dict] = {}
+    for f in library.bundle.fields:
+        if f.type == "channel":
+            schema: dict = {"type": "string", "enum": channels}
+        elif f.type == "visibility":
+            schema = {"type": "string", "enum": ["public", "private"]}
+        elif f.type == "enum":
+            schema = {"type": "string", "enum": list(f.values)}
+        else:
+            schema = {"type": _JSON_TYPES.get(f.type, "string")}
+        if getattr(f, "about", ""):
+            schema["description"] = f.about
+        props[f.name] = {"anyOf": [schema, {"type": "null"}]} if f.name != "message" else schema
+    props["seed"] = {"type": "string", "description": "Any text naming the conversation: it decides which phrase a `pick` gets."}
+    return {
+        "type": "object",
+        "properties": props,
+        "required": ["message"] if "message" in props else [],
+        "additionalProperties": False,
+        "description": "Context fields of the loaded bundle. `message` is required, and a `channel` or a "
+                       "`visibility` (the visibility defaults to the channel's first one).",
+    }
 
 
 def _summary(fw: Framework) -> dict:
@@ -223,7 +288,8 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(send, status: int, message: str) -> None:
-        response = JSONResponse(status_code=status, content={"detail": [{"type": "request", "loc": ["body"], "msg": message}], "message": message})
+        kind = "request_too_large" if status == 413 else "invalid_request"
+        response = JSONResponse(status_code=status, content=error_body(kind, message, [(["body"], message)]))
         await response({"type": "http"}, None, send)  # type: ignore[arg-type]
 
 
@@ -235,7 +301,8 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
     holder = LibraryHolder(bundle)
 
     async def reload() -> None:
-        await asyncio.to_thread(holder.reload)
+        if await asyncio.to_thread(holder.reload):
+            app.openapi_schema = None  # the context's schema is the new bundle's
 
     async def watch() -> None:
         while True:
@@ -270,12 +337,40 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
     )
     app.state.holder = holder
     app.add_middleware(BodyLimit)
-    errors: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 413: {"model": ErrorOut}}
+    errors: dict[int | str, dict[str, Any]] = {
+        404: {"model": ErrorOut, "description": "No framework has this intent (`unknown_intent`)."},
+        413: {"model": ErrorOut, "description": "The body is larger than 64 KiB (`request_too_large`)."},
+        422: {"model": ErrorOut, "description": "The runtime cannot draft this request (missing or invalid slots, "
+              "unknown or invalid context fields, …), or the body is not a draft request (`invalid_request`)."},
+    }
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("tactful: internal error on %s %s", request.method, request.url.path)
-        return JSONResponse(status_code=500, content={"detail": "internal error"})
+        return JSONResponse(status_code=500, content=error_body("internal_error", "internal error"))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        message = f"there is no {request.method} {request.url.path}" if exc.status_code in (404, 405) else str(exc.detail)
+        return JSONResponse(status_code=exc.status_code, content=error_body(kind, message, [(["path"], message)]),
+                            headers=getattr(exc, "headers", None))
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+            request = schema["components"]["schemas"]["DraftRequest"]
+            request["properties"]["context"] = {**_context_schema(holder.library), "title": "Context"}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.post("/v1/draft", response_model=DraftOut, responses=errors, summary="Draft a reply to one message")
     async def draft(request: DraftRequest) -> Any:
@@ -289,13 +384,15 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
     async def frameworks() -> Any:
         return JSONResponse([_summary(fw) for fw in holder.library.bundle.frameworks])
 
-    @app.get("/v1/frameworks/{intent}", response_model=Framework, responses={404: {"model": ErrorOut}},
+    @app.get("/v1/frameworks/{intent}", response_model=Framework,
+             responses={404: {"model": ErrorOut, "description": "No framework has this intent (`unknown_intent`)."},
+                        422: {"model": ErrorOut, "description": "The request is malformed (`invalid_request`)."}},
              summary="One framework, as in the bundle")
     async def framework(intent: str) -> Any:
         try:
             fw = holder.library.framework(intent)
-        except UnknownIntent as e:
-            return _error_response(e)
+        except UnknownIntent as e:  # the intent is in the path here, not in a body
+            return JSONResponse(status_code=e.status, content=error_body(e.kind, e.message, [(["path", "intent"], e.message)]))
         return JSONResponse(fw.model_dump(mode="json"))
 
     @app.get("/healthz", response_model=Health, summary="Liveness, and the revision in service")

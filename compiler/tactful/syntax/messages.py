@@ -111,6 +111,26 @@ def syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnost
     if isinstance(err, UnexpectedCharacters):
         pos = min(max(base + err.pos_in_stream, 0), n)
         ch = text[pos] if pos < n else ""
+        line_start = text.rfind("\n", 0, pos) + 1
+        before = text[line_start:pos]
+        quotes = pos
+        while quotes > line_start and text[quotes - 1] == '"':
+            quotes -= 1  # the lexer may have read `""` of an unclosed `"""` as an empty text
+        if text.startswith('"""', quotes):
+            return Diagnostic(Code.UNTERMINATED_TEXT, 'this `"""` text is never closed', source.span(quotes, quotes + 3),
+                              label="the text starts here", hint='end it with `"""` (on a line of its own or after the last word)')
+        if ch in "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb":
+            return Diagnostic(Code.SYNTAX_ERROR, f"`{ch}` is a curly quote; texts go in straight double quotes", source.span(pos, pos + 1),
+                              label="curly quote", hint='replace “…” with "…" (word processors and some keyboards curl quotes)')
+        if ch == "=" and re.search(r"[A-Za-z0-9_)]\s*$", before) and not text.startswith("==", pos):
+            return Diagnostic(Code.SYNTAX_ERROR, "`=` is not a comparison", source.span(pos, pos + 1),
+                              label="not a comparison",
+                              hint="did you mean `is` or `==`? (`channel is email`, `contact_count == 3`)")
+        if ch == "-" and re.match(r"\s*framework\s+[A-Za-z0-9_.]*$", before):
+            word = re.search(r"[A-Za-z0-9_.-]*", text[line_start:][len(before.split("framework", 1)[0]) + 9:].lstrip()).group(0)
+            return Diagnostic(Code.INVALID_INTENT, "an intent id cannot contain `-`", source.span(pos, pos + 1),
+                              label="not allowed in an intent id",
+                              hint=f"intent ids are words of letters, digits and `_` joined by dots: `{word.replace('-', '_')}`")
         if ch == '"':
             eol = text.find("\n", pos)
             eol = n if eol == -1 else eol
@@ -165,6 +185,10 @@ def syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnost
                 word = tok.value if not newline else source.text[span.start:span.end]
                 word = word if len(word) <= 40 else word[:40] + "…"
                 words = _ITEM_KEYWORDS[where]
+                if where == "framework" and word in _ITEM_KEYWORDS["reply"]:
+                    return Diagnostic(Code.SYNTAX_ERROR, f"`{word}` is a move, so it belongs inside a `reply`", span,
+                                      label="dedented to the level of the reply",
+                                      hint="indent it under its `reply` line, like the moves above it")
                 guess = close_matches(word, words, n=1, cutoff=0.6)
                 hint = f"did you mean `{guess[0]}`?" if guess else "a line here starts with " + _join([f"`{w}`" for w in words])
                 return Diagnostic(Code.SYNTAX_ERROR, f"`{word}` is not something a {where} can contain", span,

@@ -128,8 +128,8 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
             if ch == "{":
                 close = content.find("}", m.start())
                 if close == -1:
-                    raise TextError("this `{` is never closed", at, at + 1,
-                                    "close it with `}`, or write `\\{` for a literal brace")
+                    raise TextError("this `{` is never closed: missing `}`", at, at + 1,
+                                    "close it with `}` after the slot name, or write `\\{` for a literal brace")
                 raise TextError("`{…}` must hold a slot name, optionally followed by `or 'fallback'`",
                                 at, off + close + 1, "for example `{amount}` or `{customer_name or 'there'}`")
             if ch == "}":

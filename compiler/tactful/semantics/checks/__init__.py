@@ -9,6 +9,7 @@ from __future__ import annotations
 from tactful.semantics.checks import conditions, declarations, examples, frameworks, modules, project, replies, style
 
 CHECKS = (
+    modules.empty_files,
     modules.unknown_modules,
     modules.import_cycles,
     modules.unused_imports,

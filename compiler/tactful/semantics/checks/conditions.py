@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
 from tactful.semantics.checks.common import atoms, conditions, regex_error
-from tactful.semantics.model import FEATURES, VISIBILITIES, Model, did_you_mean
+from tactful.semantics.model import FEATURES, VISIBILITIES, Model, did_you_mean, field_hint
 from tactful.syntax import ast
 
 _TYPE_WORDS = {"number": "a number", "text": "a text", "bool": "a yes/no field", "channel": "a channel",
@@ -17,17 +17,23 @@ _TYPE_WORDS = {"number": "a number", "text": "a text", "bool": "a yes/no field",
 def all_conditions(model: Model) -> Iterator[Diagnostic]:
     for name, module in model.program.modules.items():
         for e in module.entries:
+            slots = frozenset(model.slots_of(e)) if isinstance(e, ast.FrameworkDecl) else frozenset()
             for cond in conditions(e):
-                yield from check_condition(model, cond, name)
+                yield from check_condition(model, cond, name, slots)
 
 
-def check_condition(model: Model, cond: ast.Cond, module: str) -> Iterator[Diagnostic]:
+def check_condition(model: Model, cond: ast.Cond, module: str, slots: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
     for a in atoms(cond):
-        yield from _atom(model, a, module)
+        yield from _atom(model, a, module, slots)
 
 
-def _unknown(model: Model, name: ast.Name, module: str, what: str) -> Diagnostic:
+def _unknown(model: Model, name: ast.Name, module: str, what: str, slots: frozenset[str] = frozenset()) -> Diagnostic:
     n = name.value
+    if n in slots:
+        return Diagnostic(Code.UNKNOWN_NAME, f"`{n}` is a slot, and conditions cannot read slots", name.span,
+                          label="a slot, not a field",
+                          hint="conditions read context fields, not slots (a slot fills the reply's text); to decide on "
+                          f"it, declare a `field {n} text` that the caller passes with the message")
     if n in model.decls.signals and what == "condition":
         owner = model.decls.signals[n][0]
         return Diagnostic(Code.NAME_NOT_IMPORTED, f"signal `{n}` is declared in `{owner}`, which this file does not use", name.span,
@@ -35,11 +41,14 @@ def _unknown(model: Model, name: ast.Name, module: str, what: str) -> Diagnostic
     candidates = set(model.decls.fields) | set(FEATURES)
     if what == "condition":
         candidates |= set(model.decls.visible(module, "signal"))
+    hint = did_you_mean(n, candidates)
+    if not hint and what != "condition":
+        hint = field_hint(n, model.decls.fields)
     return Diagnostic(Code.UNKNOWN_NAME, f"`{n}` is not a {'signal or ' if what == 'condition' else ''}field", name.span,
-                      label="unknown name", hint=did_you_mean(n, candidates))
+                      label="unknown name", hint=hint)
 
 
-def _atom(model: Model, a: ast.Cond, module: str) -> Iterator[Diagnostic]:
+def _atom(model: Model, a: ast.Cond, module: str, slots: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
     lib = model.decls
     match a:
         case ast.NameCond(name=name):
@@ -48,13 +57,13 @@ def _atom(model: Model, a: ast.Cond, module: str) -> Iterator[Diagnostic]:
                 return
             t = lib.field_type(n)
             if t is None:
-                yield _unknown(model, name, module, "condition")
+                yield _unknown(model, name, module, "condition", slots)
             elif t != "bool":
                 example = {"number": f"`{n} >= 3`", "text": f"`{n} mentions \"…\"`"}.get(t, f"`{n} is …`")
                 yield Diagnostic(Code.TYPE_MISMATCH, f"`{n}` is {_TYPE_WORDS.get(t, t)}, not a condition", name.span,
                                  label="needs an operator", hint=f"compare it, for example {example}")
         case ast.Mentions(field=field, phrases=phrases):
-            yield from _expect_type(model, field, module, ("text",), "`mentions`")
+            yield from _expect_type(model, field, module, ("text",), "`mentions`", slots)
             for p in phrases:
                 if not p.value.strip():
                     yield Diagnostic(Code.EMPTY_TEXT, "this phrase is empty", p.span)
@@ -62,22 +71,22 @@ def _atom(model: Model, a: ast.Cond, module: str) -> Iterator[Diagnostic]:
                     yield Diagnostic(Code.TEMPLATE_IN_PHRASE, "`mentions` phrases are plain words, not templates", p.span,
                                      hint="remove the `{…}`")
         case ast.Matches(field=field, regex=regex):
-            yield from _expect_type(model, field, module, ("text",), "`matches`")
+            yield from _expect_type(model, field, module, ("text",), "`matches`", slots)
             yield from regex_error(regex)
         case ast.Compare(field=field):
-            yield from _expect_type(model, field, module, ("number",), f"`{a.op}`")
+            yield from _expect_type(model, field, module, ("number",), f"`{a.op}`", slots)
         case ast.Is(field=field, value=value):
-            yield from _membership(model, field, (value,), module, "`is`")
+            yield from _membership(model, field, (value,), module, "`is`", slots)
         case ast.In(field=field, values=values):
-            yield from _membership(model, field, values, module, "`in`")
+            yield from _membership(model, field, values, module, "`in`", slots)
         case _:  # pragma: no cover - atoms() yields only leaves
             raise AssertionError(f"unexpected condition node {a!r}")
 
 
-def _expect_type(model, field: ast.Name, module: str, types: tuple[str, ...], op: str) -> Iterator[Diagnostic]:
+def _expect_type(model, field: ast.Name, module: str, types: tuple[str, ...], op: str, slots: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
     t = model.decls.field_type(field.value)
     if t is None:
-        yield _unknown(model, field, module, "field")
+        yield _unknown(model, field, module, "field", slots)
     elif t not in types:
         need = " or ".join(_TYPE_WORDS.get(x, x) for x in types)
         yield Diagnostic(Code.TYPE_MISMATCH, f"{op} needs {need}, but `{field.value}` is {_TYPE_WORDS.get(t, t)}", field.span,
@@ -107,10 +116,10 @@ def allowed_values(model: Model, field: str) -> tuple[str, ...] | None:
     return None
 
 
-def _membership(model, field: ast.Name, values, module: str, op: str) -> Iterator[Diagnostic]:
+def _membership(model, field: ast.Name, values, module: str, op: str, slots: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
     t = model.decls.field_type(field.value)
     if t is None:
-        yield _unknown(model, field, module, "field")
+        yield _unknown(model, field, module, "field", slots)
         return
     if t not in ("channel", "visibility", "enum", "text"):
         yield Diagnostic(Code.TYPE_MISMATCH, f"{op} compares choices, but `{field.value}` is {_TYPE_WORDS.get(t, t)}",

@@ -6,18 +6,23 @@ from collections.abc import Iterator
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
-from tactful.semantics.model import FEATURES, Model, did_you_mean, effective, junk_slot_names, served, slot_flag, value_problem, value_text
+from tactful.semantics.checks.common import atoms
+from tactful.semantics.model import FEATURES, Model, did_you_mean, field_hint, effective, junk_slot_names, served, slot_flag, value_problem, value_text
 from tactful.syntax import ast
 
 
 def examples(model: Model) -> Iterator[Diagnostic]:
-    for _, fw in model.frameworks():
+    for module, fw in model.frameworks():
         exs = fw.of(ast.Example)
         if not exs:
             continue
         eff = effective(model.decls, fw, model.cond_source)
-        guard_names = [n for n, _, _ in eff.guards]
-        teams = sorted({e.team.value for _, e, _ in eff.escalations})
+        # A guard or escalation whose declaration failed (a line that did not parse, an unknown name or
+        # team) is reported where it is written; an example naming it is not reported again, and its
+        # misspelt name is never offered as the fix.
+        failed = _failed_entries(model, module, fw)
+        guard_names = [n for n, g, _ in eff.guards if id(g) not in failed["ids"]]
+        teams = sorted({e.team.value for _, e, _ in eff.escalations if id(e) not in failed["ids"]})
         # `expect no guard x` may name a policy guard the framework opts out of: it proves the opt-out.
         no_guard_names = guard_names + sorted(set(model.decls.policy_guards) - set(guard_names))
         no_teams = sorted(set(teams) | {e.item.team.value for e in model.decls.policy_escalations.values()})
@@ -29,10 +34,33 @@ def examples(model: Model) -> Iterator[Diagnostic]:
                 yield Diagnostic(Code.DUPLICATE_DECLARATION, f"two examples are named “{ex.name.value}”", ex.name.span,
                                  related=(Related(names[ex.name.value].name.span, "the first one"),))
             names.setdefault(ex.name.value, ex)
-            yield from _example(model, fw, ex, (guard_names, no_guard_names), (teams, no_teams), slots, replies)
+            yield from _example(model, fw, ex, (guard_names, no_guard_names), (teams, no_teams), slots, replies, failed)
 
 
-def _example(model, fw, ex: ast.Example, guards, escalations, slots, replies) -> Iterator[Diagnostic]:
+def _failed_entries(model: Model, module: str, fw: ast.FrameworkDecl) -> dict:
+    """Which guards and escalations of fw failed to declare: {"ids": node ids, "guard": any guard
+    failed, "escalate": any escalation failed}."""
+    lib = model.decls
+    out: dict = {"ids": set(), "guard": False, "escalate": False}
+    for j in fw.of(ast.Junk):
+        word = j.text.lstrip().split(" ", 1)[0]
+        if word in ("guard", "escalate"):
+            out[word] = True
+    signals = lib.visible(module, "signal")
+    for m in fw.members:
+        if not isinstance(m, (ast.Guard, ast.Escalate)):
+            continue
+        names = [a.name.value for a in atoms(m.when) if isinstance(a, ast.NameCond)]
+        broken = any(n not in signals and lib.field_type(n) is None for n in names)
+        if isinstance(m, ast.Escalate) and m.team.value not in lib.teams:
+            broken = True
+        if broken:
+            out["ids"].add(id(m))
+            out["guard" if isinstance(m, ast.Guard) else "escalate"] = True
+    return out
+
+
+def _example(model, fw, ex: ast.Example, guards, escalations, slots, replies, failed) -> Iterator[Diagnostic]:
     messages = [i for i in ex.items if isinstance(i, ast.ExMessage)]
     channels = [i for i in ex.items if isinstance(i, ast.ExChannel)]
     expects = [i for i in ex.items if isinstance(i, ast.Expect)]
@@ -86,10 +114,14 @@ def _example(model, fw, ex: ast.Example, guards, escalations, slots, replies) ->
         guard_names = guards[1] if e.kind == "no_guard" else guards[0]
         teams = escalations[1] if e.kind == "no_escalate" else escalations[0]
         if e.kind in ("guard", "no_guard") and e.name is not None and e.name.value not in guard_names:
+            if failed["guard"]:
+                continue
             yield Diagnostic(Code.UNKNOWN_EXPECTATION, f"`{fw.intent.value}` has no guard named `{e.name.value}`", e.name.span,
                              hint=did_you_mean(e.name.value, guard_names) or
                              "its guards: " + ", ".join(f"`{g}`" for g in guard_names))
         elif e.kind in ("escalate", "no_escalate") and e.name is not None and e.name.value not in teams:
+            if failed["escalate"]:
+                continue
             yield Diagnostic(Code.UNKNOWN_EXPECTATION, f"`{fw.intent.value}` never escalates to `{e.name.value}`", e.name.span,
                              hint=did_you_mean(e.name.value, teams) or
                              "it escalates to: " + ", ".join(f"`{t}`" for t in teams))
@@ -111,8 +143,8 @@ def _context_pair(model: Model, p: ast.Pair) -> Iterator[Diagnostic]:
     t = model.decls.field_type(n)
     if t is None or n not in model.decls.fields:
         yield Diagnostic(Code.UNKNOWN_CONTEXT_FIELD, f"`{n}` is not a context field", p.key.span, label="unknown field",
-                         hint=did_you_mean(n, model.decls.fields) or
-                         ("message features are computed from the message" if n in FEATURES else ""))
+                         hint=("message features are computed from the message" if n in FEATURES else
+                               field_hint(n, model.decls.fields)))
         return
     v = p.value
     ok = {

@@ -18,6 +18,20 @@ def _uses(model: Model):
                 yield name, e
 
 
+def empty_files(model: Model) -> Iterator[Diagnostic]:
+    """A file that declares nothing (empty, blank or only comments) is most likely unfinished."""
+    for name, module in model.program.modules.items():
+        if module.entries or name in model.program.stdlib_modules:
+            continue
+        src = model.program.sources.get(module.path)
+        if src is None or (src.text.strip() and not all(
+                not ln.strip() or ln.lstrip().startswith("#") for ln in src.text.split("\n"))):
+            continue  # text that did not parse is a syntax error, reported already
+        what = "is empty" if not src.text.strip() else "holds only comments"
+        yield Diagnostic(Code.EMPTY_FILE, f"`{module.path}` {what}, so it declares nothing", src.span(0, min(1, len(src.text))),
+                         label="nothing declared", hint="write its framework (or whatever it should declare), or delete the file")
+
+
 def unknown_modules(model: Model) -> Iterator[Diagnostic]:
     for _, use in _uses(model):
         target = use.module.value
@@ -58,11 +72,15 @@ def import_cycles(model: Model) -> Iterator[Diagnostic]:
                     stack.append((nxt, path + [nxt]))
 
 
+def _has_junk(module: ast.Module) -> bool:
+    return any(isinstance(e, ast.Junk) or (isinstance(e, ast.FrameworkDecl) and e.has_junk) for e in module.entries)
+
+
 def unused_imports(model: Model) -> Iterator[Diagnostic]:
     lib = model.decls
     for name, module in model.program.modules.items():
         uses = [e for e in module.entries if isinstance(e, ast.Use)]
-        if not uses:
+        if not uses or _has_junk(module):  # the lines that did not parse may be the ones using it
             continue
         refs = referenced_names(module)
         for use in uses:

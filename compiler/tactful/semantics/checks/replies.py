@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
 from tactful.semantics.model import MOVE_ORDER, Model, did_you_mean, framework_texts, junk_slot_names, served, slot_flag
 from tactful.syntax import ast
+
+_BRACED = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)")
+
 
 def text_references(model: Model) -> Iterator[Diagnostic]:
     fields = model.decls.fields
@@ -16,6 +20,8 @@ def text_references(model: Model) -> Iterator[Diagnostic]:
         broken = junk_slot_names(fw)
         used: set[str] = set()
         for text, visibility in framework_texts(fw):
+            if not text.parts and text.value.strip():  # a text that did not parse (T1004): its slots count as used
+                used.update(m.group(1) for m in _BRACED.finditer(text.value))
             for part in text.parts:
                 inside_optional = isinstance(part, ast.TextOptional)
                 refs = [q for q in part.parts if isinstance(q, ast.TextSlot)] if inside_optional else \
@@ -32,7 +38,8 @@ def text_references(model: Model) -> Iterator[Diagnostic]:
                         yield Diagnostic(Code.PRIVATE_SLOT_IN_PUBLIC_REPLY, f"private slot `{n}` is used in a public reply", ref.span,
                                          label=f"`{n}` is private", related=(Related(slot.name.span, "declared private here"),),
                                          hint="keep it for the private reply; in public, ask the customer to continue in a private channel")
-                    if not inside_optional and ref.fallback is None and not slot_flag(slot, "required"):
+                    # in a handoff note an absent optional slot reads "(not given)": no hole, no warning
+                    if visibility is not None and not inside_optional and ref.fallback is None and not slot_flag(slot, "required"):
                         yield Diagnostic(Code.OPTIONAL_SLOT_WITHOUT_FALLBACK, f"optional slot `{n}` is used without a fallback", ref.span,
                                          label="may be absent",
                                          hint=f"write `{{{n} or 'a fallback'}}`, put it in an optional segment `[ … {{{n}}}]`, or make the slot required")
@@ -73,9 +80,16 @@ def reply_structure(model: Model) -> Iterator[Diagnostic]:
     for module, fw in model.frameworks():
         serves = served(fw)
         unconditional: dict[str, ast.Reply] = {}
-        for r in fw.of(ast.Reply):
+        members = list(fw.members)
+        for i, r in enumerate(members):
+            if not isinstance(r, ast.Reply):
+                continue
             vis = r.visibility.value
-            yield from _moves(model, module, r)
+            # a move that did not parse right after the reply (dedented, say) is reported as a syntax
+            # error; its reply is then not also "missing its next step"
+            after = members[i + 1] if i + 1 < len(members) else None
+            broken_move = isinstance(after, ast.Junk) and after.text.lstrip().split(" ", 1)[0] in MOVE_ORDER
+            yield from _moves(model, module, r, complete=not broken_move)
             if vis not in serves:
                 yield Diagnostic(Code.UNSERVED_VISIBILITY, f"`{fw.intent.value}` does not serve {vis} channels", r.visibility.span,
                                  label="never used", hint=f"remove this reply or add `{vis}` to `serves`")
@@ -96,7 +110,7 @@ def reply_structure(model: Model) -> Iterator[Diagnostic]:
                                  + ("" if fw.of(ast.Serves) else f", or add `serves {'private' if vis == 'public' else 'public'}`"))
 
 
-def _moves(model: Model, module: str, r: ast.Reply) -> Iterator[Diagnostic]:
+def _moves(model: Model, module: str, r: ast.Reply, complete: bool = True) -> Iterator[Diagnostic]:
     seen: dict[str, ast.Move] = {}
     last_rank = -1
     for mv in r.moves:
@@ -125,7 +139,7 @@ def _moves(model: Model, module: str, r: ast.Reply) -> Iterator[Diagnostic]:
                     yield Diagnostic(Code.UNKNOWN_BANK, f"there is no phrase bank `{bank}`", mv.pick.span, label="unknown bank",
                                      hint=did_you_mean(bank, model.decls.visible(module, "bank")) or
                                      "declare it with `phrases " + bank + "`")
-    if "next" not in seen:
+    if "next" not in seen and complete:
         yield Diagnostic(Code.MISSING_NEXT_STEP, f"this {r.visibility.value} reply has no `next` move", r.span.to(r.visibility.span),
                          label="no next step",
                          hint="add a `next` move that says what happens now: who does what, and when")
