@@ -172,11 +172,18 @@ def explain(code: str | None, list_all: bool) -> int:
     """Explain a diagnostic code (T1201 or its slug, undeclared-slot)."""
     from tactful.codes import CODES, explain_text, lookup
 
+    from tactful.runtime import verify as v
+
     if list_all or not code:
         for c in CODES.values():
             click.echo(f"{c.code}  {c.severity.value:<7}  {c.slug:<34} {c.title}")
+        for vc in v.CODES.values():
+            click.echo(f"{vc.code}  {vc.level:<7}  {vc.slug:<34} {vc.title} (tactful verify)")
         return EXIT_OK
     found = lookup(code)
+    if found is None and v.lookup(code) is not None:
+        click.echo(v.explain_text(v.lookup(code)), nl=False)
+        return EXIT_OK
     if found is None:
         click.echo(f"error: `{code}` is not a tactful diagnostic code. Run `tactful explain --list`.", err=True)
         return EXIT_ERROR
@@ -293,3 +300,78 @@ def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> i
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR
     return EXIT_OK
+
+
+# --- review: verify a final reply --------------------------------------------------------------------
+
+
+def _read_text(path: str) -> str:
+    """The reply text from a file or stdin ("-"), without the newline an editor adds at the end."""
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115 - read at once
+    except OSError as e:
+        raise click.UsageError(f"cannot read {path}: {e.strerror or e}") from None
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{'stdin' if path == '-' else path} is not UTF-8 text") from None
+
+
+@main.command()
+@click.argument("intent")
+@click.option("--text", "text_path", required=True, metavar="FILE|-", help="The final reply text (`-`: standard input).")
+@click.option("--bundle", "bundle_path", type=click.Path(exists=True, dir_okay=False), help="A built bundle.json.")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True), help="Compile these .tact files or folders instead.")
+@click.option("--message", help="The customer's message (guards and escalations are run on it).")
+@click.option("--channel", help="The channel (x, instagram, email, …).")
+@click.option("--visibility", type=click.Choice(["public", "private"]), help="Default: the channel's usual one.")
+@click.option("--contact-count", type=click.IntRange(min=1), help="How many times the customer has contacted us about this.")
+@click.option("--slot", "slots", multiple=True, metavar="NAME=VALUE", callback=_pairs, help="A slot value the draft used (repeatable).")
+@click.option("--context", "context", multiple=True, metavar="FIELD=VALUE", callback=_pairs,
+              help="Another context field (repeatable); true/false and numbers are typed.")
+@click.option("--seed", help="The conversation id the draft was made with.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Exit 1 on a warn verdict too.")
+def verify(intent, text_path, bundle_path, sources, message, channel, visibility, contact_count, slots, context, seed,
+           fmt, strict) -> int:
+    """Check an edited or AI-written reply against its framework before it is sent.
+
+    Exit 0 when the verdict is ok or warn, 1 when it is block (or warn, with --strict), 2 on a
+    usage or input error. Which codes block is set in tactful.toml's [verify] table."""
+    if (bundle_path is None) == (not sources):
+        raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
+    if channel is None and visibility is None:
+        raise click.UsageError("give the --channel (or at least the --visibility) of the conversation")
+    from tactful import api
+    from tactful.runtime import BundleError
+
+    text = _read_text(text_path)
+    policy, problems = api.verify_policy(sources or [])
+    for d in problems:
+        click.echo(f"error: {d.span.file}:{d.span.line}: {d.message}", err=True)
+    if problems:
+        return EXIT_ERROR
+    fields = {k: _context_value(v) for k, v in context.items()}
+    extra = {"message": message, "channel": channel, "visibility": visibility, "contact_count": contact_count, "seed": seed}
+    fields.update({k: v for k, v in extra.items() if v is not None})
+    try:
+        out = api.verify(intent, text, bundle=bundle_path, sources=sources, slots=slots, context=fields, policy=policy)
+    except BundleError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    if out.compiled is not None and out.compiled.bundle is None:
+        _report(out.compiled, "pretty", strict=False)
+        return EXIT_ERROR
+    if out.error is not None:
+        click.echo(f"error: {out.error}", err=True)
+        return EXIT_ERROR
+    v = out.verification
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(v.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from tactful.runtime import format_verification
+
+        click.echo(format_verification(v), nl=False)
+    return EXIT_FINDINGS if v.verdict == "block" or (strict and v.verdict == "warn") else EXIT_OK

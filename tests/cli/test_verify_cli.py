@@ -1,0 +1,123 @@
+"""`tactful verify`: exit codes (0 ok or warn, 1 block, 2 usage or input), the two formats, stdin, and
+the project's [verify] table (which codes block), read from tactful.toml."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli_helpers import assert_no_traceback, invoke, project
+
+REFUND = '''framework demo.refund "Refund"
+  owner finance
+  slot case_reference required private
+    pattern /[A-Z]{3}-[0-9]{4,}/
+    example "BIL-20931"
+  slot amount money private
+    example "$49.00"
+  reply public
+    acknowledge "A refund that hasn't arrived is worrying, and we want it with you."
+    next "Send us a private message with your case reference so finance can check it."
+  reply private
+    acknowledge "A refund that hasn't arrived is worrying."
+    restate "Your refund[ of {amount}] has not reached you yet."
+    next "I've asked finance to trace case {case_reference}; you'll hear from them within two business days."
+'''
+DRAFT = ("A refund that hasn't arrived is worrying. Your refund of $49.00 has not reached you yet. "
+         "I've asked finance to trace case BIL-20931; you'll hear from them within two business days.")
+SLOTS = ["--slot", "case_reference=BIL-20931", "--slot", "amount=$49.00"]
+
+
+@pytest.fixture
+def refund(tmp_path):
+    return project(tmp_path / "refund", {"refund.tact": REFUND})
+
+
+def verify(root, text, *more):
+    path = root / "reply.txt"
+    path.write_text(text + "\n", encoding="utf-8")
+    return invoke("verify", "demo.refund", "--text", path, "--source", root, *SLOTS, "--channel", "email", *more)
+
+
+def test_the_draft_verifies_ok(refund):
+    r = verify(refund, DRAFT)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("OK:")
+
+
+def test_a_changed_amount_blocks_with_exit_1(refund):
+    r = verify(refund, DRAFT.replace("$49.00", "$94.00"))
+    assert r.exit_code == 1
+    assert "block[V112] fact-changed" in r.stdout and "“$94.00”" in r.stdout and "write $49.00" in r.stdout
+
+
+def test_a_style_warning_exits_0_and_1_under_strict(refund):
+    text = "Sorry for the inconvenience. " + DRAFT
+    assert verify(refund, text).exit_code == 0
+    assert verify(refund, text, "--strict").exit_code == 1
+
+
+def test_json_has_the_verdict_and_spans(refund):
+    r = verify(refund, "Hi [NAME]. " + DRAFT, "--format", "json")
+    assert r.exit_code == 1
+    out = json.loads(r.stdout)
+    assert out["verdict"] == "block"
+    assert [(f["code"], f["span"]["text"]) for f in out["findings"]] == [("V130", "[NAME]")]
+
+
+def test_the_text_from_stdin_on_a_public_channel(refund):
+    public = ("A refund that hasn't arrived is worrying, and we want it with you. Send us a private message "
+              "with your case reference so finance can check it. Or mail dana@example.com.")
+    r = invoke("verify", "demo.refund", "--text", "-", "--source", refund, *SLOTS, "--channel", "x", "--visibility", "public",
+               "--format", "json", input=public)
+    assert r.exit_code == 1
+    assert [f["code"] for f in json.loads(r.stdout)["findings"]] == ["V121"]
+
+
+def test_the_projects_verify_table_sets_what_blocks(refund):
+    (refund / "tactful.toml").write_text('[verify]\nhouse-style = "block"\nV112 = "off"\n', encoding="utf-8")
+    assert verify(refund, "Sorry for the inconvenience. " + DRAFT).exit_code == 1
+    assert verify(refund, DRAFT.replace("$49.00", "$94.00")).exit_code == 0
+
+
+def test_a_wrong_verify_table_is_an_input_error_and_a_check_error(refund):
+    (refund / "tactful.toml").write_text('[verify]\nV999 = "block"\nV140 = "loud"\n', encoding="utf-8")
+    r = verify(refund, DRAFT)
+    assert r.exit_code == 2
+    assert "`V999` is not a verify code" in r.stderr and "must be \"block\", \"warn\" or \"off\"" in r.stderr
+    c = invoke("check", refund)
+    assert c.exit_code == 1 and "V999" in c.stderr
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--channel", "email"], "either --bundle"),
+    (["--source", "SRC"], "--channel"),
+    (["--source", "SRC", "--channel", "email", "--slot", "amount"], "NAME=VALUE"),
+])
+def test_usage_errors_exit_2(refund, args, needle):
+    path = refund / "reply.txt"
+    path.write_text(DRAFT, encoding="utf-8")
+    r = invoke("verify", "demo.refund", "--text", path, *[str(refund) if a == "SRC" else a for a in args])
+    assert r.exit_code == 2 and needle in r.stderr
+    assert_no_traceback(r.stdout, r.stderr)
+
+
+def test_bad_requests_and_unreadable_text_exit_2(refund, tmp_path):
+    r = invoke("verify", "demo.refun", "--text", "-", "--source", refund, "--channel", "email", input=DRAFT)
+    assert r.exit_code == 2 and "did you mean `demo.refund`" in r.stderr
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    r = invoke("verify", "demo.refund", "--text", tmp_path / "latin1.txt", "--source", refund, "--channel", "email")
+    assert r.exit_code == 2 and "not UTF-8" in r.stderr
+    r = invoke("verify", "demo.refund", "--text", tmp_path / "missing.txt", "--source", refund, "--channel", "email")
+    assert r.exit_code == 2 and "cannot read" in r.stderr
+    assert_no_traceback(r.stdout, r.stderr)
+
+
+def test_a_built_bundle_works_as_well(refund, tmp_path):
+    assert invoke("build", refund, "--out", tmp_path / "out").exit_code == 0
+    path = tmp_path / "reply.txt"
+    path.write_text(DRAFT.replace("BIL-20931", "BIL-29031"), encoding="utf-8")
+    r = invoke("verify", "demo.refund", "--text", path, "--bundle", tmp_path / "out" / "bundle.json", *SLOTS,
+               "--channel", "email")
+    assert r.exit_code == 1 and "V112" in r.stdout
