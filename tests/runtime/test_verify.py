@@ -320,3 +320,15 @@ def test_the_json_form(library, draft):
     [f] = out["findings"]
     assert f["code"] == "V112" and f["slug"] == "fact-changed" and f["level"] == "block"
     assert f["span"]["text"] == "$59.00" and draft.replace("$49.00", "$59.00")[f["span"]["start"]:f["span"]["end"]] == "$59.00"
+
+
+def test_a_discouraged_phrase_of_the_frameworks_own_text_is_not_the_editors(library):
+    fw = duplicate_charge(replies=[reply("private.default", "private", [
+        move("acknowledge", "Sorry for the inconvenience caused by the double charge."),
+        move("next", "I've passed case {case_reference} to finance; you'll hear from them today."),
+    ])], serves=["private"])
+    own = Library(make_bundle([fw], style=STYLE))
+    text = own.draft(INTENT, SLOTS, PRIVATE).text
+    assert own.verify(INTENT, text, SLOTS, PRIVATE).verdict == "ok"
+    v = own.verify(INTENT, text + " Sorry for the inconvenience, again.", SLOTS, PRIVATE)
+    assert codes(v) == ["V140"] and v.findings[0].start > len(text) - 5  # only the added one (the draft's own is skipped)

@@ -31,8 +31,9 @@ Decisions:
   text checks use stdlib `re` for our own fixed patterns (free of nested repetition, and much cheaper
   to call on short texts than the re2 binding) and RE2 for every pattern a bundle brings.
 - The reply the framework would draft for the same request is rendered (with the same seed) and is
-  the reference: a fact counts only when the draft printed it, and personal data the framework's own
-  text contains is never a leak.
+  the reference: a fact counts only when the draft printed it, and personal data or a discouraged
+  phrase the framework's own text contains is not the editor's doing (the compiler checks the
+  framework's texts, and a suppression there stays respected).
 - Missing slots are not an error here: what is not given cannot be compared, and is not checked.
 - Curly quotes are compared as straight ones (one character for one, so spans stay right).
 """
@@ -47,7 +48,7 @@ from typing import Any, Literal
 
 import re2
 
-from tactful.runtime.errors import InvalidSlots, NoReply, Problem, UnknownIntent, UnknownSlots
+from tactful.runtime.errors import InvalidContext, InvalidSlots, NoReply, Problem, UnknownIntent, UnknownSlots
 from tactful.runtime.types import compile_re2
 
 # Verify reads a Library's prepared frameworks (library.py imports this module on first use, so this
@@ -488,8 +489,6 @@ class Verifier:
         channel, visibility = values.get("channel"), values.get("visibility")
         if visibility is None:
             if channel is None:
-                from tactful.runtime.errors import InvalidContext
-
                 raise InvalidContext([Problem(("context", "channel"), "context needs a `channel` (or at least a `visibility`)")])
             allowed = library._channels.get(channel) or ()
             values["visibility"] = visibility = allowed[0] if allowed else None
@@ -522,7 +521,7 @@ class Verifier:
         sentences = _sentences(text)
         words = [(_content_words(text[s:e]), s, e) for s, e in sentences]
         self._placeholders(text, add)
-        self._style(text, folded, add)
+        self._style(text, folded, _fold(draft_text), add)
         next_at = self._next_step(kinds, draft_texts, text, folded, sentences, words, add)
         self._facts(fw, variables, draft_text, text, folded, add)
         if visibility == "public":
@@ -544,12 +543,18 @@ class Verifier:
             add("V130", f"“{found}” is a placeholder that was never filled in", m.start(), m.end(),
                 fix="fill it in, or rewrite the sentence without it")
 
-    def _style(self, text: str, folded: str, add) -> None:
+    def _style(self, text: str, folded: str, draft_folded: str, add) -> None:
         if self._any_rule is None or self._any_rule.search(folded) is None:
             return
+        kept: dict[str, int] = {}  # as many of a phrase as the draft has are the framework's own words
         for rule in self._rules:
             for m in rule.pattern.finditer(folded):
                 start, end = m.start(), m.end()
+                phrase = m.group(0)
+                if phrase in draft_folded:
+                    kept[phrase] = kept.get(phrase, 0) + 1
+                    if kept[phrase] <= draft_folded.count(phrase):
+                        continue  # the compiler's house-style check owns the framework's texts
                 words = text[start:end].strip()
                 about = f": {rule.about}" if rule.about else ""
                 add("V141" if rule.strict else "V140", f"the house style discourages “{words}”{about} (style rule `{rule.name}`)",
