@@ -20,9 +20,11 @@ if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
     from tactful.runtime.library import Library
     from tactful.runtime.verify import Verification, VerifyPolicy
     from tactful.diagnostics import Diagnostic
+    from tactful.review.diff import BundleDiff
+    from tactful.review.sides import Side
 
-__all__ = ["Preview", "Result", "Verified", "build_outputs", "check", "compile", "compile_library", "preview", "verify",
-           "verify_policy", "write_outputs"]
+__all__ = ["Compared", "Preview", "Result", "Verified", "build_outputs", "check", "compile", "compile_library", "diff",
+           "preview", "verify", "verify_policy", "write_outputs"]
 
 
 def check(paths: Sequence[str | Path]) -> Result:
@@ -147,3 +149,23 @@ def verify(
                                                                      policy=policy))
     except DraftError as e:
         return Verified(compiled=result, error=e)
+
+
+@dataclass
+class Compared:
+    old: Side
+    new: Side
+    diff: BundleDiff | None = None  # None when a side could not be read or compiled
+
+
+def diff(old: str, new: str, *, cwd: str | Path | None = None, paths: Sequence[str] = ("frameworks",)) -> Compared:
+    """What changes from old to new (`tactful diff`); each side a folder, a built bundle.json or a git
+    revision of the repository cwd is in (then the .tact files under paths, repository-relative)."""
+    from tactful.review.diff import diff_bundles
+    from tactful.review.sides import load_side
+
+    where = Path(cwd) if cwd is not None else Path.cwd()
+    a, b = load_side(old, cwd=where, paths=paths), load_side(new, cwd=where, paths=paths)
+    if not (a.ok and b.ok):
+        return Compared(a, b)
+    return Compared(a, b, diff_bundles(a.bundle, b.bundle, old_label=old, new_label=new))

@@ -375,3 +375,51 @@ def verify(intent, text_path, bundle_path, sources, message, channel, visibility
 
         click.echo(format_verification(v), nl=False)
     return EXIT_FINDINGS if v.verdict == "block" or (strict and v.verdict == "warn") else EXIT_OK
+
+
+# --- review: what a change to the frameworks means -----------------------------------------------------
+
+
+def _fail_on(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[str]:
+    from tactful.review.diff import KINDS, LEVELS
+
+    names = frozenset(n.strip() for n in (value or "").split(",") if n.strip())
+    unknown = sorted(names - set(KINDS) - set(LEVELS))
+    if unknown:
+        raise click.BadParameter(f"unknown change kind {', '.join(unknown)} (kinds: {', '.join(KINDS)}; or a level: "
+                                 f"{', '.join(LEVELS)})", ctx=ctx, param=param)
+    return names
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["pretty", "markdown", "json"]), default="pretty", show_default=True)
+@click.option("--path", "paths", multiple=True, default=("frameworks",), show_default=True,
+              help="For a git revision: the folders whose .tact files are compared (repository-relative; repeatable).")
+@click.option("--fail-on", callback=_fail_on, metavar="KIND,…",
+              help="Exit 1 when the change has any of these kinds (removed-guard,removed-escalation,public-slot) or levels (high).")
+def diff(old: str, new: str, fmt: str, paths: tuple[str, ...], fail_on: frozenset[str]) -> int:
+    """What a change to the frameworks means: OLD and NEW are folders, bundle.json files or git revisions."""
+    from tactful import api
+    from tactful.review.diff import FORMATS, render_pretty
+
+    compared = api.diff(old, new, paths=paths)
+    if compared.diff is None:
+        for side in (compared.old, compared.new):
+            if side.compiled is not None and side.bundle is None:
+                _report(side.compiled, "pretty", strict=False)
+            if side.error:
+                click.echo(f"error: {side.error}", err=True)
+        return EXIT_ERROR
+    if fmt == "pretty":
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        click.echo(render_pretty(compared.diff, color=color), nl=False)
+    else:
+        click.echo(FORMATS[fmt](compared.diff), nl=False)
+    hit = sorted(c.kind for c in compared.diff.changes if c.kind in fail_on or c.level in fail_on)
+    if hit:
+        click.echo(f"diff: {len(hit)} change{'s' if len(hit) != 1 else ''} of a kind --fail-on names "
+                   f"({', '.join(sorted(set(hit)))})", err=True)
+        return EXIT_FINDINGS
+    return EXIT_OK
