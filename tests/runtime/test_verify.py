@@ -332,3 +332,22 @@ def test_a_discouraged_phrase_of_the_frameworks_own_text_is_not_the_editors(libr
     assert own.verify(INTENT, text, SLOTS, PRIVATE).verdict == "ok"
     v = own.verify(INTENT, text + " Sorry for the inconvenience, again.", SLOTS, PRIVATE)
     assert codes(v) == ["V140"] and v.findings[0].start > len(text) - 5  # only the added one (the draft's own is skipped)
+
+
+# --- any text at all: a verdict, never an exception; spans inside the text -------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PIECES = st.sampled_from(["$49.00", "BIL-20931", "{amount}", "[NAME]", "sorry for the inconvenience", "I'll", "today",
+                          "dana@example.com", "+1 415 555 0100", "4242 4242 4242 4242", ".", "\n", " ", "’", "{{", "[[", "<customer>"])
+
+
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+@given(parts=st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=12), public=st.booleans())
+def test_any_text_gets_a_verdict_with_spans_inside_it(library, parts, public):
+    text = " ".join(parts)
+    v = library.verify(INTENT, text, SLOTS, PUBLIC if public else PRIVATE)
+    assert v.verdict in ("ok", "warn", "block")
+    for f in v.findings:
+        assert f.start is None or 0 <= f.start < f.end <= len(text), f
+        assert f.code in CODES and f.level in ("block", "warn")

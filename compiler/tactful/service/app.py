@@ -324,9 +324,15 @@ def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *,
 # --- POST /v1/verify: a final reply text checked against its framework ---------------------------------
 
 
+def _verify_code_names():
+    from tactful.runtime.verify import CODES
+
+    return Literal[tuple(sorted({*CODES, *(c.slug for c in CODES.values())}))]  # type: ignore[valid-type]
+
+
 class VerifyRequest(DraftRequest):
     text: str = Field(description="The final reply text, as it would be sent.", max_length=20_000)
-    policy: dict[str, Literal["block", "warn", "off"]] = Field(
+    policy: dict[_verify_code_names(), Literal["block", "warn", "off"]] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="Levels for verify codes (V140 or its slug), over the defaults.")
 
 
@@ -361,8 +367,11 @@ def add_verify(app: FastAPI, holder: LibraryHolder, errors: dict[int | str, dict
     @app.post("/v1/verify", response_model=VerificationOut, responses=errors, summary="Verify a final reply before it is sent")
     async def verify(request: VerifyRequest) -> Any:
         try:
+            holder.library.framework(request.intent)  # an unknown intent is a 404 before anything else
             policy = VerifyPolicy.from_settings(request.policy)
-        except PolicyError as e:
+        except DraftError as e:
+            return _error_response(e)
+        except PolicyError as e:  # pragma: no cover - the request model admits only known codes
             detail = [{"type": "invalid_policy", "loc": ["body", "policy", key], "msg": msg} for key, msg in e.problems]
             return JSONResponse(status_code=422, content={"detail": detail, "message": str(e)})
         try:
