@@ -663,8 +663,8 @@ class Verifier:
             digits = re.sub(r"\D", "", m.group(0))
             if 13 <= len(digits) <= 19 and _luhn(digits):
                 report(m.start(), m.end(), "a card number")
-            elif 7 <= len(digits) <= 15 and not _DATES.fullmatch(m.group(0).strip()) and re.search(r"[ ().\-+]", m.group(0)) \
-                    or 10 <= len(digits) <= 15:
+            elif 7 <= len(digits) <= 15 and not _DATES.fullmatch(m.group(0)) \
+                    and (len(digits) >= 10 or re.search(r"[ ().+-]", m.group(0))):  # 7 to 9 digits: only with separators
                 report(m.start(), m.end(), "a phone number")
         for s in fw.model.slots:  # a private slot's own pattern: its kind of value, even when it is another one
             if s.private and s.pattern and (search := self._searches.get(s.pattern)) is not None:
