@@ -366,6 +366,8 @@ def verify(intent, text_path, bundle_path, sources, message, channel, visibility
         click.echo(f"error: {out.error}", err=True)
         return EXIT_ERROR
     v = out.verification
+    if message is None and "message" not in fields:
+        click.echo("note: without --message, the framework's guards and escalations were not run", err=True)
     if fmt == "json":
         import json
 

@@ -44,6 +44,8 @@ def test_the_draft_verifies_ok(refund):
     r = verify(refund, DRAFT)
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("OK:")
+    assert "without --message, the framework's guards and escalations were not run" in r.stderr
+    assert "note:" not in verify(refund, DRAFT, "--message", "Where is my refund?").stderr
 
 
 def test_a_changed_amount_blocks_with_exit_1(refund):

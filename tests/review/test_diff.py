@@ -66,6 +66,7 @@ EXAMPLE = b.Example(name="plain", message="charged twice", channel="email", visi
     ]), BASE.replies[2]]}, ["changed-reply"]),
     ({"examples": BASE.examples[1:]}, ["removed-example"]),
     ({"examples": [*BASE.examples, EXAMPLE]}, ["added-example"]),
+    ({"owner": "support"}, ["changed-framework"]),
 ])
 def test_each_kind_of_change_is_reported_alone(fields, expected):
     assert kinds(changed(**fields)) == expected
@@ -75,6 +76,13 @@ def test_every_kind_is_covered_by_a_test_above():
     ids = " ".join(str(p) for p in test_each_kind_of_change_is_reported_alone.pytestmark[0].args[1])
     missing = [k for k in KINDS if f"'{k}'" not in ids and k not in ("added-framework", "removed-framework", "removed-opt-out")]
     assert missing == []
+
+
+def test_owner_serves_title_and_tags_are_each_a_change():
+    new = changed(owner="support", tags=["billing"], title="Charged twice")
+    found = {(c.subject, c.before, c.after) for c in diff_bundles(make_bundle(), new).changes}
+    assert found == {("owner", "finance", "support"), ("tags", "billing, refund", "billing"),
+                     ("title", "Duplicate charge", "Charged twice")}
 
 
 def test_frameworks_added_and_removed():

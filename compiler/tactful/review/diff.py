@@ -47,6 +47,7 @@ KINDS: dict[str, Level] = {
     "removed-reply": "medium",
     "reordered-replies": "medium",
     "removed-example": "medium",
+    "changed-framework": "medium",
     "added-framework": "low",
     "added-guard": "low",
     "added-escalation": "low",
@@ -267,9 +268,18 @@ def _examples(intent: str, old_fw: Framework, new_fw: Framework) -> Iterable[Cha
         yield Change(intent, "added-example", name, f"added example “{name}”", after=b[name].message)
 
 
+def _about(intent: str, old: Framework, new: Framework) -> Iterable[Change]:
+    """Who owns it and where it is served: routing and coverage, not texts."""
+    for what, x, y in (("owner", old.owner or "(none)", new.owner or "(none)"),
+                       ("serves", " and ".join(old.serves), " and ".join(new.serves)),
+                       ("title", old.title, new.title), ("tags", ", ".join(old.tags), ", ".join(new.tags))):
+        if x != y:
+            yield Change(intent, "changed-framework", what, f"{what} changed", x, y)
+
+
 def _framework(old: Framework, new: Framework) -> list[Change]:
     intent = new.intent
-    out: list[Change] = []
+    out: list[Change] = list(_about(intent, old, new))
     out += _slots(intent, old.slots, new.slots)
     out += _guards(intent, old, new)
     out += _escalations(intent, old, new)
