@@ -339,7 +339,7 @@ def test_a_discouraged_phrase_of_the_frameworks_own_text_is_not_the_editors(libr
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 PIECES = st.sampled_from(["$49.00", "BIL-20931", "{amount}", "[NAME]", "sorry for the inconvenience", "I'll", "today",
-                          "dana@example.com", "+1 415 555 0100", "4242 4242 4242 4242", ".", "\n", " ", "’", "{{", "[[", "<customer>"])
+                          "dana@example.com", "+1 415 555 0100", "4242 4242 4242 4242", ".", "\n", " ", "’", "{{", "[[", "<customer>", "İ"])
 
 
 @settings(max_examples=150, deadline=None, database=None, derandomize=True)
@@ -351,3 +351,9 @@ def test_any_text_gets_a_verdict_with_spans_inside_it(library, parts, public):
     for f in v.findings:
         assert f.start is None or 0 <= f.start < f.end <= len(text), f
         assert f.code in CODES and f.level in ("block", "warn")
+
+
+def test_spans_stay_right_after_characters_whose_lower_case_is_longer(library, draft):
+    text = "İSTANBUL İ İ. We're sorry for the inconvenience. " + draft.replace("$49.00", "$59.00")
+    v = library.verify(INTENT, text, SLOTS, PRIVATE)
+    assert spanned(v, "V140") == "sorry for the inconvenience" and spanned(v, "V112") == "$59.00"

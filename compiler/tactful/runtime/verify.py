@@ -352,8 +352,13 @@ _STOP = frozenset(
 
 
 def _fold(text: str) -> str:
-    """Lower case, straight quotes: one character for one, so offsets stay valid."""
-    return text.translate(_QUOTES).lower()
+    """Lower case, straight quotes: one character for one, so offsets stay valid (a character whose
+    lower case is longer, such as "İ", is kept as it is)."""
+    straight = text.translate(_QUOTES)
+    lower = straight.lower()
+    if len(lower) != len(straight):
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in straight)
+    return lower
 
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
