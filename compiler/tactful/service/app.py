@@ -361,21 +361,15 @@ class VerificationOut(BaseModel):
 
 def add_verify(app: FastAPI, holder: LibraryHolder, errors: dict[int | str, dict[str, Any]]) -> None:
     """`POST /v1/verify`: the body of a draft request plus `text` (and optionally `policy`); the answer
-    is the Verification's JSON form. Errors as for /v1/draft; an unknown policy code is a 422."""
-    from tactful.runtime.verify import PolicyError, VerifyPolicy
+    is the Verification's JSON form. Errors as for /v1/draft; an unknown policy code is FastAPI's 422."""
+    from tactful.runtime.verify import VerifyPolicy
 
     @app.post("/v1/verify", response_model=VerificationOut, responses=errors, summary="Verify a final reply before it is sent")
     async def verify(request: VerifyRequest) -> Any:
+        library = holder.library  # one library from start to end, as for drafts
+        policy = VerifyPolicy.from_settings(request.policy)  # the request model admits only known codes and levels
         try:
-            holder.library.framework(request.intent)  # an unknown intent is a 404 before anything else
-            policy = VerifyPolicy.from_settings(request.policy)
-        except DraftError as e:
-            return _error_response(e)
-        except PolicyError as e:  # pragma: no cover - the request model admits only known codes
-            detail = [{"type": "invalid_policy", "loc": ["body", "policy", key], "msg": msg} for key, msg in e.problems]
-            return JSONResponse(status_code=422, content={"detail": detail, "message": str(e)})
-        try:
-            v = holder.library.verify(request.intent, request.text, request.slots, request.context, policy=policy)
+            v = library.verify(request.intent, request.text, request.slots, request.context, policy=policy)
         except DraftError as e:
             return _error_response(e)
         return JSONResponse(v.to_dict())
