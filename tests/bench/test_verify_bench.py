@@ -3,6 +3,7 @@
 The figure the issue asks for: under 1 ms for a typical reply, on one core. A typical reply here is a
 draft of the private duplicate-charge reply with a personal sentence added and one style slip (so the
 style rules are searched in full); the public one has personal data pasted in (so the leak checks run).
+The style rules are the stdlib's (compiled from an empty project), so the search is the real one.
 """
 
 from __future__ import annotations
@@ -16,15 +17,21 @@ from tactful.runtime import Library
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "runtime"))
 from bundle_builder import SLOTS, ctx, make_bundle  # noqa: E402
-from test_verify import INTENT, PUBLIC, STYLE, framework  # noqa: E402
+from test_verify import INTENT, PUBLIC, framework  # noqa: E402
 
 RESULTS: dict[str, float] = {}
 CONTEXT = ctx("Hi, I was charged twice for my order last week, can you help?", channel="email", seed="conv-1")
 
 
 @pytest.fixture(scope="module")
-def library() -> Library:
-    return Library(make_bundle([framework()], style=STYLE))
+def library(tmp_path_factory) -> Library:
+    from tactful import api
+
+    empty = tmp_path_factory.mktemp("stdlib-only")
+    (empty / "tactful.toml").write_text("", encoding="utf-8")
+    style = api.compile([empty]).bundle.style
+    assert style, "the stdlib has style rules"
+    return Library(make_bundle([framework()], style=style))
 
 
 def test_draft(benchmark, library):

@@ -102,9 +102,16 @@ def test_a_reworded_next_step_with_the_facts_kept_passes(library, draft):
     assert v.verdict == "ok", v.findings
 
 
-def test_an_amount_written_another_way_is_the_same_amount(library, draft):
-    v = library.verify(INTENT, draft.replace("$49.00", "$49"), SLOTS, PRIVATE)
+@pytest.mark.parametrize("written", ["$49", "49.00 USD", "49 dollars", "$ 49.00"])
+def test_an_amount_written_another_way_is_the_same_amount(library, draft, written):
+    v = library.verify(INTENT, draft.replace("$49.00", written), SLOTS, PRIVATE)
     assert v.verdict == "ok", v.findings
+
+
+@pytest.mark.parametrize("written", ["€49.00", "$49.50", "59 USD"])
+def test_another_currency_or_amount_is_a_changed_amount(library, draft, written):
+    v = library.verify(INTENT, draft.replace("$49.00", written), SLOTS, PRIVATE)
+    assert codes(v) == ["V112"] and spanned(v, "V112") == written
 
 
 def test_curly_quotes_are_straight_ones(library, draft):

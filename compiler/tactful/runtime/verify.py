@@ -27,7 +27,7 @@ one is known. The verdict is `block` when any finding blocks, `warn` when any wa
 
 Decisions:
 - Everything a library needs is prepared once, on its first verify (`Library._verifier`): the style
-  rules as one RE2 set plus one pattern per rule, each slot pattern as an unanchored RE2 search. The
+  rules as one RE2 set (one scan says which rules occur) plus one pattern per rule (for the spans), each slot pattern as an unanchored RE2 search. The
   text checks use stdlib `re` for our own fixed patterns (free of nested repetition, and much cheaper
   to call on short texts than the re2 binding) and RE2 for every pattern a bundle brings.
 - The reply the framework would draft for the same request is rendered (with the same seed) and is
@@ -312,10 +312,10 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _DIGITISH = re.compile(r"\+?\(?\d[\d ().\-]{5,}\d")
 _CASE_LIKE = re.compile(r"\b[A-Z]{2,5}-?[0-9]{4,}\b|#[0-9]{5,}\b")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONEY = re.compile(
-    r"(?:[$€£¥₹]\s?|\b(?:USD|EUR|GBP|CAD|AUD)\s?)\d[\d,]*(?:\.\d{1,2})?"
-    r"|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:USD|EUR|GBP|CAD|AUD|dollars|euros|pounds)\b|\b\d[\d,]*(?:\.\d{1,2})?\s?[€£]"
-)
+_AMOUNT = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")  # an amount's digits; its currency is looked for around it
+_CURRENCY_BEFORE = re.compile(r"(?:([$€£¥₹])|\b(USD|EUR|GBP|CAD|AUD) ?) ?$")
+_CURRENCY_AFTER = re.compile(r" ?(?:([€£$])|(USD|EUR|GBP|CAD|AUD|dollars|euros|pounds)\b)", re.IGNORECASE)
+_CURRENCY_NAMES = {"DOLLARS": "$", "USD": "$", "EUROS": "€", "EUR": "€", "POUNDS": "£", "GBP": "£"}
 _DATES = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _NUMBERS = re.compile(r"-?\b\d[\d,]*(?:\.\d+)?\b")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
@@ -372,19 +372,36 @@ def _overlap(needle: set[str], hay: set[str]) -> float:
     return len(needle & hay) / len(needle) if needle else 0.0
 
 
+def _amounts(text: str) -> list[tuple[int, int, str, Decimal]]:
+    """Every number in text with the currency written next to it ("" when none): (start, end, currency,
+    value), the span covering the currency. Digits first, then a look around them: one cheap pass."""
+    out = []
+    for m in _AMOUNT.finditer(text):
+        start, end = m.start(), m.end()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "-/"):  # BIL-20931, A1, 2024/05
+            continue
+        try:
+            value = Decimal(m.group(0).replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern only finds numbers
+            continue
+        currency = ""
+        before = _CURRENCY_BEFORE.search(text, max(0, start - 5), start)
+        if before is not None:
+            currency = before.group(1) or before.group(2)
+            start = before.start()
+        else:
+            after = _CURRENCY_AFTER.match(text, end)
+            if after is not None:
+                currency = after.group(1) or after.group(2)
+                end = after.end()
+        out.append((start, end, _CURRENCY_NAMES.get(currency.upper(), currency.upper()), value))
+    return out
+
+
 def _money_value(text: str) -> tuple[str, Decimal] | None:
     """("$", 49.00) for "$49.00", "49 USD"; None when text is no amount."""
-    digits = re.search(r"\d[\d,]*(?:\.\d+)?", text)
-    if digits is None:
-        return None
-    number = digits.group(0).replace(",", "")
-    try:
-        value = Decimal(number)
-    except InvalidOperation:  # pragma: no cover - the pattern only finds numbers
-        return None
-    rest = (text[: digits.start()] + text[digits.end():]).strip().upper()
-    currency = {"DOLLARS": "$", "USD": "$", "EUROS": "€", "EUR": "€", "POUNDS": "£", "GBP": "£"}.get(rest, rest)
-    return currency, value
+    found = _amounts(text)
+    return (found[0][2], found[0][3]) if len(found) == 1 else None
 
 
 def _same_money(a: tuple[str, Decimal], b: tuple[str, Decimal]) -> bool:
@@ -444,9 +461,14 @@ class Verifier:
             rules.append(_Rule(rule.name, rule.about, rule.prefer, rule.severity == "error", pattern))
         self._rules = tuple(rules)
         self._any_rule = None
-        if rules:  # one search for every rule at once: most texts use none of the phrases
-            self._any_rule = compile_re2("(?i)(?:" + "|".join(f"(?:{r.pattern.pattern[4:]})" for r in rules) + ")",
-                                         max_mem=64 << 20)
+        if rules:  # one scan says which rules occur at all: most texts use none of the phrases
+            options = re2.Options()
+            options.max_mem = 64 << 20
+            options.log_errors = False
+            self._any_rule = re2.Set.SearchSet(options)
+            for r in rules:
+                self._any_rule.Add(r.pattern.pattern)
+            self._any_rule.Compile()
         self._searches: dict[str, Any] = {}  # a slot pattern -> its unanchored search
         for fw in library.bundle.frameworks:
             for s in fw.slots:
@@ -549,10 +571,11 @@ class Verifier:
                 fix="fill it in, or rewrite the sentence without it")
 
     def _style(self, text: str, folded: str, draft_folded: str, add) -> None:
-        if self._any_rule is None or self._any_rule.search(folded) is None:
+        hits = self._any_rule.Match(folded) if self._any_rule is not None else None
+        if not hits:
             return
         kept: dict[str, int] = {}  # as many of a phrase as the draft has are the framework's own words
-        for rule in self._rules:
+        for rule in (self._rules[i] for i in sorted(hits)):
             for m in rule.pattern.finditer(folded):
                 start, end = m.start(), m.end()
                 phrase = m.group(0)
@@ -596,17 +619,18 @@ class Verifier:
             if not value or _fold(value) not in draft_folded:
                 continue  # the draft did not print it: nothing to compare
             if slot.type == "money" and (amount := _money_value(value)) is not None:
-                amounts = [(m, _money_value(m.group(0))) for m in _MONEY.finditer(text)]
-                if any(a is not None and _same_money(a, amount) for _, a in amounts):
+                amounts = _amounts(text)
+                if any(_same_money((c, v), amount) for _, _, c, v in amounts):
                     continue
-                others = [m for m, a in amounts if a is not None]
+                # another amount with a currency (or with cents, when the slot's value has no currency)
+                others = [(s, e) for s, e, c, _ in amounts if c or (not amount[0] and "." in text[s:e])]
             else:
                 if _fold(value) in folded:
                     continue
-                others = list(self._same_kind(slot, value, text, fw))
+                others = [m.span() for m in self._same_kind(slot, value, text, fw)]
             if others:
-                m = others[0]
-                add("V112", f"this reads “{m.group(0)}”, but slot `{slot.name}` is {value}", m.start(), m.end(),
+                start, end = others[0]
+                add("V112", f"this reads “{text[start:end]}”, but slot `{slot.name}` is {value}", start, end,
                     fix=f"write {value}")
             elif slot.required:
                 add("V111", f"the draft said {value} (slot `{slot.name}`), and this text no longer does",
