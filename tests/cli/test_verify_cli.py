@@ -123,3 +123,10 @@ def test_a_built_bundle_works_as_well(refund, tmp_path):
     r = invoke("verify", "demo.refund", "--text", path, "--bundle", tmp_path / "out" / "bundle.json", *SLOTS,
                "--channel", "email")
     assert r.exit_code == 1 and "V112" in r.stdout
+
+
+def test_sources_with_errors_are_reported_and_exit_2(refund):
+    (refund / "refund.tact").write_text(REFUND.replace("{case_reference}", "{case_ref}"), encoding="utf-8")
+    r = verify(refund, DRAFT)
+    assert r.exit_code == 2 and "T1201" in r.stderr
+    assert_no_traceback(r.stdout, r.stderr)
