@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tactful.runtime import Library
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "runtime"))
-from bundle_builder import SLOTS, ctx, make_bundle  # noqa: E402
-from test_verify import INTENT, PUBLIC, framework  # noqa: E402
+from bundle_builder import SLOTS, ctx, make_bundle
+from test_verify import INTENT, PUBLIC, framework
 
 RESULTS: dict[str, float] = {}
 CONTEXT = ctx("Hi, I was charged twice for my order last week, can you help?", channel="email", seed="conv-1")

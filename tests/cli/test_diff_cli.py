@@ -8,7 +8,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from cli_helpers import assert_no_traceback, invoke, project
 
 OLD = '''framework demo.refund "Refund"

@@ -9,9 +9,25 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "runtime"))
-from bundle_builder import duplicate_charge, expect, loc, make_bundle, mentions, move, reply, sig  # noqa: E402
-from tactful.review.diff import KINDS, diff_bundles, render_json, render_markdown, render_pretty, word_diff  # noqa: E402
-from tactful.runtime import bundle as b  # noqa: E402
+from bundle_builder import (
+    duplicate_charge,
+    expect,
+    loc,
+    make_bundle,
+    mentions,
+    move,
+    reply,
+    sig,
+)
+from tactful.review.diff import (
+    KINDS,
+    diff_bundles,
+    render_json,
+    render_markdown,
+    render_pretty,
+    word_diff,
+)
+from tactful.runtime import bundle as b
 
 INTENT = "billing.duplicate_charge"
 BASE = duplicate_charge()

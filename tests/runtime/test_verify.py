@@ -4,11 +4,18 @@ per finding code at least; the policy; bad requests. The bundle is built here (n
 from __future__ import annotations
 
 import pytest
-
 from bundle_builder import duplicate_charge, loc, make_bundle, move, reply, sig
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tactful.runtime import Library, VerifyPolicy
 from tactful.runtime import bundle as b
-from tactful.runtime.errors import InvalidContext, InvalidSlots, NoReply, UnknownIntent, UnknownSlots
+from tactful.runtime.errors import (
+    InvalidContext,
+    InvalidSlots,
+    NoReply,
+    UnknownIntent,
+    UnknownSlots,
+)
 from tactful.runtime.verify import CODES, PolicyError, lookup
 
 INTENT = "billing.duplicate_charge"
@@ -342,8 +349,6 @@ def test_a_discouraged_phrase_of_the_frameworks_own_text_is_not_the_editors(libr
 
 
 # --- any text at all: a verdict, never an exception; spans inside the text -------------------------
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 PIECES = st.sampled_from(["$49.00", "BIL-20931", "{amount}", "[NAME]", "sorry for the inconvenience", "I'll", "today",
                           "dana@example.com", "+1 415 555 0100", "4242 4242 4242 4242", ".", "\n", " ", "’", "{{", "[[", "<customer>", "İ"])

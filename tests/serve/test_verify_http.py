@@ -4,9 +4,8 @@ JSON, a per-request policy, and errors in the same shape as /v1/draft's."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
 from bundle_builder import SLOTS, ctx, make_bundle
+from fastapi.testclient import TestClient
 from serve_helpers import write_bundle
 from tactful.runtime import Library, VerifyPolicy
 from tactful.service.app import create_app

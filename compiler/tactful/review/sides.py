@@ -34,7 +34,7 @@ class Side:
 
 
 def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60)
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60, check=False)
 
 
 def repository_root(cwd: Path) -> Path | None:

@@ -48,7 +48,14 @@ from typing import Any, Literal
 
 import re2
 
-from tactful.runtime.errors import InvalidContext, InvalidSlots, NoReply, Problem, UnknownIntent, UnknownSlots
+from tactful.runtime.errors import (
+    InvalidContext,
+    InvalidSlots,
+    NoReply,
+    Problem,
+    UnknownIntent,
+    UnknownSlots,
+)
 from tactful.runtime.types import compile_re2
 
 # Verify reads a Library's prepared frameworks (library.py imports this module on first use, so this
@@ -203,7 +210,7 @@ class VerifyPolicy:
     levels: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, object]) -> "VerifyPolicy":
+    def from_settings(cls, settings: Mapping[str, object]) -> VerifyPolicy:
         """From `{"V140": "block", "optional-fact-missing": "off"}`. Raises PolicyError."""
         levels: dict[str, str] = {}
         problems: list[tuple[str, str]] = []
@@ -344,10 +351,7 @@ _NEXT_CUES = re.compile(
 )
 
 _STOP = frozenset(
-    "the a an and or but so to of for in on at by with from as is are was were be been being it its this that these "
-    "those you your yours we our us i me my they them their he she his her there here have has had do does did not "
-    "no yes can could would will shall should may might must just than then too very also if about into over "
-    "i'm i've i'll you've you're you'll we're we've we'll that's it's".split()
+    ["the", "a", "an", "and", "or", "but", "so", "to", "of", "for", "in", "on", "at", "by", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "you", "your", "yours", "we", "our", "us", "i", "me", "my", "they", "them", "their", "he", "she", "his", "her", "there", "here", "have", "has", "had", "do", "does", "did", "not", "no", "yes", "can", "could", "would", "will", "shall", "should", "may", "might", "must", "just", "than", "then", "too", "very", "also", "if", "about", "into", "over", "i'm", "i've", "i'll", "you've", "you're", "you'll", "we're", "we've", "we'll", "that's", "it's"]
 )
 
 
@@ -445,7 +449,7 @@ def _phrase_pattern(phrase: str) -> str:
 class Verifier:
     """What verify needs from one library, prepared once: style rules, slot patterns as searches."""
 
-    __slots__ = ("library", "_rules", "_any_rule", "_searches")
+    __slots__ = ("_any_rule", "_rules", "_searches", "library")
 
     def __init__(self, library: Library):
         self.library = library
