@@ -28,63 +28,78 @@ DRAFT = ("A refund that hasn't arrived is worrying. Your refund of $49.00 has no
 SLOTS = ["--slot", "case_reference=BIL-20931", "--slot", "amount=$49.00"]
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The project, built once: most tests read its bundle (compiling costs more than verifying)."""
+    root = project(tmp_path_factory.mktemp("built") / "refund", {"refund.tact": REFUND})
+    assert invoke("build", root, "--out", root / "out").exit_code == 0
+    return root
+
+
 @pytest.fixture
 def refund(tmp_path):
     return project(tmp_path / "refund", {"refund.tact": REFUND})
 
 
-def verify(root, text, *more):
+def verify(root, text, *more, source=False):
     path = root / "reply.txt"
     path.write_text(text + "\n", encoding="utf-8")
-    return invoke("verify", "demo.refund", "--text", path, "--source", root, *SLOTS, "--channel", "email", *more)
+    given = ["--source", root] if source else ["--bundle", root / "out" / "bundle.json"]
+    return invoke("verify", "demo.refund", "--text", path, *given, *SLOTS, "--channel", "email", *more)
 
 
-def test_the_draft_verifies_ok(refund):
-    r = verify(refund, DRAFT)
+def test_the_draft_verifies_ok(built):
+    r = verify(built, DRAFT, source=True)
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("OK:")
     assert "without --message, the framework's guards and escalations were not run" in r.stderr
-    assert "note:" not in verify(refund, DRAFT, "--message", "Where is my refund?").stderr
+    assert "note:" not in verify(built, DRAFT, "--message", "Where is my refund?").stderr
 
 
-def test_a_changed_amount_blocks_with_exit_1(refund):
-    r = verify(refund, DRAFT.replace("$49.00", "$94.00"))
+def test_a_changed_amount_blocks_with_exit_1(built):
+    r = verify(built, DRAFT.replace("$49.00", "$94.00"))
     assert r.exit_code == 1
     assert "block[V112] fact-changed" in r.stdout and "“$94.00”" in r.stdout and "write $49.00" in r.stdout
 
 
-def test_a_style_warning_exits_0_and_1_under_strict(refund):
+def test_a_style_warning_exits_0_and_1_under_strict(built):
     text = "Sorry for the inconvenience. " + DRAFT
-    assert verify(refund, text).exit_code == 0
-    assert verify(refund, text, "--strict").exit_code == 1
+    assert verify(built, text).exit_code == 0
+    assert verify(built, text, "--strict").exit_code == 1
 
 
-def test_json_has_the_verdict_and_spans(refund):
-    r = verify(refund, "Hi [NAME]. " + DRAFT, "--format", "json")
+def test_json_has_the_verdict_and_spans(built):
+    r = verify(built, "Hi [NAME]. " + DRAFT, "--format", "json")
     assert r.exit_code == 1
     out = json.loads(r.stdout)
     assert out["verdict"] == "block"
     assert [(f["code"], f["span"]["text"]) for f in out["findings"]] == [("V130", "[NAME]")]
 
 
-def test_the_text_from_stdin_on_a_public_channel(refund):
+def test_the_text_from_stdin_on_a_public_channel(built):
     public = ("A refund that hasn't arrived is worrying, and we want it with you. Send us a private message "
               "with your case reference so finance can check it. Or mail dana@example.com.")
-    r = invoke("verify", "demo.refund", "--text", "-", "--source", refund, *SLOTS, "--channel", "x", "--visibility", "public",
-               "--format", "json", input=public)
+    r = invoke("verify", "demo.refund", "--text", "-", "--bundle", built / "out" / "bundle.json", *SLOTS, "--channel", "x",
+               "--visibility", "public", "--format", "json", input=public)
     assert r.exit_code == 1
     assert [f["code"] for f in json.loads(r.stdout)["findings"]] == ["V121"]
 
 
-def test_the_projects_verify_table_sets_what_blocks(refund):
-    (refund / "tactful.toml").write_text('[verify]\nhouse-style = "block"\nV112 = "off"\n', encoding="utf-8")
-    assert verify(refund, "Sorry for the inconvenience. " + DRAFT).exit_code == 1
-    assert verify(refund, DRAFT.replace("$49.00", "$94.00")).exit_code == 0
+def test_the_projects_verify_table_sets_what_blocks(built, tmp_path, monkeypatch):
+    (tmp_path / "tactful.toml").write_text('[verify]\nhouse-style = "block"\nV112 = "off"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # with --bundle, the project is the current folder's
+    assert verify(built, "Sorry for the inconvenience. " + DRAFT).exit_code == 1
+    assert verify(built, DRAFT.replace("$49.00", "$94.00")).exit_code == 0
+
+
+def test_with_sources_the_project_is_theirs(refund):
+    (refund / "tactful.toml").write_text('[verify]\nhouse-style = "block"\n', encoding="utf-8")
+    assert verify(refund, "Sorry for the inconvenience. " + DRAFT, source=True).exit_code == 1
 
 
 def test_a_wrong_verify_table_is_an_input_error_and_a_check_error(refund):
     (refund / "tactful.toml").write_text('[verify]\nV999 = "block"\nV140 = "loud"\n', encoding="utf-8")
-    r = verify(refund, DRAFT)
+    r = verify(refund, DRAFT, source=True)
     assert r.exit_code == 2
     assert "`V999` is not a verify code" in r.stderr and "must be \"block\", \"warn\" or \"off\"" in r.stderr
     c = invoke("check", refund)
@@ -96,36 +111,28 @@ def test_a_wrong_verify_table_is_an_input_error_and_a_check_error(refund):
     (["--source", "SRC"], "--channel"),
     (["--source", "SRC", "--channel", "email", "--slot", "amount"], "NAME=VALUE"),
 ])
-def test_usage_errors_exit_2(refund, args, needle):
-    path = refund / "reply.txt"
+def test_usage_errors_exit_2(built, args, needle):
+    path = built / "reply.txt"
     path.write_text(DRAFT, encoding="utf-8")
-    r = invoke("verify", "demo.refund", "--text", path, *[str(refund) if a == "SRC" else a for a in args])
+    r = invoke("verify", "demo.refund", "--text", path, *[str(built) if a == "SRC" else a for a in args])
     assert r.exit_code == 2 and needle in r.stderr
     assert_no_traceback(r.stdout, r.stderr)
 
 
-def test_bad_requests_and_unreadable_text_exit_2(refund, tmp_path):
-    r = invoke("verify", "demo.refun", "--text", "-", "--source", refund, "--channel", "email", input=DRAFT)
+def test_bad_requests_and_unreadable_text_exit_2(built, tmp_path):
+    bundle = built / "out" / "bundle.json"
+    r = invoke("verify", "demo.refun", "--text", "-", "--bundle", bundle, "--channel", "email", input=DRAFT)
     assert r.exit_code == 2 and "did you mean `demo.refund`" in r.stderr
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
-    r = invoke("verify", "demo.refund", "--text", tmp_path / "latin1.txt", "--source", refund, "--channel", "email")
+    r = invoke("verify", "demo.refund", "--text", tmp_path / "latin1.txt", "--bundle", bundle, "--channel", "email")
     assert r.exit_code == 2 and "not UTF-8" in r.stderr
-    r = invoke("verify", "demo.refund", "--text", tmp_path / "missing.txt", "--source", refund, "--channel", "email")
+    r = invoke("verify", "demo.refund", "--text", tmp_path / "missing.txt", "--bundle", bundle, "--channel", "email")
     assert r.exit_code == 2 and "cannot read" in r.stderr
     assert_no_traceback(r.stdout, r.stderr)
 
 
-def test_a_built_bundle_works_as_well(refund, tmp_path):
-    assert invoke("build", refund, "--out", tmp_path / "out").exit_code == 0
-    path = tmp_path / "reply.txt"
-    path.write_text(DRAFT.replace("BIL-20931", "BIL-29031"), encoding="utf-8")
-    r = invoke("verify", "demo.refund", "--text", path, "--bundle", tmp_path / "out" / "bundle.json", *SLOTS,
-               "--channel", "email")
-    assert r.exit_code == 1 and "V112" in r.stdout
-
-
 def test_sources_with_errors_are_reported_and_exit_2(refund):
     (refund / "refund.tact").write_text(REFUND.replace("{case_reference}", "{case_ref}"), encoding="utf-8")
-    r = verify(refund, DRAFT)
+    r = verify(refund, DRAFT, source=True)
     assert r.exit_code == 2 and "T1201" in r.stderr
     assert_no_traceback(r.stdout, r.stderr)
