@@ -20,8 +20,13 @@ if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
     from tactful.runtime.errors import DraftError
     from tactful.runtime.examples import Report, Selection
     from tactful.runtime.library import Library
+    from tactful.runtime.verify import Verification, VerifyPolicy
+    from tactful.diagnostics import Diagnostic
+    from tactful.review.diff import BundleDiff
+    from tactful.review.sides import Side
 
-__all__ = ["Preview", "Result", "build_outputs", "check", "compile", "compile_library", "preview", "test", "write_outputs"]
+__all__ = ["Compared", "Preview", "Result", "Verified", "build_outputs", "check", "compile", "compile_library", "diff",
+           "preview", "test", "verify", "verify_policy", "write_outputs"]
 
 
 def check(paths: Sequence[str | Path]) -> Result:
@@ -143,3 +148,71 @@ def preview(
         return Preview(compiled=result, draft=library.draft(intent, given, dict(context or {})))
     except DraftError as e:
         return Preview(compiled=result, error=e)
+
+
+@dataclass
+class Verified:
+    compiled: Result | None = None  # set when verifying against sources
+    verification: Verification | None = None
+    error: DraftError | None = None
+
+
+def verify_policy(paths: Sequence[str | Path] = ()) -> tuple[VerifyPolicy, list[Diagnostic]]:
+    """The verify policy of the project holding paths (the current folder when none): tactful.toml's
+    [verify] table over the defaults, and the problems found in that table (entries with problems
+    are left out)."""
+    from tactful.runtime.verify import VerifyPolicy
+    from tactful.semantics.config import verify_settings
+
+    settings, diagnostics = verify_settings([Path(p) for p in paths])
+    return VerifyPolicy.from_settings(settings), diagnostics
+
+
+def verify(
+    intent: str,
+    text: str,
+    *,
+    bundle: str | Path | None = None,
+    sources: Sequence[str | Path] = (),
+    slots: Mapping[str, str] | None = None,
+    context: Mapping[str, Any] | None = None,
+    policy: VerifyPolicy | None = None,
+) -> Verified:
+    """Verify a final reply text (`tactful verify`) against a built bundle or sources. Raises
+    BundleError when the bundle cannot be loaded; a refused request comes back as Verified.error."""
+    from tactful.runtime.errors import DraftError
+    from tactful.runtime.library import load_library
+
+    result = None
+    if bundle is not None:
+        library = load_library(bundle)
+    else:
+        result, compiled = compile_library(sources)
+        if compiled is None:
+            return Verified(compiled=result)
+        library = compiled
+    try:
+        return Verified(compiled=result, verification=library.verify(intent, text, dict(slots or {}), dict(context or {}),
+                                                                     policy=policy))
+    except DraftError as e:
+        return Verified(compiled=result, error=e)
+
+
+@dataclass
+class Compared:
+    old: Side
+    new: Side
+    diff: BundleDiff | None = None  # None when a side could not be read or compiled
+
+
+def diff(old: str, new: str, *, cwd: str | Path | None = None, paths: Sequence[str] = ("frameworks",)) -> Compared:
+    """What changes from old to new (`tactful diff`); each side a folder, a built bundle.json or a git
+    revision of the repository cwd is in (then the .tact files under paths, repository-relative)."""
+    from tactful.review.diff import diff_bundles
+    from tactful.review.sides import load_side
+
+    where = Path(cwd) if cwd is not None else Path.cwd()
+    a, b = load_side(old, cwd=where, paths=paths), load_side(new, cwd=where, paths=paths)
+    if not (a.ok and b.ok):
+        return Compared(a, b)
+    return Compared(a, b, diff_bundles(a.bundle, b.bundle, old_label=old, new_label=new))

@@ -172,11 +172,18 @@ def explain(code: str | None, list_all: bool) -> int:
     """Explain a diagnostic code (T1201 or its slug, undeclared-slot)."""
     from tactful.codes import CODES, explain_text, lookup
 
+    from tactful.runtime import verify as v
+
     if list_all or not code:
         for c in CODES.values():
             click.echo(f"{c.code}  {c.severity.value:<7}  {c.slug:<34} {c.title}")
+        for vc in v.CODES.values():
+            click.echo(f"{vc.code}  {vc.level:<7}  {vc.slug:<34} {vc.title} (tactful verify)")
         return EXIT_OK
     found = lookup(code)
+    if found is None and v.lookup(code) is not None:
+        click.echo(v.explain_text(v.lookup(code)), nl=False)
+        return EXIT_OK
     if found is None:
         click.echo(f"error: `{code}` is not a tactful diagnostic code. Run `tactful explain --list`.", err=True)
         return EXIT_ERROR
@@ -304,4 +311,129 @@ def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> i
     except BundleError as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR
+    return EXIT_OK
+
+
+# --- review: verify a final reply --------------------------------------------------------------------
+
+
+def _read_text(path: str) -> str:
+    """The reply text from a file or stdin ("-"), without the newline an editor adds at the end."""
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115 - read at once
+    except OSError as e:
+        raise click.UsageError(f"cannot read {path}: {e.strerror or e}") from None
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{'stdin' if path == '-' else path} is not UTF-8 text") from None
+
+
+@main.command()
+@click.argument("intent")
+@click.option("--text", "text_path", required=True, metavar="FILE|-", help="The final reply text (`-`: standard input).")
+@click.option("--bundle", "bundle_path", type=click.Path(exists=True, dir_okay=False), help="A built bundle.json.")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True), help="Compile these .tact files or folders instead.")
+@click.option("--message", help="The customer's message (guards and escalations are run on it).")
+@click.option("--channel", help="The channel (x, instagram, email, …).")
+@click.option("--visibility", type=click.Choice(["public", "private"]), help="Default: the channel's usual one.")
+@click.option("--contact-count", type=click.IntRange(min=1), help="How many times the customer has contacted us about this.")
+@click.option("--slot", "slots", multiple=True, metavar="NAME=VALUE", callback=_pairs, help="A slot value the draft used (repeatable).")
+@click.option("--context", "context", multiple=True, metavar="FIELD=VALUE", callback=_pairs,
+              help="Another context field (repeatable); true/false and numbers are typed.")
+@click.option("--seed", help="The conversation id the draft was made with.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Exit 1 on a warn verdict too.")
+def verify(intent, text_path, bundle_path, sources, message, channel, visibility, contact_count, slots, context, seed,
+           fmt, strict) -> int:
+    """Check an edited or AI-written reply against its framework before it is sent.
+
+    Exit 0 when the verdict is ok or warn, 1 when it is block (or warn, with --strict), 2 on a
+    usage or input error. Which codes block is set in tactful.toml's [verify] table."""
+    if (bundle_path is None) == (not sources):
+        raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
+    if channel is None and visibility is None:
+        raise click.UsageError("give the --channel (or at least the --visibility) of the conversation")
+    from tactful import api
+    from tactful.runtime import BundleError
+
+    text = _read_text(text_path)
+    policy, problems = api.verify_policy(sources or [])
+    for d in problems:
+        click.echo(f"error: {d.span.file}:{d.span.line}: {d.message}", err=True)
+    if problems:
+        return EXIT_ERROR
+    fields = {k: _context_value(v) for k, v in context.items()}
+    extra = {"message": message, "channel": channel, "visibility": visibility, "contact_count": contact_count, "seed": seed}
+    fields.update({k: v for k, v in extra.items() if v is not None})
+    try:
+        out = api.verify(intent, text, bundle=bundle_path, sources=sources, slots=slots, context=fields, policy=policy)
+    except BundleError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    if out.compiled is not None and out.compiled.bundle is None:
+        _report(out.compiled, "pretty", strict=False)
+        return EXIT_ERROR
+    if out.error is not None:
+        click.echo(f"error: {out.error}", err=True)
+        return EXIT_ERROR
+    v = out.verification
+    if message is None and "message" not in fields:
+        click.echo("note: without --message, the framework's guards and escalations were not run", err=True)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(v.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from tactful.runtime import format_verification
+
+        click.echo(format_verification(v), nl=False)
+    return EXIT_FINDINGS if v.verdict == "block" or (strict and v.verdict == "warn") else EXIT_OK
+
+
+# --- review: what a change to the frameworks means -----------------------------------------------------
+
+
+def _fail_on(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[str]:
+    from tactful.review.diff import KINDS, LEVELS
+
+    names = frozenset(n.strip() for n in (value or "").split(",") if n.strip())
+    unknown = sorted(names - set(KINDS) - set(LEVELS))
+    if unknown:
+        raise click.BadParameter(f"unknown change kind {', '.join(unknown)} (kinds: {', '.join(KINDS)}; or a level: "
+                                 f"{', '.join(LEVELS)})", ctx=ctx, param=param)
+    return names
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["pretty", "markdown", "json"]), default="pretty", show_default=True)
+@click.option("--path", "paths", multiple=True, default=("frameworks",), show_default=True,
+              help="For a git revision: the folders whose .tact files are compared (repository-relative; repeatable).")
+@click.option("--fail-on", callback=_fail_on, metavar="KIND,…",
+              help="Exit 1 when the change has any of these kinds (removed-guard,removed-escalation,public-slot) or levels (high).")
+def diff(old: str, new: str, fmt: str, paths: tuple[str, ...], fail_on: frozenset[str]) -> int:
+    """What a change to the frameworks means: OLD and NEW are folders, bundle.json files or git revisions."""
+    from tactful import api
+    from tactful.review.diff import FORMATS, render_pretty
+
+    compared = api.diff(old, new, paths=paths)
+    if compared.diff is None:
+        for side in (compared.old, compared.new):
+            if side.compiled is not None and side.bundle is None:
+                _report(side.compiled, "pretty", strict=False)
+            if side.error:
+                click.echo(f"error: {side.error}", err=True)
+        return EXIT_ERROR
+    if fmt == "pretty":
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        click.echo(render_pretty(compared.diff, color=color), nl=False)
+    else:
+        click.echo(FORMATS[fmt](compared.diff), nl=False)
+    hit = sorted(c.kind for c in compared.diff.changes if c.kind in fail_on or c.level in fail_on)
+    if hit:
+        click.echo(f"diff: {len(hit)} change{'s' if len(hit) != 1 else ''} of a kind --fail-on names "
+                   f"({', '.join(sorted(set(hit)))})", err=True)
+        return EXIT_FINDINGS
     return EXIT_OK

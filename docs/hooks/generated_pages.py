@@ -62,7 +62,30 @@ def diagnostics_page() -> str:
         if c.fix:
             lines += [f"**How to fix it:** {c.fix}", ""]
         lines += [f"Silence it on one line with `# tactful: ignore[{c.code}] <reason>`."]
+    lines += verify_section()
     return "\n".join(lines) + "\n"
+
+
+def verify_section() -> list[str]:
+    """The findings of `tactful verify` (V1xx), from the runtime's own table."""
+    from tactful.runtime.verify import CODES as VERIFY_CODES
+
+    lines = [
+        "", "## Reply verification (V1xx) {#verify}", "",
+        "`tactful verify`, `Library.verify` and `POST /v1/verify` check the final text of a reply against its",
+        "framework (see [Review tools](../review.md)). Their findings have codes of their own. Each has a",
+        "default level, `block` (do not send) or `warn` (look before sending); a project changes it, or turns",
+        "a code off, in the `[verify]` table of `tactful.toml`, by code or slug:",
+        "", "```toml", "[verify]", 'V140 = "block"            # house style blocks too', 'optional-fact-missing = "off"', "```", "",
+        "| code | slug | default | what it means |", "|---|---|---|---|",
+    ]
+    lines += [f"| [{c.code}](#{c.code}) | `{c.slug}` | {c.level} | {c.title} |" for c in VERIFY_CODES.values()]
+    for c in VERIFY_CODES.values():
+        lines += ["", f"### {c.code} {c.slug} {{#{c.code}}}", "", f"**{c.level}** · {c.title}", "", c.explanation, ""]
+        if c.example:
+            lines += ["For example:", "", "```text", c.example, "```", ""]
+        lines += [f"**How to fix it:** {c.fix}"]
+    return lines
 
 
 # --- mkdocs events ------------------------------------------------------------------------------

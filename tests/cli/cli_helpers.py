@@ -32,11 +32,11 @@ def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None =
                           env={**base, **(env or {})}, timeout=120)
 
 
-def invoke(*args: str | Path, env: dict[str, str] | None = None) -> Result:
-    """In-process; stdout and stderr kept apart (result.stdout, result.stderr)."""
+def invoke(*args: str | Path, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    """In-process; stdout and stderr kept apart (result.stdout, result.stderr); `input` is stdin."""
     from tactful.cli import main
 
-    return CliRunner().invoke(main, [str(a) for a in args], env={"GITHUB_STEP_SUMMARY": None, **(env or {})})
+    return CliRunner().invoke(main, [str(a) for a in args], env={"GITHUB_STEP_SUMMARY": None, **(env or {})}, input=input)
 
 
 def project(root: Path, files: dict[str, str]) -> Path:

@@ -161,13 +161,20 @@ def test_explain_by_code_and_by_slug():
 
 def test_explain_list_names_every_code():
     from tactful.codes import CODES
+    from tactful.runtime.verify import CODES as VERIFY_CODES
 
     r = invoke("explain", "--list")
     assert r.exit_code == 0
     listed = [line.split()[0] for line in r.stdout.splitlines()]
-    assert listed == list(CODES)
-    for code in CODES:
+    assert listed == list(CODES) + list(VERIFY_CODES)
+    for code in [*CODES, *VERIFY_CODES]:
         assert invoke("explain", code).exit_code == 0
+
+
+def test_explain_a_verify_code_by_code_and_by_slug():
+    by_code, by_slug = invoke("explain", "V112"), invoke("explain", "fact-changed")
+    assert by_code.stdout == by_slug.stdout
+    assert by_code.stdout.startswith("V112 fact-changed (block by default)") and "How to fix it:" in by_code.stdout
 
 
 # --- internal errors: said plainly, exit 2, a traceback only with --debug -------------------------

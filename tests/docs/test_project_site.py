@@ -75,6 +75,17 @@ def test_diagnostics_page_has_a_section_per_code_with_meaning_example_and_fix():
             assert f"**How to fix it:** {c.fix}" in section
 
 
+def test_diagnostics_page_documents_every_verify_code():
+    from tactful.runtime.verify import CODES
+
+    page = _hook().diagnostics_page()
+    for c in CODES.values():
+        head = f"### {c.code} {c.slug} {{#{c.code}}}"
+        assert head in page, c.code
+        section = page.split(head)[1].split("\n### ")[0]
+        assert c.explanation in section and f"**How to fix it:** {c.fix}" in section and f"**{c.level}**" in section
+
+
 def test_bundle_schema_is_the_bundle_models_schema():
     from tactful.runtime.bundle import Bundle
 

@@ -165,7 +165,7 @@ def test_an_unknown_framework_is_404(server):
 
 def test_the_openapi_document_describes_the_api(server):
     doc = httpx.get(server.url + "/openapi.json").json()
-    assert set(doc["paths"]) == {"/v1/draft", "/v1/frameworks", "/v1/frameworks/{intent}", "/healthz"}
+    assert set(doc["paths"]) == {"/v1/draft", "/v1/verify", "/v1/frameworks", "/v1/frameworks/{intent}", "/healthz"}
     draft = doc["components"]["schemas"]["DraftOut"]
     assert list(draft["properties"]) == ["framework", "revision", "reply", "text", "moves", "send_as_written",
                                          "guards", "escalations", "tags", "owner"]

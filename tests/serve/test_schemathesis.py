@@ -1,6 +1,6 @@
 """A bounded schemathesis run against the live service's /openapi.json: no server errors, and every
 answer to valid input matches the document (status codes, content types, response schemas). The
-only operation with input to break, POST /v1/draft, is also fuzzed with invalid bodies.
+operations with input to break, POST /v1/draft and POST /v1/verify, are also fuzzed with invalid bodies.
 
 (Schemathesis' own pytest plugin does not load under this pytest version, so the test drives its
 strategies with hypothesis directly, per operation, in both positive and negative modes.)
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
 pytestmark = pytest.mark.slow
-OPERATIONS = ["POST /v1/draft", "GET /v1/frameworks", "GET /v1/frameworks/{intent}", "GET /healthz"]
+OPERATIONS = ["POST /v1/draft", "POST /v1/verify", "GET /v1/frameworks", "GET /v1/frameworks/{intent}", "GET /healthz"]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,8 @@ def test_the_document_lists_every_operation(api_schema):
     assert labels == sorted(OPERATIONS)
 
 
-CASES = [(label, GenerationMode.POSITIVE) for label in OPERATIONS] + [("POST /v1/draft", GenerationMode.NEGATIVE)]
+CASES = [(label, GenerationMode.POSITIVE) for label in OPERATIONS] + [
+    ("POST /v1/draft", GenerationMode.NEGATIVE), ("POST /v1/verify", GenerationMode.NEGATIVE)]
 
 
 @pytest.mark.parametrize(("label", "mode"), CASES, ids=[f"{label} {mode.value}" for label, mode in CASES])

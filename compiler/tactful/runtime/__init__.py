@@ -11,6 +11,8 @@ imports `tactful.runtime.bundle`, does not load the rendering machinery it does 
                           context={"message": "You charged me twice!", "channel": "email",
                                    "seed": conversation_id})
     draft.send_as_written, draft.text, draft.to_dict()
+    check = library.verify("billing.duplicate_charge", edited_text, slots=…, context=…)
+    check.verdict, check.findings, check.to_dict()
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ _EXPORTS = {
     "InvalidContext": "tactful.runtime.errors",
     "InvalidRequest": "tactful.runtime.errors",
     "NoReply": "tactful.runtime.errors",
+    "Verification": "tactful.runtime.verify",
+    "VerifyPolicy": "tactful.runtime.verify",
+    "format_verification": "tactful.runtime.verify",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -55,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
         UnknownSlots,
     )
     from tactful.runtime.library import Library, load_bundle, load_library
+    from tactful.runtime.verify import Verification, VerifyPolicy, format_verification
 
 
 def __getattr__(name: str):

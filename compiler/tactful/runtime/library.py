@@ -22,6 +22,7 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -461,6 +462,24 @@ class Library:
             lines.append(f"{label} {'held' if holds else 'did not hold'}: when {source}")
             lines.extend("  " + p for p in parts)
         return lines
+
+    # --- verifying a final text ---------------------------------------------------------------------
+
+    @cached_property
+    def _verifier(self):
+        """What verify() needs, prepared on the first call (a race only prepares it twice)."""
+        from tactful.runtime.verify import Verifier
+
+        return Verifier(self)
+
+    def verify(self, intent: str, text: str, slots: Mapping[str, Any] | None = None,
+               context: Mapping[str, Any] | None = None, *, policy=None):
+        """Check the final text of a reply (edited or rephrased) against intent's framework: a
+        Verification with a verdict (ok, warn, block) and findings. See tactful.runtime.verify.
+        Raises a DraftError for a bad request, as draft() does."""
+        from tactful.runtime.verify import verify
+
+        return verify(self, intent, text, slots, context, policy=policy)
 
     def signal_holds(self, name: str, context: Mapping[str, Any]) -> bool:
         """Whether the signal holds for a context (a bare {"message": …} is enough). Raises KeyError."""

@@ -26,6 +26,7 @@ class Config:
     # [project] frameworks: the folders (relative to tactful.toml) that hold the library. Taxonomy
     # completeness is checked only when a run covers all of them; by default, the project root.
     frameworks: list[str] = field(default_factory=lambda: ["."])
+    verify: dict[str, str] = field(default_factory=dict)  # [verify]: a verify code or slug -> block | warn | off
 
 
 def find_project_root(paths: list[Path]) -> Path:
@@ -82,9 +83,9 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
         return config, [Diagnostic(Code.INVALID_PROJECT_FILE, f"tactful.toml is not valid TOML: {e.msg if hasattr(e, 'msg') else e}",
                                    src.span(min(off, len(text)), min(off + 1, len(text))))]
     for key in data:
-        if key not in ("diagnostics", "taxonomy", "project"):
+        if key not in ("diagnostics", "taxonomy", "project", "verify"):
             diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, f"tactful.toml has an unknown table `{key}`", at(key),
-                                    hint="the tables are [project], [diagnostics] and [taxonomy]"))
+                                    hint="the tables are [project], [diagnostics], [taxonomy] and [verify]"))
     for key, value in (data.get("diagnostics") or {}).items():
         code = lookup(str(key))
         if code is None:
@@ -105,6 +106,7 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
                                     at("frameworks"), hint='for example `frameworks = "frameworks"`'))
         else:
             config.frameworks = folders
+    diags.extend(_verify_table(data.get("verify"), config, at))
     taxonomy = data.get("taxonomy")
     if taxonomy is not None:
         intents = taxonomy.get("intents") if isinstance(taxonomy, dict) else None
@@ -115,6 +117,34 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
             for intent in intents:
                 config.intent_lines[intent] = at(f'"{intent}"').line
     return config, diags
+
+
+def _verify_table(table: object, config: Config, at) -> list[Diagnostic]:
+    """[verify]: which findings of `tactful verify` block, warn or are off (`V140 = "block"`)."""
+    if table is None:
+        return []
+    if not isinstance(table, dict):
+        return [Diagnostic(Code.INVALID_PROJECT_FILE, "[verify] must be a table of codes and levels", at("verify"))]
+    from tactful.runtime.verify import PolicyError, VerifyPolicy
+
+    diags = []
+    for key, value in table.items():
+        try:
+            VerifyPolicy.from_settings({key: value})
+        except PolicyError as e:
+            diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, f"[verify]: {e}", at(str(key)),
+                                    hint="run `tactful explain --list` for the codes"))
+            continue
+        config.verify[str(key)] = str(value)
+    return diags
+
+
+def verify_settings(paths: list[Path]) -> tuple[dict[str, str], list[Diagnostic]]:
+    """The [verify] table of the project holding paths (the current folder when none): settings for
+    VerifyPolicy.from_settings, and the problems of the project file."""
+    root = find_project_root(paths or [Path.cwd()])
+    config, diags = load_config(root, {})
+    return config.verify, diags
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """`tactful serve`: the runtime over HTTP (FastAPI on uvicorn), for inboxes and bots.
 
 Endpoints: `POST /v1/draft` (body: intent, slots, context; answer: the Draft's JSON form),
+`POST /v1/verify` (the same body plus `text`, the final reply; answer: the verdict and findings),
 `GET /v1/frameworks`, `GET /v1/frameworks/{intent}`, `GET /healthz`, and the OpenAPI document at
 `/openapi.json`.
 
@@ -400,6 +401,7 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
         library = holder.library
         return {"status": "ok", "revision": library.revision, "frameworks": len(library.bundle.frameworks)}
 
+    add_verify(app, holder, errors)
     return app
 
 
@@ -414,3 +416,57 @@ def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *,
     gc.collect()
     gc.freeze()  # the loaded library is long-lived: keep it out of every later collection (shorter pauses)
     uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False, access_log=access_log)
+
+
+# --- POST /v1/verify: a final reply text checked against its framework ---------------------------------
+
+
+def _verify_code_names():
+    from tactful.runtime.verify import CODES
+
+    return Literal[tuple(sorted({*CODES, *(c.slug for c in CODES.values())}))]  # type: ignore[valid-type]
+
+
+class VerifyRequest(DraftRequest):
+    text: str = Field(description="The final reply text, as it would be sent.", max_length=20_000)
+    policy: dict[_verify_code_names(), Literal["block", "warn", "off"]] = Field(  # type: ignore[valid-type]
+        default_factory=dict, description="Levels for verify codes (V140 or its slug), over the defaults.")
+
+
+class SpanOut(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class FindingOut(BaseModel):
+    code: str
+    slug: str
+    level: Literal["block", "warn"]
+    message: str
+    span: SpanOut | None
+    fix: str | None
+
+
+class VerificationOut(BaseModel):
+    framework: str
+    revision: str
+    reply: str
+    verdict: Literal["ok", "warn", "block"]
+    findings: list[FindingOut]
+
+
+def add_verify(app: FastAPI, holder: LibraryHolder, errors: dict[int | str, dict[str, Any]]) -> None:
+    """`POST /v1/verify`: the body of a draft request plus `text` (and optionally `policy`); the answer
+    is the Verification's JSON form. Errors as for /v1/draft; an unknown policy code is FastAPI's 422."""
+    from tactful.runtime.verify import VerifyPolicy
+
+    @app.post("/v1/verify", response_model=VerificationOut, responses=errors, summary="Verify a final reply before it is sent")
+    async def verify(request: VerifyRequest) -> Any:
+        library = holder.library  # one library from start to end, as for drafts
+        policy = VerifyPolicy.from_settings(request.policy)  # the request model admits only known codes and levels
+        try:
+            v = library.verify(request.intent, request.text, request.slots, request.context, policy=policy)
+        except DraftError as e:
+            return _error_response(e)
+        return JSONResponse(v.to_dict())
