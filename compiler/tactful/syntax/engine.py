@@ -10,17 +10,15 @@ disk, and lark-cython compiles the parser where it is installed.
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 
 from tactful.source import SourceFile
 from tactful.syntax.builder import Builder
+from tactful.syntax.grammar import Tables, grammar_text, keywords
 from tactful.syntax.messages import DEPTHS, IndentError
 
-GRAMMAR = Path(__file__).with_name("tactful.lark")
 START = ["start", "head_chunk", "member_chunk"]
 _COMMENT_IN_NL = re.compile(r"#[^\r\n]*")
 ERRORS = (UnexpectedInput, IndentError)  # what a parse of bad text raises
@@ -66,18 +64,6 @@ class _Lines:
     def comment(self, tok):
         self.comments.append((tok.start_pos, tok.value))
         return tok
-
-
-@cache
-def grammar_text() -> str:
-    return GRAMMAR.read_text(encoding="utf-8")
-
-
-@cache
-def keywords() -> dict[str, str]:
-    """Keyword text → terminal, from the grammar's `%declare` lines (USE is `use`)."""
-    return {name.lower(): name for line in grammar_text().splitlines() if line.startswith("%declare")
-            for name in line.split()[1:] if not name.startswith("_")}
 
 
 def _retype_keyword(keywords: dict[str, str]):
@@ -138,6 +124,7 @@ class Engine:
             maybe_placeholders=False,
             _plugins=_plugins() if compiled else {},
         )
+        self.tables = Tables(self.lark.rules)  # for error messages
 
     def run(self, text: str, start: str, source: SourceFile, *, base: int = -1, line_base: int = -1,
             widths: list[int] | None = None):

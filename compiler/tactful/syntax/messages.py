@@ -15,6 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
 from tactful.runtime.types import close_matches
+from tactful.syntax.grammar import Tables
 from tactful.source import SourceFile
 
 DEPTHS = ("_NL0", "_NL1", "_NL2")
@@ -30,29 +31,16 @@ class IndentError(Exception):
         self.message, self.pos, self.hint = message, pos, hint
 
 
-_NAME_KEYWORDS = {
-    "USE", "TEAM", "CHANNEL", "FIELD", "SIGNAL", "FIRES", "QUIET", "PHRASES", "STYLE", "AVOID", "PREFER", "SEVERITY",
-    "POLICY", "FRAMEWORK", "OWNER", "TAGS", "SERVES", "ABOUT", "SLOT", "PATTERN", "EXAMPLE", "ESCALATE", "HANDOFF",
-    "GUARD", "EXCEPT", "REPLY", "PICK", "MESSAGE", "CONTEXT", "SLOTS", "EXPECT", "NO", "TEXT", "CONTAINS", "LACKS",
-    "SEND", "HOLD", "ACKNOWLEDGE", "ASK", "RESTATE", "NEXT", "CLOSE",
-}
 _WORDS = {
     "NAME": "a name", "STRING": "a text in quotes", "LONG_STRING": "a text in quotes", "REGEX": "a /regex/",
     "NUMBER": "a number", "_NL0": "the end of the line", "_NL1": "the end of the line", "_NL2": "the end of the line",
     "PUBLIC": "`public`", "PRIVATE": "`private`", "CMP": "a comparison such as `>=`", "LPAR": "`(`", "RPAR": "`)`",
     "COMMA": "`,`", "DOT": "`.`", "$END": "the end of the file",
 }
-_ENTRY_KEYWORDS = ["use", "team", "channel", "field", "signal", "phrases", "style", "policy", "framework"]
-_MEMBER_KEYWORDS = ["owner", "tags", "serves", "about", "slot", "escalate", "guard", "except", "reply", "example"]
-_ITEM_KEYWORDS = {
-    "framework": _MEMBER_KEYWORDS,
-    "file": _ENTRY_KEYWORDS,
-    "example": ["message", "channel", "context", "slots", "expect"],
-    "slot": ["pattern", "example", "about"],
-    "reply": ["acknowledge", "ask", "restate", "next", "close"],
-    "signal": ["when", "fires", "quiet"],
-    "style rule": ["avoid", "prefer", "severity"],
-    "policy": ["guard", "escalate"],
+# The keywords a line can start with in each block, from the grammar (grammar.line_keywords).
+_BLOCK_RULES = {
+    "framework": "_member", "file": "start", "example": "example_item", "slot": "slot_item", "reply": "move",
+    "signal": "signal_item", "style rule": "style_item", "policy": "policy_item",
 }
 # The keyword a line could start with, after a newline of each depth, by what the parser expected.
 _CONTEXTS = (
@@ -99,7 +87,7 @@ def _line_start_keyword(source: SourceFile, pos: int) -> tuple[int, str]:
     return start, (m.group(1) if m and m.group(1) else "")
 
 
-def syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnostic:
+def syntax_diagnostic(err: Exception, source: SourceFile, base: int, tables: Tables) -> Diagnostic:
     """One curated diagnostic for a Lark error in a text parsed at offset base of the file."""
     text = source.text
     n = len(text)
@@ -146,7 +134,7 @@ def syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnost
     tok = err.token
     expected = {e for e in err.expected if not e.startswith("__")}
     if "NAME" in expected:
-        expected -= _NAME_KEYWORDS
+        expected -= tables.name_keywords
     newline = tok.type in DEPTHS
     if tok.type == "$END":
         pos = len(text.rstrip())
@@ -179,13 +167,13 @@ def syntax_diagnostic(err: Exception, source: SourceFile, base: int) -> Diagnost
             return Diagnostic(Code.SYNTAX_ERROR, f"the line above ends too early; expected {words}", span if not word else
                               source.span(max(span.start - 1, 0), span.start),
                               label=f"expected {words}", hint="finish the statement on its line")
-    if tok.type in ("NAME", *_NAME_KEYWORDS) or newline:
+    if tok.type == "NAME" or tok.type in tables.name_keywords or newline:
         for keys, where in _CONTEXTS:
             if keys <= expected:
                 word = tok.value if not newline else source.text[span.start:span.end]
                 word = word if len(word) <= 40 else word[:40] + "…"
-                words = _ITEM_KEYWORDS[where]
-                if where == "framework" and word in _ITEM_KEYWORDS["reply"]:
+                words = tables.line_keywords(_BLOCK_RULES[where])
+                if where == "framework" and word in tables.line_keywords("move"):
                     return Diagnostic(Code.SYNTAX_ERROR, f"`{word}` is a move, so it belongs inside a `reply`", span,
                                       label="dedented to the level of the reply",
                                       hint="indent it under its `reply` line, like the moves above it")

@@ -16,7 +16,8 @@ from functools import cache
 from tactful.diagnostics import Diagnostic
 from tactful.source import SourceFile
 from tactful.syntax import ast
-from tactful.syntax.engine import ERRORS, GRAMMAR, Engine, prepare
+from tactful.syntax.engine import ERRORS, Engine, prepare
+from tactful.syntax.grammar import GRAMMAR
 from tactful.syntax.recovery import parse_recovering
 
 __all__ = ["GRAMMAR", "Parser", "default_parser", "module_name", "parse"]

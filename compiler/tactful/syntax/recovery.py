@@ -63,7 +63,7 @@ def parse_recovering(engine: Engine, source: SourceFile, name: str) -> tuple[ast
         try:
             result = engine.run(prepared, start, source, base=base - 1, line_base=first - 1, widths=widths)
         except ERRORS as e:
-            diagnostics.append(syntax_diagnostic(e, source, base - 1))
+            diagnostics.append(syntax_diagnostic(e, source, base - 1, engine.tables))
             return None
         finally:
             for o, t in engine.lines.comments:
