@@ -293,3 +293,58 @@ def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> i
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR
     return EXIT_OK
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; list the files that would change (exit 1 if any).")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> int:
+    """Rewrite .tact files in the canonical layout (`-` formats stdin to stdout)."""
+    from tactful.authoring import fmt
+    from tactful.diagnostics import render
+    from tactful.semantics.pipeline import Result
+    from tactful.syntax.layout import FormatError, UnsafeFormat
+
+    if paths == ("-",):
+        text = sys.stdin.read()
+        try:
+            result = fmt.format_text(text)
+        except FormatError as e:
+            click.echo(render(Result(e.diagnostics, {e.path: fmt.SourceFile(e.path, text)}), "pretty"), err=True, nl=False)
+            click.echo(f"error: cannot format {e.path}: {e.message}", err=True)
+            return EXIT_FINDINGS
+        except UnsafeFormat as e:
+            click.echo(f"internal error: {e}", err=True)
+            return EXIT_ERROR
+        if check_only or show_diff:
+            run = fmt.FmtRun(formatted=[result])
+            click.echo(run.diff() if show_diff else ("<stdin>" if result.changed else ""), nl=False)
+            return EXIT_FINDINGS if check_only and result.changed else EXIT_OK
+        click.echo(result.text, nl=False)
+        return EXIT_OK
+    if "-" in paths:
+        raise click.UsageError("`-` (stdin) cannot be combined with paths")
+    run = fmt.format_paths(list(paths), write=not (check_only or show_diff))
+    for e in run.invalid:
+        if e.diagnostics:
+            sources = {e.path: fmt.SourceFile(e.path, open(e.path, encoding="utf-8").read())}
+            click.echo(render(Result(e.diagnostics, sources), "pretty"), err=True, nl=False)
+        click.echo(f"error: cannot format {e.path}: {e.message}", err=True)
+    for path, reason in run.unreadable:
+        click.echo(f"error: {path}: {reason}", err=True)
+    for e in run.unsafe:
+        click.echo(f"internal error: {e}", err=True)
+    if show_diff:
+        click.echo(run.diff(), nl=False)
+    elif check_only:
+        for f in run.changed:
+            click.echo(f.path)
+    changed = len(run.changed)
+    verb = "would reformat" if check_only or show_diff else "reformatted"
+    click.echo(f"{verb} {changed} of {len(run.formatted)} files", err=True)
+    if run.unsafe or run.unreadable:
+        return EXIT_ERROR
+    if run.invalid or ((check_only) and changed):
+        return EXIT_FINDINGS
+    return EXIT_OK
