@@ -348,3 +348,16 @@ def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> in
     if run.invalid or ((check_only) and changed):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+@main.command("lsp")
+@click.option("--stdio", is_flag=True, help="Talk over stdin and stdout (the default and only transport).")
+def lsp_command(stdio: bool) -> int:
+    """Run the language server (diagnostics, hover, completion, rename, formatting) for editors."""
+    try:
+        from tactful.authoring.lsp import serve
+    except ImportError as e:
+        click.echo(f"error: `tactful lsp` needs the lsp extra (pip install 'tactful[lsp]'): {e}", err=True)
+        return EXIT_ERROR
+    serve()
+    return EXIT_OK

@@ -1,0 +1,167 @@
+"""`tactful lsp` end to end, as an editor drives it (pytest-lsp starts the server in a subprocess):
+initialize, open, change, diagnostics, hover, completion, definition, references, rename, symbols,
+formatting and quick fixes, on a small project of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+FRAMEWORK = '''use stdlib.signals
+use stdlib.phrases
+
+framework demo.refund "Refund"
+  owner finance
+
+  slot amount money private
+    example "$5.00"
+    about "What was paid."
+  slot order_id required
+    pattern /A-[0-9]+/
+    example "A-1"
+
+  escalate finance when legal_threat
+    handoff "Order {order_id}: {message}"
+
+  reply private
+    acknowledge pick validation
+    next "We'll refund {amount or 'the payment'} for order {order_id} today."
+
+  reply public
+    next "Send us a private message with order {order_id}."
+
+  example "a refund"
+    message "Where is my refund?"
+    channel email
+    slots order_id "A-1", amount "$5.00"
+    expect reply private
+'''
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("lsp-project")
+    (root / "tactful.toml").write_text("", encoding="utf-8")
+    (root / "frameworks" / "demo").mkdir(parents=True)
+    (root / "frameworks" / "demo" / "refund.tact").write_text(FRAMEWORK, encoding="utf-8")
+    return root
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "tactful", "lsp"]))
+async def client(lsp_client: LanguageClient, project):
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), root_uri=project.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _uri(project: Path) -> str:
+    return (project / "frameworks" / "demo" / "refund.tact").as_uri()
+
+
+def _pos(text: str, needle: str, delta: int = 0) -> lsp.Position:
+    at = text.index(needle) + delta
+    line = text.count("\n", 0, at)
+    return lsp.Position(line=line, character=at - (text.rfind("\n", 0, at) + 1))
+
+
+async def _open(client: LanguageClient, uri: str, text: str) -> list[lsp.Diagnostic]:
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        lsp.TextDocumentItem(uri=uri, language_id="tactful", version=1, text=text)))
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return list(client.diagnostics[uri])
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_on_open_and_as_you_type(client: LanguageClient, project):
+    uri = _uri(project)
+    assert await _open(client, uri, FRAMEWORK) == []
+    typo = FRAMEWORK.replace("for order {order_id} today", "for order {ordr_id} today")
+    start = _pos(FRAMEWORK, "{order_id} today")
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[lsp.TextDocumentContentChangePartial(
+            range=lsp.Range(start, lsp.Position(start.line, start.character + len("{order_id}"))), text="{ordr_id}")]))
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    diagnostics = list(client.diagnostics[uri])
+    assert [d.code for d in diagnostics] == ["T1201"]
+    d = diagnostics[0]
+    assert d.range.start == start and d.severity == lsp.DiagnosticSeverity.Error
+    assert "slot `ordr_id` is not declared" in d.message and "did you mean `order_id`?" in d.message
+    assert typo.count("{ordr_id}") == 1
+
+    # the quick fix the hint names
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri), range=d.range,
+        context=lsp.CodeActionContext(diagnostics=[d])))
+    assert [a.title for a in actions] == ["Change to `order_id`"]
+    (edit,) = actions[0].edit.changes[uri]
+    assert edit.new_text == "order_id"
+    assert (edit.range.start.character, edit.range.end.character) == (start.character + 1, start.character + 8)
+
+
+@pytest.mark.asyncio
+async def test_hover_completion_definition_references(client: LanguageClient, project):
+    uri = _uri(project)
+    await _open(client, uri, FRAMEWORK)
+    td = lsp.TextDocumentIdentifier(uri)
+
+    slot = await client.text_document_hover_async(lsp.HoverParams(td, _pos(FRAMEWORK, "{amount or", 2)))
+    assert "**slot** `amount`: money (private)" in slot.contents.value and "What was paid." in slot.contents.value
+    signal = await client.text_document_hover_async(lsp.HoverParams(td, _pos(FRAMEWORK, "legal_threat", 3)))
+    assert "**signal** `legal_threat`" in signal.contents.value and "Fires on:" in signal.contents.value
+    team = await client.text_document_hover_async(lsp.HoverParams(td, _pos(FRAMEWORK, "owner finance", 8)))
+    assert team.contents.value.startswith("**team** `finance`")
+
+    inside = await client.text_document_completion_async(lsp.CompletionParams(td, _pos(FRAMEWORK, "{amount or", 1)))
+    labels = [i.label for i in inside.items]
+    assert labels[:2] == ["amount", "order_id"] and "contact_count" in labels
+    banks = await client.text_document_completion_async(lsp.CompletionParams(td, _pos(FRAMEWORK, "pick validation", 5)))
+    assert "validation" in [i.label for i in banks.items]
+    teams = await client.text_document_completion_async(lsp.CompletionParams(td, _pos(FRAMEWORK, "owner finance", 6)))
+    assert {"finance", "legal", "support"} <= {i.label for i in teams.items}
+
+    where = await client.text_document_definition_async(lsp.DefinitionParams(td, _pos(FRAMEWORK, "{order_id}: ", 2)))
+    assert where.uri == uri and where.range.start == _pos(FRAMEWORK, "order_id required")
+    signal_def = await client.text_document_definition_async(lsp.DefinitionParams(td, _pos(FRAMEWORK, "legal_threat", 1)))
+    assert signal_def.uri.endswith("/signals.tact")
+
+    refs = await client.text_document_references_async(lsp.ReferenceParams(
+        text_document=td, position=_pos(FRAMEWORK, "order_id required", 1),
+        context=lsp.ReferenceContext(include_declaration=True)))
+    assert len(refs) == FRAMEWORK.count("order_id")
+
+
+@pytest.mark.asyncio
+async def test_rename_a_slot_everywhere_in_its_framework(client: LanguageClient, project):
+    uri = _uri(project)
+    await _open(client, uri, FRAMEWORK)
+    edit = await client.text_document_rename_async(lsp.RenameParams(
+        lsp.TextDocumentIdentifier(uri), _pos(FRAMEWORK, "{order_id} today", 3), "order_number"))
+    edits = edit.changes[uri]
+    assert len(edits) == FRAMEWORK.count("order_id")  # declaration, four {uses}, the example's value
+    lines = FRAMEWORK.split("\n")
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        line = lines[e.range.start.line]
+        lines[e.range.start.line] = line[:e.range.start.character] + e.new_text + line[e.range.end.character:]
+    assert "\n".join(lines) == FRAMEWORK.replace("order_id", "order_number")
+
+
+@pytest.mark.asyncio
+async def test_symbols_and_formatting(client: LanguageClient, project):
+    uri = (project / "frameworks" / "demo" / "messy.tact").as_uri()
+    messy = FRAMEWORK.replace("framework demo.refund", "framework   demo.messy").replace("\n  ", "\n    ")
+    await _open(client, uri, messy)
+    td = lsp.TextDocumentIdentifier(uri)
+    (fw,) = await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(td))
+    assert fw.name == "demo.messy"
+    assert [c.name for c in fw.children] == ["amount", "order_id", "escalate finance", "reply private", "reply public",
+                                             "example a refund"]
+    edits = await client.text_document_formatting_async(lsp.DocumentFormattingParams(
+        td, lsp.FormattingOptions(tab_size=2, insert_spaces=True)))
+    assert [e.new_text for e in edits] == [FRAMEWORK.replace("demo.refund", "demo.messy")]
