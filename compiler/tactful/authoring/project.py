@@ -4,8 +4,9 @@ again and again as the author types. The language server's model of the workspac
 Checking one edited file must be fast in a library of a thousand frameworks, so a check after an edit
 re-parses only that file (every other file's parsed module is kept, by text, in a ParseCache) and
 checks the program that file can see: the stdlib, the modules it uses (and theirs), the files that
-declare something library-wide (teams, channels, fields, policies, style rules) and the files that
-declare one of its intents (for duplicate intents). Those are all the modules a file's diagnostics
+declare something library-wide (teams, channels, fields, policies, style rules), the files that
+declare one of its intents (for duplicate intents) and the files that declare a signal or phrase
+bank of a name it uses (for "declared in a module this file does not use"). Those are all the modules a file's diagnostics
 depend on, so its diagnostics are the ones `tactful check` reports for it, except the
 library-wide taxonomy checks, which `tactful check` still runs.
 
@@ -55,6 +56,7 @@ class _File:
     module: ast.Module | None = None
     uses: tuple[str, ...] = ()
     intents: tuple[str, ...] = ()
+    declares: frozenset[str] = frozenset()  # signals and phrase banks
     is_global: bool = False
 
 
@@ -122,6 +124,7 @@ class Project:
             f.uses = tuple(e.module.value for e in entries if isinstance(e, ast.Use))
             f.intents = tuple(e.intent.value for e in entries if isinstance(e, ast.FrameworkDecl))
             f.is_global = any(isinstance(e, _GLOBAL) for e in entries)
+            f.declares = frozenset(e.name.value for e in entries if isinstance(e, (ast.SignalDecl, ast.PhraseBank)))
         return f
 
     def open(self, path: str, text: str) -> None:
@@ -224,12 +227,13 @@ class Project:
         by_name: dict[str, str] = {}
         by_intent: dict[str, list[str]] = {}
         needed = {path}
+        refers = _referred(self._parsed(path, files[path]).module)
         for rel, f in files.items():
             f = self._parsed(rel, f)
             by_name.setdefault(f.name, rel)
             for intent in f.intents:
                 by_intent.setdefault(intent, []).append(rel)
-            if f.is_global:
+            if f.is_global or not f.declares.isdisjoint(refers):
                 needed.add(rel)
         todo = [path]
         while todo:
@@ -242,3 +246,29 @@ class Project:
                     needed.add(rel)
                     todo.append(rel)
         return needed
+
+
+def _referred(module: ast.Module | None) -> set[str]:
+    """The names a module uses as signals or phrase banks (bare names in conditions, `pick` banks,
+    `expect guard` names)."""
+    out: set[str] = set()
+    if module is None:
+        return out
+    stack: list = list(module.entries)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.NameCond):
+            out.add(n.name.value)
+        elif isinstance(n, ast.Move) and n.pick is not None:
+            out.add(n.pick.value)
+        elif isinstance(n, ast.Expect) and n.name is not None:
+            out.add(n.name.value)
+        for f in getattr(n, "__dataclass_fields__", ()):
+            if f in ("span", "_by_kind"):
+                continue
+            v = getattr(n, f)
+            if isinstance(v, tuple):
+                stack.extend(x for x in v if hasattr(x, "__dataclass_fields__"))
+            elif hasattr(v, "__dataclass_fields__"):
+                stack.append(v)
+    return out
