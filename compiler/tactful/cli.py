@@ -90,10 +90,13 @@ def _report(result, fmt: str, strict: bool) -> int:
 @_paths_argument
 @_format_option
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
-def check(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
+@click.option("--watch", is_flag=True, help="Check again on every save and print only what changed (Ctrl-C stops).")
+def check(paths: tuple[str, ...], fmt: str, strict: bool, watch: bool) -> int:
     """Check .tact files or folders and report every problem."""
     from tactful import api
 
+    if watch:
+        return _watch(paths, fmt, strict)
     result = api.check(paths)
     return _report(result, fmt, strict)
 
@@ -360,4 +363,44 @@ def lsp_command(stdio: bool) -> int:
         click.echo(f"error: `tactful lsp` needs the lsp extra (pip install 'tactful[lsp]'): {e}", err=True)
         return EXIT_ERROR
     serve()
+    return EXIT_OK
+
+
+def _watch(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
+    """`check --watch`: the first report in full, then only what each save changed."""
+    from tactful import api
+    from tactful.authoring.watch import describe, watch
+
+    def report(result, changes) -> None:
+        if changes is None:
+            _report(result, fmt, strict)
+        else:
+            click.echo(describe(changes), err=True)
+        click.echo("watching for changes (Ctrl-C to stop)", err=True)
+
+    watch(list(paths), lambda: api.check(paths), report)
+    return EXIT_OK
+
+
+@main.command("new")
+@click.argument("intent")
+@click.option("--owner", default="support", show_default=True, help="The team that owns the intent.")
+@click.option("--dir", "folder", default="frameworks", show_default=True, help="The library folder, under the project root.")
+def new_command(intent: str, owner: str, folder: str) -> int:
+    """Create a framework for INTENT (family.name) from a template, and list it in tactful.toml."""
+    from pathlib import Path
+
+    from tactful.authoring.scaffold import ScaffoldError, new_framework
+    from tactful.semantics.config import find_project_root
+
+    root = find_project_root([Path.cwd()])
+    try:
+        made = new_framework(root, intent, owner=owner, folder=folder)
+    except (ScaffoldError, OSError) as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    where = os.path.relpath(made.path)
+    taxonomy = {"added": "; added to the taxonomy in tactful.toml", "already listed": "; already in the taxonomy",
+                "no taxonomy": ""}[made.taxonomy]
+    click.echo(f"Created {where}{taxonomy}. Check it with: tactful check --strict {folder}", err=True)
     return EXIT_OK
