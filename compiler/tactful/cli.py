@@ -371,6 +371,12 @@ def _watch(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
     from tactful import api
     from tactful.authoring.watch import describe, watch
 
+    try:
+        import watchfiles  # noqa: F401
+    except ImportError as e:
+        click.echo(f"error: `check --watch` needs the authoring extra (pip install 'tactful[authoring]'): {e}", err=True)
+        return EXIT_ERROR
+
     def report(result, changes) -> None:
         if changes is None:
             _report(result, fmt, strict)
@@ -396,6 +402,9 @@ def new_command(intent: str, owner: str, folder: str) -> int:
     root = find_project_root([Path.cwd()])
     try:
         made = new_framework(root, intent, owner=owner, folder=folder)
+    except ImportError as e:
+        click.echo(f"error: `tactful new` needs the authoring extra (pip install 'tactful[authoring]'): {e}", err=True)
+        return EXIT_ERROR
     except (ScaffoldError, OSError) as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR
