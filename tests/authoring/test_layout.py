@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tactful.source import SourceFile
@@ -244,3 +244,38 @@ def test_generated_frameworks_format_safely_and_idempotently(source):
     same_meaning(source, once)
     assert fmt(once) == once
     assert all(len(line) - len(line.lstrip(" ")) in (0, 2, 4, 6) for line in once.splitlines() if line.strip())
+
+
+_SEEDS = [p.read_text(encoding="utf-8") for p in _parsing_files() if "checks" not in p.parts]
+
+
+@st.composite
+def noisy(draw):
+    """A file that parses, with comments, blank lines, doubled spaces and wrapped lists added."""
+    lines = draw(st.sampled_from(_SEEDS)).split("\n")
+    for _ in range(draw(st.integers(1, 8))):
+        i = draw(st.integers(0, len(lines) - 1))
+        op = draw(st.sampled_from(["trailing", "own", "blank", "spaces", "wrap"]))
+        if op == "trailing":
+            lines[i] += "   # t"
+        elif op == "own":
+            lines.insert(i, draw(st.sampled_from(["", "  ", "    ", "      "])) + "# own")
+        elif op == "blank":
+            lines.insert(i, "")
+        elif op == "spaces" and lines[i].strip():
+            lines[i] = lines[i].replace(" ", "  ", 1)
+        elif op == "wrap" and '", "' in lines[i]:
+            j = lines[i].find('", "')
+            indent = len(lines[i]) - len(lines[i].lstrip())
+            comment = draw(st.sampled_from(["", "  # w"]))
+            lines[i] = lines[i][: j + 2] + comment + "\n" + " " * (indent + 6) + lines[i][j + 3:]
+    return "\n".join(lines)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(source=noisy())
+def test_noisy_files_format_safely_and_idempotently(source):
+    assume(not parse(SourceFile("x.tact", source))[1])  # a comment added inside a text can break it
+    once = fmt(source)
+    same_meaning(source, once)
+    assert fmt(once) == once
