@@ -4,6 +4,7 @@ formatting and quick fixes, on a small project of its own."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "tactful", "lsp"]))
+# One server for the module's tests (each starts in about a second); every test opens its own files.
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "tactful", "lsp"]))
 async def client(lsp_client: LanguageClient, project):
     await lsp_client.initialize_session(lsp.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"), root_uri=project.as_uri()))
@@ -70,14 +72,25 @@ def _pos(text: str, needle: str, delta: int = 0) -> lsp.Position:
     return lsp.Position(line=line, character=at - (text.rfind("\n", 0, at) + 1))
 
 
+async def _diagnostics(client: LanguageClient, uri: str) -> list[lsp.Diagnostic]:
+    """Wait for the server to publish uri's diagnostics (it may publish other open files' first)."""
+    while True:
+        params = await asyncio.wait_for(client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30)
+        if params.uri == uri:
+            return list(params.diagnostics)
+
+
 async def _open(client: LanguageClient, uri: str, text: str) -> list[lsp.Diagnostic]:
     client.text_document_did_open(lsp.DidOpenTextDocumentParams(
         lsp.TextDocumentItem(uri=uri, language_id="tactful", version=1, text=text)))
-    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    return list(client.diagnostics[uri])
+    return await _diagnostics(client, uri)
 
 
-@pytest.mark.asyncio
+def _close(client: LanguageClient, uri: str) -> None:
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+
+
+@pytest.mark.asyncio(loop_scope="module")
 async def test_diagnostics_on_open_and_as_you_type(client: LanguageClient, project):
     uri = _uri(project)
     assert await _open(client, uri, FRAMEWORK) == []
@@ -87,8 +100,7 @@ async def test_diagnostics_on_open_and_as_you_type(client: LanguageClient, proje
         text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
         content_changes=[lsp.TextDocumentContentChangePartial(
             range=lsp.Range(start, lsp.Position(start.line, start.character + len("{order_id}"))), text="{ordr_id}")]))
-    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    diagnostics = list(client.diagnostics[uri])
+    diagnostics = await _diagnostics(client, uri)
     assert [d.code for d in diagnostics] == ["T1201"]
     d = diagnostics[0]
     assert d.range.start == start and d.severity == lsp.DiagnosticSeverity.Error
@@ -103,9 +115,10 @@ async def test_diagnostics_on_open_and_as_you_type(client: LanguageClient, proje
     (edit,) = actions[0].edit.changes[uri]
     assert edit.new_text == "order_id"
     assert (edit.range.start.character, edit.range.end.character) == (start.character + 1, start.character + 8)
+    _close(client, uri)
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_hover_completion_definition_references(client: LanguageClient, project):
     uri = _uri(project)
     await _open(client, uri, FRAMEWORK)
@@ -135,9 +148,10 @@ async def test_hover_completion_definition_references(client: LanguageClient, pr
         text_document=td, position=_pos(FRAMEWORK, "order_id required", 1),
         context=lsp.ReferenceContext(include_declaration=True)))
     assert len(refs) == FRAMEWORK.count("order_id")
+    _close(client, uri)
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_rename_a_slot_everywhere_in_its_framework(client: LanguageClient, project):
     uri = _uri(project)
     await _open(client, uri, FRAMEWORK)
@@ -150,9 +164,10 @@ async def test_rename_a_slot_everywhere_in_its_framework(client: LanguageClient,
         line = lines[e.range.start.line]
         lines[e.range.start.line] = line[:e.range.start.character] + e.new_text + line[e.range.end.character:]
     assert "\n".join(lines) == FRAMEWORK.replace("order_id", "order_number")
+    _close(client, uri)
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="module")
 async def test_symbols_and_formatting(client: LanguageClient, project):
     uri = (project / "frameworks" / "demo" / "messy.tact").as_uri()
     messy = FRAMEWORK.replace("framework demo.refund", "framework   demo.messy").replace("\n  ", "\n    ")
@@ -165,3 +180,23 @@ async def test_symbols_and_formatting(client: LanguageClient, project):
     edits = await client.text_document_formatting_async(lsp.DocumentFormattingParams(
         td, lsp.FormattingOptions(tab_size=2, insert_spaces=True)))
     assert [e.new_text for e in edits] == [FRAMEWORK.replace("demo.refund", "demo.messy")]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_positions_count_utf16_units_and_open_files_that_use_a_changed_one_are_rechecked(client, project):
+    signals = (project / "frameworks" / "shared" / "moods.tact").as_uri()
+    uses = (project / "frameworks" / "demo" / "moody.tact").as_uri()
+    mood = 'signal grumpy "Grumpy 🙂."\n  when message mentions "grr"\n  fires "grr"\n  quiet "hi"\n'
+    moody = FRAMEWORK.replace("demo.refund", "demo.moody").replace("use stdlib.signals", "use shared.moods").replace(
+        "legal_threat", "grumpy").replace('next "Send us', 'next "🙂 {ordr_id} Send us')
+    assert await _open(client, signals, mood) == []
+    diagnostics = await _open(client, uses, moody)
+    assert [d.code for d in diagnostics] == ["T1201"]
+    line = moody.split("\n")[diagnostics[0].range.start.line]
+    assert diagnostics[0].range.start.character == line.index("{ordr_id}") + 1  # 🙂 is two UTF-16 units
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=signals, version=2),
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=mood.replace("grumpy", "cross"))]))
+    assert sorted(d.code for d in await _diagnostics(client, uses)) == ["T1102", "T1104", "T1201"]
+    _close(client, uses)
+    _close(client, signals)

@@ -51,8 +51,10 @@ class TactfulServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("tactful", "0.1.0", text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.projects: dict[Path, Project] = {}
-        self.analyses: dict[str, Analysis] = {}
+        self.analyses: dict[str, tuple[int, Analysis]] = {}  # uri → (revision, analysis)
+        self.published: dict[str, list] = {}  # uri → the diagnostics last published
         self.pending: dict[str, asyncio.Task] = {}
+        self.revision = 0  # counts changes to any file: an analysis of an older revision may be stale
 
     def project_of(self, uri: str) -> tuple[Project, str] | None:
         file = _path(uri)
@@ -70,11 +72,13 @@ class TactfulServer(LanguageServer):
             return None
         project, rel = found
         doc = self.workspace.get_text_document(uri)
+        revision = self.revision
         last = self.analyses.get(uri)
-        if last is not None and last.source.text == doc.source:
-            return last
+        if last is not None and last[0] == revision and last[1].source.text == doc.source:
+            return last[1]
         project.change(rel, doc.source)
-        self.analyses[uri] = result = project.analyse(rel)
+        result = project.analyse(rel)
+        self.analyses[uri] = (revision, result)
         return result
 
     # ---- conversions -----------------------------------------------------------------------------
@@ -109,7 +113,9 @@ class TactfulServer(LanguageServer):
         )
 
     async def publish_later(self, uri: str) -> None:
-        """Check the file after DEBOUNCE seconds without a change, then publish its diagnostics."""
+        """Check the file after DEBOUNCE seconds without a change, then publish its diagnostics (and
+        those of the other open files that the change affects)."""
+        self.revision += 1
         old = self.pending.pop(uri, None)
         if old is not None:
             old.cancel()
@@ -121,12 +127,26 @@ class TactfulServer(LanguageServer):
         if found is None:
             return
         project, _ = found
-        a = await asyncio.get_running_loop().run_in_executor(None, self.analysis, uri)
+        loop = asyncio.get_running_loop()
+        a = await loop.run_in_executor(None, self.analysis, uri)
         if a is None:
             return
+        self.publish(uri, project, a, always=True)
+        for other in [u for u in self.analyses if u != uri]:  # open files that may use the changed one
+            found = self.project_of(other)
+            if found is not None and found[0] is project:
+                b = await loop.run_in_executor(None, self.analysis, other)
+                if b is not None:
+                    self.publish(other, project, b)
+
+    def publish(self, uri: str, project: Project, a: Analysis, *, always: bool = False) -> None:
+        diagnostics = [self.diagnostic(project, a, d) for d in a.diagnostics]
+        if not always and self.published.get(uri) == diagnostics:
+            return
+        self.published[uri] = diagnostics
         version = self.workspace.get_text_document(uri).version
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-            uri=uri, version=version, diagnostics=[self.diagnostic(project, a, d) for d in a.diagnostics]))
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, version=version,
+                                                                             diagnostics=diagnostics))
 
 
 def make_server() -> TactfulServer:
@@ -148,6 +168,8 @@ def make_server() -> TactfulServer:
     def did_close(ls: TactfulServer, params: lsp.DidCloseTextDocumentParams):
         uri = params.text_document.uri
         ls.analyses.pop(uri, None)
+        ls.published.pop(uri, None)
+        ls.revision += 1
         found = ls.project_of(uri)
         if found is not None:
             found[0].close(found[1])
@@ -159,7 +181,7 @@ def make_server() -> TactfulServer:
             found = ls.project_of(change.uri)
             if found is not None:
                 found[0].reload(found[1])
-        ls.analyses.clear()
+        ls.revision += 1
 
     @ls.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: TactfulServer, params: lsp.HoverParams):
@@ -177,7 +199,7 @@ def make_server() -> TactfulServer:
     def completion(ls: TactfulServer, params: lsp.CompletionParams):
         uri = params.text_document.uri
         doc = ls.workspace.get_text_document(uri)
-        a = ls.analysis(uri) or ls.analyses.get(uri)
+        a = ls.analysis(uri)
         items = nav.complete(a, doc.source, ls.offset(uri, params.position))
         return lsp.CompletionList(is_incomplete=False, items=[
             lsp.CompletionItem(label=c.label, kind=_COMPLETION_KINDS[c.kind], detail=c.detail or None) for c in items])
