@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from tactful.authoring.project import Analysis
 from tactful.codes import CODES, Code
 from tactful.runtime.features import FEATURES
-from tactful.semantics.model import slot_flag, slot_type
+from tactful.runtime.types import SLOT_TYPES
+from tactful.semantics.model import effective, slot_flag, slot_type
 from tactful.source import Span
 from tactful.syntax import ast
 
@@ -460,6 +461,9 @@ def complete(a: Analysis | None, text: str, offset: int) -> list[Completion]:
         return _slot_completions(a, offset)
     if not before.strip() or re.fullmatch(r"\s*\w+", before):
         return _line_start(text, line_start, before)
+    fixed = _fixed_words(before)
+    if fixed is not None:
+        return fixed
     if decls is None:
         return []
     m = _AFTER.search(before)
@@ -470,14 +474,51 @@ def complete(a: Analysis | None, text: str, offset: int) -> list[Completion]:
             return [Completion(n, "value", _text(b.about)) for n, (_, b) in sorted(decls.visible(mod, "bank").items())]
         if word in ("escalate", "owner", "expect") and not m.group(1).endswith("guard"):
             return [Completion(n, "enum", _text(t.title)) for n, t in sorted(decls.teams.items())]
-        if word == "expect":
-            return _signal_completions(a)
+        if word == "expect":  # `expect guard`: the guards the framework has, its own and the policy's
+            fw = _framework(path_at(a.module, offset)) or next(
+                (e for e in reversed(a.module.entries) if isinstance(e, ast.FrameworkDecl) and e.span.start <= offset), None)
+            if fw is None:
+                return _signal_completions(a)
+            guards = effective(decls, fw, a.model.cond_source).guards
+            return [Completion(n, "event", f"policy `{p}`" if p else "guard") for n, _, p in guards]
         if word in ("channel", "is") or word.startswith("in"):
             return [Completion(n, "enum", _text(c.title)) for n, c in sorted(decls.channels.items())] + (
                 [Completion(v, "keyword") for v in ("public", "private")])
     if _COND_START.search(before):
         return _signal_completions(a) + _field_completions(a)
     return []
+
+
+_EXPECT_WORDS = ["guard", "no", "escalate", "reply", "text", "send", "hold"]
+_SLOT_WORDS = ["required", "private", *[t for t in SLOT_TYPES if t != "enum"], "enum("]
+
+
+def _fixed_words(before: str) -> list[Completion] | None:
+    """Words the grammar allows after a keyword, whatever the project declares."""
+    words = before.split()
+    if not words or before[-1:] not in (" ", "\t"):
+        last = words[-1] if words else ""
+        words = words[:-1]
+    else:
+        last = ""
+    if not words:
+        return None
+    head = words[0]
+    if head == "expect" and len(words) == 1:
+        out = _EXPECT_WORDS
+    elif head == "expect" and words[1:] == ["no"]:
+        out = ["guard", "escalate"]
+    elif head == "expect" and words[1:] == ["text"]:
+        out = ["contains", "lacks"]
+    elif head in ("reply", "serves") and len(words) == 1 or (head == "expect" and words[1:] == ["reply"]):
+        out = ["public", "private"]
+    elif head == "slot" and len(words) >= 2:
+        out = [w for w in _SLOT_WORDS if w not in words]
+    elif head in ("acknowledge", "ask", "restate", "next", "close") and len(words) == 1:
+        return [Completion("pick", "keyword", KEYWORD_HELP["pick"])]
+    else:
+        return None
+    return [Completion(w, "keyword", KEYWORD_HELP.get(w, "")) for w in out if w.startswith(last)]
 
 
 def _slot_completions(a: Analysis | None, offset: int) -> list[Completion]:
