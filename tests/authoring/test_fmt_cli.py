@@ -77,3 +77,16 @@ def test_the_console_script_checks_the_shipped_library():
     r = subprocess.run([str(script), "fmt", "--check", "frameworks", "stdlib"], cwd=REPO, capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_a_layout_that_would_change_the_meaning_writes_nothing_and_exits_2(tmp_path, monkeypatch):
+    import tactful.syntax.layout as layout
+
+    real = layout._layout
+    monkeypatch.setattr(layout, "_layout", lambda source, module: real(source, module).replace('"Done."', '"Gone."'))
+    root = project(tmp_path, {"demo/x.tact": UGLY})
+    r = invoke("fmt", root / "demo")
+    assert r.exit_code == 2
+    assert f"internal error: formatting `{(root / 'demo/x.tact').as_posix()}` would change what it means" in r.stderr
+    assert (root / "demo/x.tact").read_text(encoding="utf-8") == UGLY
+    assert_no_traceback(r.stdout, r.stderr)
