@@ -56,6 +56,12 @@ def project(tmp_path_factory) -> Path:
 # One server for the module's tests (each starts in about a second); every test opens its own files.
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "tactful", "lsp"]))
 async def client(lsp_client: LanguageClient, project):
+    lsp_client.registrations = []
+
+    @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+    def register(client: LanguageClient, params: lsp.RegistrationParams):
+        client.registrations.extend(params.registrations)
+
     await lsp_client.initialize_session(lsp.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"), root_uri=project.as_uri()))
     yield
@@ -155,6 +161,13 @@ async def test_hover_completion_definition_references(client: LanguageClient, pr
 async def test_rename_a_slot_everywhere_in_its_framework(client: LanguageClient, project):
     uri = _uri(project)
     await _open(client, uri, FRAMEWORK)
+    prepared = await client.text_document_prepare_rename_async(lsp.PrepareRenameParams(
+        lsp.TextDocumentIdentifier(uri), _pos(FRAMEWORK, "{order_id} today", 3)))
+    assert prepared.placeholder == "order_id"
+    assert prepared.range.start == _pos(FRAMEWORK, "{order_id} today", 1)
+    nothing = await client.text_document_prepare_rename_async(lsp.PrepareRenameParams(
+        lsp.TextDocumentIdentifier(uri), _pos(FRAMEWORK, "owner finance", 8)))
+    assert nothing is None
     edit = await client.text_document_rename_async(lsp.RenameParams(
         lsp.TextDocumentIdentifier(uri), _pos(FRAMEWORK, "{order_id} today", 3), "order_number"))
     edits = edit.changes[uri]
@@ -200,3 +213,28 @@ async def test_positions_count_utf16_units_and_open_files_that_use_a_changed_one
     assert sorted(d.code for d in await _diagnostics(client, uses)) == ["T1102", "T1104", "T1201"]
     _close(client, uses)
     _close(client, signals)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_server_asks_to_hear_about_files_changed_on_disk(client, project):
+    uri = _uri(project)
+    await _open(client, uri, FRAMEWORK)  # by now the server has registered
+    (registration,) = client.registrations
+    assert registration.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    globs = [w["globPattern"] if isinstance(w, dict) else w.glob_pattern for w in
+             (registration.register_options["watchers"] if isinstance(registration.register_options, dict)
+              else registration.register_options.watchers)]
+    assert globs == ["**/*.tact", "**/tactful.toml"]
+    # a file appears on disk (another branch checked out) declaring the same intent
+    twin = project / "frameworks" / "demo" / "a_twin.tact"  # sorts first: the later file is the duplicate
+    twin.write_text(FRAMEWORK, encoding="utf-8")
+    try:
+        client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=twin.as_uri(), type=lsp.FileChangeType.Created)]))
+        assert [d.code for d in await _diagnostics(client, uri)] == ["T1105"]
+    finally:
+        twin.unlink()
+        client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=twin.as_uri(), type=lsp.FileChangeType.Deleted)]))
+    assert await _diagnostics(client, uri) == []
+    _close(client, uri)

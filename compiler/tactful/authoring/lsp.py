@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
@@ -176,12 +177,13 @@ def make_server() -> TactfulServer:
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @ls.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched(ls: TactfulServer, params: lsp.DidChangeWatchedFilesParams):
+    async def did_change_watched(ls: TactfulServer, params: lsp.DidChangeWatchedFilesParams):
         for change in params.changes:
             found = ls.project_of(change.uri)
             if found is not None:
                 found[0].reload(found[1])
-        ls.revision += 1
+        for uri in list(ls.analyses):  # the open files, checked again against what is on disk now
+            await ls.publish_later(uri)
 
     @ls.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: TactfulServer, params: lsp.HoverParams):
@@ -230,6 +232,31 @@ def make_server() -> TactfulServer:
                 out.append(lsp.Location(uri=ls.uri_of(project, s.file),
                                         range=ls.range(SourceFile(s.file, project.text(s.file) or ""), s)))
         return out
+
+    @ls.feature(lsp.INITIALIZED)
+    async def initialized(ls: TactfulServer, params: lsp.InitializedParams):
+        """Ask the editor to say when .tact files or tactful.toml change on disk (a save from
+        elsewhere, a `git checkout`), so the files that are not open are read again."""
+        caps = ls.protocol.client_capabilities
+        watched = caps.workspace.did_change_watched_files if caps and caps.workspace else None
+        if watched is None or not watched.dynamic_registration:
+            return
+        options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=[
+            lsp.FileSystemWatcher(glob_pattern="**/*.tact"), lsp.FileSystemWatcher(glob_pattern="**/tactful.toml")])
+        try:
+            await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[lsp.Registration(
+                id="tactful-watched-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)]))
+        except JsonRpcException:  # the editor declined: files not open are then read when first needed
+            pass
+
+    @ls.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(ls: TactfulServer, params: lsp.PrepareRenameParams):
+        uri = params.text_document.uri
+        a = ls.analysis(uri)
+        t = nav.target(a, ls.offset(uri, params.position)) if a is not None else None
+        if t is None or t.kind != "slot":
+            return None  # the editor says nothing can be renamed here
+        return lsp.PrepareRenamePlaceholder(range=ls.range(a.source, t.span), placeholder=t.name)
 
     @ls.feature(lsp.TEXT_DOCUMENT_RENAME)
     def rename(ls: TactfulServer, params: lsp.RenameParams):
