@@ -128,7 +128,7 @@ def test_watch_checks_again_on_save(tmp_path):
             while len(reports) < 2 and time.monotonic() < until:
                 time.sleep(0.05)
         assert len(reports) >= 2, "no check after the save"
-        assert [d.code.code for d in reports[-1][1].new] == ["T1201"]
+        assert [d.code.code for d in reports[1][1].new] == ["T1201"]
     finally:
         stop.set()
         thread.join(timeout=10)
