@@ -25,8 +25,8 @@ if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
     from tactful.review.diff import BundleDiff
     from tactful.review.sides import Side
 
-__all__ = ["Compared", "Preview", "Result", "Verified", "build_outputs", "check", "compile", "compile_library", "diff",
-           "preview", "test", "verify", "verify_policy", "write_outputs"]
+__all__ = ["Compared", "Preview", "Result", "Verified", "build_outputs", "check", "check_sources", "compile", "compile_library",
+           "diff", "preview", "test", "verify", "verify_policy", "write_outputs"]
 
 
 def check(paths: Sequence[str | Path]) -> Result:
@@ -34,6 +34,17 @@ def check(paths: Sequence[str | Path]) -> Result:
     from tactful.semantics.pipeline import run
 
     return run([Path(p) for p in paths], lower=False)
+
+
+def check_sources(sources: Mapping[str, str], *, root: str | Path, base: str = "") -> Result:
+    """check() over sources in memory: {path relative to root: text}, for editors and services.
+
+    Module names are the paths inside the folder base ("frameworks" makes `frameworks/billing/refund.tact`
+    the module `billing.refund`, as `tactful check frameworks/` does); the stdlib and root's
+    tactful.toml are read as usual."""
+    from tactful.semantics.pipeline import run_sources
+
+    return run_sources(Path(root), dict(sources), base=base.strip("/"))
 
 
 def compile(paths: Sequence[str | Path]) -> Result:

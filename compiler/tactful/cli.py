@@ -90,10 +90,13 @@ def _report(result, fmt: str, strict: bool) -> int:
 @_paths_argument
 @_format_option
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
-def check(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
+@click.option("--watch", is_flag=True, help="Check again on every save and print only what changed (Ctrl-C stops).")
+def check(paths: tuple[str, ...], fmt: str, strict: bool, watch: bool) -> int:
     """Check .tact files or folders and report every problem."""
     from tactful import api
 
+    if watch:
+        return _watch(paths, fmt, strict)
     result = api.check(paths)
     return _report(result, fmt, strict)
 
@@ -436,4 +439,121 @@ def diff(old: str, new: str, fmt: str, paths: tuple[str, ...], fail_on: frozense
         click.echo(f"diff: {len(hit)} change{'s' if len(hit) != 1 else ''} of a kind --fail-on names "
                    f"({', '.join(sorted(set(hit)))})", err=True)
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; list the files that would change (exit 1 if any).")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> int:
+    """Rewrite .tact files in the canonical layout (`-` formats stdin to stdout)."""
+    from tactful.authoring import fmt
+    from tactful.diagnostics import render
+    from tactful.semantics.pipeline import Result
+    from tactful.syntax.layout import FormatError, UnsafeFormat
+
+    if paths == ("-",):
+        text = sys.stdin.read()
+        try:
+            result = fmt.format_text(text)
+        except FormatError as e:
+            click.echo(render(Result(e.diagnostics, {e.path: fmt.SourceFile(e.path, text)}), "pretty"), err=True, nl=False)
+            click.echo(f"error: cannot format {e.path}: {e.message}", err=True)
+            return EXIT_FINDINGS
+        except UnsafeFormat as e:
+            click.echo(f"internal error: {e}", err=True)
+            return EXIT_ERROR
+        if check_only or show_diff:
+            run = fmt.FmtRun(formatted=[result])
+            click.echo(run.diff() if show_diff else ("<stdin>" if result.changed else ""), nl=False)
+            return EXIT_FINDINGS if check_only and result.changed else EXIT_OK
+        click.echo(result.text, nl=False)
+        return EXIT_OK
+    if "-" in paths:
+        raise click.UsageError("`-` (stdin) cannot be combined with paths")
+    run = fmt.format_paths(list(paths), write=not (check_only or show_diff))
+    for e in run.invalid:
+        if e.diagnostics:
+            sources = {e.path: fmt.SourceFile(e.path, open(e.path, encoding="utf-8").read())}
+            click.echo(render(Result(e.diagnostics, sources), "pretty"), err=True, nl=False)
+        click.echo(f"error: cannot format {e.path}: {e.message}", err=True)
+    for path, reason in run.unreadable:
+        click.echo(f"error: {path}: {reason}", err=True)
+    for e in run.unsafe:
+        click.echo(f"internal error: {e}", err=True)
+    if show_diff:
+        click.echo(run.diff(), nl=False)
+    elif check_only:
+        for f in run.changed:
+            click.echo(f.path)
+    changed = len(run.changed)
+    verb = "would reformat" if check_only or show_diff else "reformatted"
+    click.echo(f"{verb} {changed} of {len(run.formatted)} files", err=True)
+    if run.unsafe or run.unreadable:
+        return EXIT_ERROR
+    if run.invalid or ((check_only) and changed):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@main.command("lsp")
+@click.option("--stdio", is_flag=True, help="Talk over stdin and stdout (the default and only transport).")
+def lsp_command(stdio: bool) -> int:
+    """Run the language server (diagnostics, hover, completion, rename, formatting) for editors."""
+    try:
+        from tactful.authoring.lsp import serve
+    except ImportError as e:
+        click.echo(f"error: `tactful lsp` needs the lsp extra (pip install 'tactful[lsp]'): {e}", err=True)
+        return EXIT_ERROR
+    serve()
+    return EXIT_OK
+
+
+def _watch(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
+    """`check --watch`: the first report in full, then only what each save changed."""
+    from tactful import api
+    from tactful.authoring.watch import describe, watch
+
+    try:
+        import watchfiles  # noqa: F401
+    except ImportError as e:
+        click.echo(f"error: `check --watch` needs the authoring extra (pip install 'tactful[authoring]'): {e}", err=True)
+        return EXIT_ERROR
+
+    def report(result, changes) -> None:
+        if changes is None:
+            _report(result, fmt, strict)
+        else:
+            click.echo(describe(changes), err=True)
+        click.echo("watching for changes (Ctrl-C to stop)", err=True)
+
+    watch(list(paths), lambda: api.check(paths), report)
+    return EXIT_OK
+
+
+@main.command("new")
+@click.argument("intent")
+@click.option("--owner", default="support", show_default=True, help="The team that owns the intent.")
+@click.option("--dir", "folder", default="frameworks", show_default=True, help="The library folder, under the project root.")
+def new_command(intent: str, owner: str, folder: str) -> int:
+    """Create a framework for INTENT (family.name) from a template, and list it in tactful.toml."""
+    from pathlib import Path
+
+    from tactful.authoring.scaffold import ScaffoldError, new_framework
+    from tactful.semantics.config import find_project_root
+
+    root = find_project_root([Path.cwd()])
+    try:
+        made = new_framework(root, intent, owner=owner, folder=folder)
+    except ImportError as e:
+        click.echo(f"error: `tactful new` needs the authoring extra (pip install 'tactful[authoring]'): {e}", err=True)
+        return EXIT_ERROR
+    except (ScaffoldError, OSError) as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    where = os.path.relpath(made.path)
+    taxonomy = {"added": "; added to the taxonomy in tactful.toml", "already listed": "; already in the taxonomy",
+                "no taxonomy": ""}[made.taxonomy]
+    click.echo(f"Created {where}{taxonomy}. Check it with: tactful check --strict {folder}", err=True)
     return EXIT_OK

@@ -161,6 +161,54 @@ def parse_file(source: SourceFile, name: str) -> tuple[ast.Module, Summary, list
     return module, summarize(module), diags
 
 
+class ParseCache:
+    """Parsed files by path, for callers that check the same project again and again (the language
+    server): a file whose text has not changed is not parsed again. Owned by its caller; nothing is
+    shared between two caches."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[str, ast.Module, Summary, tuple[Diagnostic, ...]]] = {}
+
+    def parse(self, source: SourceFile, name: str) -> tuple[ast.Module, Summary, list[Diagnostic]]:
+        """parse_file(source, name), from the cache when the text has not changed."""
+        key = (source.path, name)
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] == source.text:
+            return hit[1], hit[2], list(hit[3])
+        module, summary, diags = parse_file(source, name)
+        self._entries[key] = (source.text, module, summary, tuple(diags))
+        return module, summary, diags
+
+    def forget(self, path: str) -> None:
+        for key in [k for k in self._entries if k[0] == path]:
+            del self._entries[key]
+
+
+def module_name_in(path: str, base: str) -> str:
+    """A project path's module name when its folder base ("" for the root) was given: `frameworks`
+    and `frameworks/billing/refund.tact` give `billing.refund`."""
+    inner = path[len(base) + 1:] if base and path.startswith(base + "/") else path
+    return os.path.splitext(inner)[0].replace("/", ".")
+
+
+def load_sources(root: Path, texts: dict[str, str], *, base: str = "", whole_library: bool = True,
+                 cache: ParseCache | None = None) -> tuple[Program, list[Diagnostic]]:
+    """A Program from sources in memory: {project-relative path: text} (the stdlib and tactful.toml
+    are read as for `load`). Module names are the paths inside the folder base, as if base had been
+    given on the command line. A cache, when given, saves parsing unchanged files again."""
+    sources: dict[str, SourceFile] = {}
+    config, diags = load_config(root, sources)
+    parse_one = cache.parse if cache is not None else parse_file
+    parsed: list[tuple[SourceFile, ast.Module | None, Summary | None]] = []
+    files = [(rel, module_name_in(rel, base), SourceFile(rel, text[1:] if text.startswith("\ufeff") else text))
+             for rel, text in sorted(texts.items(), key=lambda kv: kv[0].split("/"))]
+    for rel, name, source in [*stdlib_sources(), *files]:
+        module, summary, mdiags = parse_one(source, name)
+        diags.extend(mdiags)
+        parsed.append((source, module, summary))
+    return assemble(root, whole_library, config, sources, parsed), diags
+
+
 def assemble(root: Path, whole_library: bool, config: Config, sources: dict[str, SourceFile],
              parsed: list[tuple[SourceFile, ast.Module | None, Summary | None]]) -> Program:
     """The project-wide phase starts here: every module by name (the first file of a name wins; the

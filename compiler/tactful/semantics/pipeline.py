@@ -17,7 +17,7 @@ from tactful.codes import Severity
 from tactful.diagnostics import Diagnostic
 from tactful.semantics import config as cfg
 from tactful.semantics.checks import CHECKS
-from tactful.semantics.loader import Program, load
+from tactful.semantics.loader import ParseCache, Program, load, load_sources
 from tactful.semantics.model import Model, declarations
 from tactful.source import SourceFile
 
@@ -71,6 +71,17 @@ def check_program(program: Program, diagnostics: list[Diagnostic]) -> tuple[Mode
 
 def run(paths: Sequence[Path], *, lower: bool, exclude: frozenset[str] = frozenset()) -> Result:
     program, diagnostics = load(list(paths), exclude)
+    return _finish(program, diagnostics, lower)
+
+
+def run_sources(root: Path, texts: dict[str, str], *, base: str = "", lower: bool = False,
+                cache: ParseCache | None = None) -> Result:
+    """run() over sources in memory ({project-relative path: text}); see loader.load_sources."""
+    program, diagnostics = load_sources(root, texts, base=base, cache=cache)
+    return _finish(program, diagnostics, lower)
+
+
+def _finish(program: Program, diagnostics: list[Diagnostic], lower: bool) -> Result:
     model, diagnostics = check_program(program, diagnostics)
     frameworks = sum(1 for m, _ in model.frameworks() if m not in program.stdlib_modules)
     result = Result(diagnostics=diagnostics, sources=program.sources, frameworks=frameworks, root=program.root)

@@ -61,6 +61,23 @@ class _Lines:
         tok.type = DEPTHS[depth]
         return tok
 
+    def comma(self, tok):
+        """A comma that ends a line: the list goes on on the next line, which must be indented deeper."""
+        value = tok.value
+        if "\n" not in value:
+            return tok
+        if "#" in value:
+            for m in _COMMENT_IN_NL.finditer(value):
+                self.comments.append((tok.start_pos + m.start(), m.group()))
+        last = value.rsplit("\n", 1)[1]
+        pos = tok.end_pos - len(last)
+        if "\t" in last:
+            raise IndentError("this line is indented with a tab", pos, "indent with spaces: tabs look different in every editor")
+        if len(last) <= self.widths[-1]:
+            raise IndentError("this line goes on with the list above it, so it must be indented deeper", pos,
+                              "indent the rest of the list further than the line it starts on, or remove the comma at the end of the line above")
+        return tok
+
     def comment(self, tok):
         self.comments.append((tok.start_pos, tok.value))
         return tok
@@ -118,7 +135,7 @@ class Engine:
             lexer="basic",
             transformer=self.builder,
             start=START,
-            lexer_callbacks={"_NL0": self.lines.newline, "COMMENT": self.lines.comment,
+            lexer_callbacks={"_NL0": self.lines.newline, "COMMENT": self.lines.comment, "_COMMA": self.lines.comma,
                              "NAME": _retype_keyword(keywords())},
             cache=True,
             maybe_placeholders=False,
@@ -138,4 +155,4 @@ def grammar_for_tests(**options) -> Lark:
     """A plain tree-building parser over the same grammar (tests build it with strict=True)."""
     lines = _Lines()
     return Lark(grammar_text(), parser="lalr", lexer="basic", start=START, maybe_placeholders=False,
-                lexer_callbacks={"_NL0": lines.newline, "NAME": _retype_keyword(keywords())}, **options)
+                lexer_callbacks={"_NL0": lines.newline, "_COMMA": lines.comma, "NAME": _retype_keyword(keywords())}, **options)
