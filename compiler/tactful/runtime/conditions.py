@@ -16,6 +16,17 @@ escalation, the reply choice) and one per signal, and compiles them all with one
 - `mentions` means whole words or phrases, case-insensitive: a phrase must not be preceded or
   followed by a letter, digit or mark (so "sue" matches "I'll sue!" but not "issue" or "Suez").
   Spaces inside a phrase match any run of whitespace; a straight apostrophe also matches a curly one.
+- `mentions … near … within N words`: a phrase of the first list and one of the second, in either
+  order, with at most N words between them; one RE2 pattern (a bounded repetition), so still linear.
+- `says` is `mentions` that skips a phrase which is negated or reported: a negation cue among the
+  five words before it in its clause ("not", "never", "no", "won't", …), a reporting verb among the
+  eight words before it in its clause ("says", "said", "according to", …, unless "I"/"we" said it),
+  or a reporting verb among the three words after it ("my lawyer friend says"). Clauses end at
+  . ! ? ; : a line break or "but". Each occurrence is found by RE2 and its window is bounded, so the
+  work stays linear in the message.
+- `has emoji`: each listed emoji, whatever skin tone or text/emoji presentation selector follows
+  any of its code points, and not as a part of a longer joined (ZWJ) sequence: "👏" matches "👏🏽",
+  but "👨" does not match inside "👨‍👩‍👧".
 - `matches` is an RE2 search, case-sensitive unless the pattern says `(?i)`.
 - A condition on a field the caller did not pass is false (`not` of it is true): `contact_count >= 3`
   does not hold when contact_count is unknown.
@@ -31,6 +42,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
+import re
+
 import re2
 
 from tactful.runtime.bundle import (
@@ -39,6 +52,7 @@ from tactful.runtime.bundle import (
     Compare,
     Condition,
     FieldTrue,
+    HasEmoji,
     In,
     Is,
     Matches,
@@ -76,6 +90,114 @@ def mentions_pattern(phrases: Iterable[str]) -> str:
         after = rf"(?:[^\pL\pN\pM_]|$)" if re2.match(_WORDISH, words[-1][-1]) else ""
         alternatives.append(before + body + after)
     return "(?i)(?:" + "|".join(alternatives) + ")"
+
+
+# --- proximity, assertion and emoji ------------------------------------------------------------------
+
+MAX_WITHIN = 30  # the largest `within N words`; the compiler checks it (T1406), the runtime refuses more
+_NONWORD = r"[^\pL\pN\pM_]"
+_WORDRUN = r"[\pL\pN\pM_]+(?:['’][\pL\pN\pM_]+)*"
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    return "(?:" + "|".join(r"\s+".join(map(_word_pattern, p.split())) for p in phrases if p.split()) + ")"
+
+
+def near_pattern(phrases: Sequence[str], near: Sequence[str], within: int) -> str:
+    """RE2: a phrase of each list, either order, at most `within` words between, whole words."""
+    a, b = _alternation(phrases), _alternation(near)
+    gap = f"(?:{_NONWORD}+{_WORDRUN}){{0,{within}}}{_NONWORD}+"
+    edge_l, edge_r = f"(?:^|{_NONWORD})", f"(?:{_NONWORD}|$)"
+    return f"(?i){edge_l}(?:{a}{gap}{b}|{b}{gap}{a}){edge_r}"
+
+
+# The cues of `says`. Fixed, simple patterns run on a bounded window: the stdlib `re` is safe here.
+_CLAUSE_END = re.compile(r"[.!?;:\n]|\bbut\b", re.IGNORECASE)
+_WINDOW_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_NEGATION = frozenset((
+    "not", "never", "no", "nobody", "nothing", "without", "cannot", "wont", "dont", "cant", "didnt", "doesnt",
+    "isnt", "wasnt", "arent", "wouldnt", "shouldnt", "couldnt", "aint", "havent", "hasnt", "neither", "nor",
+))
+_REPORTING = frozenset((
+    "says", "said", "say", "reckons", "reckoned", "thinks", "thought", "told", "mentioned", "suggested",
+    "suggests", "recommended", "advised", "apparently", "according", "claims", "claimed", "heard",
+))
+_SELF = frozenset(("i", "we"))
+_LOOK = 120  # characters looked at on each side of an occurrence: enough for the word windows
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WINDOW_WORD.findall(text)]
+
+
+def _negated(word: str) -> bool:
+    return word in _NEGATION or word.endswith("n't")
+
+
+def is_asserted(text: str, start: int, end: int) -> bool:
+    """Whether the occurrence text[start:end] is stated by the writer: not negated, not reported."""
+    before = text[max(0, start - _LOOK):start]
+    cuts = list(_CLAUSE_END.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end():]
+    after = text[end:end + _LOOK]
+    cut = _CLAUSE_END.search(after)
+    if cut:
+        after = after[:cut.start()]
+    words_before = _words(before)
+    if any(_negated(w) for w in words_before[-5:]):
+        return False
+    recent = words_before[-8:]
+    for i, w in enumerate(recent):
+        if w in _REPORTING and not (i and recent[i - 1] in _SELF):
+            return False
+    return not any(w in _REPORTING for w in _words(after)[:3])
+
+
+_EMOJI_MODIFIERS = "\ufe0e\ufe0f" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
+_MODS = r"[\x{FE0E}\x{FE0F}\x{1F3FB}-\x{1F3FF}]"
+_ZWJ = "\u200d"
+
+
+def is_one_emoji(text: str) -> bool:
+    """Whether text is exactly one emoji: code points joined by ZWJ, with modifiers, a flag or a keycap."""
+    if not text:
+        return False
+    if text[0] in "0123456789#*" and text.endswith("\u20e3"):
+        return all(c in "\ufe0f\u20e3" for c in text[1:])
+    core = "".join(c for c in text if c not in _EMOJI_MODIFIERS and not 0xE0020 <= ord(c) <= 0xE007F)
+    for part in core.split(_ZWJ):
+        if len(part) == 2 and all(0x1F1E6 <= ord(c) <= 0x1F1FF for c in part):
+            continue  # a flag: two regional indicators
+        if len(part) != 1 or ord(part) < 0xA9 or part.isalnum() or part.isspace():
+            return False
+    return True
+
+
+def emoji_pattern(emoji: Iterable[str]) -> str:
+    """RE2: any of the emoji as a whole (not inside a joined sequence), with any modifiers."""
+    alternatives = []
+    for e in emoji:
+        base = [c for c in e if c not in _EMOJI_MODIFIERS]
+        if not base:
+            continue
+        alternatives.append("".join(
+            (f"\\x{{{ord(c):X}}}" + ("" if c == _ZWJ else f"{_MODS}*")) for c in base))
+    if not alternatives:
+        return ""
+    return rf"(?:^|[^\x{{200D}}])(?:{'|'.join(alternatives)})(?:[^\x{{200D}}\x{{FE0E}}\x{{FE0F}}\x{{1F3FB}}-\x{{1F3FF}}]|$)"
+
+
+def _asserted_search(finditer):
+    def search(text: str) -> bool:
+        for m in finditer(text):
+            start, end = m.span()
+            # the match may include the character before and after the phrase (its word boundaries)
+            if is_asserted(text, start, end):
+                return True
+        return False
+
+    return search
 
 
 def _compile_big(pattern: str, where: str):
@@ -294,16 +416,31 @@ class ConditionCompiler:
             case FieldTrue(field=field):
                 field = self._field(field, where, features=False)
                 return Code(f"(values[{field!r}] is True)", frozenset())
-            case Mentions(field=field, phrases=phrases):
+            case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
                 field = self._field(field, where, features=False)
-                if not any(p.split() for p in phrases):
+                if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
                     return _FALSE
                 index, memo = self._text(field, mentions_prefilter(phrases), where)
-                confirm = self.constant(_compile_big(mentions_pattern(phrases), where).search)
-                return Code(
-                    f"({index} in {self._hits(field, memo)} and {confirm}(values[{field!r}]) is not None)",
-                    frozenset({memo}),
-                )
+                if near:
+                    if within is None or not 1 <= within <= MAX_WITHIN:
+                        raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
+                    regex = _compile_big(near_pattern(phrases, near, within), where)
+                else:
+                    regex = _compile_big(mentions_pattern(phrases), where)
+                if asserted:
+                    confirm = self.constant(_asserted_search(regex.finditer))
+                    test = f"{confirm}(values[{field!r}])"
+                else:
+                    confirm = self.constant(regex.search)
+                    test = f"{confirm}(values[{field!r}]) is not None"
+                return Code(f"({index} in {self._hits(field, memo)} and {test})", frozenset({memo}))
+            case HasEmoji(field=field, emoji=emoji):
+                field = self._field(field, where, features=False)
+                pattern = emoji_pattern(emoji)
+                if not pattern:
+                    return _FALSE
+                index, memo = self._text(field, pattern, where)
+                return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
             case Matches(field=field, pattern=pattern):
                 field = self._field(field, where, features=False)
                 index, memo = self._text(field, pattern, where)

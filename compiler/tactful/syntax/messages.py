@@ -33,7 +33,8 @@ _NAME_KEYWORDS = {
     "USE", "TEAM", "CHANNEL", "FIELD", "SIGNAL", "FIRES", "QUIET", "PHRASES", "STYLE", "AVOID", "PREFER", "SEVERITY",
     "POLICY", "FRAMEWORK", "OWNER", "TAGS", "SERVES", "ABOUT", "SLOT", "PATTERN", "EXAMPLE", "ESCALATE", "HANDOFF",
     "GUARD", "EXCEPT", "REPLY", "PICK", "MESSAGE", "CONTEXT", "SLOTS", "EXPECT", "NO", "TEXT", "CONTAINS", "LACKS",
-    "SEND", "HOLD", "ACKNOWLEDGE", "ASK", "RESTATE", "NEXT", "CLOSE",
+    "SEND", "HOLD", "ACKNOWLEDGE", "ASK", "RESTATE", "NEXT", "CLOSE", "FORMS", "OF", "NEAR", "WITHIN", "WORDS",
+    "SAYS", "HAS", "EMOJI",
 }
 _WORDS = {
     "NAME": "a name", "STRING": "a text in quotes", "LONG_STRING": "a text in quotes", "REGEX": "a /regex/",
