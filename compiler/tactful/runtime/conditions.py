@@ -18,11 +18,12 @@ escalation, the reply choice) and one per signal, and compiles them all with one
   Spaces inside a phrase match any run of whitespace; a straight apostrophe also matches a curly one.
 - `mentions … near … within N words`: a phrase of the first list and one of the second, in either
   order, with at most N words between them; one RE2 pattern (a bounded repetition), so still linear.
-- `says` is `mentions` that skips a phrase which is negated or reported: a negation cue among the
-  five words before it in its clause ("not", "never", "no", "won't", …), a reporting verb among the
-  eight words before it in its clause ("says", "said", "according to", …, unless "I"/"we" said it),
-  or a reporting verb among the three words after it ("my lawyer friend says"). Clauses end at
-  . ! ? ; : a line break or "but". Each occurrence is found by RE2 and its window is bounded, so the
+- `says` is `mentions` that skips a phrase which is negated, reported or asked about: a negation
+  cue among the three words before it in its clause ("not", "never", "no", "won't", …), a reporting
+  verb among the eight words before it in its clause ("says", "said", "according to", …, unless
+  "I"/"we" said it), a reporting verb among the three words after it ("my lawyer friend says"), or
+  a question: its sentence starts with a question word ("can", "how", "should", "if", …) and ends
+  with "?". Clauses end at . ! ? ; : a line break or "but"; sentences at . ! ? or a line break. Each occurrence is found by RE2 and its window is bounded, so the
   work stays linear in the message.
 - `has emoji`: each listed emoji, whatever skin tone or text/emoji presentation selector follows
   any of its code points, and not as a part of a longer joined (ZWJ) sequence: "👏" matches "👏🏽",
@@ -123,6 +124,9 @@ _REPORTING = frozenset((
     "suggests", "recommended", "advised", "apparently", "according", "claims", "claimed", "heard",
 ))
 _SELF = frozenset(("i", "we"))
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_QUESTION = frozenset(("can", "could", "should", "do", "does", "did", "how", "what", "when", "is", "are", "would",
+                       "may", "why", "where", "if"))
 _LOOK = 120  # characters looked at on each side of an occurrence: enough for the word windows
 
 
@@ -135,17 +139,20 @@ def _negated(word: str) -> bool:
 
 
 def is_asserted(text: str, start: int, end: int) -> bool:
-    """Whether the occurrence text[start:end] is stated by the writer: not negated, not reported."""
-    before = text[max(0, start - _LOOK):start]
-    cuts = list(_CLAUSE_END.finditer(before))
-    if cuts:
-        before = before[cuts[-1].end():]
-    after = text[end:end + _LOOK]
-    cut = _CLAUSE_END.search(after)
-    if cut:
-        after = after[:cut.start()]
+    """Whether the occurrence text[start:end] is stated by the writer: not negated, not reported,
+    not asked about."""
+    window = text[max(0, start - _LOOK):start]
+    sentence = _SENTENCE_END.split(window)[-1]
+    rest = text[end:end + _LOOK]
+    finish = _SENTENCE_END.search(rest)
+    if finish and finish.group() == "?" and (_words(sentence)[:1] or [""])[0] in _QUESTION:
+        return False  # "Can I file a chargeback if …?"
+    cuts = list(_CLAUSE_END.finditer(window))
+    before = window[cuts[-1].end():] if cuts else window
+    cut = _CLAUSE_END.search(rest)
+    after = rest[:cut.start()] if cut else rest
     words_before = _words(before)
-    if any(_negated(w) for w in words_before[-5:]):
+    if any(_negated(w) for w in words_before[-3:]):
         return False
     recent = words_before[-8:]
     for i, w in enumerate(recent):

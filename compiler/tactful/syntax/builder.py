@@ -347,17 +347,16 @@ class Builder(Transformer):
     def phrase_list(self, c):
         return (any(getattr(t, "type", None) == "FORMS" for t in c), tuple(x for x in c if isinstance(x, ast.Text)))
 
-    def cond_mentions(self, c):
+    def cond_mentions(self, c, asserted: bool = False):
         forms, phrases = c[2]
         if len(c) > 3:  # `near <phrases> within N words`
             near_forms, near = c[4]
             return ast.Mentions(c[0], phrases, span=self._span(c), forms=forms, near=near, near_forms=near_forms,
-                                within=int(float(c[6].value)))
-        return ast.Mentions(c[0], phrases, span=self._span(c), forms=forms)
+                                within=int(float(c[6].value)), asserted=asserted)
+        return ast.Mentions(c[0], phrases, span=self._span(c), forms=forms, asserted=asserted)
 
     def cond_says(self, c):
-        forms, phrases = c[2]
-        return ast.Mentions(c[0], phrases, span=self._span(c), forms=forms, asserted=True)
+        return self.cond_mentions(c, asserted=True)
 
     def cond_emoji(self, c):
         return ast.HasEmoji(c[0], tuple(x for x in c[3:] if isinstance(x, ast.Text)), span=self._span(c))
