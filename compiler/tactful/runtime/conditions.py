@@ -21,7 +21,8 @@ escalation, the reply choice) and one per signal, and compiles them all with one
 - `says` is `mentions` that skips a phrase which is negated, reported or asked about: a negation
   cue among the three words before it in its clause ("not", "never", "no", "won't", …), a reporting
   verb among the eight words before it in its clause ("says", "said", "according to", …, unless
-  "I"/"we" said it), a reporting verb among the three words after it ("my lawyer friend says"), or
+  "I"/"we" said it), a reporting verb among the three words after it when someone else is named
+  within three words on either side ("my lawyer friend says", "a friend who's a lawyer said"), or
   a question: its sentence starts with a question word ("can", "how", "should", "if", …) and ends
   with "?". Clauses end at . ! ? ; : a line break or "but"; sentences at . ! ? or a line break. Each occurrence is found by RE2 and its window is bounded, so the
   work stays linear in the message.
@@ -124,6 +125,11 @@ _REPORTING = frozenset((
     "suggests", "recommended", "advised", "apparently", "according", "claims", "claimed", "heard",
 ))
 _SELF = frozenset(("i", "we"))
+_RELATION = frozenset((
+    "friend", "friends", "mate", "mates", "pal", "buddy", "cousin", "brother", "sister", "dad", "mum", "mom",
+    "father", "mother", "uncle", "aunt", "neighbour", "neighbor", "colleague", "coworker", "boss", "partner",
+    "husband", "wife", "who", "someone", "somebody", "people", "everyone",
+))
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _QUESTION = frozenset(("can", "could", "should", "do", "does", "did", "how", "what", "when", "is", "are", "would",
                        "may", "why", "where", "if"))
@@ -158,7 +164,9 @@ def is_asserted(text: str, start: int, end: int) -> bool:
     for i, w in enumerate(recent):
         if w in _REPORTING and not (i and recent[i - 1] in _SELF):
             return False
-    return not any(w in _REPORTING for w in _words(after)[:3])
+    # "my lawyer friend says", "a friend who's a lawyer said": someone else speaks
+    near = words_before[-3:] + _words(after)[:3]
+    return not (any(w in _REPORTING for w in _words(after)[:3]) and any(w in _RELATION for w in near))
 
 
 _EMOJI_MODIFIERS = "\ufe0e\ufe0f" + "".join(map(chr, range(0x1F3FB, 0x1F400)))

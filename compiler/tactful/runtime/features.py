@@ -112,7 +112,7 @@ _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seve
              "tenth": 10, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10}
 _COUNTS = {**{k: v for k, v in _SMALL.items() if k not in ("a", "half a")}, "twice": 2, "once": 1}
 _CONTACT_NOUN = (r"(?:time|email|e-mail|message|msg|chat|call|phone call|ticket|thread|request|report|dm|letter|"
-                 r"complaint|attempt|contact|reply|follow[- ]up|form|post)")
+                 r"complaint|contact|follow[- ]up)")
 _ORDINAL_CONTACT = re.compile(
     r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[2-9](?:st|nd|rd|th)|10th)[ \t]+(?:[a-z]{1,12}[ \t]+)?"
     + _CONTACT_NOUN + r"s?\b", re.IGNORECASE)
@@ -120,9 +120,9 @@ _COUNTED_CONTACTS = re.compile(
     r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|multiple)[ \t]+"
     r"(?:(?:more|different|separate|other|previous|earlier|whole|long)[ \t]+)?"
     r"(?:emails?|e-mails?|messages?|msgs|chats?|calls?|phone calls|tickets?|threads?|requests?|reports?|dms?|"
-    r"letters?|complaints?|forms?)\b", re.IGNORECASE)
+    r"letters?|complaints?)\b", re.IGNORECASE)
 _CONTACT_VERB = (r"(?:asked|emailed|e-mailed|messaged|called|rang|phoned|chatted|contacted|wrote|written|reported|"
-                 r"raised|complained|chased|tweeted|dmed|dm'd|reached out|got in touch|tried)")
+                 r"raised|complained|chased|tweeted|dmed|dm'd|reached out|got in touch)")
 _VERB_TIMES = re.compile(
     r"\b" + _CONTACT_VERB + r"\b[^.!?\n]{0,60}?\b(twice|once|\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|"
     r"a couple of|a few|several|multiple)(?:[ \t]+times)?\b", re.IGNORECASE)
