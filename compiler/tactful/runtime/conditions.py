@@ -17,7 +17,8 @@ escalation, the reply choice) and one per signal, and compiles them all with one
   followed by a letter, digit or mark (so "sue" matches "I'll sue!" but not "issue" or "Suez").
   Spaces inside a phrase match any run of whitespace; a straight apostrophe also matches a curly one.
 - `mentions … near … within N words`: a phrase of the first list and one of the second, in either
-  order, with at most N words between them; one RE2 pattern (a bounded repetition), so still linear.
+  order, with at most N words between them (words as `word_count` counts them). RE2 finds the
+  occurrences of each list; a binary search over the message's word starts measures the distance.
 - `says` is `mentions` that skips a phrase which is negated, reported or asked about: a negation
   cue among the three words before it in its clause ("not", "never", "no", "won't", …), a reporting
   verb among the eight words before it in its clause ("says", "said", "according to", …, unless
@@ -45,6 +46,8 @@ from dataclasses import dataclass
 from typing import assert_never
 
 import re
+from bisect import bisect_left
+from itertools import accumulate
 
 import re2
 
@@ -81,16 +84,23 @@ def mentions_prefilter(phrases: Iterable[str]) -> str:
 
 
 def mentions_pattern(phrases: Iterable[str]) -> str:
-    """The RE2 pattern for `mentions`: any of the phrases, as whole words, case-insensitive."""
-    alternatives = []
+    """The RE2 pattern for `mentions`: any of the phrases, as whole words, case-insensitive.
+
+    Phrases that start (end) with a letter or digit share one boundary group: Unicode boundaries
+    repeated once per phrase made RE2's automaton, and so compiling and searching, many times bigger.
+    """
+    groups: dict[tuple[bool, bool], list[str]] = {}
     for phrase in phrases:
         words = phrase.split()
         if not words:
             continue
         body = r"\s+".join(_word_pattern(w) for w in words)
-        before = rf"(?:^|[^\pL\pN\pM_])" if re2.match(_WORDISH, words[0][0]) else ""
-        after = rf"(?:[^\pL\pN\pM_]|$)" if re2.match(_WORDISH, words[-1][-1]) else ""
-        alternatives.append(before + body + after)
+        key = (re2.match(_WORDISH, words[0][0]) is not None, re2.match(_WORDISH, words[-1][-1]) is not None)
+        groups.setdefault(key, []).append(body)
+    alternatives = []
+    for (before, after), bodies in sorted(groups.items()):
+        alternatives.append((r"(?:^|[^\pL\pN\pM_])" if before else "") + "(?:" + "|".join(bodies) + ")"
+                            + (r"(?:[^\pL\pN\pM_]|$)" if after else ""))
     return "(?i)(?:" + "|".join(alternatives) + ")"
 
 
@@ -101,16 +111,43 @@ _NONWORD = r"[^\pL\pN\pM_]"
 _WORDRUN = r"[\pL\pN\pM_]+(?:['’][\pL\pN\pM_]+)*"
 
 
-def _alternation(phrases: Iterable[str]) -> str:
-    return "(?:" + "|".join(r"\s+".join(map(_word_pattern, p.split())) for p in phrases if p.split()) + ")"
+def _near_search(first, second, within: int, asserted: bool):
+    """Whether an occurrence of `first` has one of `second` at most `within` words before or after it.
 
+    Both are RE2 `finditer`s; words are counted with one pass over the message and a binary search
+    per occurrence, so the cost grows with the message as n·log(n), whatever the phrases.
+    """
 
-def near_pattern(phrases: Sequence[str], near: Sequence[str], within: int) -> str:
-    """RE2: a phrase of each list, either order, at most `within` words between, whole words."""
-    a, b = _alternation(phrases), _alternation(near)
-    gap = f"(?:{_NONWORD}+{_WORDRUN}){{0,{within}}}{_NONWORD}+"
-    edge_l, edge_r = f"(?:^|{_NONWORD})", f"(?:{_NONWORD}|$)"
-    return f"(?i){edge_l}(?:{a}{gap}{b}|{b}{gap}{a}){edge_r}"
+    def search(text: str) -> bool:
+        if not isinstance(text, str):
+            return False
+        a = [m.span() for m in first(text)]
+        if not a:
+            return False
+        b = [m.span() for m in second(text)]
+        if not b:
+            return False
+        starts = [m.start() for m in _WINDOW_WORD.finditer(text)]
+
+        def word_range(span: tuple[int, int]) -> tuple[int, int]:
+            # (index of the occurrence's first word, index just after its last word)
+            return bisect_left(starts, span[0]), bisect_left(starts, span[1])
+
+        others = sorted(map(word_range, b))
+        firsts = [o[0] for o in others]
+        ends_before = list(accumulate((o[1] for o in others), max))  # the furthest end among the first k
+        for span in a:
+            begin, end = word_range(span)
+            i = bisect_left(firsts, end)  # the nearest occurrence starting after this one
+            close = i < len(others) and others[i][0] - end <= within
+            j = bisect_left(firsts, begin) - 1  # occurrences starting before this one
+            if not close and j >= 0:
+                close = begin - ends_before[j] <= within  # an overlap counts as near
+            if close and (not asserted or is_asserted(text, *span)):
+                return True
+        return False
+
+    return search
 
 
 # The cues of `says`. Fixed, simple patterns run on a bounded window: the stdlib `re` is safe here.
@@ -436,13 +473,14 @@ class ConditionCompiler:
                 if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
                     return _FALSE
                 index, memo = self._text(field, mentions_prefilter(phrases), where)
+                regex = _compile_big(mentions_pattern(phrases), where)
                 if near:
                     if within is None or not 1 <= within <= MAX_WITHIN:
                         raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
-                    regex = _compile_big(near_pattern(phrases, near, within), where)
-                else:
-                    regex = _compile_big(mentions_pattern(phrases), where)
-                if asserted:
+                    other = _compile_big(mentions_pattern(near), where)
+                    confirm = self.constant(_near_search(regex.finditer, other.finditer, within, asserted))
+                    test = f"{confirm}(values[{field!r}])"
+                elif asserted:
                     confirm = self.constant(_asserted_search(regex.finditer))
                     test = f"{confirm}(values[{field!r}])"
                 else:
