@@ -96,3 +96,17 @@ def test_word_forms():
     assert {"cries", "cried", "crying"} <= set(word_forms("cry"))
     assert {"death threats", "death threat"} <= set(phrase_forms("death threat"))
     assert "issue" not in word_forms("sue")
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("Can I file a chargeback if they don't reply?", False),  # a question about it
+    ("If the refund isn't back by Friday I'll sue", True),  # the negation is in the condition, not on "sue"
+    ("I will sue. Can you confirm you got this?", True),  # the question is another sentence
+])
+def test_says_questions_and_conditions(library, message, expected):
+    assert holds(library, "legal", message) is expected
+
+
+def test_near_counts_words_not_characters(library):
+    assert holds(library, "weapon", "gun one two three four school")  # four words between
+    assert not holds(library, "weapon", "gun one two three four five school")  # five
