@@ -44,6 +44,7 @@ def test_features_are_the_ones_the_language_reference_lists():
         ("half a million of you watched me rant", 500_000),
         ("Showed my 800k followers the necklace", 800_000),
         ("2,500 followers and 40k views", 40_000),
+        ("85k people have liked my post about this", 85_000),
         ("the van cost 50k", 0),  # a bare number with a magnitude is not an audience
         ("I have 3 kids", 0),
         ("", 0),
@@ -62,6 +63,7 @@ def test_audience(message, expected):
         ("I've emailed twice and chatted once already.", 4),
         ("Asked where my order is three times now, no answer.", 4),
         ("Following up on my last message", 2),
+        ("Chasing again. Emailed Monday, called Tuesday, still nothing.", 3),
         ("After six weeks of emails I have referred this to the ombudsman", 3),
         ("Charged me three times for one order", 0),  # times, but not contacts
         ("Where is my order?", 0),

@@ -15,14 +15,14 @@ conformance.json tests it):
 - `audience`: the largest audience the message states: a number, with its magnitude ("400k",
   "1.2M", "2,500", "half a million", "two million"), followed within two words by an audience word
   ("followers", "subscribers", "subs", "viewers", "views", "watchers", "listeners", "readers", "fans",
-  "members", "of you"); 0 when there is none. A bare "50k" (a price, a salary) is not an audience.
+  "members", "people", "likes", "shares", "retweets", "reposts", "of you"); 0 when there is none. A bare "50k" (a price, a salary) is not an audience.
 - `mentioned_contacts`: how many contacts about the issue the message itself states, this one
   included; 0 when it states none. The largest of: an ordinal before a contact word ("third time",
   "4th email", "fourth thread" -> that number); contacts counted with a number or twice/once ("after
   three emails and two chats" -> 3 + 2, "emailed twice and chatted once" -> 2 + 1), plus this one;
   times stated after a contact verb in the same sentence ("asked three times" -> 3, plus this one);
-  past contact verbs in the first person ("I wrote yesterday … I wrote the day before") counted,
-  plus this one; 2 for a follow-up cue ("again", "following up", "still no reply", "chasing",
+  past contact verbs in the first person or opening a clause ("I wrote yesterday … I wrote the day
+  before", "Emailed Monday, called Tuesday") counted, plus this one; 2 for a follow-up cue ("again", "following up", "still no reply", "chasing",
   "automated reply", "weeks of emails" -> 3).
 """
 
@@ -91,7 +91,8 @@ _AUDIENCE = re.compile(
     r"(?<![\w.,])(?:(\d{1,3}(?:,\d{3})+|\d{1,12}(?:\.\d{1,3})?)\s?(k|m|mil|mill|million|thousand|bn|b)?"
     r"|(half a|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(thousand|million))(?![\w])"
     r"[ \t]*(?:[a-z]{1,12}[ \t]+){0,2}?"
-    r"(?:followers|subscribers|subs|viewers|views|watchers|listeners|readers|fans|members|of\s+you)\b",
+    r"(?:followers|subscribers|subs|viewers|views|watchers|listeners|readers|fans|members|people|likes|shares|"
+    r"retweets|reposts|of\s+you)\b",
     re.IGNORECASE,
 )
 
@@ -128,6 +129,8 @@ _VERB_TIMES = re.compile(
     r"a couple of|a few|several|multiple)(?:[ \t]+times)?\b", re.IGNORECASE)
 _I_CONTACTED = re.compile(r"\b(?:i|we)(?:['’]ve|[ \t]+have|['’]d|[ \t]+had)?[ \t]+(?:already[ \t]+|also[ \t]+)?"
                           + _CONTACT_VERB + r"\b", re.IGNORECASE)
+_CLAUSE_CONTACT = re.compile(r"(?:^|[.,;!?]\s*)(?:emailed|e-mailed|called|rang|phoned|messaged|chatted|wrote|dmed|dm'd|"
+                             r"tweeted|chased)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"\b(?:again|following up|follow up on|chasing|still no (?:reply|answer|response|update)|no reply|no response|"
     r"heard nothing|automated reply|auto-?reply|still waiting|as i said|already (?:told|sent|explained|asked))\b",
@@ -150,7 +153,7 @@ def mentioned_contacts(message: str) -> float:
     stated = max(counted, verb_times)
     if stated:
         best = max(best, stated + 1)
-    verbs = len(_I_CONTACTED.findall(message))
+    verbs = len(_I_CONTACTED.findall(message)) + len(_CLAUSE_CONTACT.findall(message))
     if verbs:
         best = max(best, verbs + 1)
     if _LONG_CHASE.search(message):
