@@ -188,6 +188,14 @@ class Code(str, enum.Enum):
     TEMPLATE_IN_PHRASE = ("T1404", "template-in-phrase", E, "A `mentions` phrase holds a `{slot}`",
          "`mentions` compares the customer's words with fixed phrases; a `{…}` there is never filled in.",
          '  guard message mentions "order {order_id}" "x"\n', "Remove the `{…}`, or match with a regex.")
+    NOT_AN_EMOJI = ("T1405", "not-an-emoji", E, "`has emoji` lists something that is not one emoji",
+         "`message has emoji \"🙃\", \"🤡\"` looks for emoji; each text must be exactly one emoji (skin tones and "
+         "joined sequences such as 👩‍💻 count as one). Letters, digits and spaces are words: use `mentions` for them.",
+         '  guard message has emoji "lol" "x"\n', "Write one emoji per text, separated by commas.")
+    BAD_DISTANCE = ("T1406", "bad-distance", E, "`near … within N words` has a distance outside 1 to 30",
+         "Proximity counts the words between two phrases; 0 means they touch (write the phrase instead), and "
+         "beyond 30 words the two are rarely about each other.",
+         '  guard message mentions "gun" near "school" within 0 words "x"\n', "Use a whole number from 1 to 30.")
     # --- T15xx: guards, escalations, policy and examples -------------------------------------------
     MISSING_REASON = ("T1501", "missing-reason", E, "A guard or an opt-out has no reason",
          "The reason is shown to the person about to send the draft; an opt-out's reason explains "

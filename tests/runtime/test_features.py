@@ -33,4 +33,41 @@ def test_caps_ratio_never_exceeds_one():
 
 def test_features_are_the_ones_the_language_reference_lists():
     assert set(FEATURES) == {"caps_ratio", "letter_count", "word_count", "length", "exclamation_count",
-                             "question_count", "max_repeated_punctuation"}
+                             "question_count", "max_repeated_punctuation", "audience", "mentioned_contacts"}
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("400k of you watched part 2", 400_000),
+        ("my channel has 1.2M subscribers", 1_200_000),
+        ("half a million of you watched me rant", 500_000),
+        ("Showed my 800k followers the necklace", 800_000),
+        ("2,500 followers and 40k views", 40_000),
+        ("85k people have liked my post about this", 85_000),
+        ("the van cost 50k", 0),  # a bare number with a magnitude is not an audience
+        ("I have 3 kids", 0),
+        ("", 0),
+    ],
+)
+def test_audience(message, expected):
+    assert COMPUTE["audience"](message) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Any update? Third time asking.", 3),
+        ("after three emails and two chats nobody has helped", 6),  # five before, and this one
+        ("I wrote yesterday and only got an automated reply, and I wrote the day before that too.", 3),
+        ("I've emailed twice and chatted once already.", 4),
+        ("Asked where my order is three times now, no answer.", 4),
+        ("Following up on my last message", 2),
+        ("Chasing again. Emailed Monday, called Tuesday, still nothing.", 3),
+        ("After six weeks of emails I have referred this to the ombudsman", 3),
+        ("Charged me three times for one order", 0),  # times, but not contacts
+        ("Where is my order?", 0),
+    ],
+)
+def test_mentioned_contacts(message, expected):
+    assert COMPUTE["mentioned_contacts"](message) == expected

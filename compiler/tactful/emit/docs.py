@@ -172,7 +172,7 @@ def render_move(bundle: b.Bundle, move: b.Move, values: dict[str, object]) -> tu
 # --- conditions and expectations as words ---------------------------------------------------------
 
 
-def condition_text(cond: b.AllOf | b.AnyOf | b.Not | b.SignalRef | b.FieldTrue | b.Mentions | b.Matches
+def condition_text(cond: b.AllOf | b.AnyOf | b.Not | b.SignalRef | b.FieldTrue | b.Mentions | b.HasEmoji | b.Matches
                    | b.Compare | b.Is | b.In, *, nested: bool = False) -> str:
     """A condition back in the language's own notation (for signals, which keep no source)."""
     match cond:
@@ -187,7 +187,14 @@ def condition_text(cond: b.AllOf | b.AnyOf | b.Not | b.SignalRef | b.FieldTrue |
         case b.FieldTrue():
             return cond.field
         case b.Mentions():
-            return f"{cond.field} mentions " + ", ".join(json.dumps(p, ensure_ascii=False) for p in cond.phrases)
+            verb = "says" if cond.asserted else "mentions"
+            text = f"{cond.field} {verb} " + ", ".join(json.dumps(p, ensure_ascii=False) for p in cond.phrases)
+            if cond.near:
+                text += " near " + ", ".join(json.dumps(p, ensure_ascii=False) for p in cond.near)
+                text += f" within {cond.within} words"
+            return text
+        case b.HasEmoji():
+            return f"{cond.field} has emoji " + ", ".join(json.dumps(e, ensure_ascii=False) for e in cond.emoji)
         case b.Matches():
             return f"{cond.field} matches /{cond.pattern}/"
         case b.Compare():
@@ -477,7 +484,7 @@ def _signals_page(bundle: b.Bundle) -> str:
         if sig.about:
             lines += [md(sig.about), ""]
         head = f"signal {sig.name}" + (f" {json.dumps(sig.about, ensure_ascii=False)}" if sig.about else "")
-        body = [f"  when {condition_text(sig.when)}"]
+        body = [f"  when {sig.condition_source or condition_text(sig.when)}"]
         body += [f"  {'fires' if e.fires else 'quiet'} {json.dumps(e.message, ensure_ascii=False)}" for e in sig.examples]
         lines += ["```tactful", f"# {sig.module}", head, *body, "```", ""]
     return "\n".join(lines)

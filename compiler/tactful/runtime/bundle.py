@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Model(BaseModel):
@@ -95,11 +95,28 @@ class FieldTrue(Model):
 
 
 class Mentions(Model):
-    """Whole words or phrases, case-insensitive."""
+    """Whole words or phrases, case-insensitive (docs/reference/runtime.md defines the matching).
+
+    `phrases` holds every form to match: the compiler writes out the inflections of `forms of`.
+    With `near` (and `within`), a phrase counts only when a phrase of `near` is at most `within`
+    words before or after it. With `asserted`, a phrase counts only when it is neither negated nor
+    reported speech (the runtime reference lists the cue words).
+    """
 
     op: Literal["mentions"] = "mentions"
     field: str
     phrases: list[str]
+    near: list[str] = []
+    within: int | None = None
+    asserted: bool = False
+
+
+class HasEmoji(Model):
+    """Any of the emoji, whatever its skin tone or text/emoji presentation (multi-codepoint aware)."""
+
+    op: Literal["emoji"] = "emoji"
+    field: str
+    emoji: list[str]
 
 
 class Matches(Model):
@@ -130,7 +147,7 @@ class In(Model):
 
 
 Condition = Annotated[
-    Union[AllOf, AnyOf, Not, SignalRef, FieldTrue, Mentions, Matches, Compare, Is, In],
+    Union[AllOf, AnyOf, Not, SignalRef, FieldTrue, Mentions, HasEmoji, Matches, Compare, Is, In],
     Field(discriminator="op"),
 ]
 
@@ -173,6 +190,7 @@ class Signal(Model):
     module: str
     about: str = ""
     when: Condition
+    condition_source: str = ""  # the condition as written, for people
     examples: list[SignalExample] = []
     location: Location
 

@@ -16,6 +16,20 @@ escalation, the reply choice) and one per signal, and compiles them all with one
 - `mentions` means whole words or phrases, case-insensitive: a phrase must not be preceded or
   followed by a letter, digit or mark (so "sue" matches "I'll sue!" but not "issue" or "Suez").
   Spaces inside a phrase match any run of whitespace; a straight apostrophe also matches a curly one.
+- `mentions … near … within N words`: a phrase of the first list and one of the second, in either
+  order, with at most N words between them (words as `word_count` counts them). RE2 finds the
+  occurrences of each list; a binary search over the message's word starts measures the distance.
+- `says` is `mentions` that skips a phrase which is negated, reported or asked about: a negation
+  cue among the three words before it in its clause ("not", "never", "no", "won't", …), a reporting
+  verb among the eight words before it in its clause ("says", "said", "according to", …, unless
+  "I"/"we" said it), a reporting verb among the three words after it when someone else is named
+  within three words on either side ("my lawyer friend says", "a friend who's a lawyer said"), or
+  a question: its sentence starts with a question word ("can", "how", "should", "if", …) and ends
+  with "?". Clauses end at . ! ? ; : a line break or "but"; sentences at . ! ? or a line break. Each occurrence is found by RE2 and its window is bounded, so the
+  work stays linear in the message.
+- `has emoji`: each listed emoji, whatever skin tone or text/emoji presentation selector follows
+  any of its code points, and not as a part of a longer joined (ZWJ) sequence: "👏" matches "👏🏽",
+  but "👨" does not match inside "👨‍👩‍👧".
 - `matches` is an RE2 search, case-sensitive unless the pattern says `(?i)`.
 - A condition on a field the caller did not pass is false (`not` of it is true): `contact_count >= 3`
   does not hold when contact_count is unknown.
@@ -31,6 +45,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
+import re
+from bisect import bisect_left
+from itertools import accumulate
+
 import re2
 
 from tactful.runtime.bundle import (
@@ -39,6 +57,7 @@ from tactful.runtime.bundle import (
     Compare,
     Condition,
     FieldTrue,
+    HasEmoji,
     In,
     Is,
     Matches,
@@ -49,7 +68,7 @@ from tactful.runtime.bundle import (
 )
 from tactful.runtime.errors import BundleError
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
-from tactful.runtime.types import compile_re2, whole_words, word_pattern
+from tactful.runtime.types import EMOJI_MODIFIERS, MAX_WITHIN, ZWJ, compile_re2, phrase_parts, word_pattern
 
 _CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}  # the only operators written
 
@@ -60,8 +79,153 @@ def mentions_prefilter(phrases: Iterable[str]) -> str:
 
 
 def mentions_pattern(phrases: Iterable[str]) -> str:
-    """The RE2 pattern for `mentions`: any of the phrases, as whole words, case-insensitive."""
-    return "(?i)(?:" + "|".join(p for p in map(whole_words, phrases) if p is not None) + ")"
+    """The RE2 pattern for `mentions`: any of the phrases, as whole words, case-insensitive.
+
+    Phrases that start (end) with a letter or digit share one boundary group: Unicode boundaries
+    repeated once per phrase made RE2's automaton, and so compiling and searching, many times bigger.
+    """
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for phrase in phrases:
+        parts = phrase_parts(phrase)  # the words, and whether the phrase starts and ends with a word character
+        if parts is None:
+            continue
+        body, starts, ends = parts
+        groups.setdefault((starts, ends), []).append(body)
+    alternatives = []
+    for (before, after), bodies in sorted(groups.items()):
+        alternatives.append((r"(?:^|[^\pL\pN\pM_])" if before else "") + "(?:" + "|".join(bodies) + ")"
+                            + (r"(?:[^\pL\pN\pM_]|$)" if after else ""))
+    return "(?i)(?:" + "|".join(alternatives) + ")"
+
+
+# --- proximity, assertion and emoji ------------------------------------------------------------------
+
+_NONWORD = r"[^\pL\pN\pM_]"
+_WORDRUN = r"[\pL\pN\pM_]+(?:['’][\pL\pN\pM_]+)*"
+
+
+def _near_search(first, second, within: int, asserted: bool):
+    """Whether an occurrence of `first` has one of `second` at most `within` words before or after it.
+
+    Both are RE2 `finditer`s; words are counted with one pass over the message and a binary search
+    per occurrence, so the cost grows with the message as n·log(n), whatever the phrases.
+    """
+
+    def search(text: str) -> bool:
+        if not isinstance(text, str):
+            return False
+        a = [m.span() for m in first(text)]
+        if not a:
+            return False
+        b = [m.span() for m in second(text)]
+        if not b:
+            return False
+        starts = [m.start() for m in _WINDOW_WORD.finditer(text)]
+
+        def word_range(span: tuple[int, int]) -> tuple[int, int]:
+            # (index of the occurrence's first word, index just after its last word)
+            return bisect_left(starts, span[0]), bisect_left(starts, span[1])
+
+        others = sorted(map(word_range, b))
+        firsts = [o[0] for o in others]
+        ends_before = list(accumulate((o[1] for o in others), max))  # the furthest end among the first k
+        for span in a:
+            begin, end = word_range(span)
+            i = bisect_left(firsts, end)  # the nearest occurrence starting after this one
+            close = i < len(others) and others[i][0] - end <= within
+            j = bisect_left(firsts, begin) - 1  # occurrences starting before this one
+            if not close and j >= 0:
+                close = begin - ends_before[j] <= within  # an overlap counts as near
+            if close and (not asserted or is_asserted(text, *span)):
+                return True
+        return False
+
+    return search
+
+
+# The cues of `says`. Fixed, simple patterns run on a bounded window: the stdlib `re` is safe here.
+_CLAUSE_END = re.compile(r"[.!?;:\n]|\bbut\b", re.IGNORECASE)
+_WINDOW_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_NEGATION = frozenset((
+    "not", "never", "no", "nobody", "nothing", "without", "cannot", "wont", "dont", "cant", "didnt", "doesnt",
+    "isnt", "wasnt", "arent", "wouldnt", "shouldnt", "couldnt", "aint", "havent", "hasnt", "neither", "nor",
+))
+_REPORTING = frozenset((
+    "says", "said", "say", "reckons", "reckoned", "thinks", "thought", "told", "mentioned", "suggested",
+    "suggests", "recommended", "advised", "apparently", "according", "claims", "claimed", "heard",
+))
+_SELF = frozenset(("i", "we"))
+_RELATION = frozenset((
+    "friend", "friends", "mate", "mates", "pal", "buddy", "cousin", "brother", "sister", "dad", "mum", "mom",
+    "father", "mother", "uncle", "aunt", "neighbour", "neighbor", "colleague", "coworker", "boss", "partner",
+    "husband", "wife", "who", "someone", "somebody", "people", "everyone",
+))
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_QUESTION = frozenset(("can", "could", "should", "do", "does", "did", "how", "what", "when", "is", "are", "would",
+                       "may", "why", "where", "if"))
+_LOOK = 120  # characters looked at on each side of an occurrence: enough for the word windows
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WINDOW_WORD.findall(text)]
+
+
+def _negated(word: str) -> bool:
+    return word in _NEGATION or word.endswith("n't")
+
+
+def is_asserted(text: str, start: int, end: int) -> bool:
+    """Whether the occurrence text[start:end] is stated by the writer: not negated, not reported,
+    not asked about."""
+    window = text[max(0, start - _LOOK):start]
+    sentence = _SENTENCE_END.split(window)[-1]
+    rest = text[end:end + _LOOK]
+    finish = _SENTENCE_END.search(rest)
+    if finish and finish.group() == "?" and (_words(sentence)[:1] or [""])[0] in _QUESTION:
+        return False  # "Can I file a chargeback if …?"
+    cuts = list(_CLAUSE_END.finditer(window))
+    before = window[cuts[-1].end():] if cuts else window
+    cut = _CLAUSE_END.search(rest)
+    after = rest[:cut.start()] if cut else rest
+    words_before = _words(before)
+    if any(_negated(w) for w in words_before[-3:]):
+        return False
+    recent = words_before[-8:]
+    for i, w in enumerate(recent):
+        if w in _REPORTING and not (i and recent[i - 1] in _SELF):
+            return False
+    # "my lawyer friend says", "a friend who's a lawyer said": someone else speaks
+    near = words_before[-3:] + _words(after)[:3]
+    return not (any(w in _REPORTING for w in _words(after)[:3]) and any(w in _RELATION for w in near))
+
+
+_MODS = r"[\x{FE0E}\x{FE0F}\x{1F3FB}-\x{1F3FF}]"
+
+
+def emoji_pattern(emoji: Iterable[str]) -> str:
+    """RE2: any of the emoji as a whole (not inside a joined sequence), with any modifiers."""
+    alternatives = []
+    for e in emoji:
+        base = [c for c in e if c not in EMOJI_MODIFIERS]
+        if not base:
+            continue
+        alternatives.append("".join(
+            (f"\\x{{{ord(c):X}}}" + ("" if c == ZWJ else f"{_MODS}*")) for c in base))
+    if not alternatives:
+        return ""
+    return rf"(?:^|[^\x{{200D}}])(?:{'|'.join(alternatives)})(?:[^\x{{200D}}\x{{FE0E}}\x{{FE0F}}\x{{1F3FB}}-\x{{1F3FF}}]|$)"
+
+
+def _asserted_search(finditer):
+    def search(text: str) -> bool:
+        for m in finditer(text):
+            start, end = m.span()
+            # the match may include the character before and after the phrase (its word boundaries)
+            if is_asserted(text, start, end):
+                return True
+        return False
+
+    return search
 
 
 def _compile_big(pattern: str, where: str):
@@ -279,16 +443,32 @@ class ConditionCompiler:
             case FieldTrue(field=field):
                 field = self._field(field, where, features=False)
                 return Code(f"(values[{field!r}] is True)", frozenset())
-            case Mentions(field=field, phrases=phrases):
+            case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
                 field = self._field(field, where, features=False)
-                if not any(p.split() for p in phrases):
+                if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
                     return _FALSE
                 index, memo = self._text(field, mentions_prefilter(phrases), where)
-                confirm = self.constant(_compile_big(mentions_pattern(phrases), where).search)
-                return Code(
-                    f"({index} in {self._hits(field, memo)} and {confirm}(values[{field!r}]) is not None)",
-                    frozenset({memo}),
-                )
+                regex = _compile_big(mentions_pattern(phrases), where)
+                if near:
+                    if within is None or not 1 <= within <= MAX_WITHIN:
+                        raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
+                    other = _compile_big(mentions_pattern(near), where)
+                    confirm = self.constant(_near_search(regex.finditer, other.finditer, within, asserted))
+                    test = f"{confirm}(values[{field!r}])"
+                elif asserted:
+                    confirm = self.constant(_asserted_search(regex.finditer))
+                    test = f"{confirm}(values[{field!r}])"
+                else:
+                    confirm = self.constant(regex.search)
+                    test = f"{confirm}(values[{field!r}]) is not None"
+                return Code(f"({index} in {self._hits(field, memo)} and {test})", frozenset({memo}))
+            case HasEmoji(field=field, emoji=emoji):
+                field = self._field(field, where, features=False)
+                pattern = emoji_pattern(emoji)
+                if not pattern:
+                    return _FALSE
+                index, memo = self._text(field, pattern, where)
+                return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
             case Matches(field=field, pattern=pattern):
                 field = self._field(field, where, features=False)
                 index, memo = self._text(field, pattern, where)

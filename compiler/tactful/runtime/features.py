@@ -12,6 +12,18 @@ conformance.json tests it):
 - `exclamation_count`, `question_count`: "!" and "?" characters.
 - `max_repeated_punctuation`: the longest run of consecutive "!" or "?" characters, mixed or not
   ("?!?!" is 4); 0 when there are none.
+- `audience`: the largest audience the message states: a number, with its magnitude ("400k",
+  "1.2M", "2,500", "half a million", "two million"), followed within two words by an audience word
+  ("followers", "subscribers", "subs", "viewers", "views", "watchers", "listeners", "readers", "fans",
+  "members", "people", "likes", "shares", "retweets", "reposts", "of you"); 0 when there is none. A bare "50k" (a price, a salary) is not an audience.
+- `mentioned_contacts`: how many contacts about the issue the message itself states, this one
+  included; 0 when it states none. The largest of: an ordinal before a contact word ("third time",
+  "4th email", "fourth thread" -> that number); contacts counted with a number or twice/once ("after
+  three emails and two chats" -> 3 + 2, "emailed twice and chatted once" -> 2 + 1), plus this one;
+  times stated after a contact verb in the same sentence ("asked three times" -> 3, plus this one);
+  past contact verbs in the first person or opening a clause ("I wrote yesterday … I wrote the day
+  before", "Emailed Monday, called Tuesday") counted, plus this one; 2 for a follow-up cue ("again", "following up", "still no reply", "chasing",
+  "automated reply", "weeks of emails" -> 3).
 """
 
 from __future__ import annotations
@@ -69,6 +81,88 @@ def max_repeated_punctuation(message: str) -> int:
     return max(map(len, _PUNCT_RUN.findall(message))) if marks > 1 else marks
 
 
+# --- audience and mentioned contacts: fixed patterns with bounded repetitions (linear) ------------
+
+_MAGNITUDE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mil": 1e6, "mill": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9,
+              "billion": 1e9}
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "half a": 0.5, "a couple of": 2, "a few": 3, "several": 3, "multiple": 3}
+_AUDIENCE = re.compile(
+    r"(?<![\w.,])(?:(\d{1,3}(?:,\d{3})+|\d{1,12}(?:\.\d{1,3})?)\s?(k|m|mil|mill|million|thousand|bn|b)?"
+    r"|(half a|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(thousand|million))(?![\w])"
+    r"[ \t]*(?:[a-z]{1,12}[ \t]+){0,2}?"
+    r"(?:followers|subscribers|subs|viewers|views|watchers|listeners|readers|fans|members|people|likes|shares|"
+    r"retweets|reposts|of\s+you)\b",
+    re.IGNORECASE,
+)
+
+
+def audience(message: str) -> float:
+    best = 0.0
+    for m in _AUDIENCE.finditer(message):
+        digits, suffix, word, word_magnitude = m.groups()
+        if digits is not None:
+            value = float(digits.replace(",", "")) * _MAGNITUDE.get((suffix or "").lower(), 1)
+        else:
+            value = _SMALL[word.lower()] * _MAGNITUDE[word_magnitude.lower()]
+        best = max(best, value)
+    return best
+
+
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+             "tenth": 10, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10}
+_COUNTS = {**{k: v for k, v in _SMALL.items() if k not in ("a", "half a")}, "twice": 2, "once": 1}
+_CONTACT_NOUN = (r"(?:time|email|e-mail|message|msg|chat|call|phone call|ticket|thread|request|report|dm|letter|"
+                 r"complaint|contact|follow[- ]up)")
+_ORDINAL_CONTACT = re.compile(
+    r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[2-9](?:st|nd|rd|th)|10th)[ \t]+(?:[a-z]{1,12}[ \t]+)?"
+    + _CONTACT_NOUN + r"s?\b", re.IGNORECASE)
+_COUNTED_CONTACTS = re.compile(
+    r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|multiple)[ \t]+"
+    r"(?:(?:more|different|separate|other|previous|earlier|whole|long)[ \t]+)?"
+    r"(?:emails?|e-mails?|messages?|msgs|chats?|calls?|phone calls|tickets?|threads?|requests?|reports?|dms?|"
+    r"letters?|complaints?)\b", re.IGNORECASE)
+_CONTACT_VERB = (r"(?:asked|emailed|e-mailed|messaged|called|rang|phoned|chatted|contacted|wrote|written|reported|"
+                 r"raised|complained|chased|tweeted|dmed|dm'd|reached out|got in touch)")
+_VERB_TIMES = re.compile(
+    r"\b" + _CONTACT_VERB + r"\b[^.!?\n]{0,60}?\b(twice|once|\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|"
+    r"a couple of|a few|several|multiple)(?:[ \t]+times)?\b", re.IGNORECASE)
+_I_CONTACTED = re.compile(r"\b(?:i|we)(?:['’]ve|[ \t]+have|['’]d|[ \t]+had)?[ \t]+(?:already[ \t]+|also[ \t]+)?"
+                          + _CONTACT_VERB + r"\b", re.IGNORECASE)
+_CLAUSE_CONTACT = re.compile(r"(?:^|[.,;!?]\s*)(?:emailed|e-mailed|called|rang|phoned|messaged|chatted|wrote|dmed|dm'd|"
+                             r"tweeted|chased)\b", re.IGNORECASE)
+_FOLLOW_UP = re.compile(
+    r"\b(?:again|following up|follow up on|chasing|still no (?:reply|answer|response|update)|no reply|no response|"
+    r"heard nothing|automated reply|auto-?reply|still waiting|as i said|already (?:told|sent|explained|asked))\b",
+    re.IGNORECASE)
+_LONG_CHASE = re.compile(r"\b(?:weeks|months|days)[ \t]+of[ \t]+(?:emails|messages|chasing|calls|back and forth)\b"
+                         r"|\bback and forth\b|\bkeep (?:asking|emailing|chasing|messaging)\b", re.IGNORECASE)
+
+
+def _count(word: str) -> float:
+    word = word.lower()
+    return float(word) if word.isdigit() else _COUNTS.get(word, 0)
+
+
+def mentioned_contacts(message: str) -> float:
+    best = 0.0
+    for m in _ORDINAL_CONTACT.finditer(message):
+        best = max(best, _ORDINALS.get(m.group(1).lower(), 0))
+    counted = sum(_count(m.group(1)) for m in _COUNTED_CONTACTS.finditer(message))
+    verb_times = sum(_count(m.group(1)) for m in _VERB_TIMES.finditer(message))
+    stated = max(counted, verb_times)
+    if stated:
+        best = max(best, stated + 1)
+    verbs = len(_I_CONTACTED.findall(message)) + len(_CLAUSE_CONTACT.findall(message))
+    if verbs:
+        best = max(best, verbs + 1)
+    if _LONG_CHASE.search(message):
+        best = max(best, 3)
+    if _FOLLOW_UP.search(message):
+        best = max(best, 2)
+    return float(best)
+
+
 COMPUTE: dict[str, Callable[[str], float | int]] = {
     "caps_ratio": caps_ratio,
     "letter_count": letter_count,
@@ -77,6 +171,8 @@ COMPUTE: dict[str, Callable[[str], float | int]] = {
     "exclamation_count": exclamation_count,
     "question_count": question_count,
     "max_repeated_punctuation": max_repeated_punctuation,
+    "audience": audience,
+    "mentioned_contacts": mentioned_contacts,
 }
 FEATURES: tuple[str, ...] = tuple(COMPUTE)
 

@@ -67,15 +67,22 @@ def phrase_parts(phrase: str) -> tuple[str, bool, bool] | None:
     return r"\s+".join(word_pattern(w) for w in words), is_word_char(words[0][0]), is_word_char(words[-1][-1])
 
 
-def whole_words(phrase: str) -> str | None:
-    """One phrase as whole words (RE2; None for a blank phrase): phrase_parts, with no word character
-    just before or after it where it starts or ends with one. `mentions` compiles these once per
-    bundle; the house style check finds the bare words and tests the boundaries with is_word_char,
-    which says the same and costs far less to compile."""
-    parts = phrase_parts(phrase)
-    if parts is None:
-        return None
-    body, starts, ends = parts
-    before = r"(?:^|[^\pL\pN\pM_])" if starts else ""
-    after = r"(?:[^\pL\pN\pM_]|$)" if ends else ""
-    return f"{before}(?:{body}){after}"
+MAX_WITHIN = 30  # the largest `within N words`; the compiler checks it (T1406), the runtime refuses more
+
+EMOJI_MODIFIERS = "\ufe0e\ufe0f" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
+ZWJ = "\u200d"
+
+
+def is_one_emoji(text: str) -> bool:
+    """Whether text is exactly one emoji: code points joined by ZWJ, with modifiers, a flag or a keycap."""
+    if not text:
+        return False
+    if text[0] in "0123456789#*" and text.endswith("\u20e3"):
+        return all(c in "\ufe0f\u20e3" for c in text[1:])
+    core = "".join(c for c in text if c not in EMOJI_MODIFIERS and not 0xE0020 <= ord(c) <= 0xE007F)
+    for part in core.split(ZWJ):
+        if len(part) == 2 and all(0x1F1E6 <= ord(c) <= 0x1F1FF for c in part):
+            continue  # a flag: two regional indicators
+        if len(part) != 1 or ord(part) < 0xA9 or part.isalnum() or part.isspace():
+            return False
+    return True

@@ -12,6 +12,7 @@ import hashlib
 from tactful.runtime import bundle as b
 from tactful.runtime.render import template_source
 from tactful.semantics.model import FEATURES, VISIBILITIES, Model, effective, served, slot_flag, slot_type, value_text
+from tactful.semantics.wordforms import expand
 from tactful.source import Span
 from tactful.syntax import ast
 
@@ -57,8 +58,13 @@ class Lowerer:
                 if name.value in self.decls.signals:
                     return b.SignalRef(name=name.value)
                 return b.FieldTrue(field=name.value)
-            case ast.Mentions(field=f, phrases=phrases):
-                return b.Mentions(field=f.value, phrases=[p.value for p in phrases])
+            case ast.Mentions(field=f, phrases=phrases, forms=forms, near=near, near_forms=near_forms,
+                              within=within, asserted=asserted):
+                return b.Mentions(field=f.value, phrases=expand([p.value for p in phrases], forms),
+                                  near=expand([p.value for p in near], near_forms), within=within if near else None,
+                                  asserted=asserted)
+            case ast.HasEmoji(field=f, emoji=emoji):
+                return b.HasEmoji(field=f.value, emoji=[e.value for e in emoji])
             case ast.Matches(field=f, regex=r):
                 return b.Matches(field=f.value, pattern=r.pattern)
             case ast.Compare(field=f, op=op, value=v):
@@ -99,7 +105,8 @@ class Lowerer:
             examples = [b.SignalExample(message=t.value, fires=True, location=location(t.span)) for t in s.fires]
             examples += [b.SignalExample(message=t.value, fires=False, location=location(t.span)) for t in s.quiet]
             signals.append(b.Signal(name=n, module=module, about=s.about.value if s.about else "",
-                                    when=self.cond(s.when[0]), examples=examples, location=location(s.span)))
+                                    when=self.cond(s.when[0]), condition_source=self.model.cond_source(s.when[0]),
+                                    examples=examples, location=location(s.span)))
         phrases = {n: [self.text(p) for p in bank.phrases] for n, (_, bank) in sorted(lib.banks.items())}
         style = []
         for n, (_, rule) in sorted(lib.styles.items()):

@@ -134,10 +134,29 @@ class NameCond:
 
 @dataclass(frozen=True, slots=True)
 class Mentions:
-    """`field mentions "phrase", …`: whole words, case-insensitive."""
+    """`field mentions "phrase", …`: whole words, case-insensitive.
+
+    `forms of "sue"` (forms=True) also matches the word's inflections; `… near "b" within 8 words`
+    asks for a phrase of `near` at most `within` words away; `field says …` (asserted=True) ignores
+    a phrase that is negated or reported ("I'm not going to sue", "my lawyer friend says").
+    """
 
     field: Name
     phrases: tuple[Text, ...]
+    span: Span = _span()
+    forms: bool = False
+    near: tuple[Text, ...] = ()
+    near_forms: bool = False
+    within: int | None = None
+    asserted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HasEmoji:
+    """`field has emoji "🙃", "🤡"`: any of the emoji, with any skin tone or presentation."""
+
+    field: Name
+    emoji: tuple[Text, ...]
     span: Span = _span()
 
 
@@ -178,7 +197,7 @@ class In:
     span: Span = _span()
 
 
-Cond = Union[Or, And, Not, NameCond, Mentions, Matches, Compare, Is, In]
+Cond = Union[Or, And, Not, NameCond, Mentions, HasEmoji, Matches, Compare, Is, In]
 
 
 # --- library declarations -----------------------------------------------------------------------

@@ -341,8 +341,22 @@ class Builder(Transformer):
     def cond_name(self, c):
         return ast.NameCond(c[0], span=c[0].span)
 
-    def cond_mentions(self, c):
-        return ast.Mentions(c[0], tuple(x for x in c[1:] if isinstance(x, ast.Text)), span=self._span(c))
+    def phrase_list(self, c):
+        return (any(getattr(t, "type", None) == "FORMS" for t in c), tuple(x for x in c if isinstance(x, ast.Text)))
+
+    def cond_mentions(self, c, asserted: bool = False):
+        forms, phrases = c[2]
+        if len(c) > 3:  # `near <phrases> within N words`
+            near_forms, near = c[4]
+            return ast.Mentions(c[0], phrases, span=self._span(c), forms=forms, near=near, near_forms=near_forms,
+                                within=int(float(c[6].value)), asserted=asserted)
+        return ast.Mentions(c[0], phrases, span=self._span(c), forms=forms, asserted=asserted)
+
+    def cond_says(self, c):
+        return self.cond_mentions(c, asserted=True)
+
+    def cond_emoji(self, c):
+        return ast.HasEmoji(c[0], tuple(x for x in c[3:] if isinstance(x, ast.Text)), span=self._span(c))
 
     def cond_matches(self, c):
         return ast.Matches(c[0], c[2], span=self._span(c))

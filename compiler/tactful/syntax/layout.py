@@ -149,8 +149,17 @@ class _Printer:
                 return ["not", *(_paren(inner) if isinstance(item, (ast.And, ast.Or)) else inner)]
             case ast.NameCond(name=name):
                 return [name.value]
-            case ast.Mentions(field=f, phrases=phrases):
-                return [f.value, "mentions", _List([self.text(p, depth) for p in phrases], wrap=True)]
+            case ast.Mentions(field=f, phrases=phrases, forms=forms, near=near, near_forms=near_forms, within=within,
+                              asserted=asserted):
+                segs: list[Seg] = [f.value, "says" if asserted else "mentions", *(["forms", "of"] if forms else [])]
+                # a long list wraps one phrase a line only where nothing follows it on the line
+                segs.append(_List([self.text(p, depth) for p in phrases], wrap=not near))
+                if near:
+                    segs += ["near", *(["forms", "of"] if near_forms else []),
+                             _List([self.text(p, depth) for p in near], wrap=False), "within", str(within), "words"]
+                return segs
+            case ast.HasEmoji(field=f, emoji=emoji):
+                return [f.value, "has", "emoji", _List([self.text(e, depth) for e in emoji], wrap=True)]
             case ast.Matches(field=f, regex=regex):
                 return [f.value, "matches", self.raw(regex.span)]
             case ast.Compare(field=f, op=op, span=span):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
 from tactful.semantics.checks.common import atoms, conditions, regex_error
+from tactful.runtime.types import MAX_WITHIN, is_one_emoji
 from tactful.semantics.model import FEATURES, VISIBILITIES, Model, did_you_mean, field_hint
 from tactful.syntax import ast
 
@@ -62,14 +63,23 @@ def _atom(model: Model, a: ast.Cond, module: str, slots: frozenset[str] = frozen
                 example = {"number": f"`{n} >= 3`", "text": f"`{n} mentions \"…\"`"}.get(t, f"`{n} is …`")
                 yield Diagnostic(Code.TYPE_MISMATCH, f"`{n}` is {_TYPE_WORDS.get(t, t)}, not a condition", name.span,
                                  label="needs an operator", hint=f"compare it, for example {example}")
-        case ast.Mentions(field=field, phrases=phrases):
-            yield from _expect_type(model, field, module, ("text",), "`mentions`", slots)
-            for p in phrases:
+        case ast.Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
+            yield from _expect_type(model, field, module, ("text",), "`says`" if asserted else "`mentions`", slots)
+            if within is not None and not 1 <= within <= MAX_WITHIN:
+                yield Diagnostic(Code.BAD_DISTANCE, f"`within {within} words` is outside 1 to {MAX_WITHIN}", a.span,
+                                 label="distance out of range", hint="use a whole number of words from 1 to 30")
+            for p in (*phrases, *near):
                 if not p.value.strip():
                     yield Diagnostic(Code.EMPTY_TEXT, "this phrase is empty", p.span)
                 elif p.slots():
                     yield Diagnostic(Code.TEMPLATE_IN_PHRASE, "`mentions` phrases are plain words, not templates", p.span,
                                      hint="remove the `{…}`")
+        case ast.HasEmoji(field=field, emoji=emoji):
+            yield from _expect_type(model, field, module, ("text",), "`has emoji`")
+            for e in emoji:
+                if not is_one_emoji(e.value):
+                    yield Diagnostic(Code.NOT_AN_EMOJI, f"{e.value!r} is not one emoji", e.span, label="not one emoji",
+                                     hint="write one emoji per text (\"🙃\", \"🤡\"); use `mentions` for words")
         case ast.Matches(field=field, regex=regex):
             yield from _expect_type(model, field, module, ("text",), "`matches`", slots)
             yield from regex_error(regex)
