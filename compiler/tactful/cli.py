@@ -223,8 +223,11 @@ def _context_value(value: str) -> str | int | float | bool:
 @click.option("--seed", help="The conversation id: it decides which phrase a `pick` gets.")
 @click.option("--example-slots", is_flag=True, help="Fill every slot not given with its declared example.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--explain", is_flag=True,
+              help="Say why: every guard, escalation and reply condition, whether it held and what it read "
+                   "(with --format json: a `trace` object).")
 def draft(intent, bundle_path, sources, message, channel, visibility, contact_count, slots, context, seed,
-          example_slots, fmt) -> int:
+          example_slots, fmt, explain) -> int:
     """Draft a reply to one message, from a bundle or from sources."""
     if (bundle_path is None) == (not sources):
         raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
@@ -236,7 +239,8 @@ def draft(intent, bundle_path, sources, message, channel, visibility, contact_co
     extra = {"visibility": visibility, "contact_count": contact_count, "seed": seed}
     fields.update({k: v for k, v in extra.items() if v is not None})
     try:
-        out = preview(intent, bundle=bundle_path, sources=sources, slots=slots, context=fields, example_slots=example_slots)
+        out = preview(intent, bundle=bundle_path, sources=sources, slots=slots, context=fields, example_slots=example_slots,
+                      trace=explain)
     except BundleError as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR
@@ -250,9 +254,11 @@ def draft(intent, bundle_path, sources, message, channel, visibility, contact_co
 
         click.echo(json.dumps(out.draft.to_dict(), indent=2, ensure_ascii=False))
     else:
-        from tactful.runtime import format_text
+        from tactful.runtime import format_text, format_trace
 
         click.echo(format_text(out.draft), nl=False)
+        if explain:
+            click.echo("\n" + format_trace(out.draft.trace), nl=False)
     return EXIT_OK
 
 

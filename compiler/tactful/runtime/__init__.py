@@ -24,6 +24,8 @@ _EXPORTS = {
     "Library": "tactful.runtime.library",
     "Draft": "tactful.runtime.draft",
     "format_text": "tactful.runtime.draft",
+    "Trace": "tactful.runtime.trace",
+    "format_trace": "tactful.runtime.trace",
     "TactfulRuntimeError": "tactful.runtime.errors",
     "BundleError": "tactful.runtime.errors",
     "DraftError": "tactful.runtime.errors",
@@ -53,6 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
         UnknownSlots,
     )
     from tactful.runtime.library import Library, load_bundle, load_library
+    from tactful.runtime.trace import Trace, format_trace
 
 
 def __getattr__(name: str):

@@ -43,6 +43,7 @@ from tactful.runtime.errors import (
     UnknownSlots,
 )
 from tactful.runtime.render import ReplyRenderer, Templates, TextRenderer, make_environment, reserved_names
+from tactful.runtime.trace import Tracer
 from tactful.runtime.values import SlotChecker
 
 BundleSource = str | os.PathLike | bytes | Mapping[str, Any] | Bundle
@@ -208,6 +209,7 @@ class Library:
         }
         self._signals: dict[str, Callable[[dict[str, Any]], bool]] = {n: namespace[f] for n, f in signals.items()}
         self._sets = compiler.finish()
+        self._tracer = Tracer(bundle)
 
     def _prepare(
         self, fw: Framework, compiler: ConditionCompiler, templates: Templates, note_templates: Templates, name: str
@@ -384,8 +386,15 @@ class Library:
             raise InvalidSlots(invalid)
         return variables
 
-    def draft(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Draft:
-        """The draft reply for one message. Raises a DraftError subclass for a bad request."""
+    def draft(
+        self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None,
+        *, trace: bool = False,
+    ) -> Draft:
+        """The draft reply for one message. Raises a DraftError subclass for a bad request.
+
+        With trace=True the draft's `trace` says why (tactful.runtime.trace): every guard, escalation
+        and reply condition, whether it held and what it read. It costs a second reading of the
+        framework's conditions, so it is off by default."""
         fw = self._frameworks.get(intent)
         if fw is None:
             raise UnknownIntent(intent, self._frameworks)
@@ -399,9 +408,12 @@ class Library:
         if renderer.needs_slots or renderer.needs_fields:
             self._check_needs(fw, reply, variables)
         texts = renderer.render(variables, seed)
-        return Draft.of_moves(
+        out = Draft.of_moves(
             intent, self.revision, reply.choice, renderer.kinds, texts, guards, escalations, fw.tags, fw.owner
         )
+        if trace:
+            out.trace = self._tracer.framework(fw.model, values, index)
+        return out
 
     @staticmethod
     def _check_needs(fw: _Framework, reply: _Reply, variables: dict[str, Any]) -> None:

@@ -1,0 +1,312 @@
+"""The trace: why a draft got its verdict, condition by condition (opt-in: `Library.draft(..., trace=True)`).
+
+The generated code that drafts (conditions.py) short-circuits and keeps nothing; the trace is a
+second, plain reading of the same condition trees, run only when asked for, so that drafting
+without it keeps its speed. It evaluates every node (no short-circuit: a content designer wants to
+see the signal that stayed quiet beside the one that fired), and records for each node whether it
+held; for `mentions` and `matches`, the spans of the text that matched; for comparisons, the value
+compared. Its verdicts are the generated code's by construction of the same rules (see the
+decisions in conditions.py); tests hold the two to each other on every example of the shipped library.
+
+The JSON form (`Trace.to_dict()`, in `tactful draft --format json` and conformance.json):
+
+    {"features": {name: value},                     every message feature of the message
+     "guards":      [{"name", "reason", "when", "held", "condition"}],
+     "escalations": [{"name", "team", "when", "held", "condition"}],
+     "replies":     [{"id", "visibility", "when", "status", "condition"}]}
+
+`status` of a reply is `chosen`, `held` (it would apply, but an earlier one was chosen),
+`not_held` or `other_visibility` (it serves the other visibility); every reply is read. A `condition` node is `{"op", "held", …}` with the fields of the bundle's condition
+(`of`, `name`, `field`, `phrases`, `pattern`, `cmp`, `value`, `values`) plus: `signal` nodes carry
+their signal's tree in `of`; `mentions`/`matches` carry `spans` ([{"start", "end", "text"}], code
+point offsets into the field's text); `compare`, `is`, `in` and `field` carry `actual` (the value
+read, null when the caller did not pass it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+import re2
+
+from tactful.runtime.bundle import (
+    AllOf,
+    AnyOf,
+    Bundle,
+    Compare,
+    Condition,
+    FieldTrue,
+    Framework,
+    In,
+    Is,
+    Matches,
+    Mentions,
+    Not,
+    SignalRef,
+)
+from tactful.runtime.conditions import _WORDISH, _word_pattern
+from tactful.runtime.features import COMPUTE, compute
+
+_CMP = {
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+}
+_BEFORE = r"(?:^|[^\pL\pN\pM_])"
+_AFTER = r"(?:[^\pL\pN\pM_]|$)"
+
+
+def _phrase_pattern(phrase: str) -> str | None:
+    """One `mentions` phrase, with its words in group 1 (the boundaries around it are not part of it)."""
+    words = phrase.split()
+    if not words:
+        return None
+    body = r"\s+".join(_word_pattern(w) for w in words)
+    before = _BEFORE if re2.match(_WORDISH, words[0][0]) else ""
+    after = _AFTER if re2.match(_WORDISH, words[-1][-1]) else ""
+    return f"(?i){before}({body}){after}"
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """Why one draft got its verdict (see the module docstring for the JSON form)."""
+
+    features: dict[str, float | int]
+    guards: tuple[dict, ...]
+    escalations: tuple[dict, ...]
+    replies: tuple[dict, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "features": dict(self.features),
+            "guards": list(self.guards),
+            "escalations": list(self.escalations),
+            "replies": list(self.replies),
+        }
+
+    def signals(self) -> dict[str, bool]:
+        """Every signal the framework's conditions reach, and whether it held."""
+        found: dict[str, bool] = {}
+
+        def walk(node: dict) -> None:
+            if node["op"] == "signal":
+                found.setdefault(node["name"], node["held"])
+            inner = node.get("of")
+            if isinstance(inner, list):
+                for n in inner:
+                    walk(n)
+            elif isinstance(inner, dict):
+                walk(inner)
+
+        for item in (*self.guards, *self.escalations, *self.replies):
+            if item.get("condition") is not None:
+                walk(item["condition"])
+        return found
+
+
+class Tracer:
+    """Reads condition trees of one bundle against one message at a time. Owns its compiled
+    patterns (built on first use, per instance); safe to share between threads (a pattern compiled
+    twice by two threads at once is the same pattern)."""
+
+    def __init__(self, bundle: Bundle):
+        self._signals = {s.name: s for s in bundle.signals}
+        self._phrases: dict[str, Any] = {}
+        self._regexes: dict[str, Any] = {}
+
+    def _phrase(self, phrase: str):
+        compiled = self._phrases.get(phrase)
+        if compiled is None:
+            pattern = _phrase_pattern(phrase)
+            options = re2.Options()
+            options.max_mem = 64 << 20
+            options.log_errors = False
+            compiled = self._phrases[phrase] = re2.compile(pattern, options) if pattern else False
+        return compiled
+
+    def _regex(self, pattern: str):
+        compiled = self._regexes.get(pattern)
+        if compiled is None:
+            compiled = self._regexes[pattern] = re2.compile(pattern)
+        return compiled
+
+    def framework(self, fw: Framework, values: Mapping[str, Any], chosen: int) -> Trace:
+        """The trace of fw's guards, escalations and replies for one message (`values`: the
+        validated context values, every declared field present); `chosen` is the reply's index."""
+        message = values.get("message")
+        features = compute(message if isinstance(message, str) else "")
+        memo: dict[str, dict] = {}
+        guards = tuple(
+            {"name": g.name, "reason": g.reason, "when": g.condition_source, **self._held(g.when, values, features, memo)}
+            for g in fw.guards
+        )
+        escalations = tuple(
+            {"name": e.name, "team": e.team, "when": e.condition_source, **self._held(e.when, values, features, memo)}
+            for e in fw.escalations
+        )
+        replies = []
+        visibility = values.get("visibility")
+        for i, r in enumerate(fw.replies):
+            node = self.condition(r.when, values, features, memo) if r.when is not None else None
+            if i == chosen:
+                status = "chosen"
+            elif r.visibility != visibility:
+                status = "other_visibility"
+            elif node is None or node["held"]:
+                status = "held"
+            else:
+                status = "not_held"
+            replies.append({"id": r.id, "visibility": r.visibility, "when": r.condition_source, "status": status,
+                            "condition": node})
+        return Trace(features, guards, escalations, tuple(replies))
+
+    def _held(self, cond: Condition, values: Mapping[str, Any], features: dict, memo: dict) -> dict:
+        node = self.condition(cond, values, features, memo)
+        return {"held": node["held"], "condition": node}
+
+    def condition(self, cond: Condition, values: Mapping[str, Any], features: Mapping[str, Any],
+                  memo: dict[str, dict] | None = None) -> dict:
+        """One condition's node (see the module docstring); `memo` shares signal nodes within a message."""
+        memo = {} if memo is None else memo
+        match cond:
+            case AllOf(of=parts) | AnyOf(of=parts):
+                nodes = [self.condition(c, values, features, memo) for c in parts]
+                held = all(n["held"] for n in nodes) if isinstance(cond, AllOf) else any(n["held"] for n in nodes)
+                return {"op": cond.op, "held": held, "of": nodes}
+            case Not(of=inner):
+                node = self.condition(inner, values, features, memo)
+                return {"op": "not", "held": not node["held"], "of": node}
+            case SignalRef(name=name):
+                node = memo.get(name)
+                if node is None:
+                    inner = self.condition(self._signals[name].when, values, features, memo)
+                    node = memo[name] = {"op": "signal", "name": name, "held": inner["held"], "of": inner}
+                return node
+            case FieldTrue(field=field):
+                actual = values.get(field)
+                return {"op": "field", "field": field, "actual": actual, "held": actual is True}
+            case Mentions(field=field, phrases=phrases):
+                text = values.get(field)
+                spans = []
+                if isinstance(text, str) and text:
+                    for phrase in phrases:
+                        compiled = self._phrase(phrase)
+                        if compiled:
+                            spans.extend(
+                                {"start": m.start(1), "end": m.end(1), "text": m.group(1)} for m in compiled.finditer(text)
+                            )
+                spans.sort(key=lambda s: (s["start"], s["end"]))
+                return {"op": "mentions", "field": field, "phrases": list(phrases), "held": bool(spans), "spans": spans}
+            case Matches(field=field, pattern=pattern):
+                text = values.get(field)
+                spans = []
+                if isinstance(text, str) and text:
+                    spans = [{"start": m.start(), "end": m.end(), "text": m.group()} for m in self._regex(pattern).finditer(text)]
+                return {"op": "matches", "field": field, "pattern": pattern, "held": bool(spans), "spans": spans}
+            case Compare(field=field, cmp=cmp, value=value):
+                actual = features[field] if field in COMPUTE else values.get(field)
+                held = actual is not None and _CMP[cmp](actual, value)
+                return {"op": "compare", "field": field, "cmp": cmp, "value": value, "actual": actual, "held": held}
+            case Is(field=field, value=value):
+                read = "visibility" if field == "channel" and value in ("public", "private") else field
+                actual = values.get(read)
+                return {"op": "is", "field": field, "value": value, "actual": actual, "held": actual == value}
+            case In(field=field, values=allowed):
+                actual = values.get(field)
+                return {"op": "in", "field": field, "values": list(allowed), "actual": actual, "held": actual in allowed}
+            case _:
+                assert_never(cond)
+
+
+# --- the readable form (`tactful draft --explain`) ----------------------------------------------------
+
+
+def _number(v: Any) -> str:
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:.3g}"
+    return str(v)
+
+
+def node_text(node: dict) -> str:
+    """One node as the language writes it, with what was read: `caps_ratio > 0.6 (caps_ratio = 0.04)`."""
+    op = node["op"]
+    if op in ("all", "any"):
+        return "all of:" if op == "all" else "any of:"
+    if op == "not":
+        return "not:"
+    if op == "signal":
+        return f"signal {node['name']}"
+    if op == "field":
+        return f"{node['field']} (= {_json(node['actual'])})"
+    if op == "mentions":
+        shown = node["phrases"][:_PHRASES_SHOWN]
+        more = len(node["phrases"]) - len(shown)
+        phrases = ", ".join(f'"{p}"' for p in shown) + (f", … ({more} more)" if more else "")
+        return f"{node['field']} mentions {phrases}: {_spans(node['spans'], 'none found')}"
+    if op == "matches":
+        pattern = node["pattern"]
+        if len(pattern) > _PATTERN_SHOWN:
+            pattern = pattern[:_PATTERN_SHOWN] + "…"
+        return f"{node['field']} matches /{pattern}/: {_spans(node['spans'], 'no match')}"
+    if op == "compare":
+        return f"{node['field']} {node['cmp']} {_number(node['value'])} ({node['field']} = {_json(node['actual'])})"
+    if op == "is":
+        return f"{node['field']} is {node['value']} ({_json(node['actual'])})"
+    if op == "in":
+        return f"{node['field']} in ({', '.join(node['values'])}) ({_json(node['actual'])})"
+    raise ValueError(f"unknown trace node {op!r}")
+
+
+_PHRASES_SHOWN = 4
+_PATTERN_SHOWN = 60
+
+
+def _spans(spans: list[dict], none: str) -> str:
+    return ", ".join(f"“{s['text']}” at {s['start']}" for s in spans) or none
+
+
+def _json(v: Any) -> str:
+    if v is None:
+        return "not given"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return _number(v)
+    return repr(v)
+
+
+def _tree(node: dict, depth: int, lines: list[str]) -> None:
+    mark = "✓" if node["held"] else "✗"
+    lines.append(f"{'  ' * depth}{mark} {node_text(node)}")
+    inner = node.get("of")
+    if isinstance(inner, list):
+        for n in inner:
+            _tree(n, depth + 1, lines)
+    elif isinstance(inner, dict):
+        _tree(inner, depth + 1, lines)
+
+
+def format_trace(trace: Trace | Mapping) -> str:
+    """The trace as indented lines: ✓ held, ✗ did not; every guard, escalation and reply."""
+    data = trace.to_dict() if isinstance(trace, Trace) else trace
+    lines = ["WHY"]
+    feats = ", ".join(f"{k} {_number(v)}" for k, v in data["features"].items())
+    lines.append(f"  features: {feats}")
+    for title, items, label in (
+        ("guards", data["guards"], lambda g: f"guard {g['name']}"),
+        ("escalations", data["escalations"], lambda e: f"escalate to {e['team']} ({e['name']})"),
+    ):
+        if not items:
+            lines.append(f"  {title}: none declared")
+            continue
+        lines.append(f"  {title}:")
+        for item in items:
+            lines.append(f"    {'✓ HELD ' if item['held'] else '✗ quiet'}  {label(item)}")
+            _tree(item["condition"], 3, lines)
+    lines.append("  replies:")
+    for r in data["replies"]:
+        lines.append(f"    {r['status'].replace('_', ' '):<16} {r['id']}" + ("" if r["when"] else "  (no condition)"))
+        if r["condition"] is not None and r["status"] != "other_visibility":
+            _tree(r["condition"], 3, lines)
+    return "\n".join(lines) + "\n"
