@@ -299,3 +299,83 @@ def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> i
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR
     return EXIT_OK
+
+
+# --- measuring: eval (a labelled corpus) ------------------------------------------------------------
+
+
+def _share(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise click.BadParameter(f"expected a share between 0 and 1 (0.95 for 95%), got {value}", ctx=ctx, param=param)
+    return value
+
+
+def _recalls(ctx: click.Context, param: click.Parameter, items: tuple[str, ...]) -> list[tuple[str, float]]:
+    pairs = []
+    for name, text in _pairs(ctx, param, items).items():
+        try:
+            share = float(text)
+        except ValueError:
+            raise click.BadParameter(f"expected NAME=SHARE such as legal_review=0.98, got {name}={text}", ctx=ctx, param=param) from None
+        pairs.append((name, _share(ctx, param, share)))
+    return pairs
+
+
+def _library_for(bundle_path: str | None, sources: tuple[str, ...]):
+    """(library, compile result or None); compiles --source through tactful.api (the CLI layer only)."""
+    if (bundle_path is None) == (not sources):
+        raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
+    if bundle_path is not None:
+        from tactful.runtime import load_library
+
+        return load_library(bundle_path), None
+    from tactful import api
+
+    result, library = api.compile_library(sources)
+    return library, result
+
+
+@main.command("eval")
+@click.argument("corpus", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--bundle", "bundle_path", type=click.Path(exists=True, dir_okay=False), help="A built bundle.json.")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True), help="Compile these .tact files or folders instead.")
+@click.option("--split", type=click.Choice(["dev", "test"]), help="Score only this half (by a hash of each row's id).")
+@click.option("--format", "fmt", type=click.Choice(["pretty", "json", "markdown", "junit"]), default="pretty", show_default=True)
+@click.option("--min-accuracy", type=float, callback=_share, help="Gate: the share of expectations met must be at least this.")
+@click.option("--min-recall", "min_recall", multiple=True, metavar="NAME=SHARE", callback=_recalls,
+              help="Gate: recall of a guard, team or signal (repeatable), e.g. legal_review=0.98.")
+@click.option("--max-false-holds", type=float, callback=_share,
+              help="Gate: the share of rows that should send but were held must be at most this.")
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of a corpus row and exit.")
+def eval_command(corpus, bundle_path, sources, split, fmt, min_accuracy, min_recall, max_false_holds, schema) -> int:
+    """Score the library on labelled messages (JSON Lines, CSV or Parquet); exit 1 when a gate fails."""
+    if schema:
+        import json
+
+        from tactful.evaluation.corpus import corpus_schema
+
+        click.echo(json.dumps(corpus_schema(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not corpus:
+        raise click.UsageError("give at least one corpus file (or --schema)")
+    from tactful.evaluation.corpus import CorpusError
+    from tactful.evaluation.render import render
+    from tactful.evaluation.score import run_eval
+    from tactful.runtime import BundleError
+
+    try:
+        library, compiled = _library_for(bundle_path, sources)
+    except BundleError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    if library is None:
+        return _report(compiled, "pretty", strict=False) or EXIT_FINDINGS
+    try:
+        report = run_eval(library, corpus, split=split, min_accuracy=min_accuracy, min_recall=min_recall,
+                          max_false_holds=max_false_holds)
+    except CorpusError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    color = fmt == "pretty" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render(report, fmt, color=color), nl=False)
+    return EXIT_FINDINGS if report.failed_gates else EXIT_OK

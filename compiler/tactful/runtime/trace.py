@@ -29,6 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, assert_never
 
+import unicodedata
+
 import re2
 
 from tactful.runtime.bundle import (
@@ -46,26 +48,60 @@ from tactful.runtime.bundle import (
     Not,
     SignalRef,
 )
-from tactful.runtime.conditions import _WORDISH, _word_pattern
+from tactful.runtime.conditions import _word_pattern, mentions_prefilter
 from tactful.runtime.features import COMPUTE, compute
 
 _CMP = {
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
 }
-_BEFORE = r"(?:^|[^\pL\pN\pM_])"
-_AFTER = r"(?:[^\pL\pN\pM_]|$)"
 
 
-def _phrase_pattern(phrase: str) -> str | None:
-    """One `mentions` phrase, with its words in group 1 (the boundaries around it are not part of it)."""
-    words = phrase.split()
-    if not words:
+def _wordish(ch: str) -> bool:
+    """What `[\\pL\\pN\\pM_]` matches: a letter, digit or mark, or `_` (the `mentions` boundary)."""
+    return ch == "_" or unicodedata.category(ch)[0] in "LNM"
+
+
+@dataclass(frozen=True, slots=True)
+class _Mentions:
+    """One `mentions` node, ready to find its spans. The runtime's own pattern (whole words, with
+    Unicode boundaries) is costly to compile; the trace instead scans with the cheap prefilter
+    (conditions.mentions_prefilter, a superset), and only when it matches looks for each phrase
+    without boundaries and checks the characters around each candidate in Python: the same rule."""
+
+    prefilter: Any
+    phrases: tuple[tuple[Any, bool, bool], ...]  # (pattern, needs a boundary before, … after)
+
+    def spans(self, text: str) -> list[dict]:
+        if self.prefilter.search(text) is None:
+            return []
+        found = []
+        for pattern, before, after in self.phrases:
+            pos = 0
+            while (m := pattern.search(text, pos)) is not None:
+                start, end = m.span()
+                if (not before or start == 0 or not _wordish(text[start - 1])) and (
+                    not after or end == len(text) or not _wordish(text[end])
+                ):
+                    found.append({"start": start, "end": end, "text": m.group()})
+                    pos = end
+                else:
+                    pos = start + 1
+        found.sort(key=lambda s: (s["start"], s["end"]))
+        return found
+
+
+def _mentions(phrases: list[str]) -> _Mentions | None:
+    usable = [p.split() for p in phrases if p.split()]
+    if not usable:
         return None
-    body = r"\s+".join(_word_pattern(w) for w in words)
-    before = _BEFORE if re2.match(_WORDISH, words[0][0]) else ""
-    after = _AFTER if re2.match(_WORDISH, words[-1][-1]) else ""
-    return f"(?i){before}({body}){after}"
+    return _Mentions(
+        re2.compile(mentions_prefilter(phrases)),
+        tuple(
+            (re2.compile("(?i)" + r"\s+".join(_word_pattern(w) for w in words)), _wordish(words[0][0]), _wordish(words[-1][-1]))
+            for words in usable
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,17 +148,14 @@ class Tracer:
 
     def __init__(self, bundle: Bundle):
         self._signals = {s.name: s for s in bundle.signals}
-        self._phrases: dict[str, Any] = {}
+        self._mentions: dict[tuple[str, ...], Any] = {}
         self._regexes: dict[str, Any] = {}
 
-    def _phrase(self, phrase: str):
-        compiled = self._phrases.get(phrase)
+    def _phrases(self, phrases: list[str]):
+        key = tuple(phrases)
+        compiled = self._mentions.get(key)
         if compiled is None:
-            pattern = _phrase_pattern(phrase)
-            options = re2.Options()
-            options.max_mem = 64 << 20
-            options.log_errors = False
-            compiled = self._phrases[phrase] = re2.compile(pattern, options) if pattern else False
+            compiled = self._mentions[key] = _mentions(phrases) or False
         return compiled
 
     def _regex(self, pattern: str):
@@ -189,14 +222,9 @@ class Tracer:
             case Mentions(field=field, phrases=phrases):
                 text = values.get(field)
                 spans = []
-                if isinstance(text, str) and text:
-                    for phrase in phrases:
-                        compiled = self._phrase(phrase)
-                        if compiled:
-                            spans.extend(
-                                {"start": m.start(1), "end": m.end(1), "text": m.group(1)} for m in compiled.finditer(text)
-                            )
-                spans.sort(key=lambda s: (s["start"], s["end"]))
+                compiled = self._phrases(phrases) if isinstance(text, str) and text else False
+                if compiled:
+                    spans = compiled.spans(text)
                 return {"op": "mentions", "field": field, "phrases": list(phrases), "held": bool(spans), "spans": spans}
             case Matches(field=field, pattern=pattern):
                 text = values.get(field)

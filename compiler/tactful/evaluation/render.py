@@ -1,0 +1,270 @@
+"""The eval report in four forms: pretty (rich tables, for a terminal), json (every figure, every miss
+with its full trace), markdown (a pull-request comment) and junit (one test case per row, for CI).
+
+Each renderer is a pure function of the report: no clock, no paths but the ones the user gave.
+A miss shows the parts of its trace that explain it: the guard or escalation it expected or
+forbade, the guards that held a draft that should have been sent, the replies for a `reply` label.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+from tactful.evaluation.score import EvalReport, Outcome, Tally
+from tactful.runtime.trace import format_trace
+
+FORMATS = ("pretty", "json", "markdown", "junit")
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def _got(o: Outcome) -> str:
+    g = o.got
+    parts = ["SEND" if g["send_as_written"] else "HOLD"]
+    parts.append("guards: " + (", ".join(g["guards"]) or "none"))
+    parts.append("escalated to: " + (", ".join(g["escalations"]) or "none"))
+    parts.append(f"reply {g['reply']}")
+    if g["owner"]:
+        parts.append(f"owner {g['owner']}")
+    return "; ".join(parts)
+
+
+def relevant_trace(o: Outcome) -> dict:
+    """The part of a miss's trace that explains it (same shape as the trace's JSON form)."""
+    trace = o.trace.to_dict()
+    guards: set[str] = set()
+    teams: set[str] = set()
+    replies = False
+    for c in o.missed:
+        match c.kind:
+            case "guard" | "no_guard":
+                guards.add(c.name or "")
+            case "escalate" | "no_escalate":
+                teams.add(c.name or "")
+            case "send_as_written":
+                if c.name == "send":  # held: the guards that held are why
+                    guards.update(g["name"] for g in trace["guards"] if g["held"])
+                else:  # sent: the guards the row names, else all of them
+                    named = set(o.row.expect.guards) if o.row.expect else set()
+                    guards.update(named or {g["name"] for g in trace["guards"]})
+            case "reply":
+                replies = True
+    return {
+        "features": trace["features"],
+        "guards": [g for g in trace["guards"] if g["name"] in guards],
+        "escalations": [e for e in trace["escalations"] if e["team"] in teams],
+        "replies": trace["replies"] if replies else [],
+    }
+
+
+def _why(o: Outcome) -> str:
+    part = relevant_trace(o)
+    text = format_trace(part)
+    lines = [ln for ln in text.splitlines()[2:] if ln.strip() not in ("replies:",) and "none declared" not in ln]
+    return "\n".join(lines)
+
+
+def _tally_rows(table: dict[str, Tally]) -> list[tuple[str, ...]]:
+    return [(name, str(t.support), str(t.tp), str(t.fp), str(t.fn), _pct(t.precision), _pct(t.recall))
+            for name, t in sorted(table.items())]
+
+
+def _summary_lines(r: EvalReport) -> list[str]:
+    hs = r.hold_send
+    scored = len(r.outcomes)
+    passed = sum(not o.missed for o in r.outcomes)
+    split = f", {r.split} half" if r.split else ""
+    return [
+        f"{scored} rows scored from {len(r.files)} file{'s' if len(r.files) != 1 else ''}{split} "
+        f"({passed} met every expectation); {len(r.bad)} bad row{'s' if len(r.bad) != 1 else ''}.",
+        f"Expectations met: {r.met} of {r.expectations} ({_pct(r.accuracy)}).",
+        f"Hold/send: {hs.correct} of {hs.rows} right ({_pct(hs.accuracy)}); "
+        f"false holds {hs.false_holds} of {hs.should_send} that should send ({_pct(hs.false_hold_rate)}); "
+        f"false sends {hs.false_sends} of {hs.should_hold} that should hold ({_pct(hs.false_send_rate)}).",
+    ]
+
+
+# --- pretty ---------------------------------------------------------------------------------------
+
+
+def render_pretty(r: EvalReport, *, color: bool = False, width: int = 110) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=color, no_color=not color, highlight=False,
+                      emoji=False, color_system="standard" if color else None)
+
+    def say(text: str = "", style: str | None = None) -> None:
+        console.print(text, style=style, markup=False, soft_wrap=True)
+
+    def table(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        if not rows:
+            return
+        t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+        for i, h in enumerate(headers):
+            t.add_column(h, justify="left" if i == 0 else "right", no_wrap=i == 0)
+        for row in rows:
+            t.add_row(*row)
+        console.print(t)
+        say()
+
+    say(f"tactful eval · bundle {r.revision[:19]}", "bold")
+    for line in _summary_lines(r):
+        say(line)
+    say()
+    tally_headers = ("name", "support", "TP", "FP", "FN", "precision", "recall")
+    table("Guards", tally_headers, _tally_rows(r.guards))
+    table("Escalation teams", tally_headers, _tally_rows(r.teams))
+    table("Signals", tally_headers, _tally_rows(r.signals))
+    group_headers = ("", "rows", "rows passed", "expectations", "met", "accuracy")
+    for title, groups in (("Intents", r.intents), ("Channels", r.channels)):
+        table(title, group_headers, [(k, str(g.rows), str(g.rows_passed), str(g.expectations), str(g.met), _pct(g.accuracy))
+                                     for k, g in sorted(groups.items())])
+    misses = r.misses
+    if misses:
+        say(f"Misses ({len(misses)})", "bold")
+        for o in misses:
+            say()
+            say(f"✗ {o.row.id}  {o.row.intent} · {o.row.channel}  ({o.row.file}:{o.row.line})", "bold red" if color else None)
+            say(f"  message: {o.row.message}")
+            for c in o.missed:
+                say(f"  expected {c.expected}")
+            say(f"  got      {_got(o)}")
+            why = _why(o)
+            if why:
+                say("  why:")
+                say("\n".join("  " + ln for ln in why.splitlines()))
+        say()
+    if r.bad:
+        table(f"Bad rows ({len(r.bad)})", ("where", "id", "reason", "detail"),
+              [(f"{b.file}:{b.line}", b.id or "", b.reason, b.detail) for b in r.bad])
+    if r.unknown_labels:
+        say(f"Labels naming a guard or team the framework does not have ({len(r.unknown_labels)}):", "bold")
+        for u in r.unknown_labels:
+            say(f"  {u['file']}:{u['line']} {u['id']}: {u['note']} ({u['intent']})")
+        say()
+    _gates(r, say)
+    return out.getvalue()
+
+
+def _gates(r: EvalReport, say: Callable[[str], None]) -> None:
+    for g in r.gates:
+        actual = "—" if g.actual is None else f"{g.actual:.3f}"
+        op = "≤" if g.name.startswith("max") else "≥"
+        note = f" ({g.note})" if g.note else ""
+        say(f"{'PASS' if g.passed else 'FAIL'}  {g.name}: {actual} {op} {g.limit}{note}")
+
+
+# --- json -----------------------------------------------------------------------------------------
+
+
+def render_json(r: EvalReport) -> str:
+    return json.dumps(r.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+# --- markdown -------------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|"]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_markdown(r: EvalReport, *, max_misses: int = 50) -> str:
+    lines = ["## tactful eval", ""]
+    lines += [f"- {ln}" for ln in _summary_lines(r)]
+    for g in r.gates:
+        actual = "—" if g.actual is None else f"{g.actual:.3f}"
+        lines.append(f"- {'✅' if g.passed else '❌'} `{g.name}`: {actual} (limit {g.limit})" + (f", {g.note}" if g.note else ""))
+    lines.append("")
+    tally_headers = ("name", "support", "TP", "FP", "FN", "precision", "recall")
+    for title, table in (("Guards", r.guards), ("Escalation teams", r.teams), ("Signals", r.signals)):
+        if table:
+            lines += [f"### {title}", ""] + _md_table(tally_headers, _tally_rows(table))
+    for title, groups in (("Intents", r.intents), ("Channels", r.channels)):
+        if groups:
+            lines += [f"### {title}", ""] + _md_table(
+                ("", "rows", "passed", "expectations", "met", "accuracy"),
+                [(k, str(g.rows), str(g.rows_passed), str(g.expectations), str(g.met), _pct(g.accuracy))
+                 for k, g in sorted(groups.items())])
+    misses = r.misses
+    if misses:
+        lines += [f"### Misses ({len(misses)})", ""]
+        for o in misses[:max_misses]:
+            expected = "; ".join(c.expected for c in o.missed)
+            lines.append(f"<details><summary><code>{o.row.id}</code> {o.row.intent} · {o.row.channel}: expected {_md(expected)}</summary>")
+            lines.append("")
+            lines.append(f"> {_md(o.row.message)}")
+            lines.append("")
+            lines.append(f"Got: {_md(_got(o))} ({o.row.file}:{o.row.line})")
+            lines.append("")
+            lines += ["```text", _why(o), "```", "", "</details>", ""]
+        if len(misses) > max_misses:
+            lines += [f"… and {len(misses) - max_misses} more (run `tactful eval --format json` for every one).", ""]
+    if r.bad:
+        lines += [f"### Bad rows ({len(r.bad)})", ""] + _md_table(
+            ("where", "id", "reason", "detail"), [(f"{b.file}:{b.line}", b.id or "", b.reason, b.detail) for b in r.bad])
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# --- junit ----------------------------------------------------------------------------------------
+
+
+def render_junit(r: EvalReport) -> str:
+    """One testsuite per intent, one testcase per row; a bad row is an error case; gates are a suite."""
+    root = ET.Element("testsuites", name="tactful eval", tests=str(len(r.outcomes) + len(r.bad) + len(r.gates)),
+                      failures=str(len(r.misses) + len(r.failed_gates)), errors=str(len(r.bad)))
+    by_intent: dict[str, list[Outcome]] = {}
+    for o in r.outcomes:
+        by_intent.setdefault(o.row.intent, []).append(o)
+    for intent, outcomes in sorted(by_intent.items()):
+        suite = ET.SubElement(root, "testsuite", name=intent, tests=str(len(outcomes)),
+                              failures=str(sum(bool(o.missed) for o in outcomes)), errors="0", skipped="0")
+        for o in outcomes:
+            case = ET.SubElement(suite, "testcase", classname=intent, name=o.row.id or f"line {o.row.line}",
+                                 file=o.row.file, line=str(o.row.line))
+            if o.missed:
+                failure = ET.SubElement(case, "failure", type="expectation",
+                                        message="expected " + "; ".join(c.expected for c in o.missed))
+                failure.text = f"message: {o.row.message}\ngot: {_got(o)}\n{_why(o)}\n"
+    if r.bad:
+        suite = ET.SubElement(root, "testsuite", name="bad rows", tests=str(len(r.bad)), failures="0",
+                              errors=str(len(r.bad)), skipped="0")
+        for b in r.bad:
+            case = ET.SubElement(suite, "testcase", classname="bad rows", name=b.id or f"{b.file}:{b.line}",
+                                 file=b.file, line=str(b.line))
+            ET.SubElement(case, "error", type=b.reason, message=b.detail)
+    if r.gates:
+        suite = ET.SubElement(root, "testsuite", name="gates", tests=str(len(r.gates)),
+                              failures=str(len(r.failed_gates)), errors="0", skipped="0")
+        for g in r.gates:
+            case = ET.SubElement(suite, "testcase", classname="gates", name=g.name)
+            if not g.passed:
+                ET.SubElement(case, "failure", type="gate", message=f"{g.name}: {g.actual} against {g.limit} {g.note}".strip())
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render(r: EvalReport, fmt: str, *, color: bool = False) -> str:
+    match fmt:
+        case "pretty":
+            return render_pretty(r, color=color)
+        case "json":
+            return render_json(r)
+        case "markdown":
+            return render_markdown(r)
+        case "junit":
+            return render_junit(r)
+        case _:
+            raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
