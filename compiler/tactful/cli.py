@@ -379,3 +379,60 @@ def eval_command(corpus, bundle_path, sources, split, fmt, min_accuracy, min_rec
     color = fmt == "pretty" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     click.echo(render(report, fmt, color=color), nl=False)
     return EXIT_FINDINGS if report.failed_gates else EXIT_OK
+
+
+# --- measuring: replay (unlabelled traffic) -----------------------------------------------------------
+
+
+@main.command()
+@click.argument("archives", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--bundle", "bundle_path", type=click.Path(exists=True, dir_okay=False), help="A built bundle.json.")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True), help="Compile these .tact files or folders instead.")
+@click.option("--against", "against_path", type=click.Path(exists=True, dir_okay=False),
+              help="A second bundle.json: count the rows whose verdict differs.")
+@click.option("--format", "fmt", type=click.Choice(["pretty", "json", "markdown"]), default="pretty", show_default=True)
+@click.option("--engine", type=click.Choice(["embedded", "ray"]), default="embedded", show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (or Ray actors); default: the core count.")
+@click.option("--ray-address", envvar="RAY_ADDRESS", help="The Ray cluster for --engine ray (default: RAY_ADDRESS, or a local Ray).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def replay(archives, bundle_path, sources, against_path, fmt, engine, jobs, ray_address, quiet) -> int:
+    """Replay an archive of messages (JSON Lines or Parquet) and count what the library does."""
+    from tactful.evaluation.render import render_replay
+    from tactful.evaluation.replay import ReplayError
+    from tactful.evaluation.replay import replay as run_replay
+    from tactful.runtime import BundleError
+
+    if (bundle_path is None) == (not sources):
+        raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
+    if bundle_path is not None:
+        with open(bundle_path, "rb") as fh:
+            bundle = fh.read()
+    else:
+        from tactful import api
+
+        result = api.compile(sources)
+        if result.bundle is None:
+            return _report(result, "pretty", strict=False) or EXIT_FINDINGS
+        bundle = api.build_outputs(result.bundle, ["bundle"])["bundle.json"].encode("utf-8")
+    against = None
+    if against_path is not None:
+        with open(against_path, "rb") as fh:
+            against = fh.read()
+    show = not quiet and sys.stderr.isatty()
+    try:
+        if show:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            with Progress(TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
+                          TimeRemainingColumn(), transient=True) as progress:
+                task = progress.add_task("replay", total=None)
+                report = run_replay(archives, bundle, against=against, jobs=jobs, engine=engine, ray_address=ray_address,
+                                    on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        else:
+            report = run_replay(archives, bundle, against=against, jobs=jobs, engine=engine, ray_address=ray_address)
+    except (ReplayError, BundleError) as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    color = fmt == "pretty" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render_replay(report, fmt, color=color), nl=False)
+    return EXIT_OK

@@ -268,3 +268,158 @@ def render(r: EvalReport, fmt: str, *, color: bool = False) -> str:
             return render_junit(r)
         case _:
             raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+# --- replay ---------------------------------------------------------------------------------------
+
+REPLAY_FORMATS = ("pretty", "json", "markdown")
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)
+
+
+def _replay_headline(data: dict) -> list[str]:
+    bundle = data["bundle"]["overall"]
+    bad = data["bad"]["total"]
+    lines = [
+        f"{data['rows']} rows from {len(data['files'])} file{'s' if len(data['files']) != 1 else ''}: "
+        f"{data['replayed']} replayed, {bad} bad.",
+        f"Held {bundle['holds']} ({_pct(bundle['hold_rate'])}), sent {bundle['sends']} ({_pct(bundle['send_rate'])}), "
+        f"escalated {bundle['escalated']} ({_pct(bundle['escalated_rate'])}).",
+    ]
+    against = data.get("against")
+    if against:
+        rows = data["replayed"] or 1
+        holds = against["holds_delta"]
+        verb = "holds" if holds >= 0 else "sends"
+        said = [f"This change {verb} {abs(holds)} more draft{'s' if abs(holds) != 1 else ''} ({_signed_pct(holds / rows)})"]
+        for team, delta in against["teams_delta"].items():
+            said.append(f"escalates {abs(delta)} {'more' if delta > 0 else 'fewer'} to {team}")
+        lines.append(", ".join(said) + f"; {against['changed']} rows ({_pct(against['changed_rate'])}) get another verdict.")
+    return lines
+
+
+def _signed_pct(x: float) -> str:
+    return f"{'+' if x >= 0 else '−'}{abs(100 * x):.1f}%"
+
+
+def _count_rows(table: dict) -> list[tuple[str, str, str]]:
+    return [(name, str(v["count"]), _pct(v["rate"])) for name, v in table.items()]
+
+
+def _bucket_rows(table: dict) -> list[tuple[str, ...]]:
+    rows = []
+    for name, b in table.items():
+        top = ", ".join(f"{g} {v['count']}" for g, v in list(b["guards"].items())[:3]) or "—"
+        teams = ", ".join(f"{t} {v['count']}" for t, v in b["teams"].items()) or "—"
+        rows.append((name, str(b["rows"]), _pct(b["hold_rate"]), _pct(b["escalated_rate"]), top, teams))
+    return rows
+
+
+def _sample_line(s: dict) -> str:
+    message = s["message"] if len(s["message"]) <= 160 else s["message"][:159] + "…"
+    where = f"{s['file']}:{s['row']}"
+    b = s["b"]
+    after = "refused" if b is None else (
+        f"{'SEND' if b['send_as_written'] else 'HOLD'} [{', '.join(b['guards']) or 'no guard'}]"
+        f" → {', '.join(b['escalations']) or 'no escalation'}, {b['reply']}")
+    a = s["a"]
+    before = (f"{'SEND' if a['send_as_written'] else 'HOLD'} [{', '.join(a['guards']) or 'no guard'}]"
+              f" → {', '.join(a['escalations']) or 'no escalation'}, {a['reply']}")
+    return f"{s['intent']} · {s['channel']} ({where}): “{message}”  was {before}; now {after}"
+
+
+def render_replay(report, fmt: str, *, color: bool = False, width: int = 110) -> str:
+    data = report.to_dict()
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return _replay_markdown(data)
+    if fmt != "pretty":
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(REPLAY_FORMATS)}")
+    from rich.console import Console
+    from rich.table import Table
+
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=color, no_color=not color, highlight=False,
+                      emoji=False, color_system="standard" if color else None)
+
+    def say(text: str = "", style: str | None = None) -> None:
+        console.print(text, style=style, markup=False, soft_wrap=True)
+
+    def table(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        if not rows:
+            return
+        t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+        for i, h in enumerate(headers):
+            t.add_column(h, justify="left" if i == 0 or i >= 4 else "right", no_wrap=i == 0)
+        for row in rows:
+            t.add_row(*row)
+        console.print(t)
+        say()
+
+    say(f"tactful replay · bundle {data['revision'][:19]}" + (f" against {data['against']['revision'][:19]}" if data.get("against") else ""), "bold")
+    for line in _replay_headline(data):
+        say(line)
+    say()
+    overall = data["bundle"]["overall"]
+    table("Guards", ("guard", "held", "rate"), _count_rows(overall["guards"]))
+    table("Escalations", ("team", "rows", "rate"), _count_rows(overall["teams"]))
+    table("Replies", ("reply", "rows", "rate"), _count_rows(overall["replies"]))
+    headers = ("", "rows", "held", "escalated", "top guards", "teams")
+    table("Intents", headers, _bucket_rows(data["bundle"]["intents"]))
+    table("Channels", headers, _bucket_rows(data["bundle"]["channels"]))
+    against = data.get("against")
+    if against:
+        table("What changes", ("kind", "rows"), [(k, str(n)) for k, n in against["kinds"].items()])
+        table("What changes, by intent", ("kind", "intent", "rows"),
+              [(d["kind"], d["intent"], str(d["rows"])) for d in against["kinds_by_intent"]])
+        for kind, samples in against["samples"].items():
+            say(f"{kind}: {len(samples)} sample{'s' if len(samples) != 1 else ''}", "bold")
+            for s in samples:
+                say(f"  - {_sample_line(s)}")
+        say()
+    if data["bad"]["total"]:
+        table("Bad rows", ("reason", "rows", "first rows"), [
+            (reason, str(v["count"]), ", ".join(f"{r['file']}:{r['row']}" for r in v["rows"][:5]) + (" …" if v["count"] > 5 else ""))
+            for reason, v in data["bad"]["reasons"].items()])
+    return out.getvalue()
+
+
+def _replay_markdown(data: dict) -> str:
+    lines = ["## tactful replay", ""] + [f"- {ln}" for ln in _replay_headline(data)] + [""]
+    overall = data["bundle"]["overall"]
+    against = data.get("against")
+    if against:
+        if against["kinds"]:
+            lines += ["### What changes", ""] + _md_table(("kind", "rows"), [(k, str(n)) for k, n in against["kinds"].items()])
+            lines += ["### By intent", ""] + _md_table(("kind", "intent", "rows"),
+                                                       [(d["kind"], d["intent"], str(d["rows"])) for d in against["kinds_by_intent"]])
+            lines += ["### Samples", ""]
+            for kind, samples in against["samples"].items():
+                lines.append(f"<details><summary>{_md(kind)}: {len(samples)} sample{'s' if len(samples) != 1 else ''}</summary>")
+                lines.append("")
+                lines += [f"- {_md(_sample_line(s))}" for s in samples]
+                lines += ["", "</details>", ""]
+        else:
+            lines += ["No verdict changes.", ""]
+        b = against["bundle"]["overall"]
+        lines += ["### Before and after", ""] + _md_table(("", "before", "after"), [
+            ("held", f"{overall['holds']} ({_pct(overall['hold_rate'])})", f"{b['holds']} ({_pct(b['hold_rate'])})"),
+            ("escalated", f"{overall['escalated']} ({_pct(overall['escalated_rate'])})", f"{b['escalated']} ({_pct(b['escalated_rate'])})"),
+            *[(f"to {t}", str(overall["teams"].get(t, {}).get("count", 0)), str(b["teams"].get(t, {}).get("count", 0)))
+              for t in sorted(set(overall["teams"]) | set(b["teams"]))],
+        ])
+    else:
+        lines += ["### Guards", ""] + _md_table(("guard", "held", "rate"), _count_rows(overall["guards"]))
+        lines += ["### Escalations", ""] + _md_table(("team", "rows", "rate"), _count_rows(overall["teams"]))
+        lines += ["### Intents", ""] + _md_table(("", "rows", "held", "escalated", "top guards", "teams"),
+                                                 _bucket_rows(data["bundle"]["intents"]))
+        lines += ["### Channels", ""] + _md_table(("", "rows", "held", "escalated", "top guards", "teams"),
+                                                  _bucket_rows(data["bundle"]["channels"]))
+    if data["bad"]["total"]:
+        lines += [f"### Bad rows ({data['bad']['total']})", ""] + _md_table(("reason", "rows", "first rows"), [
+            (reason, str(v["count"]), ", ".join(f"{r['file']}:{r['row']}" for r in v["rows"][:5]))
+            for reason, v in data["bad"]["reasons"].items()])
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -44,6 +44,18 @@ class ReplyChoice(NamedTuple):
     when: str | None  # the condition that chose it, as written; None: the unconditional reply
 
 
+class Verdict(NamedTuple):
+    """What a draft decides, without its text (Library.verdict): for counting many messages."""
+
+    reply: ReplyChoice
+    guards: tuple[GuardHit, ...]
+    escalations: tuple[EscalationHit, ...]
+
+    @property
+    def send_as_written(self) -> bool:
+        return not self.guards
+
+
 class Draft:
     """One draft reply. `moves` pairs each move's kind with its text (built on first access)."""
 

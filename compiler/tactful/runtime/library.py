@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from tactful.runtime import features as _features
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle, Framework
 from tactful.runtime.conditions import ConditionCompiler, function_source
-from tactful.runtime.draft import Draft, EscalationHit, GuardHit, MoveText, ReplyChoice
+from tactful.runtime.draft import Draft, EscalationHit, GuardHit, MoveText, ReplyChoice, Verdict
 from tactful.runtime.errors import (
     BundleError,
     InvalidContext,
@@ -414,6 +414,22 @@ class Library:
         if trace:
             out.trace = self._tracer.framework(fw.model, values, index)
         return out
+
+    def verdict(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Verdict:
+        """What draft() decides (reply, guards, escalations) without rendering the reply's text; it
+        refuses exactly the requests draft() refuses. For replaying many messages."""
+        fw = self._frameworks.get(intent)
+        if fw is None:
+            raise UnknownIntent(intent, self._frameworks)
+        values, _ = self._context(context or {})
+        variables = self._variables(fw, values, slots or {})
+        guards, escalations, index = fw.evaluate(values, variables)
+        if index < 0:
+            raise NoReply(intent, str(values.get("visibility")), fw.model.serves)
+        reply = fw.replies[index]
+        if reply.renderer.needs_slots or reply.renderer.needs_fields:
+            self._check_needs(fw, reply, variables)
+        return Verdict(reply.choice, guards, escalations)
 
     @staticmethod
     def _check_needs(fw: _Framework, reply: _Reply, variables: dict[str, Any]) -> None:
