@@ -35,3 +35,21 @@ def test_the_shipped_corpus_scores_without_bad_rows_and_its_traces_agree(library
     for o in report.outcomes:
         _agrees(o.trace, o.got["guards"], o.got["escalations"], o.got["reply"])
     assert 0 < report.met <= report.expectations
+
+
+def test_the_sample_archive_replays_with_its_two_bad_rows(library, tmp_path):
+    import subprocess
+    import sys
+
+    from tactful.evaluation.replay import replay
+
+    sample = ROOT / "examples" / "replay" / "sample.jsonl"
+    data = replay([sample], library, jobs=1).to_dict()
+    assert data["bad"]["total"] == 2
+    assert {r: v["rows"][0]["row"] for r, v in data["bad"]["reasons"].items()} == {"unknown_intent": 42, "not_json": 98}
+    assert data["replayed"] == data["rows"] - 2
+    # the file is what its generator writes
+    done = subprocess.run([sys.executable, str(sample.with_name("generate.py")), "300", str(tmp_path / "again.jsonl")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "again.jsonl").read_bytes() == sample.read_bytes()

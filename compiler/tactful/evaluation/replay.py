@@ -308,9 +308,9 @@ class Replayer:
     """Replays chunks on one bundle (and, for --against, a second). Built once per worker; its
     libraries are its own. Also the callable Ray's map_batches runs, one chunk per batch."""
 
-    def __init__(self, bundle: bytes, against: bytes | None = None):
-        self.a = Library(load_bundle(bundle))
-        self.b = Library(load_bundle(against)) if against is not None else None
+    def __init__(self, bundle: bytes | Library, against: bytes | Library | None = None):
+        self.a = _library(bundle)
+        self.b = _library(against) if against is not None else None
         self._examples = [self._example_slots(self.a), self._example_slots(self.b) if self.b else {}]
 
     @staticmethod
@@ -375,6 +375,15 @@ class Replayer:
         return {"counts": out}
 
 
+def _library(bundle: bytes | Library) -> Library:
+    return bundle if isinstance(bundle, Library) else Library(load_bundle(bundle))
+
+
+def _as_bytes(bundle: bytes | Library) -> bytes:
+    """What a worker process or a Ray actor is sent: the bundle's JSON."""
+    return bundle.bundle.model_dump_json().encode() if isinstance(bundle, Library) else bundle
+
+
 def _plain(value: Any) -> Any:
     """A numpy scalar from a Ray batch as the Python value it was."""
     return value.item() if hasattr(value, "item") else value
@@ -433,16 +442,16 @@ class ReplayReport:
 
 def replay(
     archives: Sequence[str | Path],
-    bundle: bytes,
+    bundle: bytes | Library,
     *,
-    against: bytes | None = None,
+    against: bytes | Library | None = None,
     jobs: int | None = None,
     engine: str = "embedded",
     ray_address: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     chunk_bytes: int = CHUNK_BYTES,
 ) -> ReplayReport:
-    """Replay the archives through a bundle (JSON bytes), and `against` a second one. `jobs`: worker
+    """Replay the archives through a bundle (JSON bytes, or a Library), and `against` a second one. `jobs`: worker
     processes (embedded) or concurrent Ray actors; default the core count. `on_progress(rows done,
     rows in all)` after each chunk. Raises ReplayError, BundleError."""
     chunks = plan(archives, chunk_bytes=chunk_bytes)
@@ -450,8 +459,11 @@ def replay(
     total_rows = sum(c.rows for c in chunks)
     done = 0
     counts = Counts(b=Side() if against is not None else None)
-    a_revision = load_bundle(bundle).revision
-    b_revision = load_bundle(against).revision if against is not None else None
+    if jobs == 1 and engine == "embedded":  # in this process: prepare each library once, here
+        bundle, against = _library(bundle), (_library(against) if against is not None else None)
+    a_revision = bundle.revision if isinstance(bundle, Library) else load_bundle(bundle).revision
+    b_revision = None if against is None else (
+        against.revision if isinstance(against, Library) else load_bundle(against).revision)
 
     def finished(part: Counts, chunk: Chunk) -> None:
         nonlocal done
@@ -467,11 +479,12 @@ def replay(
                 finished(replayer.chunk(chunk), chunk)
         else:
             with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_pool_init,
-                                     initargs=(bundle, against)) as pool:
+                                     initargs=(_as_bytes(bundle), _as_bytes(against) if against is not None else None)) as pool:
                 for chunk, part in zip(chunks, pool.map(_pool_chunk, chunks)):
                     finished(part, chunk)
     elif engine == "ray":
-        for chunk, part in zip(chunks, _ray(chunks, bundle, against, jobs, ray_address)):
+        sent = _as_bytes(bundle), (_as_bytes(against) if against is not None else None)
+        for chunk, part in zip(chunks, _ray(chunks, *sent, jobs, ray_address)):
             finished(part, chunk)
     else:
         raise ValueError(f"unknown engine {engine!r}; expected embedded or ray")
