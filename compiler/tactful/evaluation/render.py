@@ -175,8 +175,14 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _numeric(text: str) -> bool:
+    return text.replace(".", "", 1).replace("%", "").replace("—", "").replace("-", "", 1).isdigit() or text == "—"
+
+
 def _md_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|"]
+    """A Markdown table; columns of numbers are right-aligned."""
+    right = [i > 0 and bool(rows) and all(_numeric(r[i]) for r in rows) for i in range(len(headers))]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if r else "---" for r in right) + "|"]
     lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
     return lines + [""]
 
