@@ -171,7 +171,7 @@ def _records(chunk: Chunk) -> Iterator[tuple[int, object]]:
 
 @dataclass
 class Bucket:
-    """What one bundle did on a set of rows."""
+    """What one bundle did on a set of rows (built for the report from Side's verdict counts)."""
 
     rows: int = 0
     holds: int = 0
@@ -180,23 +180,17 @@ class Bucket:
     teams: Counter = field(default_factory=Counter)
     replies: Counter = field(default_factory=Counter)
 
-    def add(self, v: Verdict) -> None:
-        self.rows += 1
-        if v.guards:
-            self.holds += 1
-            self.guards.update({g.name for g in v.guards})
-        if v.escalations:
-            self.escalated += 1
-            self.teams.update({e.team for e in v.escalations})
-        self.replies[v.reply.id] += 1
-
-    def merge(self, other: "Bucket") -> None:
-        self.rows += other.rows
-        self.holds += other.holds
-        self.escalated += other.escalated
-        self.guards.update(other.guards)
-        self.teams.update(other.teams)
-        self.replies.update(other.replies)
+    def add(self, guards: tuple[str, ...], teams: tuple[str, ...], reply: str, n: int) -> None:
+        self.rows += n
+        if guards:
+            self.holds += n
+            for g in set(guards):
+                self.guards[g] += n
+        if teams:
+            self.escalated += n
+            for t in teams:
+                self.teams[t] += n
+        self.replies[reply] += n
 
     def to_dict(self) -> dict:
         def rate(n: int) -> float | None:
@@ -213,28 +207,34 @@ class Bucket:
 
 @dataclass
 class Side:
-    overall: Bucket = field(default_factory=Bucket)
-    intents: dict[str, Bucket] = field(default_factory=dict)
-    channels: dict[str, Bucket] = field(default_factory=dict)
+    """What one bundle did: rows counted by (intent, channel, guards, teams, reply). Counting one key
+    per row is the cheapest bookkeeping; the tables per intent and channel are built for the report."""
+
+    verdicts: Counter = field(default_factory=Counter)
 
     def add(self, intent: str, channel: str, v: Verdict) -> None:
-        self.overall.add(v)
-        for table, key in ((self.intents, intent), (self.channels, channel)):
-            bucket = table.get(key)
-            if bucket is None:
-                bucket = table[key] = Bucket()
-            bucket.add(v)
+        escalations = v.escalations
+        teams = tuple(sorted({e.team for e in escalations})) if escalations else ()
+        # the guard hits themselves (constants of the library, cheap to hash) stand for their names
+        self.verdicts[(intent, channel, v.guards, teams, v.reply.id)] += 1
 
     def merge(self, other: "Side") -> None:
-        self.overall.merge(other.overall)
-        for mine, theirs in ((self.intents, other.intents), (self.channels, other.channels)):
-            for key, bucket in theirs.items():
-                mine.setdefault(key, Bucket()).merge(bucket)
+        self.verdicts.update(other.verdicts)
+
+    def tables(self) -> tuple[Bucket, dict[str, Bucket], dict[str, Bucket]]:
+        overall, intents, channels = Bucket(), {}, {}
+        for (intent, channel, hits, teams, reply), n in self.verdicts.items():
+            guards = tuple(g.name for g in hits)
+            overall.add(guards, teams, reply, n)
+            intents.setdefault(intent, Bucket()).add(guards, teams, reply, n)
+            channels.setdefault(channel, Bucket()).add(guards, teams, reply, n)
+        return overall, intents, channels
 
     def to_dict(self) -> dict:
-        return {"overall": self.overall.to_dict(),
-                "intents": {k: b.to_dict() for k, b in sorted(self.intents.items())},
-                "channels": {k: b.to_dict() for k, b in sorted(self.channels.items())}}
+        overall, intents, channels = self.tables()
+        return {"overall": overall.to_dict(),
+                "intents": {k: b.to_dict() for k, b in sorted(intents.items())},
+                "channels": {k: b.to_dict() for k, b in sorted(channels.items())}}
 
 
 def _keep(kept: list, items: list, limit: int) -> list:
@@ -417,14 +417,14 @@ class ReplayReport:
             "files": list(self.files),
             "revision": self.revision,
             "rows": c.rows,
-            "replayed": c.a.overall.rows,
+            "replayed": sum(c.a.verdicts.values()),
             "bad": {"total": sum(c.bad.values()), "reasons": {
                 reason: {"count": n, "rows": [{"file": f, "row": r, "detail": d} for _, f, r, d in c.bad_rows.get(reason, [])]}
                 for reason, n in sorted(c.bad.items())}},
             "bundle": c.a.to_dict(),
         }
         if self.against is not None and c.b is not None:
-            a, b = c.a.overall, c.b.overall
+            a, b = c.a.tables()[0], c.b.tables()[0]
             data["against"] = {
                 "revision": self.against,
                 "bundle": c.b.to_dict(),
