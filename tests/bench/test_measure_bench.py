@@ -75,6 +75,31 @@ def test_runtime_drafts_per_second(benchmark, bundle):
     print(f"\ndrafts/s on one core: {1 / RESULTS['draft']:,.0f}")
 
 
+def test_replay_per_core_against_drafts_in_one_process(benchmark, bundle, tmp_path):
+    """The ratio the issue asks for, measured where contention cannot skew it: one process, warm, the
+    same messages replayed (JSON decoding, validation, verdict, counting) and drafted."""
+    from tactful.evaluation.replay import replay
+    from tactful.runtime import load_library
+    from tactful.runtime.examples import with_example_slots
+
+    n = 30_000
+    path = tmp_path / "warm.parquet"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "replay" / "generate.py"), str(n), str(path)], check=True)
+    library = load_library(bundle)
+    requests = [(r["intent"], with_example_slots(library, r["intent"], {}),
+                 {"message": r["message"], "channel": r["channel"], "contact_count": r["contact_count"], "seed": r["id"],
+                  **r["context"]}) for r in generate.rows(n)]
+    replay([path], library, jobs=1)  # warm
+    t = time.perf_counter()
+    for request in requests:
+        library.draft(*request)
+    drafts = n / (time.perf_counter() - t)
+    benchmark.pedantic(replay, args=([path], library), kwargs={"jobs": 1}, rounds=3, iterations=1)
+    rows = n / benchmark.stats.stats.median
+    print(f"\none process, warm: replay {rows:,.0f} rows/s, drafts {drafts:,.0f}/s: replay is {rows / drafts:.0%} of drafts/s")
+    benchmark.extra_info.update(replay_rows_per_second=rows, drafts_per_second=drafts)
+
+
 def test_replay_throughput_and_peak_memory(benchmark, bundle, archive):
     # run in a child that reports the peak RSS of its descendants (the command and its workers)
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
