@@ -421,10 +421,11 @@ def replay(archives, bundle_path, sources, against_path, fmt, engine, jobs, ray_
     show = not quiet and sys.stderr.isatty()
     try:
         if show:
+            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             with Progress(TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
-                          TimeRemainingColumn(), transient=True) as progress:
+                          TimeRemainingColumn(), transient=True, console=Console(stderr=True)) as progress:
                 task = progress.add_task("replay", total=None)
                 report = run_replay(archives, bundle, against=against, jobs=jobs, engine=engine, ray_address=ray_address,
                                     on_progress=lambda done, total: progress.update(task, completed=done, total=total))

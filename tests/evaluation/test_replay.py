@@ -206,3 +206,29 @@ def test_cli_markdown_quiet_and_exit_codes(tmp_path, archive, bundle, without_sa
     failed = subprocess.run([sys.executable, "-m", "tactful", "replay", tmp_path / "cut.jsonl", "--bundle",
                              tmp_path / "a.json", "--quiet"], capture_output=True, text=True)
     assert failed.returncode == 2 and "cut.jsonl" in failed.stderr and "Traceback" not in failed.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_progress_bar_on_a_terminal_and_none_with_quiet(tmp_path, archive, bundle):
+    import os
+    import pty
+
+    (tmp_path / "a.json").write_bytes(bundle)
+
+    def stderr_on_a_terminal(*extra) -> bytes:
+        master, slave = pty.openpty()
+        done = subprocess.run([sys.executable, "-m", "tactful", "replay", archive, "--bundle", tmp_path / "a.json",
+                               "--jobs", "1", "--format", "json", *extra], stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        seen = b""
+        try:
+            while chunk := os.read(master, 65536):
+                seen += chunk
+        except OSError:  # the terminal closed
+            pass
+        os.close(master)
+        assert done.returncode == 0 and json.loads(done.stdout)["rows"] == 6
+        return seen
+
+    assert b"replaying" in stderr_on_a_terminal()
+    assert stderr_on_a_terminal("--quiet") == b""
