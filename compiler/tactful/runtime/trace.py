@@ -29,8 +29,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, assert_never
 
-import unicodedata
-
 import re2
 
 from tactful.runtime.bundle import (
@@ -48,60 +46,13 @@ from tactful.runtime.bundle import (
     Not,
     SignalRef,
 )
-from tactful.runtime.conditions import _word_pattern, mentions_prefilter
+from tactful.runtime.conditions import PhraseFinder, mentions_prefilter
 from tactful.runtime.features import COMPUTE, compute
 
 _CMP = {
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
 }
-
-
-def _wordish(ch: str) -> bool:
-    """What `[\\pL\\pN\\pM_]` matches: a letter, digit or mark, or `_` (the `mentions` boundary)."""
-    return ch == "_" or unicodedata.category(ch)[0] in "LNM"
-
-
-@dataclass(frozen=True, slots=True)
-class _Mentions:
-    """One `mentions` node, ready to find its spans. The runtime's own pattern (whole words, with
-    Unicode boundaries) is costly to compile; the trace instead scans with the cheap prefilter
-    (conditions.mentions_prefilter, a superset), and only when it matches looks for each phrase
-    without boundaries and checks the characters around each candidate in Python: the same rule."""
-
-    prefilter: Any
-    phrases: tuple[tuple[Any, bool, bool], ...]  # (pattern, needs a boundary before, … after)
-
-    def spans(self, text: str) -> list[dict]:
-        if self.prefilter.search(text) is None:
-            return []
-        found = []
-        for pattern, before, after in self.phrases:
-            pos = 0
-            while (m := pattern.search(text, pos)) is not None:
-                start, end = m.span()
-                if (not before or start == 0 or not _wordish(text[start - 1])) and (
-                    not after or end == len(text) or not _wordish(text[end])
-                ):
-                    found.append({"start": start, "end": end, "text": m.group()})
-                    pos = end
-                else:
-                    pos = start + 1
-        found.sort(key=lambda s: (s["start"], s["end"]))
-        return found
-
-
-def _mentions(phrases: list[str]) -> _Mentions | None:
-    usable = [p.split() for p in phrases if p.split()]
-    if not usable:
-        return None
-    return _Mentions(
-        re2.compile(mentions_prefilter(phrases)),
-        tuple(
-            (re2.compile("(?i)" + r"\s+".join(_word_pattern(w) for w in words)), _wordish(words[0][0]), _wordish(words[-1][-1]))
-            for words in usable
-        ),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +106,7 @@ class Tracer:
         key = tuple(phrases)
         compiled = self._mentions.get(key)
         if compiled is None:
-            compiled = self._mentions[key] = _mentions(phrases) or False
+            compiled = self._mentions[key] = (PhraseFinder(phrases, "trace"), re2.compile(mentions_prefilter(phrases)))
         return compiled
 
     def _regex(self, pattern: str):
@@ -222,9 +173,10 @@ class Tracer:
             case Mentions(field=field, phrases=phrases):
                 text = values.get(field)
                 spans = []
-                compiled = self._phrases(phrases) if isinstance(text, str) and text else False
-                if compiled:
-                    spans = compiled.spans(text)
+                if isinstance(text, str) and text and any(p.split() for p in phrases):
+                    finder, prefilter = self._phrases(phrases)
+                    if prefilter.search(text) is not None:  # most texts mention none of them
+                        spans = [{"start": a, "end": b, "text": text[a:b]} for a, b in finder.spans(text)]
                 return {"op": "mentions", "field": field, "phrases": list(phrases), "held": bool(spans), "spans": spans}
             case Matches(field=field, pattern=pattern):
                 text = values.get(field)
