@@ -243,6 +243,10 @@ class ConditionCompiler:
             self.namespace[name] = value
         return name
 
+    def set_index(self, field: str, pattern: str) -> int | None:
+        """The index of a pattern in the field's set (a `matches` pattern, or a `mentions` prefilter)."""
+        return self._set_indices.get((field, pattern))
+
     def finish(self) -> dict[str, "re2.Set"]:
         """Compile the RE2 sets; call once, after every condition has been compiled."""
         if self._sets is None:

@@ -209,7 +209,7 @@ class Library:
         }
         self._signals: dict[str, Callable[[dict[str, Any]], bool]] = {n: namespace[f] for n, f in signals.items()}
         self._sets = compiler.finish()
-        self._tracer = Tracer(bundle)
+        self._tracer = Tracer(bundle, self._sets, compiler.set_index)
 
     def _prepare(
         self, fw: Framework, compiler: ConditionCompiler, templates: Templates, note_templates: Templates, name: str

@@ -25,7 +25,7 @@ read, null when the caller did not pass it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, assert_never
 
@@ -97,16 +97,34 @@ class Tracer:
     patterns (built on first use, per instance); safe to share between threads (a pattern compiled
     twice by two threads at once is the same pattern)."""
 
-    def __init__(self, bundle: Bundle):
+    def __init__(self, bundle: Bundle, sets: Mapping[str, Any] | None = None,
+                 set_index: Callable[[str, str], int | None] | None = None):
+        """`sets` and `set_index`: the runtime's own RE2 sets per text field and the index of a
+        pattern in them (ConditionCompiler.set_index). With them, a `matches` holds exactly when the
+        runtime's scan says so, and only what matched is searched again for its spans."""
         self._signals = {s.name: s for s in bundle.signals}
+        self._sets = dict(sets or {})
+        self._set_index = set_index or (lambda field, pattern: None)
         self._mentions: dict[tuple[str, ...], Any] = {}
         self._regexes: dict[str, Any] = {}
 
-    def _phrases(self, phrases: list[str]):
-        key = tuple(phrases)
+    def _hits(self, field: str, text: str, memo: dict) -> frozenset[int] | None:
+        """The indices of the runtime's set on `field` that occur in text (one scan per message)."""
+        key = ("scan", field)
+        hits = memo.get(key)  # type: ignore[call-overload]
+        if hits is None:
+            s = self._sets.get(field)
+            hits = memo[key] = frozenset(s.Match(text) or ()) if s is not None else frozenset({-1})  # type: ignore[index]
+        return None if -1 in hits else hits
+
+    def _phrases(self, field: str, phrases: list[str]):
+        """(its PhraseFinder, its prefilter, the prefilter's index in the runtime's set or None)."""
+        key = (field, *phrases)
         compiled = self._mentions.get(key)
         if compiled is None:
-            compiled = self._mentions[key] = (PhraseFinder(phrases, "trace"), re2.compile(mentions_prefilter(phrases)))
+            prefilter = mentions_prefilter(phrases)
+            compiled = self._mentions[key] = (
+                PhraseFinder(phrases, "trace"), re2.compile(prefilter), self._set_index(field, prefilter))
         return compiled
 
     def _regex(self, pattern: str):
@@ -174,16 +192,24 @@ class Tracer:
                 text = values.get(field)
                 spans = []
                 if isinstance(text, str) and text and any(p.split() for p in phrases):
-                    finder, prefilter = self._phrases(phrases)
-                    if prefilter.search(text) is not None:  # most texts mention none of them
+                    finder, prefilter, index = self._phrases(field, phrases)
+                    hits = self._hits(field, text, memo) if index is not None else None
+                    maybe = (index in hits) if hits is not None else prefilter.search(text) is not None
+                    if maybe:  # most texts mention none of the phrases
                         spans = [{"start": a, "end": b, "text": text[a:b]} for a, b in finder.spans(text)]
                 return {"op": "mentions", "field": field, "phrases": list(phrases), "held": bool(spans), "spans": spans}
             case Matches(field=field, pattern=pattern):
                 text = values.get(field)
                 spans = []
+                held = False
                 if isinstance(text, str) and text:
-                    spans = [{"start": m.start(), "end": m.end(), "text": m.group()} for m in self._regex(pattern).finditer(text)]
-                return {"op": "matches", "field": field, "pattern": pattern, "held": bool(spans), "spans": spans}
+                    index = self._set_index(field, pattern)
+                    hits = self._hits(field, text, memo) if index is not None else None
+                    if hits is None or index in hits:
+                        spans = [{"start": m.start(), "end": m.end(), "text": m.group()}
+                                 for m in self._regex(pattern).finditer(text)]
+                        held = bool(spans) if hits is None else True
+                return {"op": "matches", "field": field, "pattern": pattern, "held": held, "spans": spans}
             case Compare(field=field, cmp=cmp, value=value):
                 actual = features[field] if field in COMPUTE else values.get(field)
                 held = actual is not None and _CMP[cmp](actual, value)
