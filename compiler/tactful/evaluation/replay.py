@@ -11,7 +11,7 @@ file.
 
 Engines run the same function:
 - `embedded`: in this process (`jobs=1`) or on a `concurrent.futures.ProcessPoolExecutor` of `jobs`
-  worker processes, each with its own Library.
+  spawned worker processes, each with its own Library.
 - `ray`: a Ray Data pipeline, `from_items(chunks) → map_batches(Replayer, one chunk a batch) →
   merge`, on the cluster at `ray_address` (or RAY_ADDRESS, or a local Ray). Each chunk is read by the
   worker that replays it, so the files must be readable where the workers run. Ray's own readers
@@ -30,6 +30,7 @@ numbers; an unreadable or truncated file is a ReplayError.
 from __future__ import annotations
 
 import heapq
+import multiprocessing
 import os
 import pickle
 from collections import Counter
@@ -478,7 +479,9 @@ def replay(
             for chunk in chunks:
                 finished(replayer.chunk(chunk), chunk)
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), initializer=_pool_init,
+            # spawned, not forked: a fork would copy whatever threads the caller runs (a progress bar, a server)
+            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=_pool_init,
                                      initargs=(_as_bytes(bundle), _as_bytes(against) if against is not None else None)) as pool:
                 for chunk, part in zip(chunks, pool.map(_pool_chunk, chunks)):
                     finished(part, chunk)
