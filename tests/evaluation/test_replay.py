@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,8 @@ from conftest import ROWS, write_jsonl
 from bundle_builder import duplicate_charge, make_bundle
 from tactful.evaluation.render import render_replay
 from tactful.evaluation.replay import SAMPLES, ReplayError, plan, replay
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ARCHIVE = [{k: v for k, v in r.items() if k != "expect"} for r in ROWS]
 
@@ -232,3 +235,18 @@ def test_a_progress_bar_on_a_terminal_and_none_with_quiet(tmp_path, archive, bun
 
     assert b"replaying" in stderr_on_a_terminal()
     assert stderr_on_a_terminal("--quiet") == b""
+
+
+def test_cli_compiles_sources_through_the_cli_layer(tmp_path):
+    from click.testing import CliRunner
+
+    from tactful.cli import main
+
+    shop = ROOT / "tests" / "runtime" / "fixtures" / "shop"
+    rows = [{"intent": "shop.double_charge", "channel": "email", "message": "Charged twice, I want a refund"},
+            {"intent": "shop.double_charge", "channel": "email", "contact_count": 3, "message": "Still charged twice."}]
+    archive = write_jsonl(tmp_path / "shop.jsonl", rows)
+    done = CliRunner().invoke(main, ["replay", str(archive), "--source", str(shop), "--jobs", "1", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    overall = json.loads(done.stdout)["bundle"]["overall"]
+    assert (overall["rows"], overall["holds"], overall["guards"]["third_contact"]["count"]) == (2, 1, 1)
