@@ -37,3 +37,13 @@ def test_the_runtime_imports_neither_the_compiler_nor_lark_nor_click():
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_eval_and_replay_import_neither_the_compiler_nor_lark_nor_click():
+    code = ("import sys, tactful.runtime.library, tactful.runtime.trace, tactful.evaluation.corpus, "
+            "tactful.evaluation.score, tactful.evaluation.render, tactful.evaluation.replay; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'click') "
+            "or m.startswith(('tactful.semantics', 'tactful.syntax', 'tactful.emit', 'tactful.cli', 'tactful.api'))); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -137,9 +137,11 @@ def preview(
     slots: Mapping[str, str] | None = None,
     context: Mapping[str, Any] | None = None,
     example_slots: bool = False,
+    trace: bool = False,
 ) -> Preview:
     """One draft (`tactful draft`), from a built bundle or from sources. Raises BundleError when the
-    bundle cannot be loaded; a refused draft comes back as Preview.error."""
+    bundle cannot be loaded; a refused draft comes back as Preview.error. With trace, the draft
+    carries its trace (why each guard, escalation and reply held or not)."""
     from tactful.runtime.errors import DraftError
     from tactful.runtime.examples import with_example_slots
     from tactful.runtime.library import load_library
@@ -156,7 +158,7 @@ def preview(
         given = dict(slots or {})
         if example_slots:
             given = with_example_slots(library, intent, given)
-        return Preview(compiled=result, draft=library.draft(intent, given, dict(context or {})))
+        return Preview(compiled=result, draft=library.draft(intent, given, dict(context or {}), trace=trace))
     except DraftError as e:
         return Preview(compiled=result, error=e)
 

@@ -233,8 +233,11 @@ def _context_value(value: str) -> str | int | float | bool:
 @click.option("--seed", help="The conversation id: it decides which phrase a `pick` gets.")
 @click.option("--example-slots", is_flag=True, help="Fill every slot not given with its declared example.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--explain", is_flag=True,
+              help="Say why: every guard, escalation and reply condition, whether it held and what it read "
+                   "(with --format json: a `trace` object).")
 def draft(intent, bundle_path, sources, message, channel, visibility, contact_count, slots, context, seed,
-          example_slots, fmt) -> int:
+          example_slots, fmt, explain) -> int:
     """Draft a reply to one message, from a bundle or from sources."""
     if (bundle_path is None) == (not sources):
         raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
@@ -246,7 +249,8 @@ def draft(intent, bundle_path, sources, message, channel, visibility, contact_co
     extra = {"visibility": visibility, "contact_count": contact_count, "seed": seed}
     fields.update({k: v for k, v in extra.items() if v is not None})
     try:
-        out = preview(intent, bundle=bundle_path, sources=sources, slots=slots, context=fields, example_slots=example_slots)
+        out = preview(intent, bundle=bundle_path, sources=sources, slots=slots, context=fields, example_slots=example_slots,
+                      trace=explain)
     except BundleError as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR
@@ -260,9 +264,11 @@ def draft(intent, bundle_path, sources, message, channel, visibility, contact_co
 
         click.echo(json.dumps(out.draft.to_dict(), indent=2, ensure_ascii=False))
     else:
-        from tactful.runtime import format_text
+        from tactful.runtime import format_text, format_trace
 
         click.echo(format_text(out.draft), nl=False)
+        if explain:
+            click.echo("\n" + format_trace(out.draft.trace), nl=False)
     return EXIT_OK
 
 
@@ -556,4 +562,141 @@ def new_command(intent: str, owner: str, folder: str) -> int:
     taxonomy = {"added": "; added to the taxonomy in tactful.toml", "already listed": "; already in the taxonomy",
                 "no taxonomy": ""}[made.taxonomy]
     click.echo(f"Created {where}{taxonomy}. Check it with: tactful check --strict {folder}", err=True)
+
+
+# --- measuring: eval (a labelled corpus) ------------------------------------------------------------
+
+
+def _share(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise click.BadParameter(f"expected a share between 0 and 1 (0.95 for 95%), got {value}", ctx=ctx, param=param)
+    return value
+
+
+def _recalls(ctx: click.Context, param: click.Parameter, items: tuple[str, ...]) -> list[tuple[str, float]]:
+    pairs = []
+    for name, text in _pairs(ctx, param, items).items():
+        try:
+            share = float(text)
+        except ValueError:
+            raise click.BadParameter(f"expected NAME=SHARE such as legal_review=0.98, got {name}={text}", ctx=ctx, param=param) from None
+        pairs.append((name, _share(ctx, param, share)))
+    return pairs
+
+
+def _library_for(bundle_path: str | None, sources: tuple[str, ...]):
+    """(library, compile result or None); compiles --source through tactful.api (the CLI layer only)."""
+    if (bundle_path is None) == (not sources):
+        raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
+    if bundle_path is not None:
+        from tactful.runtime import load_library
+
+        return load_library(bundle_path), None
+    from tactful import api
+
+    result, library = api.compile_library(sources)
+    return library, result
+
+
+@main.command("eval")
+@click.argument("corpus", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--bundle", "bundle_path", type=click.Path(exists=True, dir_okay=False), help="A built bundle.json.")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True), help="Compile these .tact files or folders instead.")
+@click.option("--split", type=click.Choice(["dev", "test"]), help="Score only this half (by a hash of each row's id).")
+@click.option("--format", "fmt", type=click.Choice(["pretty", "json", "markdown", "junit"]), default="pretty", show_default=True)
+@click.option("--min-accuracy", type=float, callback=_share, help="Gate: the share of expectations met must be at least this.")
+@click.option("--min-recall", "min_recall", multiple=True, metavar="NAME=SHARE", callback=_recalls,
+              help="Gate: recall of a guard, team or signal (repeatable), e.g. legal_review=0.98.")
+@click.option("--max-false-holds", type=float, callback=_share,
+              help="Gate: the share of rows that should send but were held must be at most this.")
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of a corpus row and exit.")
+def eval_command(corpus, bundle_path, sources, split, fmt, min_accuracy, min_recall, max_false_holds, schema) -> int:
+    """Score the library on labelled messages (JSON Lines, CSV or Parquet); exit 1 when a gate fails."""
+    if schema:
+        import json
+
+        from tactful.evaluation.corpus import corpus_schema
+
+        click.echo(json.dumps(corpus_schema(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not corpus:
+        raise click.UsageError("give at least one corpus file (or --schema)")
+    from tactful.evaluation.corpus import CorpusError
+    from tactful.evaluation.render import render
+    from tactful.evaluation.score import run_eval
+    from tactful.runtime import BundleError
+
+    try:
+        library, compiled = _library_for(bundle_path, sources)
+    except BundleError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    if library is None:
+        return _report(compiled, "pretty", strict=False) or EXIT_FINDINGS
+    try:
+        report = run_eval(library, corpus, split=split, min_accuracy=min_accuracy, min_recall=min_recall,
+                          max_false_holds=max_false_holds)
+    except CorpusError as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    color = fmt == "pretty" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render(report, fmt, color=color), nl=False)
+    return EXIT_FINDINGS if report.failed_gates else EXIT_OK
+
+
+# --- measuring: replay (unlabelled traffic) -----------------------------------------------------------
+
+
+@main.command()
+@click.argument("archives", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--bundle", "bundle_path", type=click.Path(exists=True, dir_okay=False), help="A built bundle.json.")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True), help="Compile these .tact files or folders instead.")
+@click.option("--against", "against_path", type=click.Path(exists=True, dir_okay=False),
+              help="A second bundle.json: count the rows whose verdict differs.")
+@click.option("--format", "fmt", type=click.Choice(["pretty", "json", "markdown"]), default="pretty", show_default=True)
+@click.option("--engine", type=click.Choice(["embedded", "ray"]), default="embedded", show_default=True)
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (or Ray actors); default: the core count.")
+@click.option("--ray-address", envvar="RAY_ADDRESS", help="The Ray cluster for --engine ray (default: RAY_ADDRESS, or a local Ray).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def replay(archives, bundle_path, sources, against_path, fmt, engine, jobs, ray_address, quiet) -> int:
+    """Replay an archive of messages (JSON Lines or Parquet) and count what the library does."""
+    from tactful.evaluation.render import render_replay
+    from tactful.evaluation.replay import ReplayError
+    from tactful.evaluation.replay import replay as run_replay
+    from tactful.runtime import BundleError
+
+    if (bundle_path is None) == (not sources):
+        raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
+    if bundle_path is not None:
+        with open(bundle_path, "rb") as fh:
+            bundle = fh.read()
+    else:
+        from tactful import api
+
+        result = api.compile(sources)
+        if result.bundle is None:
+            return _report(result, "pretty", strict=False) or EXIT_FINDINGS
+        bundle = api.build_outputs(result.bundle, ["bundle"])["bundle.json"].encode("utf-8")
+    against = None
+    if against_path is not None:
+        with open(against_path, "rb") as fh:
+            against = fh.read()
+    show = not quiet and sys.stderr.isatty()
+    try:
+        if show:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            with Progress(TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
+                          TimeRemainingColumn(), transient=True, console=Console(stderr=True)) as progress:
+                task = progress.add_task("replay", total=None)
+                report = run_replay(archives, bundle, against=against, jobs=jobs, engine=engine, ray_address=ray_address,
+                                    on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        else:
+            report = run_replay(archives, bundle, against=against, jobs=jobs, engine=engine, ray_address=ray_address)
+    except (ReplayError, BundleError) as e:
+        click.echo(f"error: {e}", err=True)
+        return EXIT_ERROR
+    color = fmt == "pretty" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render_replay(report, fmt, color=color), nl=False)
     return EXIT_OK

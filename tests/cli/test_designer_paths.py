@@ -158,7 +158,7 @@ def test_a_failed_expectation_says_which_signal_did_not_fire_and_why(shop):
     out = r.stdout
     assert "expected guard `all_caps` to hold" in out
     assert "guard `all_caps` did not hold: when all_caps" in out
-    assert "no   signal `all_caps`" in out
-    assert "no   caps_ratio >= 0.7 (caps_ratio is 0.03)" in out
+    assert "✗ signal all_caps" in out  # the trace's own wording (tactful draft --explain)
+    assert "✗ caps_ratio >= 0.7 (caps_ratio = 0.0345)" in out
     assert "escalation to `comms` (`press_mention`) did not hold: when press_mention" in out
-    assert "(none found)" in out
+    assert "none found" in out

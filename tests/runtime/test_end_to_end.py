@@ -225,8 +225,35 @@ def test_conformance_cases_replay_to_their_expected_output(shop_bundle):
         req = case["request"]
         assert library.draft(req["intent"], req["slots"], req["context"]).to_dict() == case["expected"]["draft"]
         assert compute(req["context"]["message"]) == case["features"]
+        # the trace is part of the contract, so another runtime can show that it reached the verdict the same way
+        traced = library.draft(req["intent"], req["slots"], req["context"], trace=True)
+        assert traced.to_dict()["trace"] == case["expected"]["trace"]
+        assert case["expected"]["trace"]["features"] == case["features"]
     for case in data["signals"]:
         assert library.signal_holds(case["signal"], {"message": case["message"]}) is case["holds"]
+
+
+def test_conformance_traces_say_which_words_matched(shop_bundle):
+    data = json.loads((shop_bundle.parent / "conformance.json").read_text(encoding="utf-8"))
+    case = next(c for c in data["drafts"] if c["id"] == "shop.double_charge/a refund request")
+    message = case["request"]["context"]["message"]
+    chosen = next(r for r in case["expected"]["trace"]["replies"] if r["status"] == "chosen")
+    assert chosen["id"] == case["expected"]["draft"]["reply"]["id"]
+    spans = chosen["condition"]["of"]["spans"]  # `when wants_refund`: the signal's `mentions`
+    assert [s["text"] for s in spans] == ["refund"] and message[spans[0]["start"]:spans[0]["end"]] == "refund"
+
+
+def test_draft_explain_says_why_in_text_and_in_json(shop_bundle):
+    args = ("draft", "shop.double_charge", "--bundle", shop_bundle, "--example-slots", "--channel", "email",
+            "--message", "Thanks a lot for charging me twice. I want my money back", "--contact-count", "3")
+    text = tactful(*args, "--explain")
+    assert text.returncode == 0, text.stderr
+    assert "HOLD" in text.stdout and "WHY" in text.stdout
+    assert "✓ HELD   guard third_contact" in text.stdout and "contact_count = 3" in text.stdout
+    assert "“money back” at" in text.stdout
+    data = json.loads(tactful(*args, "--explain", "--format", "json").stdout)
+    assert {g["name"] for g in data["trace"]["guards"] if g["held"]} == {g["name"] for g in data["guards"]}
+    assert "trace" not in json.loads(tactful(*args, "--format", "json").stdout)
 
 
 def test_conformance_records_refusals_as_errors(shop):

@@ -5,8 +5,11 @@ A runtime written in another language loads bundle.json, replays each case and c
 - `drafts`: one case per `example` block. `request` is exactly what `Library.draft` receives
   (`intent`, `slots`, `context` with `message`, `channel`, `visibility`, the example's other context
   fields and a `seed`); `features` are the message features the runtime computes for the message;
-  `expected` is either `{"draft": <the Draft's JSON form>}` or `{"error": {"type", "message",
-  "problems"}}` when this runtime refuses the request.
+  `expected` is either `{"draft": <the Draft's JSON form>, "trace": <its trace>}` or `{"error":
+  {"type", "message", "problems"}}` when this runtime refuses the request. The trace
+  (tactful.runtime.trace) holds, for every guard, escalation and reply condition, whether each of
+  its nodes held and what it read (matched spans, compared values): a runtime that reaches the same
+  verdict for another reason shows up here.
 - `signals`: one case per signal `fires`/`quiet` line: the message and whether the signal holds for
   it (with no other context field set).
 
@@ -33,8 +36,9 @@ def conformance(bundle: Bundle) -> dict:
         for example in fw.examples:
             request = example_request(fw, example)
             try:
-                draft = library.draft(request["intent"], request["slots"], request["context"])
+                draft = library.draft(request["intent"], request["slots"], request["context"], trace=True)
                 expected = {"draft": draft.to_dict()}
+                expected["trace"] = expected["draft"].pop("trace")
             except DraftError as e:
                 expected = {"error": e.to_dict()}
             drafts.append({

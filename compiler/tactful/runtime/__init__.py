@@ -26,6 +26,8 @@ _EXPORTS = {
     "Library": "tactful.runtime.library",
     "Draft": "tactful.runtime.draft",
     "format_text": "tactful.runtime.draft",
+    "Trace": "tactful.runtime.trace",
+    "format_trace": "tactful.runtime.trace",
     "TactfulRuntimeError": "tactful.runtime.errors",
     "BundleError": "tactful.runtime.errors",
     "DraftError": "tactful.runtime.errors",
@@ -61,6 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from tactful.runtime.library import Library, load_bundle, load_library
     from tactful.runtime.verify import Verification, VerifyPolicy, format_verification
+    from tactful.runtime.trace import Trace, format_trace
 
 
 def __getattr__(name: str):

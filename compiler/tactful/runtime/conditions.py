@@ -10,8 +10,8 @@ escalation, the reply choice) and one per signal, and compiles them all with one
   condition that needs it, and every text condition is a membership test on the indices that
   matched. RE2 keeps matching linear in the message length, whatever the patterns. A `mentions`
   enters the set without its word boundaries (Unicode-aware boundaries make a set of stdlib's size
-  too big for RE2's memory budget); when the set says its phrases occur, the condition's own RE2
-  pattern, with boundaries, confirms it. Most messages mention none of the phrases, so the
+  too big for RE2's memory budget); when the set says its phrases occur, the condition's
+  PhraseFinder confirms that one occurs as whole words. Most messages mention none of the phrases, so the
   confirmation rarely runs.
 - `mentions` means whole words or phrases, case-insensitive: a phrase must not be preceded or
   followed by a letter, digit or mark (so "sue" matches "I'll sue!" but not "issue" or "Suez").
@@ -30,6 +30,8 @@ escalation, the reply choice) and one per signal, and compiles them all with one
 - `has emoji`: each listed emoji, whatever skin tone or text/emoji presentation selector follows
   any of its code points, and not as a part of a longer joined (ZWJ) sequence: "👏" matches "👏🏽",
   but "👨" does not match inside "👨‍👩‍👧".
+  (`mentions_pattern` is that rule as one RE2 pattern; `PhraseFinder` applies it phrase by phrase,
+  checking the boundaries in Python, which is as exact and much cheaper for RE2 to start.)
 - `matches` is an RE2 search, case-sensitive unless the pattern says `(?i)`.
 - A condition on a field the caller did not pass is false (`not` of it is true): `contact_count >= 3`
   does not hold when contact_count is unknown.
@@ -68,7 +70,7 @@ from tactful.runtime.bundle import (
 )
 from tactful.runtime.errors import BundleError
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
-from tactful.runtime.types import EMOJI_MODIFIERS, MAX_WITHIN, ZWJ, compile_re2, phrase_parts, word_pattern
+from tactful.runtime.types import EMOJI_MODIFIERS, MAX_WITHIN, ZWJ, PhraseFinder, compile_re2, phrase_parts, re2_reason, word_pattern
 
 _CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}  # the only operators written
 
@@ -102,6 +104,13 @@ def mentions_pattern(phrases: Iterable[str]) -> str:
 
 _NONWORD = r"[^\pL\pN\pM_]"
 _WORDRUN = r"[\pL\pN\pM_]+(?:['’][\pL\pN\pM_]+)*"
+
+
+def near_finder(phrases: Iterable[str], near: Iterable[str], within: int, asserted: bool, where: str):
+    """The test of `mentions|says … near … within N words` on a text (raises BundleError)."""
+    first = _compile_big(mentions_pattern(phrases), where)
+    second = _compile_big(mentions_pattern(near), where)
+    return _near_search(first.finditer, second.finditer, within, asserted)
 
 
 def _near_search(first, second, within: int, asserted: bool):
@@ -235,8 +244,6 @@ def _compile_big(pattern: str, where: str):
         raise BundleError(f"{where}: RE2 cannot compile the phrases of a `mentions`: {e}") from None
 
 
-
-
 def quiet_regex(pattern: str):
     """An RE2 regex compiled with the options the library uses (a large memory budget, no logging
     on stderr). Raises BundleError."""
@@ -341,6 +348,10 @@ class ConditionCompiler:
             name = self._constants[id(value)] = f"_k{len(self._constants)}"
             self.namespace[name] = value
         return name
+
+    def set_index(self, field: str, pattern: str) -> int | None:
+        """The index of a pattern in the field's set (a `matches` pattern, or a `mentions` prefilter)."""
+        return self._set_indices.get((field, pattern))
 
     def finish(self) -> dict[str, "re2.Set"]:
         """Compile the RE2 sets; call once, after every condition has been compiled."""
@@ -448,19 +459,21 @@ class ConditionCompiler:
                 if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
                     return _FALSE
                 index, memo = self._text(field, mentions_prefilter(phrases), where)
-                regex = _compile_big(mentions_pattern(phrases), where)
                 if near:
                     if within is None or not 1 <= within <= MAX_WITHIN:
                         raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
-                    other = _compile_big(mentions_pattern(near), where)
-                    confirm = self.constant(_near_search(regex.finditer, other.finditer, within, asserted))
+                    confirm = self.constant(near_finder(phrases, near, within, asserted, where))
                     test = f"{confirm}(values[{field!r}])"
                 elif asserted:
+                    regex = _compile_big(mentions_pattern(phrases), where)
                     confirm = self.constant(_asserted_search(regex.finditer))
                     test = f"{confirm}(values[{field!r}])"
-                else:
-                    confirm = self.constant(regex.search)
-                    test = f"{confirm}(values[{field!r}]) is not None"
+                else:  # phrase by phrase, boundaries checked in Python: far cheaper for RE2 to start
+                    try:
+                        confirm = self.constant(PhraseFinder(phrases))
+                    except re2.error as e:
+                        raise BundleError(f"{where}: RE2 cannot compile a phrase of a `mentions`: {re2_reason(e)}") from None
+                    test = f"{confirm}(values[{field!r}])"
                 return Code(f"({index} in {self._hits(field, memo)} and {test})", frozenset({memo}))
             case HasEmoji(field=field, emoji=emoji):
                 field = self._field(field, where, features=False)

@@ -7,6 +7,7 @@ HTTP service, `tactful draft --format json`, conformance.json):
 
     framework, revision, reply {id, visibility, when}, text, moves [{kind, text}],
     send_as_written, guards [{name, reason}], escalations [{name, team, handoff}], tags, owner
+    and, only for a draft asked for with trace=True, trace (see tactful.runtime.trace)
 
 `reply.when` is the condition (as written) that chose the reply, or null for the reply that applies
 whenever no earlier one does; it is the "why" of the choice.
@@ -15,7 +16,10 @@ whenever no earlier one does; it is the "why" of the choice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tactful.runtime.trace import Trace
 
 
 class MoveText(NamedTuple):
@@ -40,10 +44,23 @@ class ReplyChoice(NamedTuple):
     when: str | None  # the condition that chose it, as written; None: the unconditional reply
 
 
+class Verdict(NamedTuple):
+    """What a draft decides, without its text (Library.verdict): for counting many messages."""
+
+    reply: ReplyChoice
+    guards: tuple[GuardHit, ...]
+    escalations: tuple[EscalationHit, ...]
+
+    @property
+    def send_as_written(self) -> bool:
+        return not self.guards
+
+
 class Draft:
     """One draft reply. `moves` pairs each move's kind with its text (built on first access)."""
 
-    __slots__ = ("framework", "revision", "reply", "text", "guards", "escalations", "tags", "owner", "_moves", "_kinds", "_texts")
+    __slots__ = ("framework", "revision", "reply", "text", "guards", "escalations", "tags", "owner", "trace", "_moves",
+                 "_kinds", "_texts")
     framework: str
     revision: str
     reply: ReplyChoice
@@ -52,6 +69,7 @@ class Draft:
     escalations: tuple[EscalationHit, ...]
     tags: tuple[str, ...]
     owner: str | None
+    trace: "Trace | None"  # why: set only by Library.draft(..., trace=True)
 
     def __init__(
         self,
@@ -75,6 +93,7 @@ class Draft:
         self.escalations = escalations
         self.tags = tags
         self.owner = owner
+        self.trace = None
 
     @classmethod
     def of_moves(
@@ -102,6 +121,7 @@ class Draft:
         self.escalations = escalations
         self.tags = tags
         self.owner = owner
+        self.trace = None
         return self
 
     @property
@@ -140,7 +160,7 @@ class Draft:
             "escalations": [{"name": e.name, "team": e.team, "handoff": e.handoff} for e in self.escalations],
             "tags": list(self.tags),
             "owner": self.owner,
-        }
+        } | ({"trace": self.trace.to_dict()} if self.trace is not None else {})
 
 
 def format_text(draft: Draft) -> str:

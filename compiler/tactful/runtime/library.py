@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from tactful.runtime import features as _features
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle, Framework
 from tactful.runtime.conditions import ConditionCompiler, function_source
-from tactful.runtime.draft import Draft, EscalationHit, GuardHit, ReplyChoice
+from tactful.runtime.draft import Draft, EscalationHit, GuardHit, ReplyChoice, Verdict
 from tactful.runtime.errors import (
     BundleError,
     InvalidContext,
@@ -45,6 +45,7 @@ from tactful.runtime.errors import (
     UnknownSlots,
 )
 from tactful.runtime.render import ReplyRenderer, Templates, TextRenderer, make_environment, reserved_names
+from tactful.runtime.trace import Tracer
 from tactful.runtime.values import SlotChecker
 
 BundleSource = str | os.PathLike | bytes | Mapping[str, Any] | Bundle
@@ -229,6 +230,7 @@ class Library:
         }
         self._signals: dict[str, Callable[[dict[str, Any]], bool]] = {n: namespace[f] for n, f in signals.items()}
         self._sets = compiler.finish()
+        self._tracer = Tracer(bundle, self._sets, compiler.set_index)
 
     def _prepare(
         self, fw: Framework, compiler: ConditionCompiler, templates: Templates, note_templates: Templates, name: str
@@ -409,8 +411,15 @@ class Library:
             raise InvalidSlots(invalid)
         return variables
 
-    def draft(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Draft:
-        """The draft reply for one message. Raises a DraftError subclass for a bad request."""
+    def draft(
+        self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None,
+        *, trace: bool = False,
+    ) -> Draft:
+        """The draft reply for one message. Raises a DraftError subclass for a bad request.
+
+        With trace=True the draft's `trace` says why (tactful.runtime.trace): every guard, escalation
+        and reply condition, whether it held and what it read. It costs a second reading of the
+        framework's conditions, so it is off by default."""
         if intent.__class__ is not str or not (slots is None or slots.__class__ is dict) or not (
                 context is None or context.__class__ is dict):
             _check_shapes(intent, slots, context)  # the rare caller that passes something else
@@ -427,9 +436,28 @@ class Library:
         if renderer.needs_slots or renderer.needs_fields:
             self._check_needs(fw, reply, variables)
         texts = renderer.render(variables, seed)
-        return Draft.of_moves(
+        out = Draft.of_moves(
             intent, self.revision, reply.choice, renderer.kinds, texts, guards, escalations, fw.tags, fw.owner
         )
+        if trace:
+            out.trace = self._tracer.framework(fw.model, values, index)
+        return out
+
+    def verdict(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Verdict:
+        """What draft() decides (reply, guards, escalations) without rendering the reply's text; it
+        refuses exactly the requests draft() refuses. For replaying many messages."""
+        fw = self._frameworks.get(intent)
+        if fw is None:
+            raise UnknownIntent(intent, self._frameworks)
+        values, _ = self._context(context or {})
+        variables = self._variables(fw, values, slots or {})
+        guards, escalations, index = fw.evaluate(values, variables)
+        if index < 0:
+            raise NoReply(intent, str(values.get("visibility")), fw.model.serves)
+        reply = fw.replies[index]
+        if reply.renderer.needs_slots or reply.renderer.needs_fields:
+            self._check_needs(fw, reply, variables)
+        return Verdict(reply.choice, guards, escalations)
 
     @staticmethod
     def _check_needs(fw: _Framework, reply: _Reply, variables: dict[str, Any]) -> None:
@@ -445,22 +473,24 @@ class Library:
 
     def why(self, intent: str, context: Mapping[str, Any], *, guard: str | None = None, team: str | None = None) -> list[str]:
         """For people: why the framework's guard `guard` (or its escalations to `team`) held or not for
-        a context, one line per part of each condition (see trace.py). Raises a DraftError for a bad
-        intent or context, like draft()."""
-        from tactful.runtime.trace import trace
+        a context, one line per node of each condition, as `tactful draft --explain` shows it (the
+        trace: tactful.runtime.trace). Raises a DraftError for a bad intent or context, like draft()."""
+        from tactful.runtime.features import compute
+        from tactful.runtime.trace import condition_lines
 
         fw = self.framework(intent)
         values, _ = self._context(context)
-        signals = {s.name: s for s in self.bundle.signals}
-        lines: list[str] = []
+        message = values.get("message")
+        features = compute(message if isinstance(message, str) else "")
         items = [("guard", g.name, g.when, g.condition_source) for g in fw.guards if guard is not None and g.name == guard]
         items += [(f"escalation to `{e.team}`", e.name, e.when, e.condition_source) for e in fw.escalations
                   if team is not None and e.team == team]
+        lines: list[str] = []
         for kind, name, when, source in items:
-            holds, parts = trace(signals, when, values)
+            node = self._tracer.condition(when, values, features)
             label = f"guard `{name}`" if kind == "guard" else f"{kind} (`{name}`)"
-            lines.append(f"{label} {'held' if holds else 'did not hold'}: when {source}")
-            lines.extend("  " + p for p in parts)
+            lines.append(f"{label} {'held' if node['held'] else 'did not hold'}: when {source}")
+            lines.extend("  " + line for line in condition_lines(node))
         return lines
 
     # --- verifying a final text ---------------------------------------------------------------------

@@ -1,126 +1,358 @@
-"""Why a condition held or not, for people: the condition tree walked against one message's values.
+"""The trace: why a draft got its verdict, condition by condition (opt-in: `Library.draft(..., trace=True)`).
 
-The library evaluates conditions through generated code (conditions.py), which is fast and says
-nothing. When an example's `expect guard X` or `expect escalate T` fails, `tactful test` shows this
-trace instead: each part of the condition, whether it held, and the value it read. The walk uses the
-same definitions as the generated code (the same RE2 patterns for `mentions`, the same features), so
-the trace and the draft agree; a signal is expanded where it is used.
+The generated code that drafts (conditions.py) short-circuits and keeps nothing; the trace is a
+second, plain reading of the same condition trees, run only when asked for, so that drafting
+without it keeps its speed. It evaluates every node (no short-circuit: a content designer wants to
+see the signal that stayed quiet beside the one that fired), and records for each node whether it
+held; for `mentions` and `matches`, the spans of the text that matched; for comparisons, the value
+compared. Its verdicts are the generated code's by construction of the same rules (see the
+decisions in conditions.py); tests hold the two to each other on every example of the shipped library.
+
+The JSON form (`Trace.to_dict()`, in `tactful draft --format json` and conformance.json):
+
+    {"features": {name: value},                     every message feature of the message
+     "guards":      [{"name", "reason", "when", "held", "condition"}],
+     "escalations": [{"name", "team", "when", "held", "condition"}],
+     "replies":     [{"id", "visibility", "when", "status", "condition"}]}
+
+`status` of a reply is `chosen`, `held` (it would apply, but an earlier one was chosen),
+`not_held` or `other_visibility` (it serves the other visibility); every reply is read. A `condition` node is `{"op", "held", …}` with the fields of the bundle's condition
+(`of`, `name`, `field`, `phrases`, `pattern`, `cmp`, `value`, `values`) plus: `signal` nodes carry
+their signal's tree in `of`; `mentions`/`matches` carry `spans` ([{"start", "end", "text"}], code
+point offsets into the field's text); `compare`, `is`, `in` and `field` carry `actual` (the value
+read, null when the caller did not pass it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, assert_never
+
+import re2
 
 from tactful.runtime.bundle import (
     AllOf,
     AnyOf,
+    Bundle,
     Compare,
     Condition,
     FieldTrue,
+    Framework,
+    HasEmoji,
     In,
     Is,
     Matches,
     Mentions,
     Not,
-    Signal,
     SignalRef,
 )
-from tactful.runtime.conditions import mentions_pattern, quiet_regex
-from tactful.runtime.features import COMPUTE
+from tactful.runtime.conditions import emoji_pattern, is_asserted, mentions_prefilter, near_finder
+from tactful.runtime.types import PhraseFinder
+from tactful.runtime.features import COMPUTE, compute
 
-_OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-        "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
-_SHOWN_PHRASES = 3
-_SHOWN_PATTERN = 60
-
-
-def _number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.2f}".rstrip("0")
+_CMP = {
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+}
 
 
-def _phrases(phrases: list[str]) -> str:
-    shown = ", ".join(f'"{p}"' for p in phrases[:_SHOWN_PHRASES])
-    more = len(phrases) - _SHOWN_PHRASES
-    return shown + (f", … ({more} more)" if more > 0 else "")
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """Why one draft got its verdict (see the module docstring for the JSON form)."""
 
+    features: dict[str, float | int]
+    guards: tuple[dict, ...]
+    escalations: tuple[dict, ...]
+    replies: tuple[dict, ...]
 
-def _pattern(pattern: str) -> str:
-    return pattern if len(pattern) <= _SHOWN_PATTERN else pattern[: _SHOWN_PATTERN - 1] + "…"
+    def to_dict(self) -> dict:
+        return {
+            "features": dict(self.features),
+            "guards": list(self.guards),
+            "escalations": list(self.escalations),
+            "replies": list(self.replies),
+        }
+
+    def signals(self) -> dict[str, bool]:
+        """Every signal the framework's conditions reach, and whether it held."""
+        found: dict[str, bool] = {}
+
+        def walk(node: dict) -> None:
+            if node["op"] == "signal":
+                found.setdefault(node["name"], node["held"])
+            inner = node.get("of")
+            if isinstance(inner, list):
+                for n in inner:
+                    walk(n)
+            elif isinstance(inner, dict):
+                walk(inner)
+
+        for item in (*self.guards, *self.escalations, *self.replies):
+            if item.get("condition") is not None:
+                walk(item["condition"])
+        return found
 
 
 class Tracer:
-    """Evaluates conditions over one message's values and records, per part, what it read."""
+    """Reads condition trees of one bundle against one message at a time. Owns its compiled
+    patterns (built on first use, per instance); safe to share between threads (a pattern compiled
+    twice by two threads at once is the same pattern)."""
 
-    def __init__(self, signals: Mapping[str, Signal], values: Mapping[str, Any]):
-        self.signals = signals
-        self.values = values
-        self._features: dict[str, float | int] = {}
+    def __init__(self, bundle: Bundle, sets: Mapping[str, Any] | None = None,
+                 set_index: Callable[[str, str], int | None] | None = None):
+        """`sets` and `set_index`: the runtime's own RE2 sets per text field and the index of a
+        pattern in them (ConditionCompiler.set_index). With them, a `matches` holds exactly when the
+        runtime's scan says so, and only what matched is searched again for its spans."""
+        self._signals = {s.name: s for s in bundle.signals}
+        self._sets = dict(sets or {})
+        self._set_index = set_index or (lambda field, pattern: None)
+        self._mentions: dict[tuple[str, ...], Any] = {}
+        self._regexes: dict[str, Any] = {}
 
-    def feature(self, name: str) -> float | int:
-        if name not in self._features:
-            message = self.values.get("message")
-            self._features[name] = COMPUTE[name](message if isinstance(message, str) else "")
-        return self._features[name]
+    def _hits(self, field: str, text: str, memo: dict) -> frozenset[int] | None:
+        """The indices of the runtime's set on `field` that occur in text (one scan per message)."""
+        key = ("scan", field)
+        hits = memo.get(key)  # type: ignore[call-overload]
+        if hits is None:
+            s = self._sets.get(field)
+            hits = memo[key] = frozenset(s.Match(text) or ()) if s is not None else frozenset({-1})  # type: ignore[index]
+        return None if -1 in hits else hits
 
-    def value(self, field: str) -> Any:
-        return self.feature(field) if field in COMPUTE else self.values.get(field)
+    def _phrases(self, field: str, phrases: list[str]):
+        """(its PhraseFinder, its prefilter, the prefilter's index in the runtime's set or None)."""
+        key = (field, *phrases)
+        compiled = self._mentions.get(key)
+        if compiled is None:
+            prefilter = mentions_prefilter(phrases)
+            compiled = self._mentions[key] = (
+                PhraseFinder(phrases), re2.compile(prefilter), self._set_index(field, prefilter))
+        return compiled
 
-    def lines(self, cond: Condition, depth: int = 0, seen: tuple[str, ...] = ()) -> tuple[bool, list[str]]:
-        """(whether cond holds, one line per part, indented by depth)."""
-        holds, text, children = self._node(cond, depth, seen)
-        mark = "yes" if holds else "no "
-        return holds, [f"{'  ' * depth}{mark}  {text}", *children]
+    def _near(self, phrases: tuple[str, ...], near: tuple[str, ...], within: int, asserted: bool):
+        key = ("near", phrases, near, within, asserted)
+        test = self._mentions.get(key)
+        if test is None:
+            test = self._mentions[key] = near_finder(phrases, near, within, asserted, "trace")
+        return test
 
-    def _node(self, cond: Condition, depth: int, seen: tuple[str, ...]) -> tuple[bool, str, list[str]]:  # noqa: C901
+    def _regex(self, pattern: str):
+        compiled = self._regexes.get(pattern)
+        if compiled is None:
+            compiled = self._regexes[pattern] = re2.compile(pattern)
+        return compiled
+
+    def framework(self, fw: Framework, values: Mapping[str, Any], chosen: int) -> Trace:
+        """The trace of fw's guards, escalations and replies for one message (`values`: the
+        validated context values, every declared field present); `chosen` is the reply's index."""
+        message = values.get("message")
+        features = compute(message if isinstance(message, str) else "")
+        memo: dict[str, dict] = {}
+        guards = tuple(
+            {"name": g.name, "reason": g.reason, "when": g.condition_source, **self._held(g.when, values, features, memo)}
+            for g in fw.guards
+        )
+        escalations = tuple(
+            {"name": e.name, "team": e.team, "when": e.condition_source, **self._held(e.when, values, features, memo)}
+            for e in fw.escalations
+        )
+        replies = []
+        visibility = values.get("visibility")
+        for i, r in enumerate(fw.replies):
+            node = self.condition(r.when, values, features, memo) if r.when is not None else None
+            if i == chosen:
+                status = "chosen"
+            elif r.visibility != visibility:
+                status = "other_visibility"
+            elif node is None or node["held"]:
+                status = "held"
+            else:
+                status = "not_held"
+            replies.append({"id": r.id, "visibility": r.visibility, "when": r.condition_source, "status": status,
+                            "condition": node})
+        return Trace(features, guards, escalations, tuple(replies))
+
+    def _held(self, cond: Condition, values: Mapping[str, Any], features: dict, memo: dict) -> dict:
+        node = self.condition(cond, values, features, memo)
+        return {"held": node["held"], "condition": node}
+
+    def condition(self, cond: Condition, values: Mapping[str, Any], features: Mapping[str, Any],
+                  memo: dict[str, dict] | None = None) -> dict:
+        """One condition's node (see the module docstring); `memo` shares signal nodes within a message."""
+        memo = {} if memo is None else memo
         match cond:
             case AllOf(of=parts) | AnyOf(of=parts):
-                results = [self.lines(c, depth + 1, seen) for c in parts]
-                oks = [ok for ok, _ in results]
-                holds = all(oks) if isinstance(cond, AllOf) else any(oks)
-                return holds, "all of:" if isinstance(cond, AllOf) else "any of:", [ln for _, lines in results for ln in lines]
+                nodes = [self.condition(c, values, features, memo) for c in parts]
+                held = all(n["held"] for n in nodes) if isinstance(cond, AllOf) else any(n["held"] for n in nodes)
+                return {"op": cond.op, "held": held, "of": nodes}
             case Not(of=inner):
-                ok, lines = self.lines(inner, depth + 1, seen)
-                return not ok, "not:", lines
+                node = self.condition(inner, values, features, memo)
+                return {"op": "not", "held": not node["held"], "of": node}
             case SignalRef(name=name):
-                signal = self.signals.get(name)
-                if signal is None or name in seen:
-                    return False, f"signal `{name}` (not traced)", []
-                ok, lines = self.lines(signal.when, depth + 1, (*seen, name))
-                return ok, f"signal `{name}`" + (f": {signal.about}" if signal.about else ""), lines
+                node = memo.get(name)
+                if node is None:
+                    inner = self.condition(self._signals[name].when, values, features, memo)
+                    node = memo[name] = {"op": "signal", "name": name, "held": inner["held"], "of": inner}
+                return node
             case FieldTrue(field=field):
-                v = self.values.get(field)
-                return v is True, f"`{field}` is true ({'not given' if v is None else f'it is {v!r}'})", []
-            case Mentions(field=field, phrases=phrases):
-                text = self.values.get(field)
-                found = None
-                if isinstance(text, str) and any(p.split() for p in phrases):
-                    m = quiet_regex(mentions_pattern(phrases)).search(text)
-                    found = m.group(0).strip(" \t\n.,;:!?") if m else None
-                what = f'found "{found}"' if found else "none found"
-                return found is not None, f"{field} mentions {_phrases(phrases)} ({what})", []
+                actual = values.get(field)
+                return {"op": "field", "field": field, "actual": actual, "held": actual is True}
+            case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
+                text = values.get(field)
+                found: list[tuple[int, int]] = []
+                held = False
+                if isinstance(text, str) and text and any(p.split() for p in phrases):
+                    finder, prefilter, index = self._phrases(field, phrases)
+                    hits = self._hits(field, text, memo) if index is not None else None
+                    maybe = (index in hits) if hits is not None else prefilter.search(text) is not None
+                    if maybe:  # most texts mention none of the phrases
+                        found = finder.spans(text)
+                        if asserted:  # `says`: a negated, reported or asked phrase does not count
+                            found = [(a, b) for a, b in found if is_asserted(text, a, b)]
+                        held = bool(found)
+                        if near:  # the runtime's own proximity test decides
+                            held = bool(found) and self._near(tuple(phrases), tuple(near), within, asserted)(text)
+                node = {"op": "says" if asserted else "mentions", "field": field, "phrases": list(phrases),
+                        "held": held, "spans": [{"start": a, "end": b, "text": text[a:b]} for a, b in found]}
+                if near:
+                    node.update(near=list(near), within=within)
+                return node
+            case HasEmoji(field=field, emoji=emoji):
+                text = values.get(field)
+                spans = []
+                pattern = emoji_pattern(emoji)
+                if isinstance(text, str) and text and pattern:
+                    spans = [{"start": m.start(), "end": m.end(), "text": m.group()}
+                             for m in self._regex(pattern).finditer(text)]
+                return {"op": "has_emoji", "field": field, "emoji": list(emoji), "held": bool(spans), "spans": spans}
             case Matches(field=field, pattern=pattern):
-                text = self.values.get(field)
-                m = quiet_regex(pattern).search(text) if isinstance(text, str) else None
-                what = f'matched "{m.group(0)}"' if m else "no match"
-                return m is not None, f"{field} matches /{_pattern(pattern)}/ ({what})", []
+                text = values.get(field)
+                spans = []
+                held = False
+                if isinstance(text, str) and text:
+                    index = self._set_index(field, pattern)
+                    hits = self._hits(field, text, memo) if index is not None else None
+                    if hits is None or index in hits:
+                        spans = [{"start": m.start(), "end": m.end(), "text": m.group()}
+                                 for m in self._regex(pattern).finditer(text)]
+                        held = bool(spans) if hits is None else True
+                return {"op": "matches", "field": field, "pattern": pattern, "held": held, "spans": spans}
             case Compare(field=field, cmp=cmp, value=value):
-                v = self.value(field)
-                ok = v is not None and _OPS[cmp](v, value)
-                got = "not given" if v is None else f"{field} is {_number(v)}"
-                return ok, f"{field} {cmp} {_number(value)} ({got})", []
+                actual = features[field] if field in COMPUTE else values.get(field)
+                held = actual is not None and _CMP[cmp](actual, value)
+                return {"op": "compare", "field": field, "cmp": cmp, "value": value, "actual": actual, "held": held}
             case Is(field=field, value=value):
-                if field == "channel" and value in ("public", "private"):
-                    field = "visibility"
-                v = self.values.get(field)
-                return v == value, f"{field} is {value} ({'not given' if v is None else f'it is {v}'})", []
+                read = "visibility" if field == "channel" and value in ("public", "private") else field
+                actual = values.get(read)
+                return {"op": "is", "field": field, "value": value, "actual": actual, "held": actual == value}
             case In(field=field, values=allowed):
-                v = self.values.get(field)
-                return v in allowed, f"{field} in ({', '.join(allowed)}) ({'not given' if v is None else f'it is {v}'})", []
+                actual = values.get(field)
+                return {"op": "in", "field": field, "values": list(allowed), "actual": actual, "held": actual in allowed}
             case _:
                 assert_never(cond)
 
 
-def trace(signals: Mapping[str, Signal], cond: Condition, values: Mapping[str, Any]) -> tuple[bool, list[str]]:
-    """Whether cond holds for one message's context values, and the lines that say why."""
-    return Tracer(signals, values).lines(cond)
+# --- the readable form (`tactful draft --explain`) ----------------------------------------------------
+
+
+def _number(v: Any) -> str:
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:.3g}"
+    return str(v)
+
+
+def node_text(node: dict) -> str:
+    """One node as the language writes it, with what was read: `caps_ratio > 0.6 (caps_ratio = 0.04)`."""
+    op = node["op"]
+    if op in ("all", "any"):
+        return "all of:" if op == "all" else "any of:"
+    if op == "not":
+        return "not:"
+    if op == "signal":
+        return f"signal {node['name']}"
+    if op == "field":
+        return f"{node['field']} (= {_json(node['actual'])})"
+    if op in ("mentions", "says"):
+        near = f" near {_phrases(node['near'])} within {node['within']} words" if node.get("near") else ""
+        return f"{node['field']} {op} {_phrases(node['phrases'])}{near}: {_spans(node['spans'], 'none found')}"
+    if op == "has_emoji":
+        return f"{node['field']} has emoji {', '.join(node['emoji'])}: {_spans(node['spans'], 'none found')}"
+    if op == "matches":
+        pattern = node["pattern"]
+        if len(pattern) > _PATTERN_SHOWN:
+            pattern = pattern[:_PATTERN_SHOWN] + "…"
+        return f"{node['field']} matches /{pattern}/: {_spans(node['spans'], 'no match')}"
+    if op == "compare":
+        return f"{node['field']} {node['cmp']} {_number(node['value'])} ({node['field']} = {_json(node['actual'])})"
+    if op == "is":
+        return f"{node['field']} is {node['value']} ({_json(node['actual'])})"
+    if op == "in":
+        return f"{node['field']} in ({', '.join(node['values'])}) ({_json(node['actual'])})"
+    raise ValueError(f"unknown trace node {op!r}")
+
+
+_PHRASES_SHOWN = 4
+_PATTERN_SHOWN = 60
+
+
+def _phrases(phrases: list[str]) -> str:
+    shown = phrases[:_PHRASES_SHOWN]
+    more = len(phrases) - len(shown)
+    return ", ".join(f'"{p}"' for p in shown) + (f", … ({more} more)" if more else "")
+
+
+def _spans(spans: list[dict], none: str) -> str:
+    return ", ".join(f"“{s['text']}” at {s['start']}" for s in spans) or none
+
+
+def _json(v: Any) -> str:
+    if v is None:
+        return "not given"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return _number(v)
+    return repr(v)
+
+
+def _tree(node: dict, depth: int, lines: list[str]) -> None:
+    mark = "✓" if node["held"] else "✗"
+    lines.append(f"{'  ' * depth}{mark} {node_text(node)}")
+    inner = node.get("of")
+    if isinstance(inner, list):
+        for n in inner:
+            _tree(n, depth + 1, lines)
+    elif isinstance(inner, dict):
+        _tree(inner, depth + 1, lines)
+
+
+def condition_lines(node: dict) -> list[str]:
+    """One condition node as indented lines: ✓ held, ✗ did not."""
+    lines: list[str] = []
+    _tree(node, 0, lines)
+    return lines
+
+
+def format_trace(trace: Trace | Mapping) -> str:
+    """The trace as indented lines: ✓ held, ✗ did not; every guard, escalation and reply."""
+    data = trace.to_dict() if isinstance(trace, Trace) else trace
+    lines = ["WHY"]
+    feats = ", ".join(f"{k} {_number(v)}" for k, v in data["features"].items())
+    lines.append(f"  features: {feats}")
+    for title, items, label in (
+        ("guards", data["guards"], lambda g: f"guard {g['name']}"),
+        ("escalations", data["escalations"], lambda e: f"escalate to {e['team']} ({e['name']})"),
+    ):
+        if not items:
+            lines.append(f"  {title}: none declared")
+            continue
+        lines.append(f"  {title}:")
+        for item in items:
+            lines.append(f"    {'✓ HELD ' if item['held'] else '✗ quiet'}  {label(item)}")
+            _tree(item["condition"], 3, lines)
+    lines.append("  replies:")
+    for r in data["replies"]:
+        lines.append(f"    {r['status'].replace('_', ' '):<16} {r['id']}" + ("" if r["when"] else "  (no condition)"))
+        if r["condition"] is not None and r["status"] != "other_visibility":
+            _tree(r["condition"], 3, lines)
+    return "\n".join(lines) + "\n"

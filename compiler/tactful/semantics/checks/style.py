@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Severity
-from tactful.runtime.types import compile_re2, is_word_char, phrase_parts
+from tactful.runtime.types import PhraseFinder, compile_re2, phrase_parts
 from tactful.semantics.model import Model
 from tactful.syntax import ast
 
@@ -16,38 +16,36 @@ def normalize(text: str) -> str:
 
 
 def compiled_rules(model: Model) -> list[tuple[ast.StyleDecl, list]]:
-    """Each style rule with its patterns: (compiled RE2, needs a word boundary before, after). A
-    phrase is found as its bare words, and its boundaries are tested on the text (runtime.types)."""
+    """Each style rule with its finders: a PhraseFinder per phrase (whole words, as `mentions`
+    finds them) or a compiled regex, each with the RE2 source of what it looks for."""
     import re2
 
     out = []
     for _, (_, rule) in sorted(model.decls.styles.items()):
-        pats = []
+        finders = []
         for a in rule.avoid:
-            if isinstance(a, ast.Regex):
-                parts = (a.pattern, False, False)
-            else:
-                parts = phrase_parts(normalize(a.value))
-                if parts is None:
-                    continue  # an empty phrase: reported by the declarations check
             try:
-                pats.append((compile_re2("(?i)" + parts[0]), parts[1], parts[2]))
+                if isinstance(a, ast.Regex):
+                    finders.append((a.pattern, compile_re2("(?i)" + a.pattern)))
+                else:
+                    phrase = normalize(a.value)
+                    parts = phrase_parts(phrase)
+                    if parts is None:
+                        continue  # an empty phrase: reported by the declarations check
+                    finders.append((parts[0], PhraseFinder([phrase])))
             except re2.error:
                 continue  # reported by the declarations check
-        out.append((rule, pats))
+        out.append((rule, finders))
     return out
 
 
-def _find(pattern, starts: bool, ends: bool, text: str):
-    """The first match of a phrase's words in text with a word boundary where the phrase needs one."""
-    for m in pattern.finditer(text):
-        a, b = m.span()
-        if starts and a > 0 and is_word_char(text[a - 1]):
-            continue
-        if ends and b < len(text) and is_word_char(text[b]):
-            continue
-        return m
-    return None
+def _first(finder, text: str) -> str | None:
+    """What a finder finds first in text, as written there."""
+    if isinstance(finder, PhraseFinder):
+        spans = finder.spans(text, first=True)
+        return text[spans[0][0]:spans[0][1]] if spans else None
+    m = finder.search(text)
+    return m.group(0) if m is not None else None
 
 
 def house_style(model: Model) -> Iterator[Diagnostic]:
@@ -57,12 +55,12 @@ def house_style(model: Model) -> Iterator[Diagnostic]:
     if not rules:
         return
     # One search per text with every pattern at once; only texts that hit are checked rule by rule.
-    alternatives = [p.pattern.removeprefix("(?i)") for _, pats in rules for p, _, _ in pats]
+    alternatives = [source for _, finders in rules for source, _ in finders]
     try:
         anything = compile_re2("(?i)(?:" + ")|(?:".join(alternatives) + ")") if alternatives else None
     except re2.error:  # pragma: no cover - every part compiled on its own
         anything = None
-    rules = [(rule, pats) for rule, pats in rules if pats]
+    rules = [(rule, [f for _, f in finders]) for rule, finders in rules if finders]
     for _, fw in model.frameworks():
         texts = [mv.text for r in fw.of(ast.Reply) for mv in r.moves if mv.text is not None]
         # One search over all of a framework's texts first: most frameworks have nothing to report.
@@ -80,11 +78,10 @@ def _check(model: Model, text: ast.Text, rules, anything) -> Iterator[Diagnostic
     if anything is not None and not anything.search(value):
         return
     for rule, pats in rules:
-        for pat, starts, ends in pats:
-            m = _find(pat, starts, ends, value)
-            if m is None:
+        for finder in pats:
+            found = _first(finder, value)
+            if found is None:
                 continue
-            found = m.group(0)
             span = text.span
             raw = normalize(model.text_of(span)).lower()
             at = raw.find(found.lower())

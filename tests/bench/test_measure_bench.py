@@ -1,0 +1,151 @@
+"""Replay throughput and eval wall time (issue 10), against the runtime's own drafts/s in the same run.
+
+`make bench` runs these (pytest-benchmark; skipped in `make test`). Figures printed:
+
+- drafts/s: `Library.draft` on one core over messages of the generated archive (warm), the baseline;
+- replay: rows/s of `tactful replay` on a generated Parquet archive with the embedded engine on
+  every core (`--jobs` = the core count), from the command's start to its end (loading the bundle
+  in every worker and warming its RE2 automata included); per core, and as a share of drafts/s
+  (target ≥ 70%); and the peak RSS of any of its processes (bounded: it must not grow with the
+  archive). TACTFUL_BENCH_REPLAY_ROWS sets the archive's size (default 200,000; the issue's
+  memory figure is for 5,000,000);
+- eval: wall and CPU time of `tactful eval` on a 1,000-row corpus (the shipped corpus's rows,
+  repeated with new ids) from a built bundle, process start included (target < 2 s wall).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = int(os.environ.get("TACTFUL_BENCH_REPLAY_ROWS", "200000"))
+JOBS = os.cpu_count() or 1
+RESULTS: dict[str, float] = {}
+
+sys.path.insert(0, str(ROOT / "examples" / "replay"))
+import generate  # noqa: E402
+
+
+def _tactful(*args) -> list[str]:
+    return [sys.executable, "-m", "tactful", *map(str, args)]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built")
+    done = subprocess.run(_tactful("build", ROOT / "frameworks", "--out", out), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return out / "bundle.json"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("archive") / "archive.parquet"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "replay" / "generate.py"), str(ROWS), str(path)], check=True)
+    return path
+
+
+def test_runtime_drafts_per_second(benchmark, bundle):
+    from tactful.runtime import load_library
+    from tactful.runtime.examples import with_example_slots
+
+    library = load_library(bundle)
+    requests = []
+    for row in generate.rows(5000):
+        if row["intent"] in library.intents:
+            context = {"message": row["message"], "channel": row["channel"], "contact_count": row["contact_count"],
+                       **row["context"]}
+            requests.append((row["intent"], with_example_slots(library, row["intent"], {}), context))
+    for request in requests:  # warm: every automaton state these messages reach
+        library.draft(*request)
+
+    def all_of_them():
+        for request in requests:
+            library.draft(*request)
+
+    benchmark.pedantic(all_of_them, rounds=5, iterations=1)
+    RESULTS["draft"] = benchmark.stats.stats.median / len(requests)
+    print(f"\ndrafts/s on one core: {1 / RESULTS['draft']:,.0f}")
+
+
+def test_replay_per_core_against_drafts_in_one_process(benchmark, bundle, tmp_path):
+    """The ratio the issue asks for, measured where contention cannot skew it: one process, warm, the
+    same messages replayed (JSON decoding, validation, verdict, counting) and drafted."""
+    from tactful.evaluation.replay import replay
+    from tactful.runtime import load_library
+    from tactful.runtime.examples import with_example_slots
+
+    n = 30_000
+    path = tmp_path / "warm.parquet"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "replay" / "generate.py"), str(n), str(path)], check=True)
+    library = load_library(bundle)
+    requests = [(r["intent"], with_example_slots(library, r["intent"], {}),
+                 {"message": r["message"], "channel": r["channel"], "contact_count": r["contact_count"], "seed": r["id"],
+                  **r["context"]}) for r in generate.rows(n)]
+    replay([path], library, jobs=1)  # warm
+    t = time.perf_counter()
+    for request in requests:
+        library.draft(*request)
+    drafts = n / (time.perf_counter() - t)
+    benchmark.pedantic(replay, args=([path], library), kwargs={"jobs": 1}, rounds=3, iterations=1)
+    rows = n / benchmark.stats.stats.median
+    print(f"\none process, warm: replay {rows:,.0f} rows/s, drafts {drafts:,.0f}/s: replay is {rows / drafts:.0%} of drafts/s")
+    benchmark.extra_info.update(replay_rows_per_second=rows, drafts_per_second=drafts)
+
+
+def test_replay_throughput_and_peak_memory(benchmark, bundle, archive):
+    # run in a child that reports the peak RSS of its descendants (the command and its workers)
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "done = subprocess.run(sys.argv[1:], capture_output=True); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode); "
+             "sys.stderr.write(done.stderr.decode())")
+    command = _tactful("replay", archive, "--bundle", bundle, "--quiet", "--format", "json", "--jobs", JOBS)
+    seen: dict[str, float] = {}
+
+    def run():
+        done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True)
+        elapsed, rss_kib, code = done.stdout.split()
+        assert code == "0", done.stderr
+        seen.update(elapsed=float(elapsed), rss=int(rss_kib) / 1024)
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    rate = ROWS / seen["elapsed"]
+    line = (f"\nreplay: {ROWS:,} rows in {seen['elapsed']:.1f} s on {JOBS} workers = {rate:,.0f} rows/s "
+            f"({rate * 60:,.0f}/min), {rate / JOBS:,.0f} per core; peak RSS {seen['rss']:.0f} MiB")
+    if "draft" in RESULTS:
+        line += f"; per core {rate / JOBS * RESULTS['draft']:.0%} of the runtime's drafts/s"
+    print(line)
+    benchmark.extra_info.update(rows=ROWS, rows_per_second=rate, peak_rss_mib=seen["rss"], jobs=JOBS)
+
+
+def test_eval_of_a_thousand_rows(benchmark, bundle, tmp_path):
+    rows = [json.loads(line) for path in sorted((ROOT / "frameworks" / "corpus").glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(dict(rows[i % len(rows)], id=f"bench-{i:04d}")) + "\n" for i in range(1000)),
+                      encoding="utf-8")
+    walls: list[float] = []
+    cpus: list[float] = []
+
+    def run():
+        import resource
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        done = subprocess.run(_tactful("eval", corpus, "--bundle", bundle, "--format", "json"), capture_output=True, text=True)
+        walls.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["rows"]["scored"] == 1000
+
+    benchmark.pedantic(run, rounds=3, iterations=1)
+    print(f"\neval of 1,000 rows: {min(walls):.2f} s wall, {min(cpus):.2f} s CPU (best of 3; process start and "
+          f"bundle load included; wall exceeds CPU when other work shares the cores)")
