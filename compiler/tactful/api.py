@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
     from tactful.runtime.examples import Report, Selection
     from tactful.runtime.library import Library
 
-__all__ = ["Preview", "Result", "build_outputs", "check", "compile", "compile_library", "preview", "test", "write_outputs"]
+__all__ = ["Preview", "Result", "build_outputs", "check", "compile", "compile_library", "preview", "stdlib_bundle", "test", "write_outputs"]
 
 
 def check(paths: Sequence[str | Path]) -> Result:
@@ -104,6 +104,18 @@ def test(paths: Sequence[str | Path], selection: Selection | None = None) -> tup
     listed = [Broken(f, tuple(f"{d.span.line}:{d.span.column}: {d.message} [{d.code.value}]" for d in ds))
               for f, ds in sorted(broken.items())]
     return result, run(library, selection or Selection(), listed)
+
+
+def stdlib_bundle() -> Bundle:
+    """The bundle of a library with no frameworks: everything the standard library declares (for
+    its reference page). Raises RuntimeError if the shipped stdlib does not compile."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as empty:
+        result = compile([empty])
+    if result.bundle is None:
+        raise RuntimeError("the standard library does not compile: " + "; ".join(d.message for d in result.diagnostics))
+    return result.bundle
 
 
 @dataclass

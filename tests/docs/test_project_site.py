@@ -95,7 +95,8 @@ def project_site(tmp_path_factory):
 def test_project_site_builds_strictly_with_every_page(project_site):
     for page in ["index.html", "getting-started/index.html", "ci/index.html", "reference/language/index.html",
                  "reference/cli/index.html", "reference/diagnostics/index.html", "reference/bundle/index.html",
-                 "reference/runtime/index.html", "reference/http/index.html", "reference/bundle.schema.json"]:
+                 "reference/runtime/index.html", "reference/http/index.html", "reference/bundle.schema.json",
+                 "reference/stdlib/index.html", "install/index.html"]:
         assert (project_site / page).is_file(), page
 
 
@@ -142,3 +143,10 @@ def test_the_first_framework_of_a_page_compiles_cleanly(page, file, tmp_path):
     path.write_text(source, encoding="utf-8")
     result = api.compile([tmp_path / "frameworks"])
     assert not result.diagnostics, render(result, "compact", color=False)
+
+
+def test_the_standard_library_reference_is_on_the_project_site(project_site):
+    html = (project_site / "reference/stdlib/index.html").read_text(encoding="utf-8")
+    for anchor in ("teams", "channels", "context-fields", "signals", "phrase-banks", "house-style", "house-policy"):
+        assert f'id="{anchor}"' in html, anchor
+    assert "legal_threat" in html and "sorry_for_inconvenience" in html

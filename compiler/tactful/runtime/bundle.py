@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Model(BaseModel):
@@ -284,6 +284,19 @@ class Framework(Model):
     location: Location
 
 
+class Policy(Model):
+    """A `policy`: guards and escalations every framework inherits (each framework's `guards` and
+    `escalations` already hold the ones it applies, with `policy` set). Here for documentation and
+    analytics: what the house policy is, whether or not a framework uses every entry."""
+
+    name: str
+    module: str
+    about: str = ""
+    guards: list[Guard] = []
+    escalations: list[Escalation] = []
+    location: Location
+
+
 class Bundle(Model):
     schema_version: str = SCHEMA_VERSION
     revision: str  # sha256 over the sources (paths and contents), "sha256:…"
@@ -295,4 +308,5 @@ class Bundle(Model):
     signals: list[Signal]
     phrases: dict[str, list[Text]]
     style: list[StyleRule]
+    policies: list[Policy] = []  # since 1.1
     frameworks: list[Framework]  # sorted by intent
