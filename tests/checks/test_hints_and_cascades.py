@@ -122,6 +122,7 @@ def test_re2_rejections_reach_stderr_only_as_our_diagnostic(tmp_path):
         done = subprocess.run([sys.executable, "-m", "tactful", command, str(tmp_path)], capture_output=True, text=True)
         assert done.returncode == 1
         output = done.stderr + done.stdout
-        assert output.count("[T1402]") == 2, output
+        # check prints both rejections; test names the broken file and leaves the diagnostics to check
+        assert output.count("[T1402]") == (2 if command == "check" else 0), output
         for noise in ("re2.cc", "absl", "InitializeLog", "E0000"):
             assert noise not in output, output
