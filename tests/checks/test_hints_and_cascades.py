@@ -94,8 +94,7 @@ def test_an_unknown_context_field_gets_a_did_you_mean_and_the_list(tmp_path, whe
     d = one(tmp_path, f'framework demo.a "A"\n  owner support\n{guard}' + REPLIES +
             f'  example "e"\n    message "hi"\n    channel email\n{context}    expect send\n')
     assert "did you mean `contact_count`?" in d.hint
-    if where == "context":
-        assert "context fields: " in d.hint and "`customer_name`" in d.hint
+    assert "context fields: " in d.hint and "`customer_name`" in d.hint
 
 
 def test_an_optional_slot_in_a_handoff_note_is_no_warning(tmp_path):
