@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
     from tactful.review.sides import Side
 
 __all__ = ["Compared", "Preview", "Result", "Verified", "build_outputs", "check", "check_sources", "compile", "compile_library",
-           "diff", "preview", "test", "verify", "verify_policy", "write_outputs"]
+           "diff", "preview", "stdlib_bundle", "test", "verify", "verify_policy", "write_outputs"]
 
 
 def check(paths: Sequence[str | Path]) -> Result:
@@ -120,6 +120,18 @@ def test(paths: Sequence[str | Path], selection: Selection | None = None) -> tup
     listed = [Broken(f, tuple(f"{d.span.line}:{d.span.column}: {d.message} [{d.code.value}]" for d in ds))
               for f, ds in sorted(broken.items())]
     return result, run(library, selection or Selection(), listed)
+
+
+def stdlib_bundle() -> Bundle:
+    """The bundle of a library with no frameworks: everything the standard library declares (for
+    its reference page). Raises RuntimeError if the shipped stdlib does not compile."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as empty:
+        result = compile([empty])
+    if result.bundle is None:
+        raise RuntimeError("the standard library does not compile: " + "; ".join(d.message for d in result.diagnostics))
+    return result.bundle
 
 
 @dataclass

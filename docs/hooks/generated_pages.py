@@ -3,6 +3,8 @@
 - `reference/diagnostics.md` from the code registry (`tactful.codes.CODES`): one section per code,
   with what it means, an example and how to fix it; anchors are the codes (`#T1201`), so SARIF
   help links and `tactful explain` can point at them.
+- `reference/stdlib.md` from `stdlib/`, through the bundle a library of no frameworks compiles to
+  (`tactful.emit.docs.stdlib_page`, the same page the library site has), so it cannot go stale.
 - `reference/bundle.schema.json` from the Bundle models, and the schema inlined into
   `reference/bundle.md` where that page says `<!-- tactful: bundle-schema -->`.
 
@@ -88,6 +90,13 @@ def verify_section() -> list[str]:
     return lines
 
 
+def stdlib_reference_page() -> str:
+    from tactful.api import stdlib_bundle
+    from tactful.emit.docs import stdlib_page
+
+    return stdlib_page(stdlib_bundle(), title="Standard library reference") + "\n"
+
+
 # --- mkdocs events ------------------------------------------------------------------------------
 
 
@@ -95,6 +104,7 @@ def on_files(files, config):
     from mkdocs.structure.files import File
 
     files.append(File.generated(config, "reference/diagnostics.md", content=diagnostics_page()))
+    files.append(File.generated(config, "reference/stdlib.md", content=stdlib_reference_page()))
     files.append(File.generated(config, "reference/bundle.schema.json", content=bundle_schema_text()))
     return files
 

@@ -94,8 +94,7 @@ def test_an_unknown_context_field_gets_a_did_you_mean_and_the_list(tmp_path, whe
     d = one(tmp_path, f'framework demo.a "A"\n  owner support\n{guard}' + REPLIES +
             f'  example "e"\n    message "hi"\n    channel email\n{context}    expect send\n')
     assert "did you mean `contact_count`?" in d.hint
-    if where == "context":
-        assert "context fields: " in d.hint and "`customer_name`" in d.hint
+    assert "context fields: " in d.hint and "`customer_name`" in d.hint
 
 
 def test_an_optional_slot_in_a_handoff_note_is_no_warning(tmp_path):
@@ -122,6 +121,7 @@ def test_re2_rejections_reach_stderr_only_as_our_diagnostic(tmp_path):
         done = subprocess.run([sys.executable, "-m", "tactful", command, str(tmp_path)], capture_output=True, text=True)
         assert done.returncode == 1
         output = done.stderr + done.stdout
-        assert output.count("[T1402]") == 2, output
+        # check prints both rejections; test names the broken file and leaves the diagnostics to check
+        assert output.count("[T1402]") == (2 if command == "check" else 0), output
         for noise in ("re2.cc", "absl", "InitializeLog", "E0000"):
             assert noise not in output, output

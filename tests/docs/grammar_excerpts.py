@@ -1,6 +1,6 @@
 """Read rule definitions out of a Lark grammar, and out of ```lark excerpts in Markdown.
 
-Shared by the sync test and by whoever updates the excerpts in docs/reference/language.md.
+Shared by the sync test and by whoever updates the excerpts in docs/reference/grammar.md.
 """
 
 from __future__ import annotations
@@ -78,11 +78,11 @@ def update(markdown: str, grammar: str) -> tuple[str, list[str]]:
     return re.sub(r"^```lark[^\n]*\n(.*?)^```", redo, markdown, flags=re.S | re.M), gone
 
 
-if __name__ == "__main__":  # python tests/docs/grammar_excerpts.py: re-sync docs/reference/language.md
+if __name__ == "__main__":  # python tests/docs/grammar_excerpts.py: re-sync docs/reference/grammar.md
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    reference = root / "docs" / "reference" / "language.md"
+    reference = root / "docs" / "reference" / "grammar.md"
     grammar_text = (root / "compiler" / "tactful" / "syntax" / "tactful.lark").read_text(encoding="utf-8")
     text, gone = update(reference.read_text(encoding="utf-8"), grammar_text)
     reference.write_text(text, encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import assert_never
 
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
@@ -26,6 +25,7 @@ def test_emits_one_page_per_framework_and_team_plus_home_style_and_config(pages)
         "docs/index.md",
         "docs/style.md",
         "docs/signals.md",
+        "docs/stdlib.md",
         "docs/frameworks/billing.duplicate_charge.md",
         "docs/frameworks/service.outage.md",
         "docs/teams/index.md",
@@ -67,9 +67,12 @@ def test_framework_page_states_title_about_source_and_owner(pages):
 def test_guards_are_a_clearly_marked_section_with_every_reason(pages):
     page = pages[FW_PAGE]
     section = page.split('!!! danger "Do not send as written when…"')[1].split("## Slots")[0]
-    assert "Written in all caps: acknowledge the frustration in your own words." in section
-    assert "Sarcasm may be masking an escalation" in section
-    assert "house policy `house`" in section  # where a policy guard comes from
+    assert "Sarcasm may be masking an escalation" in section  # the framework's own guard, in full
+    assert "And the [house policy](#house-policy)'s 1 guard: all\\_caps." in section  # the inherited ones, named
+    house = page.split("## House policy")[1].split("---")[0]
+    assert "(../stdlib.md#house-policy)" in house
+    assert '??? note "1 guard and 1 escalation from the house policy"' in house  # collapsed
+    assert "Written in all caps: acknowledge the frustration in your own words." in house
     outage = pages["docs/frameworks/service.outage.md"]
     assert "No guard applies" in outage and "Outage reports are often shouted" in outage
 
@@ -96,7 +99,29 @@ def test_replies_are_rendered_with_example_values_and_labelled_moves(pages):
 def test_handoff_is_rendered_with_examples_and_field_placeholders(pages):
     page = pages[FW_PAGE]
     assert "> Duplicate charge of $49.00 reported by Dana.  \n> In their words: ⟨message⟩" in page
-    assert "Escalates to [legal](../teams/legal.md) when `legal_threat` (house policy `house`)." in page
+    assert "escalation **legal\\_threat** → [legal](../teams/legal.md) when `legal_threat`" in page.split("## House policy")[1]
+    assert "### legal" not in page, "inherited escalations are not listed as the framework's own"
+
+
+def test_a_placeholder_with_a_fallback_shows_the_fallback(bundle):
+    """`{customer_name or "there"}` previews as "there" (what a customer whose name is unknown reads);
+    a bare context field stays a ⟨placeholder⟩, and a slot with an example shows the example."""
+    from tactful.runtime import bundle as b
+    from tactful.runtime.render import template_source
+
+    fw = next(f for f in bundle.frameworks if f.intent == "service.outage")  # customer_name is a field there
+    values = docs.example_values(bundle, fw)
+    greeting = b.Text(source='Hi {customer_name or "there"}, about {message}', template="", location=fw.location, parts=[
+        b.LiteralPart(text="Hi "), b.SlotPart(name="customer_name", source="field", fallback="there"),
+        b.LiteralPart(text=", about "), b.SlotPart(name="message", source="field")])
+    greeting = greeting.model_copy(update={"template": template_source(greeting.parts)})
+    assert docs.render_text(greeting, values) == "Hi there, about ⟨message⟩"
+    assert docs.render_parts(greeting, values) == "Hi there, about ⟨message⟩"
+
+
+def test_no_internal_reply_ids_in_prose(pages):
+    page = pages[FW_PAGE]
+    assert "Reply id" not in page and "private.default" not in page
 
 
 def test_examples_show_message_values_and_expected_outcome(pages):
@@ -132,41 +157,12 @@ def test_mkdocs_config_uses_material_search_and_lists_every_page(pages):
             assert f'"{path.removeprefix("docs/")}"' in config or path.removeprefix("docs/") in config, path
 
 
-def _render_parts(text: b.Text, values: dict[str, object]) -> str:
-    """The text rendered from its parts, independently of Jinja2: what the template must agree with."""
-
-    def one(part: b.LiteralPart | b.SlotPart) -> str | None:
-        match part:
-            case b.LiteralPart():
-                return part.text
-            case b.SlotPart():
-                value = values.get(part.name)
-                if value in (None, ""):
-                    return part.fallback
-                return str(value)
-            case _:
-                assert_never(part)
-
-    out: list[str] = []
-    for part in text.parts:
-        match part:
-            case b.OptionalPart():
-                pieces = [one(p) for p in part.parts]
-                if all(p is not None for p in pieces):
-                    out.extend(p for p in pieces if p is not None)
-            case b.LiteralPart() | b.SlotPart():
-                out.append(one(part) or "")
-            case _:
-                assert_never(part)
-    return "".join(out).strip()
-
-
 def test_template_rendering_agrees_with_the_text_parts(bundle):
     for fw in bundle.frameworks:
         values = docs.example_values(bundle, fw)
         texts = [m.text for r in fw.replies for m in r.moves if m.text] + [e.handoff for e in fw.escalations if e.handoff]
         for t in texts:
-            assert docs.render_text(t, values) == _render_parts(t, values), t.source
+            assert docs.render_text(t, values) == docs.render_parts(t, values), t.source
 
 
 def test_slot_values_are_data_never_template_code(bundle):

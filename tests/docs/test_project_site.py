@@ -15,6 +15,7 @@ import grammar_excerpts
 ROOT = Path(__file__).resolve().parents[2]
 GRAMMAR = ROOT / "compiler" / "tactful" / "syntax" / "tactful.lark"
 REFERENCE = ROOT / "docs" / "reference" / "language.md"
+GRAMMAR_PAGE = ROOT / "docs" / "reference" / "grammar.md"  # the contributors' page holds the excerpts
 
 
 def _hook():
@@ -26,25 +27,35 @@ def _hook():
 
 def test_every_grammar_excerpt_in_the_reference_matches_the_grammar():
     grammar = grammar_excerpts.rules(GRAMMAR.read_text(encoding="utf-8"))
-    blocks = grammar_excerpts.excerpts(REFERENCE.read_text(encoding="utf-8"))
-    assert blocks, "docs/reference/language.md has no ```lark excerpts"
+    blocks = grammar_excerpts.excerpts(GRAMMAR_PAGE.read_text(encoding="utf-8"))
+    assert blocks, "docs/reference/grammar.md has no ```lark excerpts"
     stale = []
     for block in blocks:
         for key, (written, definition) in grammar_excerpts.rules(block).items():
             if grammar.get(key) != (written, definition):
                 stale.append(f"{written}: {definition}\n   grammar has: {grammar.get(key)}")
-    assert not stale, ("these excerpts in docs/reference/language.md differ from tactful.lark "
+    assert not stale, ("these excerpts in docs/reference/grammar.md differ from tactful.lark "
                        "(run `.venv/bin/python tests/docs/grammar_excerpts.py` to re-copy them):\n" + "\n".join(stale))
 
 
 def test_every_rule_of_the_grammar_is_excerpted_in_the_reference():
     grammar = grammar_excerpts.rules(GRAMMAR.read_text(encoding="utf-8"))
     shown = set()
-    for block in grammar_excerpts.excerpts(REFERENCE.read_text(encoding="utf-8")):
+    for block in grammar_excerpts.excerpts(GRAMMAR_PAGE.read_text(encoding="utf-8")):
         shown |= set(grammar_excerpts.rules(block))
     rules = {k for k in grammar if not k.lstrip("_").isupper()}
     missing = sorted(rules - shown)
-    assert not missing, f"grammar rules not shown in docs/reference/language.md: {missing}"
+    assert not missing, f"grammar rules not shown in docs/reference/grammar.md: {missing}"
+
+
+def test_the_language_reference_is_for_content_designers():
+    """Grammar internals live on the contributors' page; the reference states the rules a writer meets."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    assert "```lark" not in text and "_NL" not in text and "LALR" not in text
+    rules = text.split("## Rules a writer meets")[1].split("\n## ")[0]
+    for rule in ("Optional segments do not nest", "Conditions read context fields, not slots", "What an `expect` line checks"):
+        assert rule in rules, rule
+    assert "(grammar.md)" in text.split("## ")[0], "the reference points contributors to the grammar page"
 
 
 def test_reference_examples_are_highlighted_without_lexer_errors():
@@ -106,7 +117,8 @@ def project_site(tmp_path_factory):
 def test_project_site_builds_strictly_with_every_page(project_site):
     for page in ["index.html", "getting-started/index.html", "ci/index.html", "reference/language/index.html",
                  "reference/cli/index.html", "reference/diagnostics/index.html", "reference/bundle/index.html",
-                 "reference/runtime/index.html", "reference/http/index.html", "reference/bundle.schema.json"]:
+                 "reference/runtime/index.html", "reference/http/index.html", "reference/bundle.schema.json",
+                 "reference/stdlib/index.html", "install/index.html", "reference/grammar/index.html"]:
         assert (project_site / page).is_file(), page
 
 
@@ -153,3 +165,10 @@ def test_the_first_framework_of_a_page_compiles_cleanly(page, file, tmp_path):
     path.write_text(source, encoding="utf-8")
     result = api.compile([tmp_path / "frameworks"])
     assert not result.diagnostics, render(result, "compact", color=False)
+
+
+def test_the_standard_library_reference_is_on_the_project_site(project_site):
+    html = (project_site / "reference/stdlib/index.html").read_text(encoding="utf-8")
+    for anchor in ("teams", "channels", "context-fields", "signals", "phrase-banks", "house-style", "house-policy"):
+        assert f'id="{anchor}"' in html, anchor
+    assert "legal_threat" in html and "sorry_for_inconvenience" in html

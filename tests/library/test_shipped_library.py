@@ -92,6 +92,8 @@ def test_every_example_passes_and_everything_is_exercised(library):
 
 
 def test_check_strict_and_test_pass_as_the_designer_runs_them(root):
+    if root == ROOT:
+        pytest.skip("the shipped library: the tests above run the same checks in-process")
     for command in (["check", "--strict"], ["test", "--quiet"]):
         done = CliRunner().invoke(main, [*command, str(root / "frameworks")])
         assert done.exit_code == 0, (command, done.output)

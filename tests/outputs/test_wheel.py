@@ -121,8 +121,11 @@ def test_installed_tactful_checks_the_shipped_library_from_another_folder(venv, 
 
 def test_installed_tactful_builds_the_same_bytes_as_the_checkout(venv, tmp_path):
     sh(venv / BIN / "tactful", "build", REPO / "frameworks", "--out", tmp_path / "from-wheel", cwd=tmp_path)
-    sh(Path(sys.executable).with_name("tactful"), "build", REPO / "frameworks", "--out", tmp_path / "from-checkout",
-       cwd=tmp_path)
+    # the checkout this test runs from (this interpreter, with its own sys.path), whichever checkout the
+    # venv's editable install happens to point at
+    subprocess.run([sys.executable, "-c", "import sys; from tactful.cli import main; sys.exit(main())", "build",
+                    str(REPO / "frameworks"), "--out", str(tmp_path / "from-checkout")],
+                   cwd=tmp_path, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     wheel_files, checkout_files = tree(tmp_path / "from-wheel"), tree(tmp_path / "from-checkout")
     assert sorted(wheel_files) == sorted(checkout_files)
     assert [p for p in wheel_files if wheel_files[p] != checkout_files[p]] == []

@@ -44,6 +44,7 @@ def emit(bundle: b.Bundle, *, site_name: str = "Response frameworks") -> dict[st
         "index.md": _home(bundle),
         "style.md": _style_page(bundle),
         "signals.md": _signals_page(bundle),
+        "stdlib.md": stdlib_page(bundle),
         "teams/index.md": _teams_index(bundle),
         "assets/tactful.css": STYLESHEET,
     }
@@ -153,8 +154,58 @@ def example_values(bundle: b.Bundle, fw: b.Framework) -> dict[str, object]:
 
 
 def render_text(text: b.Text, values: dict[str, object]) -> str:
-    """A Text's Jinja2 template rendered with values, stripped, as the runtime renders it."""
-    return _ENV.from_string(text.template).render(values).strip()
+    """A Text's Jinja2 template rendered with values, stripped, as the runtime renders it.
+
+    A context field is shown as its ⟨placeholder⟩, except where the text gives it a fallback
+    (`{customer_name or "there"}`): there the preview shows the fallback ("there"), which is what a
+    customer whose name is not known reads."""
+    return _ENV.from_string(text.template).render(_preview_values(text, values)).strip()
+
+
+def _preview_values(text: b.Text, values: dict[str, object]) -> dict[str, object]:
+    """values, with each ⟨placeholder⟩ that this text always prints with a fallback taken out."""
+    slots = list(_slot_parts(text.parts))
+    with_fallback = {p.name for p in slots if p.fallback is not None and values.get(p.name) == f"⟨{p.name}⟩"}
+    bare = {p.name for p in slots if p.fallback is None}
+    return {**values, **{n: None for n in with_fallback - bare}} if with_fallback else values
+
+
+def _slot_parts(parts) -> Iterable[b.SlotPart]:
+    for part in parts:
+        if isinstance(part, b.OptionalPart):
+            yield from _slot_parts(part.parts)
+        elif isinstance(part, b.SlotPart):
+            yield part
+
+
+def render_parts(text: b.Text, values: dict[str, object]) -> str:
+    """The same text rendered from its parts: what the template must agree with."""
+    values = _preview_values(text, values)
+
+    def one(part: b.LiteralPart | b.SlotPart) -> str | None:
+        match part:
+            case b.LiteralPart():
+                return part.text
+            case b.SlotPart():
+                value = values.get(part.name)
+                if value in (None, ""):
+                    return part.fallback
+                return str(value)
+            case _:
+                assert_never(part)
+
+    out: list[str] = []
+    for part in text.parts:
+        match part:
+            case b.OptionalPart():
+                pieces = [one(p) for p in part.parts]
+                if all(p is not None for p in pieces):
+                    out.extend(p for p in pieces if p is not None)
+            case b.LiteralPart() | b.SlotPart():
+                out.append(one(part) or "")
+            case _:
+                assert_never(part)
+    return "".join(out).strip()
 
 
 def render_move(bundle: b.Bundle, move: b.Move, values: dict[str, object]) -> tuple[str, str]:
@@ -332,15 +383,21 @@ def _framework_page(bundle: b.Bundle, fw: b.Framework) -> str:
     if fw.about:
         lines += [md_paragraphs(fw.about), ""]
 
-    # Guards come first on the page: they decide whether the rest may be sent at all.
+    # Guards come first on the page: they decide whether the rest may be sent at all. The framework's
+    # own come first; the house policy's, the same on every page, are named once and collapsed below.
+    own_guards = [g for g in fw.guards if g.policy is None]
+    inherited_guards = [g for g in fw.guards if g.policy is not None]
+    inherited_escalations = [e for e in fw.escalations if e.policy is not None]
     lines += ['!!! danger "Do not send as written when…"', ""]
     if fw.guards:
         lines += ["    When one of these holds, the draft is a starting point only: read the reason, "
                   "then write the reply in your own words.", ""]
-        for g in fw.guards:
-            origin = f" *(house policy {code(g.policy)})*" if g.policy else ""
+        for g in own_guards:
             lines.append(f"    - **{md(g.name)}**: {md(g.reason)}  ")
-            lines.append(f"      when {code(g.condition_source)}{origin}")
+            lines.append(f"      when {code(g.condition_source)}")
+        if inherited_guards:
+            names = ", ".join(md(g.name) for g in inherited_guards)
+            lines += ["", f"    And the [house policy](#house-policy)'s {_count(len(inherited_guards), 'guard')}: {names}."]
     else:
         lines.append("    No guard applies to this framework: drafts can be sent as written.")
     if fw.opt_outs:
@@ -367,13 +424,13 @@ def _framework_page(bundle: b.Bundle, fw: b.Framework) -> str:
     lines.append("")
 
     lines += ["## Escalations", ""]
-    if fw.escalations:
-        for e in fw.escalations:
-            origin = f" (house policy {code(e.policy)})" if e.policy else ""
+    own_escalations = [e for e in fw.escalations if e.policy is None]
+    if own_escalations:
+        for e in own_escalations:
             lines += [
                 f"### {md(e.name)} → {md(e.team)}",
                 "",
-                f"Escalates to {_team_link(e.team, page)} when {code(e.condition_source)}{origin}.",
+                f"Escalates to {_team_link(e.team, page)} when {code(e.condition_source)}.",
                 "",
             ]
             if e.handoff is not None:
@@ -382,7 +439,10 @@ def _framework_page(bundle: b.Bundle, fw: b.Framework) -> str:
             else:
                 lines += ["No handoff note: the next team sees only the conversation.", ""]
     else:
-        lines += ["Nothing escalates this framework to another team.", ""]
+        lines += ["This framework adds no escalations of its own.", ""]
+    if inherited_escalations:
+        lines += [f"And the [house policy](#house-policy)'s {_count(len(inherited_escalations), 'escalation')}: "
+                  + ", ".join(f"{md(e.name)} → {md(e.team)}" for e in inherited_escalations) + ".", ""]
 
     lines += ["## Replies", "",
               "The first reply whose channel visibility matches and whose condition holds is used. "
@@ -397,7 +457,7 @@ def _framework_page(bundle: b.Bundle, fw: b.Framework) -> str:
             if quoted:
                 quoted.append("")
             quoted.append(f"{label} · {md(text)}{suffix}")
-        lines += [_quote_block(quoted), "", f"Reply id {code(r.id)}, {_line(r.location)}.", ""]
+        lines += [_quote_block(quoted), ""]
 
     lines += ["## Examples", ""]
     if fw.examples:
@@ -413,9 +473,26 @@ def _framework_page(bundle: b.Bundle, fw: b.Framework) -> str:
     else:
         lines += ["This framework has no examples yet.", ""]
 
+    if inherited_guards or inherited_escalations or fw.opt_outs:
+        lines += ["## House policy", "",
+                  f"Every framework inherits the [house policy]({_rel(page, 'stdlib.md')}#house-policy): its guards "
+                  "and escalations apply here too, unless this framework opts out of one.", ""]
+        lines += [f'??? note "{_count(len(inherited_guards), "guard")} and {_count(len(inherited_escalations), "escalation")} '
+                  'from the house policy"',
+                  ""]
+        for g in inherited_guards:
+            lines.append(f"    - guard **{md(g.name)}** when {code(g.condition_source)}: {md(g.reason)}")
+        for e in inherited_escalations:
+            lines.append(f"    - escalation **{md(e.name)}** → {_team_link(e.team, page)} when {code(e.condition_source)}")
+        lines.append("")
+
     lines += ["---", "", f"Source: {code(fw.location.file)}, {_line(fw.location)}  ",
               f"Content hash: {code(fw.hash)}"]
     return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def md_paragraphs(text: str) -> str:
@@ -490,6 +567,114 @@ def _signals_page(bundle: b.Bundle) -> str:
     return "\n".join(lines)
 
 
+def _in_stdlib(loc: b.Location | None) -> bool:
+    return loc is not None and loc.file.startswith("<stdlib>/")
+
+
+def plain_words(cond, *, nested: bool = False) -> str:
+    """A condition in plain words, for people who do not read the notation."""
+    match cond:
+        case b.AllOf() | b.AnyOf():
+            joiner = ", and " if isinstance(cond, b.AllOf) else ", or "
+            s = joiner.join(plain_words(c, nested=True) for c in cond.of)
+            return f"({s})" if nested and len(cond.of) > 1 else s
+        case b.Not():
+            return "not " + plain_words(cond.of, nested=True)
+        case b.SignalRef():
+            return f"the signal {code(cond.name)} fires"
+        case b.FieldTrue():
+            return f"{code(cond.field)} is true"
+        case b.Mentions():
+            def listed(phrases: list[str]) -> str:
+                shown = ", ".join(f"“{md(p)}”" for p in phrases[:8])
+                return shown + (f" (or {len(phrases) - 8} more)" if len(phrases) > 8 else "")
+
+            verb = "says (not negated, reported or asked)" if cond.asserted else "mentions"
+            near = f", within {cond.within} words of {listed(cond.near)}" if cond.near else ""
+            return f"the {md(cond.field)} {verb} {listed(cond.phrases)} as whole words{near}"
+        case b.HasEmoji():
+            return f"the {md(cond.field)} has the emoji " + ", ".join(cond.emoji)
+        case b.Matches():
+            return f"the {md(cond.field)} matches the pattern {code('/' + cond.pattern + '/')}"
+        case b.Compare():
+            value = int(cond.value) if cond.value == int(cond.value) else cond.value
+            words = {"<": "is below", "<=": "is at most", ">": "is above", ">=": "is at least", "==": "is", "!=": "is not"}
+            return f"{code(cond.field)} {words[cond.cmp]} {value}"
+        case b.Is():
+            return f"{code(cond.field)} is {code(cond.value)}"
+        case b.In():
+            return f"{code(cond.field)} is one of " + ", ".join(code(v) for v in cond.values)
+        case _:
+            assert_never(cond)
+
+
+def stdlib_page(bundle: b.Bundle, *, title: str = "Standard library") -> str:
+    """Everything the standard library declares, from the bundle: teams, channels, context fields,
+    signals (what each matches, in plain words, and its examples), phrase banks, house style and the
+    house policy every framework inherits. Used by the library site and by the project's own docs."""
+    lines = [f"# {title}", "",
+             "What every framework can use without declaring it, generated from `stdlib/`. Signals need "
+             "`use stdlib.signals` and phrase banks `use stdlib.phrases`; teams, channels, context fields, "
+             "house style and the house policy apply everywhere.", ""]
+    teams = [t for t in bundle.teams if _in_stdlib(t.location)]
+    lines += ["## Teams", "", "Owners of frameworks and receivers of escalations.", "",
+              "| team | what it does |", "|---|---|"]
+    lines += [f"| {code(t.name)} | {md(t.title) or '—'} |" for t in teams]
+    channels = [c for c in bundle.channels if _in_stdlib(c.location)]
+    lines += ["", "## Channels", "",
+              "Where a message arrives, and whether its conversations are public, private or both (the first is "
+              "the default when the caller does not say).", "", "| channel | name | visibility |", "|---|---|---|"]
+    lines += [f"| {code(c.name)} | {md(c.title) or '—'} | {' or '.join(c.visibilities)} |" for c in channels]
+    fields = [f for f in bundle.fields if _in_stdlib(f.location)]
+    lines += ["", "## Context fields", "",
+              "What a caller passes with each message. Conditions read them; texts can print them (`{message}`).",
+              "", "| field | type | meaning |", "|---|---|---|"]
+    for f in fields:
+        typ = f.type + (f" ({', '.join(f.values)})" if f.values else "")
+        lines.append(f"| {code(f.name)} | {md(typ)} | {md(f.about) or '—'} |")
+    if bundle.features:
+        lines += ["", "Computed from the message, for comparisons: " + ", ".join(code(x) for x in bundle.features) + "."]
+    lines += ["", "## Signals", "", "Named conditions on the message and its context; `use stdlib.signals` to name them.", ""]
+    for sig in sorted((s for s in bundle.signals if s.module.startswith("stdlib.")), key=lambda s: s.name):
+        lines += [f"### {md(sig.name)}", ""]
+        if sig.about:
+            lines += [md(sig.about), ""]
+        lines += [f"Fires when {plain_words(sig.when)}.", ""]
+        fires = [e.message for e in sig.examples if e.fires]
+        quiet = [e.message for e in sig.examples if not e.fires]
+        if fires:
+            lines += ["Fires on:", ""] + [f"- “{md(m)}”" for m in fires] + [""]
+        if quiet:
+            lines += ["Stays quiet on:", ""] + [f"- “{md(m)}”" for m in quiet] + [""]
+    banks = {n: texts for n, texts in bundle.phrases.items() if texts and _in_stdlib(texts[0].location)}
+    lines += ["## Phrase banks", "",
+              "A move written `pick <bank>` gets one of these phrases, the same one for the same conversation; "
+              "`use stdlib.phrases` to name them.", ""]
+    for name, texts in sorted(banks.items()):
+        lines += [f"### {md(name)}", ""] + [f"- {md(t.source)}" for t in texts] + [""]
+    rules = [r for r in bundle.style if _in_stdlib(r.location)]
+    lines += ["## House style", "", "Phrases the compiler flags in every text (T1304), with what to write instead.", "",
+              "| avoid | write instead | rule |", "|---|---|---|"]
+    for rule in sorted(rules, key=lambda r: r.name):
+        avoid = "<br>".join([f"“{md(p)}”" for p in rule.avoid] + [code(f"/{p}/") for p in rule.avoid_patterns])
+        lines.append(f"| {avoid or '—'} | {md(rule.prefer) or '—'} | {code(rule.name)}{' (error)' if rule.severity == 'error' else ''} |")
+    lines += ["", "## House policy", "",
+              "Guards and escalations that every framework inherits; a framework may opt out of one with "
+              "`except <name> \"<reason>\"`.", ""]
+    for policy in (p for p in bundle.policies if p.module.startswith("stdlib.")):
+        if policy.about:
+            lines += [f"{md(policy.about)} ({code(policy.name)}).", ""]
+        lines += ["### Guards", "", "When one holds, the draft is not sent as written; the reason is shown to the agent.", "",
+                  "| guard | when | reason |", "|---|---|---|"]
+        lines += [f"| {code(g.name)} | {plain_words(g.when)} | {md(g.reason)} |" for g in policy.guards]
+        lines += ["", "### Escalations", "", "| escalation | to | when | handoff note |", "|---|---|---|---|"]
+        for e in policy.escalations:
+            note = "<br>".join(md(line.strip()) for line in e.handoff.source.strip().split("\n")) if e.handoff else "—"
+            lines.append(f"| {code(e.name)} | {code(e.team)} | {plain_words(e.when)} | {note} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 # --- mkdocs.yml ---------------------------------------------------------------------------------
 
 
@@ -511,7 +696,7 @@ def _mkdocs_yml(bundle: b.Bundle, site_name: str) -> str:
     nav.append("      - Overview: teams/index.md")
     for team in _teams_with_pages(bundle):
         nav.append(f"      - {_y(team.name)}: {_y(team_path(team.name))}")
-    nav += ["  - House style: style.md", "  - Signals: signals.md"]
+    nav += ["  - House style: style.md", "  - Signals: signals.md", "  - Standard library: stdlib.md"]
     head = [
         f"{GENERATED_MARK} from the bundle. Do not edit: edit the .tact files and rebuild.",
         f"site_name: {_y(site_name)}",
@@ -535,6 +720,7 @@ def _mkdocs_yml(bundle: b.Bundle, site_name: str) -> str:
         "  - search",
         "markdown_extensions:",
         "  - admonition",
+        "  - pymdownx.details  # the inherited house policy, collapsed on each framework page",
         "  - attr_list",
         "  - tables",
         "  - toc:",

@@ -302,6 +302,19 @@ class Framework(Model):
     location: Location
 
 
+class Policy(Model):
+    """A `policy`: guards and escalations every framework inherits (each framework's `guards` and
+    `escalations` already hold the ones it applies, with `policy` set). Here for documentation and
+    analytics: what the house policy is, whether or not a framework uses every entry."""
+
+    name: str
+    module: str
+    about: str = ""
+    guards: list[Guard] = []
+    escalations: list[Escalation] = []
+    location: Location
+
+
 class Bundle(Model):
     schema_version: str = SCHEMA_VERSION
     revision: str  # sha256 over the sources (paths and contents), "sha256:…"
@@ -313,4 +326,5 @@ class Bundle(Model):
     signals: list[Signal]
     phrases: dict[str, list[Text]]
     style: list[StyleRule]
+    policies: list[Policy] = []  # since 1.1
     frameworks: list[Framework]  # sorted by intent

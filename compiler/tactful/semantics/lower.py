@@ -11,7 +11,7 @@ import hashlib
 
 from tactful.runtime import bundle as b
 from tactful.runtime.render import template_source
-from tactful.semantics.model import FEATURES, VISIBILITIES, Model, effective, served, slot_flag, slot_type, value_text
+from tactful.semantics.model import FEATURES, VISIBILITIES, Model, effective, entry_name, served, slot_flag, slot_type, value_text
 from tactful.semantics.wordforms import expand
 from tactful.source import Span
 from tactful.syntax import ast
@@ -119,7 +119,28 @@ class Lowerer:
                 location=location(rule.span)))
         frameworks = self.frameworks()
         return b.Bundle(revision=revision, fields=fields, features=list(FEATURES), teams=teams, channels=channels,
-                        signals=signals, phrases=phrases, style=style, frameworks=frameworks)
+                        signals=signals, phrases=phrases, style=style, policies=self.policies(), frameworks=frameworks)
+
+    def policies(self) -> list[b.Policy]:
+        model = self.model
+        out = []
+        for module, p in sorted(self.decls.policies, key=lambda mp: mp[1].name.value):
+            guards, escalations = [], []
+            for item in p.items:
+                name = entry_name(item.when, item.alias)
+                if name is None:
+                    continue
+                if isinstance(item, ast.Guard):
+                    guards.append(b.Guard(name=name, when=self.cond(item.when), condition_source=model.cond_source(item.when),
+                                          reason=item.reason.value, policy=p.name.value, location=location(item.span)))
+                else:
+                    escalations.append(b.Escalation(
+                        name=name, team=item.team.value, when=self.cond(item.when), condition_source=model.cond_source(item.when),
+                        handoff=self.text(item.handoff, {}) if item.handoff else None, policy=p.name.value,
+                        location=location(item.span)))
+            out.append(b.Policy(name=p.name.value, module=module, about=p.about.value if p.about else "",
+                                guards=guards, escalations=escalations, location=location(p.span)))
+        return out
 
     # ---- frameworks ----------------------------------------------------------------------------
     def framework(self, module: str, fw: ast.FrameworkDecl) -> b.Framework:

@@ -42,9 +42,7 @@ def _unknown(model: Model, name: ast.Name, module: str, what: str, slots: frozen
     candidates = set(model.decls.fields) | set(FEATURES)
     if what == "condition":
         candidates |= set(model.decls.visible(module, "signal"))
-    hint = did_you_mean(n, candidates)
-    if not hint and what != "condition":
-        hint = field_hint(n, model.decls.fields)
+    hint = did_you_mean(n, candidates) if what == "condition" else field_hint(n, model.decls.fields)
     return Diagnostic(Code.UNKNOWN_NAME, f"`{n}` is not a {'signal or ' if what == 'condition' else ''}field", name.span,
                       label="unknown name", hint=hint)
 
