@@ -31,8 +31,8 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
-def sh(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    r = subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=clean_env(),
+def sh(*args, cwd: Path, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    r = subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd, env={**clean_env(), **(env or {})},
                        timeout=timeout)
     assert r.returncode == 0, f"{args}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
     return r
@@ -85,8 +85,9 @@ def test_installed_tactful_checks_the_shipped_library_from_another_folder(venv, 
 
 def test_installed_tactful_builds_the_same_bytes_as_the_checkout(venv, tmp_path):
     sh(venv / BIN / "tactful", "build", REPO / "frameworks", "--out", tmp_path / "from-wheel", cwd=tmp_path)
-    sh(Path(sys.executable).with_name("tactful"), "build", REPO / "frameworks", "--out", tmp_path / "from-checkout",
-       cwd=tmp_path)
+    # This checkout's sources, whatever checkout the running venv was installed from (a worktree shares one venv).
+    sh(sys.executable, "-m", "tactful", "build", REPO / "frameworks", "--out", tmp_path / "from-checkout",
+       cwd=tmp_path, env={"PYTHONPATH": str(REPO / "compiler")})
     wheel_files, checkout_files = tree(tmp_path / "from-wheel"), tree(tmp_path / "from-checkout")
     assert sorted(wheel_files) == sorted(checkout_files)
     assert [p for p in wheel_files if wheel_files[p] != checkout_files[p]] == []

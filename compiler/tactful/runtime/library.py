@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,13 +51,12 @@ BundleSource = str | os.PathLike | bytes | Mapping[str, Any] | Bundle
 # --- loading ------------------------------------------------------------------------------------
 
 
+_VERSION = re.compile(r"([0-9]{1,9})\.([0-9]{1,9})")  # ASCII digits only: str.isdigit() admits "²" and "١"
+
+
 def _version(text: object) -> tuple[int, int] | None:
-    if not isinstance(text, str):
-        return None
-    major, _, minor = text.partition(".")
-    if not (major.isdigit() and minor.isdigit()):
-        return None
-    return int(major), int(minor)
+    match = _VERSION.fullmatch(text) if isinstance(text, str) else None
+    return (int(match[1]), int(match[2])) if match else None
 
 
 def _check_version(found: object) -> None:
@@ -83,7 +83,11 @@ def _validation_message(e: ValidationError) -> str:
     shown = []
     for err in errors[:5]:
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
-        shown.append(f"  at {loc or 'the top level'}: {err['msg']}")
+        msg = err["msg"]
+        if err["type"] == "string_pattern_mismatch":  # a name (the patterns are bundle.py's)
+            msg = (f"`{err['input']}` is not a name (names are letters, digits and `_`, not starting with a digit; "
+                   "intents and modules join names with dots)")
+        shown.append(f"  at {loc or 'the top level'}: {msg}")
     more = f"\n  … and {len(errors) - 5} more" if len(errors) > 5 else ""
     return f"the bundle does not match its schema ({len(errors)} problem{'s' if len(errors) != 1 else ''}):\n" + "\n".join(shown) + more
 
