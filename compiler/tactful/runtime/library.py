@@ -117,6 +117,8 @@ def load_bundle(source: BundleSource) -> Bundle:
             raise BundleError(f"{where} is not UTF-8 text") from None
         except json.JSONDecodeError as e:
             raise BundleError(f"{where} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+        except RecursionError:
+            raise BundleError(f"{where} is nested too deeply to be a tactful bundle") from None
     else:
         data = source
     if not isinstance(data, Mapping):
@@ -126,11 +128,17 @@ def load_bundle(source: BundleSource) -> Bundle:
         return Bundle.model_validate(data)
     except ValidationError as e:
         raise BundleError(_validation_message(e)) from None
+    except RecursionError:
+        raise BundleError(f"{where} is nested too deeply to be a tactful bundle") from None
 
 
 def load_library(source: BundleSource) -> "Library":
     """load_bundle(source), then prepare it for drafting. Raises BundleError."""
-    return Library(load_bundle(source))
+    bundle = load_bundle(source)
+    try:
+        return Library(bundle)
+    except RecursionError:
+        raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
 
 
 # --- the prepared library -------------------------------------------------------------------------

@@ -12,8 +12,11 @@ Decisions:
   traceback ever reaches a client.
 - Reloading: on SIGHUP, or when the bundle file changes (polled every `watch_interval` seconds), a
   new Library is loaded completely, in a worker thread, and only then replaces the old reference.
-  Each request reads the reference once, so it is answered by one library from start to end. A
-  bundle that fails to load is logged and the old library stays in service.
+  Each request reads the reference once, so it is answered by one library from start to end. One
+  loader (Reloader) runs the loads one at a time and merges requests, so it always ends on the
+  newest file and never loads twice at once. A bundle that fails to load, for any reason, is
+  logged and the old library stays in service; the loader and the watcher never stop. Every load
+  and refusal is logged on `tactful.serve`, which `run()` adds to uvicorn's logging.
 - Drafting runs in a worker thread, never on the event loop, and has a time budget
   (`draft_budget`, 2 s by default): a draft that takes longer is answered with 503 and the event
   loop goes on serving (`/healthz` included). A draft costs tens of microseconds with a bundle the
@@ -40,6 +43,10 @@ from tactful.runtime.errors import BundleError, DraftError, UnknownIntent
 from tactful.runtime.library import Library, load_library
 
 MAX_BODY = 64 * 1024
+BODY_TIMEOUT = 10.0  # seconds a client has to send the whole request body (408 after)
+KEEP_ALIVE = 5  # seconds an idle keep-alive connection is held
+MAX_CONNECTIONS = 256  # concurrent connections (and requests) before uvicorn answers 503
+MAX_HEADERS = 16 * 1024  # bytes of request line and headers
 DRAFT_BUDGET = 2.0  # seconds a draft may take before the request is answered with 503
 log = logging.getLogger("tactful.serve")
 
@@ -147,20 +154,62 @@ class LibraryHolder:
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def reload(self) -> bool:
-        """Load the bundle again; swap it in only when it loads. Returns whether it was swapped."""
+        """Load the bundle again; swap it in only when it loads. Returns whether it was swapped.
+
+        Never raises: whatever goes wrong (a BundleError, or anything a hostile file provokes) is
+        logged as a refusal and the library in service stays."""
         self._stamp = self._stat()
+        kept = self.library.revision[:19]
         try:
             fresh = load_library(self.path)
         except BundleError as e:
-            log.error("tactful: kept revision %s; the new bundle does not load: %s", self.library.revision[:19], e)
+            log.error("tactful: kept revision %s; the new bundle does not load: %s", kept, e)
+            return False
+        except Exception as e:  # noqa: BLE001 - a reload must never stop the service or its watcher
+            log.error("tactful: kept revision %s; the new bundle does not load (internal error: %s: %s)",
+                      kept, type(e).__name__, str(e)[:200])
             return False
         self.library = fresh  # one reference assignment: requests see the old or the new, never a mix
-        log.info("tactful: now serving revision %s", fresh.revision[:19])
+        log.info("tactful: now serving revision %s (loaded %s)", fresh.revision[:19], self.path.name)
         return True
 
     def changed(self) -> bool:
         stamp = self._stat()
         return stamp is not None and stamp != self._stamp
+
+
+class Reloader:
+    """The one loader of a service: requests for a reload (SIGHUP, a changed file) are merged, and
+    loads run one at a time in a worker thread, never on the event loop. A request that arrives
+    during a load causes one more load after it, so the last load always starts after the last
+    request and the service ends on the newest file."""
+
+    def __init__(self, holder: LibraryHolder):
+        self.holder = holder
+        self._wanted = asyncio.Event()
+        self.loads = 0  # finished loads, swapped or refused (for tests and logs)
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    async def run(self) -> None:
+        while True:
+            await self._wanted.wait()
+            self._wanted.clear()
+            try:
+                await asyncio.to_thread(self.holder.reload)
+            except Exception:  # noqa: BLE001 - reload() logs its own failures; this is the thread hop's
+                log.exception("tactful: the reload failed; the library in service stays")
+            self.loads += 1
+
+    async def watch(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if self.holder.changed():
+                    self.request()
+            except Exception:  # noqa: BLE001 - the watcher must outlive anything the file system does
+                log.exception("tactful: could not check the bundle file for changes")
 
 
 def _error_response(e: DraftError) -> JSONResponse:
@@ -188,11 +237,13 @@ def _summary(fw: Framework) -> dict:
 
 
 class BodyLimit:
-    """ASGI middleware: read the whole request body, refusing with 413 once it exceeds `limit` bytes."""
+    """ASGI middleware: read the whole request body, refusing with 413 once it exceeds `limit` bytes
+    and with 408 when it has not arrived within `timeout` seconds (a slow client holds no worker)."""
 
-    def __init__(self, app, limit: int = MAX_BODY):
+    def __init__(self, app, limit: int = MAX_BODY, timeout: float = BODY_TIMEOUT):
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -204,16 +255,20 @@ class BodyLimit:
                 if int(value) > self.limit:
                     return await self._refuse(send, 413, f"the request body is larger than {self.limit // 1024} KiB")
         chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                return await self._refuse(send, 413, f"the request body is larger than {self.limit // 1024} KiB")
-            chunks.append(chunk)
-            more = message.get("more_body", False)
+        try:
+            async with asyncio.timeout(self.timeout):
+                while more:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        return  # the client went away
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > self.limit:
+                        return await self._refuse(send, 413, f"the request body is larger than {self.limit // 1024} KiB")
+                    chunks.append(chunk)
+                    more = message.get("more_body", False)
+        except TimeoutError:
+            return await self._refuse(send, 408, f"the request body did not arrive within {self.timeout:g} s")
         body = b"".join(chunks)
         sent = False
 
@@ -239,32 +294,19 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
                draft_budget: float = DRAFT_BUDGET) -> FastAPI:
     """The FastAPI app serving one bundle file. Raises BundleError when it cannot be loaded."""
     holder = LibraryHolder(bundle)
-
-    async def reload() -> None:
-        await asyncio.to_thread(holder.reload)
-
-    async def watch() -> None:
-        while True:
-            await asyncio.sleep(watch_interval or 1.0)
-            if holder.changed():
-                await reload()
+    reloader = Reloader(holder)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         loop = asyncio.get_running_loop()
-        pending: set[asyncio.Task] = set()
-
-        def on_hup() -> None:
-            task = loop.create_task(reload())
-            pending.add(task)
-            task.add_done_callback(pending.discard)
-
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGHUP, on_hup)
-        watcher = loop.create_task(watch()) if watch_interval else None
+            loop.add_signal_handler(signal.SIGHUP, reloader.request)
+        tasks = [loop.create_task(reloader.run())]
+        if watch_interval:
+            tasks.append(loop.create_task(reloader.watch(watch_interval)))
         yield
-        if watcher is not None:
-            watcher.cancel()
+        for task in tasks:
+            task.cancel()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGHUP)
 
@@ -275,6 +317,7 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
         lifespan=lifespan,
     )
     app.state.holder = holder
+    app.state.reloader = reloader
     app.add_middleware(BodyLimit)
     errors: dict[int | str, dict[str, Any]] = {
         404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 413: {"model": ErrorOut}, 503: {"model": ErrorOut},
@@ -324,9 +367,25 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
     return app
 
 
+def log_config() -> dict:
+    """uvicorn's logging configuration, with the `tactful` loggers on its default handler (so that
+    every reload and refusal is shown beside uvicorn's own lines)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["tactful"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *, watch_interval: float | None = 1.0,
         access_log: bool = False) -> None:
-    """Serve until interrupted (one worker). Raises BundleError when the bundle cannot be loaded."""
+    """Serve until interrupted (one worker). Raises BundleError when the bundle cannot be loaded.
+
+    Limits (docs/reference/http.md): MAX_CONNECTIONS concurrent connections (503 beyond), idle
+    keep-alive connections closed after KEEP_ALIVE s, request line and headers up to MAX_HEADERS
+    bytes, the body within BODY_TIMEOUT s (BodyLimit)."""
     import gc
 
     import uvicorn
@@ -334,4 +393,6 @@ def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *,
     app = create_app(bundle, watch_interval=watch_interval)
     gc.collect()
     gc.freeze()  # the loaded library is long-lived: keep it out of every later collection (shorter pauses)
-    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False, access_log=access_log)
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False, access_log=access_log,
+                log_config=log_config(), timeout_keep_alive=KEEP_ALIVE, limit_concurrency=MAX_CONNECTIONS,
+                h11_max_incomplete_event_size=MAX_HEADERS)
