@@ -19,6 +19,7 @@ renders without ".0".
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -177,6 +178,21 @@ def _is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _is_text(value: str) -> bool:
+    """Whether value is Unicode text that UTF-8 can encode: no lone surrogate ("\ud800", as JSON
+    allows and a command line's undecodable bytes give), which RE2 and the output could not take."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_NOT_TEXT = "is not valid Unicode text (it holds a lone surrogate, such as an undecodable byte)"
+
+
 class Library:
     """A bundle prepared for drafting. Build with load_library(); immutable afterwards."""
 
@@ -304,6 +320,8 @@ class Library:
                 if key == "seed":
                     if not isinstance(value, (str, int)) or isinstance(value, bool):
                         problems.append(Problem(("context", "seed"), "context field `seed` must be text"))
+                    elif isinstance(value, str) and not _is_text(value):
+                        problems.append(Problem(("context", "seed"), f"context field `seed` {_NOT_TEXT}"))
                     else:
                         seed = value if value.__class__ is str else str(value)
                 elif key in _features.FEATURES:
@@ -312,6 +330,12 @@ class Library:
                     unknown.append(key)
                 continue
             if value is None:
+                continue
+            if isinstance(value, str) and not _is_text(value):
+                problems.append(Problem(("context", key), f"context field `{key}` {_NOT_TEXT}"))
+                continue
+            if isinstance(value, float) and not math.isfinite(value):
+                problems.append(Problem(("context", key), f"context field `{key}` must be a finite number, not {value!r}"))
                 continue
             if kind == "text":
                 if not isinstance(value, str):
@@ -381,6 +405,9 @@ class Library:
                     value = _text_or_none(values.get(name))
             elif not isinstance(value, str):
                 invalid.append(Problem(("slots", name), f"slot `{name}` must be text, not {value!r}"))
+                continue
+            elif not _is_text(value):
+                invalid.append(Problem(("slots", name), f"slot `{name}` {_NOT_TEXT}"))
                 continue
             elif not value or value.isspace():  # an empty or blank value counts as absent
                 value = _text_or_none(values.get(name)) if shared else None

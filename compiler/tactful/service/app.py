@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -35,6 +36,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,7 +57,7 @@ log = logging.getLogger("tactful.serve")
 
 
 class DraftRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN and Infinity are not context values
 
     intent: str = Field(description="The framework's intent id, such as billing.duplicate_charge.", max_length=200)
     slots: dict[str, str | None] = Field(default_factory=dict, description="Slot values, as text; null or absent: not known.")
@@ -212,8 +215,35 @@ class Reloader:
                 log.exception("tactful: could not check the bundle file for changes")
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON that always encodes: text holding a lone surrogate (valid JSON: "\\ud800") is written
+    with \\u escapes instead of failing as UTF-8."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+def _json_safe(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _validation_response(exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 for an invalid body, without the parts that cannot be JSON (an echoed NaN)."""
+    detail = []
+    for err in jsonable_encoder(exc.errors()):
+        detail.append({k: v for k, v in err.items() if k in ("type", "loc", "msg") or _json_safe(v)})
+    return SafeJSONResponse(status_code=422, content={"detail": detail})
+
+
 def _error_response(e: DraftError) -> JSONResponse:
-    return JSONResponse(
+    return SafeJSONResponse(
         status_code=e.status,
         content={
             "detail": [{"type": e.kind, "loc": ["body", *p.loc], "msg": p.message} for p in e.problems],
@@ -323,6 +353,10 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
         404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 413: {"model": ErrorOut}, 503: {"model": ErrorOut},
     }
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_response(exc)
+
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("tactful: internal error on %s %s", request.method, request.url.path)
@@ -344,7 +378,7 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
                 status_code=503,
                 content={"detail": [{"type": "timeout", "loc": ["body"], "msg": message}], "message": message},
             )
-        return JSONResponse(d.to_dict())
+        return SafeJSONResponse(d.to_dict())
 
     @app.get("/v1/frameworks", response_model=list[FrameworkSummary], summary="Every framework of the library")
     async def frameworks() -> Any:
@@ -357,7 +391,7 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
             fw = holder.library.framework(intent)
         except UnknownIntent as e:
             return _error_response(e)
-        return JSONResponse(fw.model_dump(mode="json"))
+        return SafeJSONResponse(fw.model_dump(mode="json"))
 
     @app.get("/healthz", response_model=Health, summary="Liveness, and the revision in service")
     async def healthz() -> Any:
