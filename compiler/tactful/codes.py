@@ -66,8 +66,11 @@ class Code(str, enum.Enum):
          '  next "Your case {case_reference is open."\n',
          "Close the brace, or escape a literal brace as `\\{`.")
     UNREADABLE_FILE = ("T1005", "unreadable-file", E, "A source file could not be read",
-         "The file is not valid UTF-8 or could not be opened.",
-         "", "Save the file as UTF-8.")
+         "The file is not valid UTF-8 or could not be opened; or a folder under the paths given "
+         "cannot be listed (its files would be missing from the build); or the file is not a "
+         "regular file (a pipe or a device, perhaps through a symlink: it is not read), is larger "
+         "than 4 MiB, or was named on the command line without being a `.tact` file.",
+         "", "Save the file as UTF-8; make the file or folder readable; name folders or `.tact` files.")
     # --- T11xx: names, modules and declarations -------------------------------------------------
     UNKNOWN_MODULE = ("T1101", "unknown-module", E, "`use` names a module that does not exist",
          "A module is a `.tact` file, named by its path relative to the compiled folder with `/` "
