@@ -186,6 +186,12 @@ class Code(str, enum.Enum):
     TEMPLATE_IN_PHRASE = ("T1404", "template-in-phrase", E, "A `mentions` phrase holds a `{slot}`",
          "`mentions` compares the customer's words with fixed phrases; a `{…}` there is never filled in.",
          '  guard message mentions "order {order_id}" "x"\n', "Remove the `{…}`, or match with a regex.")
+    CONDITION_TOO_DEEP = ("T1405", "condition-too-deep", E, "A condition nests `not`, `and`, `or` too deeply",
+         "A condition may nest `not`, `and` and `or` (and the signals it names, counted with their own "
+         "conditions) at most 32 levels deep. No real condition comes near it; the limit keeps every "
+         "stage, from the checks to the runtime's compiled code, within bounds whatever a file holds.",
+         "  guard not not not … not legal_threat \"…\"\n",
+         "Simplify the condition, or give a part of it a name with `signal`.")
     # --- T15xx: guards, escalations, policy and examples -------------------------------------------
     MISSING_REASON = ("T1501", "missing-reason", E, "A guard or an opt-out has no reason",
          "The reason is shown to the person about to send the draft; an opt-out's reason explains "

@@ -100,5 +100,5 @@ def test_conditions_nested_beyond_what_python_compiles_are_refused_with_a_messag
     when = sig("legal_threat")
     for _ in range(400):
         when = b.Not(of=when)
-    with pytest.raises(BundleError, match="nested too deeply"):
+    with pytest.raises(BundleError, match="nested more than 64 levels deep"):
         Library(make_bundle([duplicate_charge(guards=[_guard("deep", when)])]))

@@ -9,6 +9,7 @@ The attack: a slot named `7*7` and a part using it rendered `49`; `message.upper
 from __future__ import annotations
 
 import copy
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,8 +110,9 @@ def test_every_name_in_a_built_bundle_is_checked_at_load(built):
     load_bundle(built)  # untouched, it loads
     paths = list(name_paths(built))
     assert len(paths) > 50
-    for path in paths:
-        for hostile in ("7*7", "message.upper()", "9**(9**9)"):
+    sample = set(random.Random(12).sample(range(len(paths)), 15))
+    for i, path in enumerate(paths):
+        for hostile in ("7*7", "message.upper()", "9**(9**9)") if i in sample else ("9**(9**9)",):
             with pytest.raises(BundleError) as caught:
                 load_library(tamper(built, path, hostile))
             message = str(caught.value)
@@ -166,3 +168,20 @@ def test_slots_named_like_jinja_words_render_their_values(name):
     library = Library(make_bundle([fw]))
     d = library.draft(fw.intent, {"case_reference": "BIL-20931", name: "VALUE"}, ctx())
     assert d.text == "Got VALUE and again VALUE."
+
+
+# --- nesting --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [65, 900, 5000])
+def test_a_condition_nested_deeper_than_the_compiler_allows_is_refused(built, depth):
+    """The compiler never nests a condition beyond 32 (T1405); a tampered bundle that does is a
+    BundleError, whatever the depth, and never a RecursionError."""
+    data = copy.deepcopy(built)
+    fw = next(f for f in data["frameworks"] if f["guards"])
+    when: dict = {"op": "field", "field": "is_outage_active"}
+    for _ in range(depth):
+        when = {"op": "not", "of": when}
+    fw["guards"][0]["when"] = when
+    with pytest.raises(BundleError, match="nested"):
+        load_library(data)

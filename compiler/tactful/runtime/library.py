@@ -84,7 +84,11 @@ def _validation_message(e: ValidationError) -> str:
     shown = []
     for err in errors[:5]:
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+        if len(loc) > 160:
+            loc = loc[:80] + " … " + loc[-60:]
         msg = err["msg"]
+        if err["type"] in ("recursion_loop", "recursion_depth_exceeded"):
+            msg = "nested too deeply to be a tactful bundle"
         if err["type"] == "string_pattern_mismatch":  # a name (the patterns are bundle.py's)
             msg = (f"`{err['input']}` is not a name (names are letters, digits and `_`, not starting with a digit; "
                    "intents and modules join names with dots)")
