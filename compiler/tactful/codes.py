@@ -237,6 +237,24 @@ CODES: dict[str, Code] = {c.value: c for c in Code}
 BY_SLUG: dict[str, Code] = {c.slug: c for c in Code}
 assert len(BY_SLUG) == len(CODES), "slugs are unique"
 
+# Errors a project may turn off or make warnings (tactful.toml, `# tactful: ignore[…]`): house rules
+# over a library that still compiles to a sound bundle. Every other error guards the bundle's
+# integrity (what lowering and the runtime rely on: the grammar, names that resolve, slots that are
+# declared, types, regexes, depth) and stays an error whatever the settings say; otherwise `check`
+# would pass and `build` crash, or build a broken bundle. Warnings are all adjustable.
+ADJUSTABLE_ERRORS: frozenset[Code] = frozenset({
+    Code.PRIVATE_SLOT_IN_PUBLIC_REPLY, Code.EXAMPLE_MISMATCH, Code.MISSING_NEXT_STEP, Code.MISSING_REPLY,
+    Code.DUPLICATE_MOVE, Code.EMPTY_TEXT, Code.UNSERVED_VISIBILITY, Code.UNKNOWN_VALUE, Code.TEMPLATE_IN_PHRASE,
+    Code.MISSING_REASON, Code.UNKNOWN_POLICY_ENTRY, Code.UNNAMED_POLICY_ENTRY, Code.UNKNOWN_EXPECTATION,
+    Code.UNKNOWN_CONTEXT_FIELD, Code.INTENT_NOT_IN_TAXONOMY, Code.INTENT_WITHOUT_FRAMEWORK,
+})
+
+
+def adjustable(code: Code) -> bool:
+    """Whether settings and suppressions may change code's severity (see ADJUSTABLE_ERRORS)."""
+    return code.severity is not Severity.ERROR or code in ADJUSTABLE_ERRORS
+
+
 # Codes no longer reported, with what replaced them: never reuse these numbers.
 RETIRED: dict[str, str] = {}
 

@@ -31,17 +31,22 @@ def test_values_from_the_bundle_are_literals_in_the_generated_code():
 
 
 def test_names_that_are_not_identifiers_never_reach_the_generated_code():
-    """A guard, escalation or team name is an identifier (checked by the bundle's models), so a
-    hostile one is refused at load, before any code is generated."""
+    """An escalation or team name is an identifier (checked by the bundle's models), so a hostile
+    one is refused at load, before any code is generated. (A guard's name is free text, since an
+    unnamed guard is named by its condition; it reaches the code only as a literal, as above.)"""
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError, match="name"):
-        _guard(HOSTILE, b.Is(field="customer_name", value="x"))
-    data = make_bundle([duplicate_charge(guards=[_guard("g", b.Is(field="customer_name", value="x"))])])
-    data = data.model_dump(mode="json")
-    data["frameworks"][0]["guards"][0]["name"] = HOSTILE
-    with pytest.raises(BundleError, match=r"frameworks\[0\]\.guards\[0\]\.name"):
+        b.Escalation(name=HOSTILE, team="legal", when=b.In(field="customer_name", values=["x"]),
+                     condition_source="x", location=loc(25))
+    data = make_bundle([duplicate_charge()]).model_dump(mode="json")
+    data["frameworks"][0]["escalations"][0]["team"] = HOSTILE
+    with pytest.raises(BundleError, match=r"frameworks\[0\]\.escalations\[0\]\.team"):
         Library(load_bundle(data))
+    data["frameworks"][0]["escalations"][0]["team"] = "legal"
+    data["frameworks"][0]["guards"][0]["name"] = HOSTILE
+    held = Library(load_bundle(data)).draft(INTENT, SLOTS, ctx("YOU CHARGED ME TWICE. AGAIN."))
+    assert HOSTILE in [g.name for g in held.guards]
 
 
 def test_the_generated_code_holds_no_message_or_slot_value(library):

@@ -25,7 +25,7 @@ REPLY_ID = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$"
 Name = Annotated[str, StringConstraints(pattern=IDENTIFIER)]
 """A slot, field, signal, phrase bank, team, channel, guard, escalation, style rule or feature name."""
 DottedName = Annotated[str, StringConstraints(pattern=DOTTED)]
-"""An intent or a module: identifiers joined by dots."""
+"""An intent: identifiers joined by dots."""
 ReplyId = Annotated[str, StringConstraints(pattern=REPLY_ID)]
 """A reply id: the compiler writes `<visibility>.<signal>` or `<visibility>.<n>`."""
 
@@ -186,7 +186,7 @@ class SignalExample(Model):
 
 class Signal(Model):
     name: Name
-    module: DottedName
+    module: str  # a label from the file's path (`billing.duplicate-charge`): never in code or a path
     about: str = ""
     when: Condition
     examples: list[SignalExample] = []
@@ -229,7 +229,7 @@ class Escalation(Model):
 
 
 class Guard(Model):
-    name: Name
+    name: str  # the `as` name, else its condition as written: free text, only ever data
     when: Condition
     condition_source: str
     reason: str
@@ -285,7 +285,7 @@ class Example(Model):
 class Framework(Model):
     intent: DottedName
     title: str
-    module: DottedName
+    module: str  # a label from the file's path: never in code or a path
     owner: Name | None = None
     tags: list[str] = []
     about: str = ""

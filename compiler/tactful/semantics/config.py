@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tactful.codes import CODES, Code, lookup
+from tactful.codes import CODES, Code, adjustable, lookup
 from tactful.diagnostics import Diagnostic, Severity
 from tactful.source import SourceFile
 from tactful.syntax import ast
@@ -39,7 +39,14 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
     file = root / PROJECT_FILE
     if not file.is_file():
         return Config(), []
-    text = file.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        src = SourceFile(PROJECT_FILE, "")
+        sources[PROJECT_FILE] = src
+        return Config(path=PROJECT_FILE), [Diagnostic(
+            Code.INVALID_PROJECT_FILE, f"could not read tactful.toml: {e.strerror or e}", src.span(0, 0),
+            hint="make the file readable; it holds the project's settings")]
     src = SourceFile(PROJECT_FILE, text)
     sources[PROJECT_FILE] = src
     config = Config(path=PROJECT_FILE)
@@ -70,15 +77,25 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
         if key not in ("diagnostics", "taxonomy", "project"):
             diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, f"tactful.toml has an unknown table `{key}`", at(key),
                                     hint="the tables are [project], [diagnostics] and [taxonomy]"))
-    for key, value in (data.get("diagnostics") or {}).items():
+    settings = data.get("diagnostics", {})
+    if not isinstance(settings, dict):
+        diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, "`diagnostics` must be a table of codes and severities",
+                                at("diagnostics"), hint='write it as `[diagnostics]` with lines such as `T1302 = "off"`'))
+        settings = {}
+    for key, value in settings.items():
         code = lookup(str(key))
         if code is None:
             diags.append(Diagnostic(Code.UNKNOWN_CODE, f"`{key}` is not a diagnostic code", at(str(key)),
                                     hint="run `tactful explain --list` for the codes"))
             continue
-        if value not in ("error", "warning", "off"):
+        if not isinstance(value, str) or value not in ("error", "warning", "off"):
             diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, f"the severity of `{key}` must be \"error\", \"warning\" or \"off\"",
                                     at(str(key))))
+            continue
+        if value != "error" and not adjustable(code):
+            diags.append(Diagnostic(Code.INVALID_PROJECT_FILE,
+                                    f"`{code.code}` ({code.slug}) guards the bundle's integrity and cannot be turned off or made a warning",
+                                    at(str(key)), hint=f"fix what it reports; `tactful explain {code.code}` says how"))
             continue
         config.severities[code.code] = None if value == "off" else Severity(value)
     taxonomy = data.get("taxonomy")
@@ -136,7 +153,7 @@ def apply(diagnostics: list[Diagnostic], config: Config, sups: dict[str, list[Su
     for d in diagnostics:
         hit = None
         for s in sups.get(d.span.file, ()):
-            if d.code in s.codes and s.line == d.span.line:
+            if d.code in s.codes and s.line == d.span.line and adjustable(d.code):
                 hit = s
                 break
         if hit is not None:
@@ -146,6 +163,12 @@ def apply(diagnostics: list[Diagnostic], config: Config, sups: dict[str, list[Su
     for file, items in sups.items():
         for s in items:
             if id(s) not in used and all(c in CODES for c in s.codes):
+                locked = [c for c in s.codes if not adjustable(CODES[c])]
+                if locked:
+                    kept.append(Diagnostic(Code.UNUSED_SUPPRESSION,
+                                           f"{', '.join(locked)} cannot be suppressed: it guards the bundle's integrity",
+                                           s.comment.span, hint="fix what it reports, and remove the comment"))
+                    continue
                 kept.append(Diagnostic(Code.UNUSED_SUPPRESSION, "this suppression silences nothing", s.comment.span,
                                        hint=f"no {', '.join(s.codes)} is reported on line {s.line}; remove the comment"))
     out: list[Diagnostic] = []
