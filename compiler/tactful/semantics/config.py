@@ -121,6 +121,7 @@ class Suppression:
 def suppressions(module: ast.Module, source: SourceFile) -> tuple[list[Suppression], list[Diagnostic]]:
     out: list[Suppression] = []
     diags: list[Diagnostic] = []
+    next_code_line: list[int] | None = None  # for each line, the first line at or after it holding code
     for c in module.comments:
         m = _SUPPRESS.match(c.text)
         if not m:
@@ -138,10 +139,13 @@ def suppressions(module: ast.Module, source: SourceFile) -> tuple[list[Suppressi
         alone = line_text[: c.span.column - 1].strip() == ""
         line = c.span.line
         if alone:
-            line += 1
-            while line <= source.line_count and (not source.line_text(line).strip()
-                                                 or source.line_text(line).lstrip().startswith("#")):
-                line += 1
+            if next_code_line is None:  # one pass from the end, not a scan per comment (quadratic)
+                next_code_line = [0] * (source.line_count + 2)
+                next_code_line[source.line_count + 1] = source.line_count + 1
+                for n in range(source.line_count, 0, -1):
+                    text = source.line_text(n).lstrip()
+                    next_code_line[n] = next_code_line[n + 1] if not text or text.startswith("#") else n
+            line = next_code_line[min(line + 1, source.line_count + 1)]
         out.append(Suppression(codes, reason, line, c))
     return out, diags
 
@@ -150,10 +154,14 @@ def apply(diagnostics: list[Diagnostic], config: Config, sups: dict[str, list[Su
     """Drop suppressed and silenced diagnostics, apply severity overrides, report unused suppressions."""
     used: set[int] = set()
     kept: list[Diagnostic] = []
+    by_line: dict[tuple[str, int], list[Suppression]] = {}
+    for file, items in sups.items():
+        for s in items:
+            by_line.setdefault((file, s.line), []).append(s)
     for d in diagnostics:
         hit = None
-        for s in sups.get(d.span.file, ()):
-            if d.code in s.codes and s.line == d.span.line and adjustable(d.code):
+        for s in by_line.get((d.span.file, d.span.line), ()):
+            if d.code in s.codes and adjustable(d.code):
                 hit = s
                 break
         if hit is not None:
