@@ -5,6 +5,7 @@ bad input."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -251,3 +252,15 @@ def test_an_unwritable_step_summary_is_an_io_error_not_a_bug(tmp_path):
     assert r.returncode == 2
     assert "internal error" not in r.stderr and "bug in tactful" not in r.stderr
     assert "No such file or directory" in r.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_stdout_on_a_full_disk_is_an_io_error_not_a_bug():
+    import subprocess
+
+    from cli_helpers import SCRIPT
+
+    for args in (["check", "--format", "json", FIXTURES / "valid" / "minimal.tact"], ["explain", "T1201"]):
+        with open("/dev/full", "w") as full:
+            r = subprocess.run([str(SCRIPT), *map(str, args)], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert r.returncode == 2 and r.stderr.strip() == "error: No space left on device", r.stderr
