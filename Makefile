@@ -37,10 +37,11 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
-# The fuzz campaign (tests/fuzz) about forty times longer than in `make test`, and the load test
+# The fuzz campaign (tests/fuzz) about forty times longer than in `make test`, killed builds, and the load test
 # that swaps bundles under a running server for 30 s instead of 2. Seeded: a failure reproduces.
 fuzz: setup
-	TACTFUL_FUZZ_SCALE=40 TACTFUL_LOAD_SECONDS=30 $(BIN)/python -m pytest -q tests/fuzz tests/serve/test_load_swap.py
+	TACTFUL_FUZZ_SCALE=40 TACTFUL_LOAD_SECONDS=30 $(BIN)/python -m pytest -q tests/fuzz tests/serve/test_load_swap.py \
+		tests/outputs/test_crash_safe_writes.py
 
 bench: setup
 	$(BIN)/python -m pytest -q -s tests/bench --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,rounds

@@ -209,3 +209,26 @@ def test_a_folder_left_aside_by_a_killed_swap_is_put_back(tmp_path):
     write(library("B"), tmp_path / "out", prune=PRUNE)
     assert snapshot(tmp_path / "out") == expected(library("B"), {"keep.txt": "mine\n"})
     assert not aside.exists()
+
+
+@pytest.mark.skipif(int(os.environ.get("TACTFUL_FUZZ_SCALE", "1")) < 2, reason="about 2 s a build: `make fuzz` runs it")
+def test_killed_tactful_builds_leave_the_old_or_the_new_outputs(tmp_path):
+    """The writer test above, through the real command: `tactful build` killed at random moments
+    while two libraries are built in turn into one folder."""
+    libraries = [REPO / "tests" / "runtime" / "fixtures" / "shop", REPO / "frameworks"]
+    out = tmp_path / "out"
+    complete = []
+    for i, lib in enumerate(libraries):
+        r = subprocess.run([sys.executable, "-m", "tactful", "build", str(lib), "--out", str(tmp_path / f"ref{i}")],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        complete.append(snapshot(tmp_path / f"ref{i}"))
+    rng = random.Random(12)
+    for k in range(10):
+        build = subprocess.Popen([sys.executable, "-m", "tactful", "build", str(libraries[k % 2]), "--out", str(out)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 3.0))
+        build.send_signal(signal.SIGKILL)
+        build.wait(timeout=30)
+        if out.exists():
+            assert snapshot(out) in complete, f"kill {k}: a mix of outputs"
