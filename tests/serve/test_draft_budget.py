@@ -71,3 +71,32 @@ def test_a_draft_within_its_budget_is_answered(tmp_path):
 
     r = asyncio.run(call())
     assert r.status_code == 200 and r.json()["framework"] == INTENT
+
+
+def test_a_body_that_does_not_arrive_in_time_gets_408():
+    """A slow client holds no worker: BodyLimit answers 408 when the body is late (10 s in serve)."""
+    from tactful.service.app import BodyLimit
+
+    async def app(scope, receive, send):  # pragma: no cover - never reached
+        raise AssertionError("the app must not be called")
+
+    async def scenario():
+        sent = []
+        parts = iter([{"type": "http.request", "body": b"{", "more_body": True}])
+
+        async def receive():
+            part = next(parts, None)
+            if part is None:
+                await asyncio.sleep(30)  # the rest never comes
+            return part
+
+        async def send(message):
+            sent.append(message)
+
+        started = time.monotonic()
+        await BodyLimit(app, timeout=0.2)({"type": "http", "headers": []}, receive, send)
+        return sent, time.monotonic() - started
+
+    sent, took = asyncio.run(scenario())
+    assert sent[0]["status"] == 408 and took < 5
+    assert b"did not arrive within 0.2 s" in sent[1]["body"]

@@ -49,7 +49,7 @@ MAX_BODY = 64 * 1024
 BODY_TIMEOUT = 10.0  # seconds a client has to send the whole request body (408 after)
 KEEP_ALIVE = 5  # seconds an idle keep-alive connection is held
 MAX_CONNECTIONS = 256  # concurrent connections (and requests) before uvicorn answers 503
-MAX_HEADERS = 16 * 1024  # bytes of request line and headers
+MAX_HEADERS = 16 * 1024  # bytes buffered of a request line and headers not yet complete (h11)
 DRAFT_BUDGET = 2.0  # seconds a draft may take before the request is answered with 503
 log = logging.getLogger("tactful.serve")
 
