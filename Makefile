@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench fuzz clean
 
 # Bytecode for the editable package, which pip does not compile: where PYTHONDONTWRITEBYTECODE is set
 # (as on CI machines), every `tactful` run would otherwise compile the compiler from source first.
@@ -42,6 +42,12 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The fuzz campaign (tests/fuzz) about forty times longer than in `make test`, killed builds, and the load test
+# that swaps bundles under a running server for 30 s instead of 2. Seeded: a failure reproduces.
+fuzz: setup
+	TACTFUL_FUZZ_SCALE=40 TACTFUL_LOAD_SECONDS=30 $(BIN)/python -m pytest -q tests/fuzz tests/serve/test_load_swap.py \
+		tests/outputs/test_crash_safe_writes.py
 
 bench: setup
 	$(BIN)/python -m pytest -q -s tests/bench --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,rounds

@@ -6,6 +6,7 @@ Imports of the compiler happen inside commands so that `tactful --help` starts f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -35,6 +36,10 @@ class TactfulGroup(click.Group):
             click.echo("Aborted.", err=True)
             sys.exit(EXIT_ERROR)
         except BrokenPipeError:
+            sys.exit(EXIT_ERROR)
+        except OSError as e:  # writing output (a full disk, GITHUB_STEP_SUMMARY in a missing folder): not a bug
+            with contextlib.suppress(OSError):
+                click.echo(f"error: {e.strerror or e}" + (f": {e.filename}" if e.filename else ""), err=True)
             sys.exit(EXIT_ERROR)
         except Exception as e:  # noqa: BLE001 - the one place that turns bugs into exit 2
             click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
@@ -197,9 +202,20 @@ def explain(code: str | None, list_all: bool) -> int:
 # --- drafts: draft, test, serve (the runtime's commands) -----------------------------------------
 
 
+def _text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A text option must be valid UTF-8 (undecodable bytes arrive as lone surrogates)."""
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise click.BadParameter(f"{ascii(value)[:60]} is not valid UTF-8 text", ctx=ctx, param=param) from None
+    return value
+
+
 def _pairs(ctx: click.Context, param: click.Parameter, items: tuple[str, ...]) -> dict[str, str]:
     pairs = {}
     for item in items:
+        _text(ctx, param, item)
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", ctx=ctx, param=param)
@@ -213,24 +229,26 @@ def _context_value(value: str) -> str | int | float | bool:
         return value == "true"
     for kind in (int, float):
         try:
-            return kind(value)
+            number = kind(value)
         except ValueError:
-            pass
+            continue
+        if number == number and number not in (float("inf"), float("-inf")):  # "nan" and "inf" stay text
+            return number
     return value
 
 
 @main.command()
-@click.argument("intent")
+@click.argument("intent", callback=_text)
 @click.option("--bundle", "bundle_path", type=click.Path(exists=True, dir_okay=False), help="A built bundle.json.")
 @click.option("--source", "sources", multiple=True, type=click.Path(exists=True), help="Compile these .tact files or folders instead.")
-@click.option("--message", required=True, help="The customer's message.")
-@click.option("--channel", required=True, help="The channel (x, instagram, email, …).")
+@click.option("--message", required=True, help="The customer's message.", callback=_text)
+@click.option("--channel", required=True, help="The channel (x, instagram, email, …).", callback=_text)
 @click.option("--visibility", type=click.Choice(["public", "private"]), help="Default: the channel's usual one.")
 @click.option("--contact-count", type=click.IntRange(min=1), help="How many times the customer has contacted us about this.")
 @click.option("--slot", "slots", multiple=True, metavar="NAME=VALUE", callback=_pairs, help="A slot value (repeatable).")
 @click.option("--context", "context", multiple=True, metavar="FIELD=VALUE", callback=_pairs,
               help="Another context field (repeatable); true/false and numbers are typed.")
-@click.option("--seed", help="The conversation id: it decides which phrase a `pick` gets.")
+@click.option("--seed", help="The conversation id: it decides which phrase a `pick` gets.", callback=_text)
 @click.option("--example-slots", is_flag=True, help="Fill every slot not given with its declared example.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--explain", is_flag=True,

@@ -66,8 +66,11 @@ class Code(str, enum.Enum):
          '    next "Your case {case_reference is open."\n',
          "Close the brace, or escape a literal brace as `\\{`.")
     UNREADABLE_FILE = ("T1005", "unreadable-file", E, "A source file could not be read",
-         "The file is not valid UTF-8 or could not be opened.",
-         "", "Save the file as UTF-8.")
+         "The file is not valid UTF-8 or could not be opened; or a folder under the paths given "
+         "cannot be listed (its files would be missing from the build); or the file is not a "
+         "regular file (a pipe or a device, perhaps through a symlink: it is not read), is larger "
+         "than 4 MiB, or was named on the command line without being a `.tact` file.",
+         "", "Save the file as UTF-8; make the file or folder readable; name folders or `.tact` files.")
     EMPTY_FILE = ("T1006", "empty-file", W, "A source file declares nothing",
          "The file is empty or holds only comments, so it adds nothing to the library. Often it is a "
          "framework not yet written, or one saved under the wrong name.",
@@ -196,6 +199,12 @@ class Code(str, enum.Enum):
          "Proximity counts the words between two phrases; 0 means they touch (write the phrase instead), and "
          "beyond 30 words the two are rarely about each other.",
          '  guard message mentions "gun" near "school" within 0 words "x"\n', "Use a whole number from 1 to 30.")
+    CONDITION_TOO_DEEP = ("T1407", "condition-too-deep", E, "A condition nests `not`, `and`, `or` too deeply",
+         "A condition may nest `not`, `and` and `or` (and the signals it names, counted with their own "
+         "conditions) at most 32 levels deep. No real condition comes near it; the limit keeps every "
+         "stage, from the checks to the runtime's compiled code, within bounds whatever a file holds.",
+         "  guard " + "not " * 33 + "legal_threat \"Nested past the limit.\"\n",
+         "Simplify the condition, or give a part of it a name with `signal`.")
     # --- T15xx: guards, escalations, policy and examples -------------------------------------------
     MISSING_REASON = ("T1501", "missing-reason", E, "A guard or an opt-out has no reason",
          "The reason is shown to the person about to send the draft; an opt-out's reason explains "
@@ -240,6 +249,24 @@ class Code(str, enum.Enum):
 CODES: dict[str, Code] = {c.value: c for c in Code}
 BY_SLUG: dict[str, Code] = {c.slug: c for c in Code}
 assert len(BY_SLUG) == len(CODES), "slugs are unique"
+
+# Errors a project may turn off or make warnings (tactful.toml, `# tactful: ignore[…]`): house rules
+# over a library that still compiles to a sound bundle. Every other error guards the bundle's
+# integrity (what lowering and the runtime rely on: the grammar, names that resolve, slots that are
+# declared, types, regexes, depth) and stays an error whatever the settings say; otherwise `check`
+# would pass and `build` crash, or build a broken bundle. Warnings are all adjustable.
+ADJUSTABLE_ERRORS: frozenset[Code] = frozenset({
+    Code.PRIVATE_SLOT_IN_PUBLIC_REPLY, Code.EXAMPLE_MISMATCH, Code.MISSING_NEXT_STEP, Code.MISSING_REPLY,
+    Code.DUPLICATE_MOVE, Code.EMPTY_TEXT, Code.UNSERVED_VISIBILITY, Code.UNKNOWN_VALUE, Code.TEMPLATE_IN_PHRASE,
+    Code.MISSING_REASON, Code.UNKNOWN_POLICY_ENTRY, Code.UNNAMED_POLICY_ENTRY, Code.UNKNOWN_EXPECTATION,
+    Code.UNKNOWN_CONTEXT_FIELD, Code.INTENT_NOT_IN_TAXONOMY, Code.INTENT_WITHOUT_FRAMEWORK,
+})
+
+
+def adjustable(code: Code) -> bool:
+    """Whether settings and suppressions may change code's severity (see ADJUSTABLE_ERRORS)."""
+    return code.severity is not Severity.ERROR or code in ADJUSTABLE_ERRORS
+
 
 # Codes no longer reported, with what replaced them: never reuse these numbers.
 RETIRED: dict[str, str] = {}

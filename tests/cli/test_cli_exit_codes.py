@@ -5,10 +5,11 @@ bad input."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
-from cli_helpers import CLEAN, ERROR, FRAMEWORKS, LIBRARY_SIZE, WARNING, assert_no_traceback, invoke, project, run
+from cli_helpers import CLEAN, ERROR, FIXTURES, FRAMEWORKS, LIBRARY_SIZE, REPO, WARNING, assert_no_traceback, invoke, project, run
 
 
 @pytest.fixture
@@ -233,3 +234,41 @@ def test_a_folder_without_tact_files_says_so(tmp_path):
     r = run("check", tmp_path)
     assert r.returncode == 0
     assert "no .tact files were found" in r.stderr
+
+
+# --- undecodable arguments and output failures (issue #12) ----------------------------------------
+
+
+def test_an_undecodable_message_is_a_usage_error(tmp_path):
+    import subprocess
+
+    from cli_helpers import SCRIPT
+
+    out = tmp_path / "out"
+    assert run("build", REPO / "tests" / "runtime" / "fixtures" / "shop", "--out", out).returncode == 0
+    for extra in ([b"--message", b"\xff"], [b"--message", b"hi", b"--slot", b"amount=\xff"],
+                  [b"--message", b"hi", b"--seed", b"\xfe\xff"]):
+        r = subprocess.run([str(SCRIPT), "draft", "shop.double_charge", "--bundle", str(out / "bundle.json"),
+                            "--channel", "email", *extra], capture_output=True, timeout=120)
+        assert r.returncode == 2, r.stderr
+        assert b"is not valid UTF-8 text" in r.stderr and b"internal error" not in r.stderr
+
+
+def test_an_unwritable_step_summary_is_an_io_error_not_a_bug(tmp_path):
+    r = run("check", "--format", "github", FIXTURES / "valid" / "minimal.tact",
+            env={"GITHUB_STEP_SUMMARY": str(tmp_path / "missing" / "summary.md")})
+    assert r.returncode == 2
+    assert "internal error" not in r.stderr and "bug in tactful" not in r.stderr
+    assert "No such file or directory" in r.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_stdout_on_a_full_disk_is_an_io_error_not_a_bug():
+    import subprocess
+
+    from cli_helpers import SCRIPT
+
+    for args in (["check", "--format", "json", FIXTURES / "valid" / "minimal.tact"], ["explain", "T1201"]):
+        with open("/dev/full", "w") as full:
+            r = subprocess.run([str(SCRIPT), *map(str, args)], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert r.returncode == 2 and r.stderr.strip() == "error: No space left on device", r.stderr

@@ -45,9 +45,10 @@ def _template(parts: list) -> str:
         if isinstance(p, b.LiteralPart):
             out.append(p.text.replace("{", '{{ "{" }}'))
         elif isinstance(p, b.SlotPart):
-            out.append("{{ %s or %s }}" % (p.name, json.dumps(p.fallback)) if p.fallback is not None else "{{ %s }}" % p.name)
+            ref = 'values["%s"]' % p.name
+            out.append("{{ %s or %s }}" % (ref, json.dumps(p.fallback)) if p.fallback is not None else "{{ %s }}" % ref)
         else:
-            names = " and ".join(q.name for q in p.parts if isinstance(q, b.SlotPart))
+            names = " and ".join('values["%s"]' % q.name for q in p.parts if isinstance(q, b.SlotPart))
             out.append("{%% if %s %%}%s{%% endif %%}" % (names, _template(p.parts)))
     return "".join(out)
 

@@ -301,9 +301,9 @@ def test_templates_render_text_that_looks_like_jinja_literally(tmp_path):
     assert result.bundle is not None, [d.message for d in result.diagnostics]
     (fw,) = result.bundle.frameworks
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-    rendered = {r.id: env.from_string(r.template).render(name=None) for r in fw.replies}
+    rendered = {r.id: env.from_string(r.template).render(values={"name": None}) for r in fw.replies}
     assert rendered == {
         "public.default": 'We read {{ 7*7 }}, {% if true %}x{% endif %} and {# c #} a " ~ 7*7 ~ ".',
         "private.default": "Hi }}{{ self }}.",
     }
-    assert env.from_string(fw.replies[1].template).render(name="Ann") == "Hi Ann, Ann."
+    assert env.from_string(fw.replies[1].template).render(values={"name": "Ann"}) == "Hi Ann, Ann."

@@ -34,8 +34,8 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
-def sh(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    r = subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=clean_env(),
+def sh(*args, cwd: Path, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    r = subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd, env={**clean_env(), **(env or {})},
                        timeout=timeout)
     assert r.returncode == 0, f"{args}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
     return r

@@ -37,7 +37,8 @@ def _compile_parts(src: str, fields: set[str]) -> tuple[list, str]:
         name, fallback = m.group(1), m.group(2)
         source = "field" if name in fields else "slot"
         parts.append(b.SlotPart(name=name, source=source, fallback=fallback))
-        tpl.append(f"{{{{ {name} or {json.dumps(fallback)} }}}}" if fallback is not None else f"{{{{ {name} }}}}")
+        ref = f'values["{name}"]'
+        tpl.append(f"{{{{ {ref} or {json.dumps(fallback)} }}}}" if fallback is not None else f"{{{{ {ref} }}}}")
         pos = m.end()
     if pos < len(src):
         parts.append(b.LiteralPart(text=src[pos:]))
@@ -56,7 +57,7 @@ def text(src: str, line: int = 1) -> b.Text:
             inner, inner_tpl = _compile_parts(chunk, FIELD_NAMES)
             names = [p.name for p in inner if isinstance(p, b.SlotPart)]
             parts.append(b.OptionalPart(parts=inner))
-            tpl.append("{% if " + " and ".join(names) + " %}" + inner_tpl + "{% endif %}")
+            tpl.append("{% if " + " and ".join(f'values["{n}"]' for n in names) + " %}" + inner_tpl + "{% endif %}")
         elif chunk:
             p, t = _compile_parts(chunk, FIELD_NAMES)
             parts.extend(p)

@@ -185,4 +185,4 @@ def test_draft_text_equals_the_compiled_reply_template(library):
     variables = {f.name: None for f in library.bundle.fields} | {s.name: None for s in fw.slots}
     variables |= {"message": ctx()["message"], "channel": "email", "visibility": "private", "contact_count": 3}
     variables |= {**SLOTS, "order_id": "A-7"}
-    assert make_environment().from_string(reply.template).render(variables) == d.text
+    assert make_environment().from_string(reply.template).render(values=variables) == d.text

@@ -60,7 +60,7 @@ def test_compiled_templates_and_the_runtime_agree(shop):
         reply = next(r for r in fw.replies if r.id == d.reply.id)
         variables = {f.name: None for f in shop.bundle.fields} | slots | {"message": message, "channel": channel}
         variables["visibility"] = d.reply.visibility
-        assert make_environment().from_string(reply.template).render(variables) == d.text
+        assert make_environment().from_string(reply.template).render(values=variables) == d.text
 
 
 def test_a_compiled_optional_segment_and_fallbacks(shop):

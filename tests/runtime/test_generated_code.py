@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bundle_builder import SLOTS, ctx, duplicate_charge, loc, make_bundle, mentions, sig
-from tactful.runtime import BundleError, Library
+from tactful.runtime import BundleError, Library, load_bundle
 from tactful.runtime import bundle as b
 
 INTENT = "billing.duplicate_charge"
@@ -16,17 +16,37 @@ def _guard(name: str, when, reason: str = "r") -> b.Guard:
     return b.Guard(name=name, when=when, condition_source=name, reason=reason, location=loc(30))
 
 
-def test_names_and_values_from_the_bundle_are_literals_in_the_generated_code():
+def test_values_from_the_bundle_are_literals_in_the_generated_code():
+    """Reasons and compared values are free text: they reach the generated code only as literals."""
     fw = duplicate_charge(
-        guards=[_guard(HOSTILE, b.Is(field="customer_name", value=HOSTILE), reason=HOSTILE)],
-        escalations=[b.Escalation(name=HOSTILE, team=HOSTILE, when=b.In(field="customer_name", values=[HOSTILE]),
-                                  condition_source="x", location=loc(25))],
+        guards=[_guard("hostile", b.Is(field="customer_name", value=HOSTILE), reason=HOSTILE)],
+        escalations=[b.Escalation(name="hostile", team="legal", when=b.In(field="customer_name", values=[HOSTILE]),
+                                  condition_source=HOSTILE, location=loc(25))],
     )
     library = Library(make_bundle([fw]))
     held = library.draft(INTENT, SLOTS, ctx(customer_name=HOSTILE))
-    assert [(g.name, g.reason) for g in held.guards] == [(HOSTILE, HOSTILE)]
-    assert [(e.name, e.team) for e in held.escalations] == [(HOSTILE, HOSTILE)]
+    assert [(g.name, g.reason) for g in held.guards] == [("hostile", HOSTILE)]
+    assert [(e.name, e.team) for e in held.escalations] == [("hostile", "legal")]
     assert library.draft(INTENT, SLOTS, ctx(customer_name="Dana")).guards == ()
+
+
+def test_names_that_are_not_identifiers_never_reach_the_generated_code():
+    """An escalation or team name is an identifier (checked by the bundle's models), so a hostile
+    one is refused at load, before any code is generated. (A guard's name is free text, since an
+    unnamed guard is named by its condition; it reaches the code only as a literal, as above.)"""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="name"):
+        b.Escalation(name=HOSTILE, team="legal", when=b.In(field="customer_name", values=["x"]),
+                     condition_source="x", location=loc(25))
+    data = make_bundle([duplicate_charge()]).model_dump(mode="json")
+    data["frameworks"][0]["escalations"][0]["team"] = HOSTILE
+    with pytest.raises(BundleError, match=r"frameworks\[0\]\.escalations\[0\]\.team"):
+        Library(load_bundle(data))
+    data["frameworks"][0]["escalations"][0]["team"] = "legal"
+    data["frameworks"][0]["guards"][0]["name"] = HOSTILE
+    held = Library(load_bundle(data)).draft(INTENT, SLOTS, ctx("YOU CHARGED ME TWICE. AGAIN."))
+    assert HOSTILE in [g.name for g in held.guards]
 
 
 def test_the_generated_code_holds_no_message_or_slot_value(library):
@@ -85,5 +105,5 @@ def test_conditions_nested_beyond_what_python_compiles_are_refused_with_a_messag
     when = sig("legal_threat")
     for _ in range(400):
         when = b.Not(of=when)
-    with pytest.raises(BundleError, match="nested too deeply"):
+    with pytest.raises(BundleError, match="nested more than 64 levels deep"):
         Library(make_bundle([duplicate_charge(guards=[_guard("deep", when)])]))

@@ -103,15 +103,28 @@ def _display(line: str) -> tuple[str, list[int]]:
     return "".join(shown), cells
 
 
+MAX_LINE = 120  # characters of a source line shown; a longer one is cut around the span, with "…"
+
+
 def _snippet_lines(span: Span, sources: dict[str, SourceFile]) -> tuple[str, str, int] | None:
     """(displayed line, padding, caret count) for a span's first line, or None without a source."""
     source = sources.get(span.file)
     if source is None or not 1 <= span.line <= source.line_count:
         return None
     raw = source.line_text(span.line)
+    start = max(span.column, 1)
+    end_column = span.end_column if span.end_line <= span.line else len(raw) + 1
+    lead = ""
+    if len(raw) > MAX_LINE:  # a long line (a minified file, 1 MB on one line): a window around the span
+        lo = max(0, min(start - 1 - MAX_LINE // 3, len(raw) - MAX_LINE))
+        hi = min(len(raw), lo + MAX_LINE)
+        lead, trail = ("…" if lo > 0 else ""), ("…" if hi < len(raw) else "")
+        raw = lead + raw[lo:hi] + trail
+        start = start - lo + len(lead)
+        end_column = min(end_column - lo + len(lead), len(raw) + 1 - len(trail))
+        span = span._replace(end_line=span.line, end_column=max(end_column, start))
     shown, cells = _display(raw)
     length = len(raw)
-    start = max(span.column, 1)
     # Past the end of the line (a missing quote, the end of the file): one cell beyond the text.
     start_cell = cells[start - 1] if start - 1 <= length else cells[-1] + (start - 1 - length)
     if span.end_line <= span.line:

@@ -1,37 +1,181 @@
-"""The only code that writes compiled outputs to disk."""
+"""The only code that writes compiled outputs to disk: a whole output folder at once, or nothing.
+
+Decisions (issue #12: killed builds left a truncated bundle.json, or old and new files mixed; two
+builds into one folder at once mixed two libraries; a symlinked `templates/` made pruning delete
+files elsewhere):
+
+- A write builds the complete new folder beside the output folder (`.<name>.tactful-new-…`), then
+  swaps it in with one rename, so the output folder holds the complete old outputs or the complete
+  new ones, whenever the process dies. On Linux the swap is `renameat2(RENAME_EXCHANGE)`, which
+  exchanges two folders atomically; elsewhere (or on a file system without it) the old folder is
+  renamed aside and the new one into place, and a write that finds the output folder missing with
+  an old one aside puts it back first.
+- Files in the output folder that the outputs do not own (a test report, a docs folder) are carried
+  into the new folder as hard links (copies where links are impossible), so they stay, unchanged.
+  Files of a pruned folder ({"templates": ".j2"}) that are not among the outputs are not carried:
+  a rebuild gives the same folder as a build into an empty one.
+- Nothing is followed out of the output folder: a symlink in it is carried as a symlink (never
+  read through, never deleted through); an output path where a symlink stood gets a regular file.
+  The output folder itself may be a symlink: the folder it names is the one replaced.
+- One writer at a time: a lock file beside the output folder (`.<name>.tactful-lock`, filelock). A
+  second writer waits for it, up to `wait` seconds, then fails with a message that says so.
+- Files are not fsynced: the guarantee is against a killed process, not a power cut.
+- Leftovers of a killed write (`.<name>.tactful-new-…`, `.<name>.tactful-old-…`) are removed by the
+  next write, under the lock.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
+import secrets
+import shutil
+import stat
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 
-def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | None = None) -> list[Path]:
-    """Write each output under out_dir (created as needed), with `\\n` endings whatever the platform.
+LOCK_WAIT = 60.0  # seconds a write waits for another one into the same folder
+
+
+class OutputBusy(OSError):
+    """Another write into the same output folder did not finish within the wait."""
+
+
+def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | None = None,
+          wait: float = LOCK_WAIT, _before_swap: Callable[[], None] | None = None) -> list[Path]:
+    """Write each output under out_dir, with `\\n` endings whatever the platform, replacing the
+    folder in one step (see the module's docstring). Returns the paths written.
 
     prune maps folders of out_dir that the outputs own to the suffix of their files ({"templates":
-    ".j2"}): such files that are not among the outputs are left from an earlier build and are
-    removed, so a rebuild gives the same folder as a build into an empty one. Nothing else is touched."""
-    for folder, suffix in (prune or {}).items():
-        for path in sorted((out_dir / folder).rglob("*"), reverse=True):
-            if path.is_symlink() or path.is_file():
-                if path.suffix == suffix and path.relative_to(out_dir).as_posix() not in outputs:
-                    path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-    written = []
-    for rel, text in sorted(outputs.items()):
-        if rel.startswith("/") or ".." in Path(rel).parts:
+    ".j2"}): such files that are not among the outputs are left from an earlier build and are not
+    kept. Everything else in out_dir is kept. Raises OSError (OutputBusy when another write holds
+    the folder) and ValueError for an output path outside the folder."""
+    for rel in outputs:
+        if rel.startswith("/") or ".." in Path(rel).parts or not rel:
             raise ValueError(f"refusing to write outside the output folder: {rel}")
-        path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        written.append(path)
-    return written
+    out = Path(os.path.realpath(out_dir)) if os.path.islink(out_dir) else Path(os.path.abspath(out_dir))
+    parent, name = out.parent, out.name
+    parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(parent / f".{name}.tactful-lock"))
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise OutputBusy(f"another tactful build is writing into {out_dir} (waited {wait:g} s for it); "
+                         "try again when it has finished") from None
+    try:
+        _recover(parent, name)
+        new = parent / f".{name}.tactful-new-{secrets.token_hex(6)}"
+        os.mkdir(new)
+        try:
+            if out.is_dir():
+                os.chmod(new, stat.S_IMODE(out.stat().st_mode))
+                _carry(out, new, outputs, prune or {})
+            for rel, text in sorted(outputs.items()):
+                path = new / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with open(path, "x", encoding="utf-8", newline="\n") as fh:
+                    fh.write(text)
+            if _before_swap is not None:
+                _before_swap()
+            _swap(new, out, parent, name)
+        finally:
+            if new.exists() or new.is_symlink():  # the old folder after an exchange, or an unfinished new one
+                shutil.rmtree(new, ignore_errors=True)
+    finally:
+        lock.release()
+    return [Path(out_dir) / rel for rel in sorted(outputs)]
+
+
+# --- carrying what the outputs do not own ---------------------------------------------------------
+
+
+def _carry(old: Path, new: Path, outputs: dict[str, str], prune: dict[str, str]) -> None:
+    """Link every entry of old that no output replaces into new (no recursion: a stack of folders)."""
+    owned_dirs = {Path(rel).parent.as_posix() for rel in outputs}
+    owned_dirs = {p for d in owned_dirs for p in _ancestors(d)}
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        with os.scandir(old / rel_dir) as entries:
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                if rel in outputs:
+                    continue  # an output replaces it (a symlink there is not followed: it is dropped)
+                top = rel.split("/", 1)[0]
+                if entry.is_dir(follow_symlinks=False):
+                    if top not in prune:  # a pruned folder's subfolders come back only with files in them
+                        (new / rel).mkdir(exist_ok=True)
+                        shutil.copystat(entry.path, new / rel, follow_symlinks=False)
+                    stack.append(rel)
+                    continue
+                if rel in owned_dirs:
+                    continue  # a file or symlink where the outputs need a folder
+                if top in prune and "/" in rel and rel.endswith(prune[top]):
+                    continue  # left from an earlier build
+                target = new / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if entry.is_symlink():
+                    os.symlink(os.readlink(entry.path), target)
+                else:
+                    try:
+                        os.link(entry.path, target, follow_symlinks=False)
+                    except OSError:
+                        shutil.copy2(entry.path, target, follow_symlinks=False)
+
+
+def _ancestors(folder: str) -> list[str]:
+    parts = [] if folder in ("", ".") else folder.split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+# --- swapping -----------------------------------------------------------------------------------
+
+
+def _recover(parent: Path, name: str) -> None:
+    """Undo what a killed write left: put an old folder back if the output folder is missing, and
+    remove the leftovers."""
+    out = parent / name
+    olds = sorted(parent.glob(f".{name}.tactful-old-*"))
+    if not os.path.lexists(out) and olds:
+        os.rename(olds[-1], out)
+        olds = olds[:-1]
+    for leftover in [*olds, *parent.glob(f".{name}.tactful-new-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap(new: Path, out: Path, parent: Path, name: str) -> None:
+    """Put new in out's place; afterwards new holds the old folder (or nothing)."""
+    if not os.path.lexists(out):
+        os.rename(new, out)
+        return
+    if not out.is_dir() or out.is_symlink():
+        raise NotADirectoryError(f"{out} exists and is not a folder")
+    if _exchange(new, out):
+        return
+    aside = parent / f".{name}.tactful-old-{secrets.token_hex(6)}"
+    os.rename(out, aside)
+    os.rename(new, out)  # a kill between the two renames is undone by the next write's _recover()
+    os.rename(aside, new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False where unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    with contextlib.suppress(OSError, AttributeError):
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+            return True
+    return False
 
 
 def write_file(path: str | Path, text: str) -> Path:
-    """Write one report (a JUnit file, say) with `\\n` endings, creating its folder as needed."""
+    """Write one report (a JUnit file, say) with `\n` endings, creating its folder as needed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:

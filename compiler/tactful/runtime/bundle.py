@@ -9,9 +9,25 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "2.0"
+
+# Every name a bundle carries follows the language's identifier grammar, checked at load: a name
+# reaches generated code (Jinja2 templates, the conditions' Python, file names under templates/),
+# and a name that is not an identifier (`7*7`, `message.upper()`, `../x`) is refused there, whatever
+# the code that uses it does with it. (Templates also look names up by subscript, never as bare
+# variables: see render.py.)
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+DOTTED = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$"
+REPLY_ID = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$"
+
+Name = Annotated[str, StringConstraints(pattern=IDENTIFIER)]
+"""A slot, field, signal, phrase bank, team, channel, guard, escalation, style rule or feature name."""
+DottedName = Annotated[str, StringConstraints(pattern=DOTTED)]
+"""An intent: identifiers joined by dots."""
+ReplyId = Annotated[str, StringConstraints(pattern=REPLY_ID)]
+"""A reply id: the compiler writes `<visibility>.<signal>` or `<visibility>.<n>`."""
 
 
 class Model(BaseModel):
@@ -40,7 +56,7 @@ class SlotPart(Model):
     """`{name}` or `{name or "fallback"}`; `source` says whether name is a slot or a context field."""
 
     kind: Literal["slot"] = "slot"
-    name: str
+    name: Name
     source: Literal["slot", "field"] = "slot"
     fallback: str | None = None
 
@@ -84,14 +100,14 @@ class Not(Model):
 
 class SignalRef(Model):
     op: Literal["signal"] = "signal"
-    name: str
+    name: Name
 
 
 class FieldTrue(Model):
     """A bool context field used as a condition."""
 
     op: Literal["field"] = "field"
-    field: str
+    field: Name
 
 
 class Mentions(Model):
@@ -104,7 +120,7 @@ class Mentions(Model):
     """
 
     op: Literal["mentions"] = "mentions"
-    field: str
+    field: Name
     phrases: list[str]
     near: list[str] = []
     within: int | None = None
@@ -115,7 +131,7 @@ class HasEmoji(Model):
     """Any of the emoji, whatever its skin tone or text/emoji presentation (multi-codepoint aware)."""
 
     op: Literal["emoji"] = "emoji"
-    field: str
+    field: Name
     emoji: list[str]
 
 
@@ -123,26 +139,26 @@ class Matches(Model):
     """An RE2 regex searched in the field's text."""
 
     op: Literal["matches"] = "matches"
-    field: str
+    field: Name
     pattern: str
 
 
 class Compare(Model):
     op: Literal["compare"] = "compare"
-    field: str
+    field: Name
     cmp: Literal["<", "<=", ">", ">=", "==", "!="]
     value: float
 
 
 class Is(Model):
     op: Literal["is"] = "is"
-    field: str
+    field: Name
     value: str
 
 
 class In(Model):
     op: Literal["in"] = "in"
-    field: str
+    field: Name
     values: list[str]
 
 
@@ -159,7 +175,7 @@ for _m in (AllOf, AnyOf, Not):
 
 
 class FieldDecl(Model):
-    name: str
+    name: Name
     type: str  # text | number | bool | channel | visibility | enum
     values: list[str] = []  # for enum
     about: str = ""
@@ -167,13 +183,13 @@ class FieldDecl(Model):
 
 
 class Team(Model):
-    name: str
+    name: Name
     title: str = ""
     location: Location | None = None
 
 
 class Channel(Model):
-    name: str
+    name: Name
     title: str = ""
     visibilities: list[Literal["public", "private"]]
     location: Location | None = None
@@ -186,8 +202,8 @@ class SignalExample(Model):
 
 
 class Signal(Model):
-    name: str
-    module: str
+    name: Name
+    module: str  # a label from the file's path (`billing.duplicate-charge`): never in code or a path
     about: str = ""
     when: Condition
     condition_source: str = ""  # the condition as written, for people
@@ -196,7 +212,7 @@ class Signal(Model):
 
 
 class StyleRule(Model):
-    name: str
+    name: Name
     about: str = ""
     avoid: list[str]  # phrases, as written
     avoid_patterns: list[str] = []  # RE2 regexes, as written
@@ -209,7 +225,7 @@ class StyleRule(Model):
 
 
 class Slot(Model):
-    name: str
+    name: Name
     type: str = "text"  # text | money | number | date | email | phone | url | enum
     values: list[str] = []  # for enum
     required: bool = False
@@ -221,8 +237,8 @@ class Slot(Model):
 
 
 class Escalation(Model):
-    name: str  # the signal's name, or the `as` name; unique within the framework
-    team: str
+    name: Name  # the signal's name, or the `as` name; unique within the framework
+    team: Name
     when: Condition
     condition_source: str  # the condition as written, for people
     handoff: Text | None = None
@@ -231,7 +247,7 @@ class Escalation(Model):
 
 
 class Guard(Model):
-    name: str
+    name: str  # the `as` name, else its condition as written: free text, only ever data
     when: Condition
     condition_source: str
     reason: str
@@ -240,7 +256,7 @@ class Guard(Model):
 
 
 class OptOut(Model):
-    name: str
+    name: Name
     reason: str
     location: Location
 
@@ -248,12 +264,12 @@ class OptOut(Model):
 class Move(Model):
     kind: Literal["acknowledge", "ask", "restate", "next", "close"]
     text: Text | None = None  # exactly one of text and pick
-    pick: str | None = None  # a phrase bank
+    pick: Name | None = None  # a phrase bank
     location: Location
 
 
 class Reply(Model):
-    id: str  # "<visibility>.default" without `when`; "<visibility>.<signal>" or "<visibility>.<n>" with one
+    id: ReplyId  # "<visibility>.default" without `when`; "<visibility>.<signal>" or "<visibility>.<n>" with one
     visibility: Literal["public", "private"]
     when: Condition | None = None
     condition_source: str | None = None
@@ -276,19 +292,19 @@ class Expectation(Model):
 class Example(Model):
     name: str
     message: str
-    channel: str
+    channel: Name
     visibility: Literal["public", "private"]
-    context: dict[str, bool | int | float | str] = {}
-    slots: dict[str, str] = {}
+    context: dict[Name, bool | int | float | str] = {}
+    slots: dict[Name, str] = {}
     expect: list[Expectation]
     location: Location
 
 
 class Framework(Model):
-    intent: str
+    intent: DottedName
     title: str
-    module: str
-    owner: str | None = None
+    module: str  # a label from the file's path: never in code or a path
+    owner: Name | None = None
     tags: list[str] = []
     about: str = ""
     serves: list[Literal["public", "private"]]
@@ -307,7 +323,7 @@ class Policy(Model):
     `escalations` already hold the ones it applies, with `policy` set). Here for documentation and
     analytics: what the house policy is, whether or not a framework uses every entry."""
 
-    name: str
+    name: Name
     module: str
     about: str = ""
     guards: list[Guard] = []
@@ -320,11 +336,11 @@ class Bundle(Model):
     revision: str  # sha256 over the sources (paths and contents), "sha256:…"
     generator: str = "tactful"
     fields: list[FieldDecl]
-    features: list[str]  # message features the runtime computes
+    features: list[Name]  # message features the runtime computes
     teams: list[Team]
     channels: list[Channel]
     signals: list[Signal]
-    phrases: dict[str, list[Text]]
+    phrases: dict[Name, list[Text]]
     style: list[StyleRule]
     policies: list[Policy] = []  # since 1.1
     frameworks: list[Framework]  # sorted by intent

@@ -281,6 +281,23 @@ def _scanner(s: "re2.Set") -> Callable[[object], Sequence[int]]:
     return scan
 
 
+MAX_DEPTH = 64  # the compiler allows 32 (T1407); a bundle deeper than this was not made by it
+
+
+def _check_depth(cond: Condition, where: str) -> None:
+    """Refuse a condition nested deeper than MAX_DEPTH before compiling it (which recurses), measured
+    without recursion."""
+    stack = [(cond, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BundleError(f"{where}: the condition is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, (AllOf, AnyOf)):
+            stack.extend((c, depth + 1) for c in node.of)
+        elif isinstance(node, Not):
+            stack.append((node.of, depth + 1))
+
+
 @dataclass(frozen=True, slots=True)
 class Code:
     """A condition as a Python expression, and the memo locals it reads (to initialize to None)."""
@@ -336,9 +353,13 @@ class ConditionCompiler:
 
     def compile(self, cond: Condition, where: str) -> Code:
         """The expression for cond; `where` names the element in error messages."""
+        _check_depth(cond, where)
         return self._compile(cond, where)
 
     def signal(self, name: str, where: str) -> Code:
+        signal = self._signals.get(name)
+        if signal is not None:
+            _check_depth(signal.when, f"signal `{name}`")
         return self._signal(name, where)
 
     def constant(self, value: object) -> str:

@@ -19,7 +19,9 @@ renders without ".0".
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -53,13 +55,12 @@ BundleSource = str | os.PathLike | bytes | Mapping[str, Any] | Bundle
 # --- loading ------------------------------------------------------------------------------------
 
 
+_VERSION = re.compile(r"([0-9]{1,9})\.([0-9]{1,9})")  # ASCII digits only: str.isdigit() admits "²" and "١"
+
+
 def _version(text: object) -> tuple[int, int] | None:
-    if not isinstance(text, str):
-        return None
-    major, _, minor = text.partition(".")
-    if not (major.isdigit() and minor.isdigit()):
-        return None
-    return int(major), int(minor)
+    match = _VERSION.fullmatch(text) if isinstance(text, str) else None
+    return (int(match[1]), int(match[2])) if match else None
 
 
 def _check_version(found: object) -> None:
@@ -86,7 +87,15 @@ def _validation_message(e: ValidationError) -> str:
     shown = []
     for err in errors[:5]:
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
-        shown.append(f"  at {loc or 'the top level'}: {err['msg']}")
+        if len(loc) > 160:
+            loc = loc[:80] + " … " + loc[-60:]
+        msg = err["msg"]
+        if err["type"] in ("recursion_loop", "recursion_depth_exceeded"):
+            msg = "nested too deeply to be a tactful bundle"
+        if err["type"] == "string_pattern_mismatch":  # a name (the patterns are bundle.py's)
+            msg = (f"`{err['input']}` is not a name (names are letters, digits and `_`, not starting with a digit; "
+                   "intents and modules join names with dots)")
+        shown.append(f"  at {loc or 'the top level'}: {msg}")
     more = f"\n  … and {len(errors) - 5} more" if len(errors) > 5 else ""
     return f"the bundle does not match its schema ({len(errors)} problem{'s' if len(errors) != 1 else ''}):\n" + "\n".join(shown) + more
 
@@ -119,6 +128,8 @@ def load_bundle(source: BundleSource) -> Bundle:
             raise BundleError(f"{where} is not UTF-8 text") from None
         except json.JSONDecodeError as e:
             raise BundleError(f"{where} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+        except RecursionError:
+            raise BundleError(f"{where} is nested too deeply to be a tactful bundle") from None
     else:
         data = source
     if not isinstance(data, Mapping):
@@ -128,11 +139,17 @@ def load_bundle(source: BundleSource) -> Bundle:
         return Bundle.model_validate(data)
     except ValidationError as e:
         raise BundleError(_validation_message(e)) from None
+    except RecursionError:
+        raise BundleError(f"{where} is nested too deeply to be a tactful bundle") from None
 
 
 def load_library(source: BundleSource) -> "Library":
     """load_bundle(source), then prepare it for drafting. Raises BundleError."""
-    return Library(load_bundle(source))
+    bundle = load_bundle(source)
+    try:
+        return Library(bundle)
+    except RecursionError:
+        raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
 
 
 # --- the prepared library -------------------------------------------------------------------------
@@ -185,6 +202,21 @@ def _check_shapes(intent: object, slots: object, context: object) -> None:
         problems.extend(Problem((where, str(k)), f"{noun} names must be text, not {k!r}") for k in value if not isinstance(k, str))
     if problems:
         raise InvalidRequest(problems)
+
+
+def _is_text(value: str) -> bool:
+    """Whether value is Unicode text that UTF-8 can encode: no lone surrogate ("\ud800", as JSON
+    allows and a command line's undecodable bytes give), which RE2 and the output could not take."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_NOT_TEXT = "is not valid Unicode text (it holds a lone surrogate, such as an undecodable byte)"
 
 
 class Library:
@@ -315,6 +347,8 @@ class Library:
                 if key == "seed":
                     if not isinstance(value, (str, int)) or isinstance(value, bool):
                         problems.append(Problem(("context", "seed"), "context field `seed` must be text"))
+                    elif isinstance(value, str) and not _is_text(value):
+                        problems.append(Problem(("context", "seed"), f"context field `seed` {_NOT_TEXT}"))
                     else:
                         seed = value if value.__class__ is str else str(value)
                 elif key in _features.FEATURES:
@@ -323,6 +357,12 @@ class Library:
                     unknown.append(key)
                 continue
             if value is None:
+                continue
+            if isinstance(value, str) and not _is_text(value):
+                problems.append(Problem(("context", key), f"context field `{key}` {_NOT_TEXT}"))
+                continue
+            if isinstance(value, float) and not math.isfinite(value):
+                problems.append(Problem(("context", key), f"context field `{key}` must be a finite number, not {value!r}"))
                 continue
             if kind == "text":
                 if not isinstance(value, str):
@@ -396,6 +436,9 @@ class Library:
             elif not isinstance(value, str):
                 invalid.append(Problem(("slots", name), f"slot `{name}` must be text, not {value!r}"))
                 not_text.add(name)
+                continue
+            elif not _is_text(value):
+                invalid.append(Problem(("slots", name), f"slot `{name}` {_NOT_TEXT}"))
                 continue
             elif not value or value.isspace():  # an empty or blank value counts as absent
                 value = _text_or_none(values.get(name)) if shared else None

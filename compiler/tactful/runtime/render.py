@@ -2,14 +2,18 @@
 
 Template conventions (the compiler writes templates this way; the runtime relies on it):
 
-- Every text (move, phrase, handoff) is compiled by the compiler to a Jinja2 template. A slot or a
-  context field is a plain variable named like it: `{amount}` → `{{ amount }}`. An optional segment
-  `[ for order {order_id}]` → `{% if order_id %} for order {{ order_id }}{% endif %}`; a fallback
-  `{customer_name or "the customer"}` → `{{ customer_name or "the customer" }}`. Literal text that
-  looks like template syntax is escaped by the compiler, so a framework cannot run Jinja2 code.
-- The variables are every context field the bundle declares (None when the caller did not pass it)
+- Every text (move, phrase, handoff) is compiled by the compiler to a Jinja2 template. A template
+  has one variable, `values`, the mapping of slot and field values, and reads a slot or a context
+  field by subscript: `{amount}` → `{{ values["amount"] }}`. An optional segment
+  `[ for order {order_id}]` → `{% if values["order_id"] %} for order {{ values["order_id"] }}{% endif %}`;
+  a fallback `{customer_name or "the customer"}` → `{{ values["customer_name"] or "the customer" }}`.
+  A name is only ever a string literal in a template, so no name can be evaluated as an expression
+  (and the bundle's names are identifiers, checked at load, besides). Literal text that looks like
+  template syntax is escaped by the compiler, so a framework cannot run Jinja2 code. (A reply's
+  whole template, written for tools, reads a `pick` move's phrase as `{{ picks.<move kind> }}`.)
+- The values are every context field the bundle declares (None when the caller did not pass it)
   and every slot of the framework (None when absent; an empty or blank value counts as absent). A
-  slot and a context field with the same name are one variable: the slot's value when given, else
+  slot and a context field with the same name are one value: the slot's value when given, else
   the context's.
 - A reply's `template` is its moves joined by a space. The runtime renders each move (so that a Draft
   carries every move's text), and the reply's text is the non-empty moves, stripped, joined by a
@@ -82,6 +86,16 @@ def _jinja_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+VALUES = "values"  # the one template variable of a text: the mapping of slot and field values
+
+
+def value_ref(name: str) -> str:
+    """How a template refers to a slot's or a field's value: a subscript of VALUES with the name as
+    a string literal (`values["amount"]`), never a bare variable, so that no name, whatever it
+    holds, is read as a Jinja2 expression, keyword (`none`, `true`) or special name (`self`)."""
+    return f"{VALUES}[{_jinja_string(name)}]"
+
+
 def template_source(parts: Sequence[LiteralPart | SlotPart | OptionalPart]) -> str:
     """The Jinja2 template of a text's parts: the one definition, used by the compiler to write
     templates and by the runtime to check them. Literal text is escaped (`{` becomes `{{ "{" }}`),
@@ -91,11 +105,11 @@ def template_source(parts: Sequence[LiteralPart | SlotPart | OptionalPart]) -> s
         if isinstance(p, LiteralPart):
             out.append(p.text.replace("{", '{{ "{" }}'))
         elif isinstance(p, SlotPart):
-            out.append(f"{{{{ {p.name} or {_jinja_string(p.fallback)} }}}}" if p.fallback is not None
-                       else f"{{{{ {p.name} }}}}")
+            out.append(f"{{{{ {value_ref(p.name)} or {_jinja_string(p.fallback)} }}}}" if p.fallback is not None
+                       else f"{{{{ {value_ref(p.name)} }}}}")
         elif isinstance(p, OptionalPart):
             names = list(dict.fromkeys(q.name for q in p.parts if isinstance(q, SlotPart)))
-            out.append("{% if " + " and ".join(names) + " %}" + template_source(p.parts) + "{% endif %}")
+            out.append("{% if " + " and ".join(map(value_ref, names)) + " %}" + template_source(p.parts) + "{% endif %}")
         else:  # pragma: no cover - the models allow nothing else
             raise AssertionError(f"unexpected text part {p!r}")
     return "".join(out)
@@ -159,8 +173,8 @@ class Templates:
         return root
 
     def context(self, variables: Mapping[str, object]) -> Context:
-        """A template context over variables (not copied: a Context never writes to its parent)."""
-        return self.env.context_class(self.env, variables, None, _NO_BLOCKS)
+        """A template context whose one variable, VALUES, is variables (not copied)."""
+        return self.env.context_class(self.env, {VALUES: variables}, None, _NO_BLOCKS)
 
 
 _NO_BLOCKS: dict = {}

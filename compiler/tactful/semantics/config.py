@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tactful.codes import CODES, Code, lookup
+from tactful.codes import CODES, Code, adjustable, lookup
 from tactful.diagnostics import Diagnostic, Severity
 from tactful.source import SourceFile
 from tactful.syntax import ast
@@ -55,7 +55,14 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
     file = root / PROJECT_FILE
     if not file.is_file():
         return Config(), []
-    text = file.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        src = SourceFile(PROJECT_FILE, "")
+        sources[PROJECT_FILE] = src
+        return Config(path=PROJECT_FILE), [Diagnostic(
+            Code.INVALID_PROJECT_FILE, f"could not read tactful.toml: {e.strerror or e}", src.span(0, 0),
+            hint="make the file readable; it holds the project's settings")]
     src = SourceFile(PROJECT_FILE, text)
     sources[PROJECT_FILE] = src
     config = Config(path=PROJECT_FILE)
@@ -86,15 +93,25 @@ def load_config(root: Path, sources: dict[str, SourceFile]) -> tuple[Config, lis
         if key not in ("diagnostics", "taxonomy", "project", "verify"):
             diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, f"tactful.toml has an unknown table `{key}`", at(key),
                                     hint="the tables are [project], [diagnostics], [taxonomy] and [verify]"))
-    for key, value in (data.get("diagnostics") or {}).items():
+    settings = data.get("diagnostics", {})
+    if not isinstance(settings, dict):
+        diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, "`diagnostics` must be a table of codes and severities",
+                                at("diagnostics"), hint='write it as `[diagnostics]` with lines such as `T1302 = "off"`'))
+        settings = {}
+    for key, value in settings.items():
         code = lookup(str(key))
         if code is None:
             diags.append(Diagnostic(Code.UNKNOWN_CODE, f"`{key}` is not a diagnostic code", at(str(key)),
                                     hint="run `tactful explain --list` for the codes"))
             continue
-        if value not in ("error", "warning", "off"):
+        if not isinstance(value, str) or value not in ("error", "warning", "off"):
             diags.append(Diagnostic(Code.INVALID_PROJECT_FILE, f"the severity of `{key}` must be \"error\", \"warning\" or \"off\"",
                                     at(str(key))))
+            continue
+        if value != "error" and not adjustable(code):
+            diags.append(Diagnostic(Code.INVALID_PROJECT_FILE,
+                                    f"`{code.code}` ({code.slug}) guards the bundle's integrity and cannot be turned off or made a warning",
+                                    at(str(key)), hint=f"fix what it reports; `tactful explain {code.code}` says how"))
             continue
         config.severities[code.code] = None if value == "off" else Severity(value)
     project = data.get("project")
@@ -158,6 +175,7 @@ class Suppression:
 def suppressions(module: ast.Module, source: SourceFile) -> tuple[list[Suppression], list[Diagnostic]]:
     out: list[Suppression] = []
     diags: list[Diagnostic] = []
+    next_code_line: list[int] | None = None  # for each line, the first line at or after it holding code
     for c in module.comments:
         m = _SUPPRESS.match(c.text)
         if not m:
@@ -175,10 +193,13 @@ def suppressions(module: ast.Module, source: SourceFile) -> tuple[list[Suppressi
         alone = line_text[: c.span.column - 1].strip() == ""
         line = c.span.line
         if alone:
-            line += 1
-            while line <= source.line_count and (not source.line_text(line).strip()
-                                                 or source.line_text(line).lstrip().startswith("#")):
-                line += 1
+            if next_code_line is None:  # one pass from the end, not a scan per comment (quadratic)
+                next_code_line = [0] * (source.line_count + 2)
+                next_code_line[source.line_count + 1] = source.line_count + 1
+                for n in range(source.line_count, 0, -1):
+                    text = source.line_text(n).lstrip()
+                    next_code_line[n] = next_code_line[n + 1] if not text or text.startswith("#") else n
+            line = next_code_line[min(line + 1, source.line_count + 1)]
         out.append(Suppression(codes, reason, line, c))
     return out, diags
 
@@ -187,10 +208,14 @@ def apply(diagnostics: list[Diagnostic], config: Config, sups: dict[str, list[Su
     """Drop suppressed and silenced diagnostics, apply severity overrides, report unused suppressions."""
     used: set[int] = set()
     kept: list[Diagnostic] = []
+    by_line: dict[tuple[str, int], list[Suppression]] = {}
+    for file, items in sups.items():
+        for s in items:
+            by_line.setdefault((file, s.line), []).append(s)
     for d in diagnostics:
         hit = None
-        for s in sups.get(d.span.file, ()):
-            if d.code in s.codes and s.line == d.span.line:
+        for s in by_line.get((d.span.file, d.span.line), ()):
+            if d.code in s.codes and adjustable(d.code):
                 hit = s
                 break
         if hit is not None:
@@ -200,6 +225,12 @@ def apply(diagnostics: list[Diagnostic], config: Config, sups: dict[str, list[Su
     for file, items in sups.items():
         for s in items:
             if id(s) not in used and all(c in CODES for c in s.codes):
+                locked = [c for c in s.codes if not adjustable(CODES[c])]
+                if locked:
+                    kept.append(Diagnostic(Code.UNUSED_SUPPRESSION,
+                                           f"{', '.join(locked)} cannot be suppressed: it guards the bundle's integrity",
+                                           s.comment.span, hint="fix what it reports, and remove the comment"))
+                    continue
                 kept.append(Diagnostic(Code.UNUSED_SUPPRESSION, "this suppression silences nothing", s.comment.span,
                                        hint=f"no {', '.join(s.codes)} is reported on line {s.line}; remove the comment"))
     out: list[Diagnostic] = []

@@ -7,7 +7,9 @@ path relative to the folder given on the command line (or the stdlib folder), do
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -78,18 +80,26 @@ def _project_path(file: str, root: str, base: str) -> str:
     return f"{folder}/{inner}" if folder else inner
 
 
-def _walk(path: Path) -> list[tuple[str, str]]:
-    """(file, folder module names start from) pairs under one command-line path, absolute and
-    normal (symlinks not followed), sorted as paths. Hidden and generated folders are skipped."""
+def _walk(path: Path) -> list[tuple[str, str, str | None]]:
+    """(file, folder module names start from, why it cannot be read or None) under one command-line
+    path, absolute and normal (symlinks not followed), sorted as paths. Hidden and generated folders
+    are skipped; a folder that cannot be listed is an entry with its reason (never skipped
+    silently), and so is a file named on the command line that is not a .tact file."""
     top = os.path.abspath(path)
-    if path.is_file():
-        return [(top, os.path.dirname(top))]
-    found = []
-    for folder, dirs, files in os.walk(top):
+    if not path.is_dir():
+        if not top.endswith(".tact"):
+            return [(top, os.path.dirname(top), "it is not a .tact file; only .tact files are compiled")]
+        return [(top, os.path.dirname(top), None)]
+    found: list[tuple[str, str | None]] = []
+
+    def unreadable(e: OSError) -> None:
+        found.append((e.filename or top, f"the folder cannot be listed: {e.strerror or e}"))
+
+    for folder, dirs, files in os.walk(top, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS]
-        found.extend(os.path.join(folder, f) for f in files if f.endswith(".tact"))
-    found.sort(key=lambda f: f.split(os.sep))
-    return [(f, top) for f in found]
+        found.extend((os.path.join(folder, f), None) for f in files if f.endswith(".tact"))
+    found.sort(key=lambda f: f[0].split(os.sep))
+    return [(f, top, why) for f, why in found]
 
 
 def _identity(file: str) -> tuple[int, int] | str:
@@ -101,37 +111,68 @@ def _identity(file: str) -> tuple[int, int] | str:
     return st.st_dev, st.st_ino
 
 
-def discover(paths: list[Path]) -> list[tuple[str, str]]:
-    """Every source file under paths once, in order, as (file, folder module names start from).
+def discover(paths: list[Path]) -> list[tuple[str, str, str | None]]:
+    """Every source file under paths once, in order, as (file, folder module names start from, why
+    it cannot be read or None).
 
     A file reached twice (named twice, or through a link) counts once; the stdlib's own files are
     skipped, since the stdlib is always loaded."""
     seen = {_identity(str(f)) for f in stdlib_dir().glob("*.tact")}
     out = []
     for p in paths:
-        for file, base in _walk(p):
+        for file, base, why in _walk(p):
             # Names come from the paths as given (symlinks not followed); only `seen` looks through them.
             key = _identity(file)
             if key not in seen:
                 seen.add(key)
-                out.append((file, base))
+                out.append((file, base, why))
     return out
 
 
-def read_sources(files: list[tuple[str, str]], root: Path) -> list[tuple[str, str, SourceFile | Diagnostic]]:
+MAX_SOURCE_BYTES = 4 << 20  # a source file above this is refused (T1005): no library needs one
+
+
+def _read_source(file: str) -> bytes:
+    """A source file's bytes: only a regular file (never a FIFO, a device or what a symlink to one
+    names), and only up to MAX_SOURCE_BYTES. Raises OSError with the reason."""
+    fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file (a pipe, a device or a folder)")
+        if st.st_size > MAX_SOURCE_BYTES:
+            raise OSError(errno.EFBIG, f"it is {st.st_size / (1 << 20):.1f} MiB, over the "
+                                       f"{MAX_SOURCE_BYTES >> 20} MiB a source file may have")
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > MAX_SOURCE_BYTES:  # it grew while being read
+                raise OSError(errno.EFBIG, f"it is over the {MAX_SOURCE_BYTES >> 20} MiB a source file may have")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_sources(files: list[tuple[str, str, str | None]], root: Path) -> list[tuple[str, str, SourceFile | Diagnostic]]:
     """(project path, module name, source or the diagnostic saying why it could not be read), in order."""
     root_str = str(root)
     out: list[tuple[str, str, SourceFile | Diagnostic]] = []
-    for file, base in files:
+    for file, base, why in files:
         rel = _project_path(file, root_str, base)
-        name = os.path.splitext(_inside(file, base))[0].replace("/", ".")
-        try:
-            with open(file, "rb") as fh:
-                text = fh.read().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            reason = "it is not valid UTF-8" if isinstance(e, UnicodeDecodeError) else e.strerror or str(e)
-            out.append((rel, name, Diagnostic(Code.UNREADABLE_FILE, f"could not read `{rel}`: {reason}",
-                                              SourceFile(rel, "").span(0, 0), hint="save the file as UTF-8")))
+        name = os.path.splitext(_inside(file, base) or os.path.basename(file))[0].replace("/", ".")
+        hint = "save the file as UTF-8"
+        if why is None:
+            try:
+                text = _read_source(file).decode("utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                why = "it is not valid UTF-8" if isinstance(e, UnicodeDecodeError) else e.strerror or str(e)
+                hint = hint if isinstance(e, UnicodeDecodeError) else "make it a readable, regular .tact file"
+        else:
+            hint = "name a folder or .tact files" if "not a .tact file" in why else "make the folder readable"
+        if why is not None:
+            out.append((rel, name, Diagnostic(Code.UNREADABLE_FILE, f"could not read `{rel}`: {why}",
+                                              SourceFile(rel, "").span(0, 0), hint=hint)))
             continue
         out.append((rel, name, SourceFile(rel, text[1:] if text.startswith("\ufeff") else text)))
     return out

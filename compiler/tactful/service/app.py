@@ -18,15 +18,23 @@ Decisions:
   a client.
 - Reloading: on SIGHUP, or when the bundle file changes (polled every `watch_interval` seconds), a
   new Library is loaded completely, in a worker thread, and only then replaces the old reference.
-  Each request reads the reference once, so it is answered by one library from start to end. A
-  bundle that fails to load is logged and the old library stays in service.
-- Drafting runs on the event loop: a draft costs tens of microseconds, less than a thread hop.
+  Each request reads the reference once, so it is answered by one library from start to end. One
+  loader (Reloader) runs the loads one at a time and merges requests, so it always ends on the
+  newest file and never loads twice at once. A bundle that fails to load, for any reason, is
+  logged and the old library stays in service; the loader and the watcher never stop. Every load
+  and refusal is logged on `tactful.serve`, which `run()` adds to uvicorn's logging.
+- Drafting runs in a worker thread, never on the event loop, and has a time budget
+  (`draft_budget`, 2 s by default): a draft that takes longer is answered with 503 (`busy`) and the event
+  loop goes on serving (`/healthz` included). A draft costs tens of microseconds with a bundle the
+  compiler built (templates cannot run code and RE2 is linear), so the budget is a safety net, not
+  a limit any well-formed request meets; a thread that overruns it finishes in the background.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -46,6 +54,11 @@ from tactful.runtime.errors import BundleError, DraftError, UnknownIntent
 from tactful.runtime.library import Library, load_library
 
 MAX_BODY = 64 * 1024
+BODY_TIMEOUT = 10.0  # seconds a client has to send the whole request body (408 after)
+KEEP_ALIVE = 5  # seconds an idle keep-alive connection is held
+MAX_CONNECTIONS = 256  # concurrent connections (and requests) before uvicorn answers 503
+MAX_HEADERS = 16 * 1024  # bytes buffered of a request line and headers not yet complete (h11)
+DRAFT_BUDGET = 2.0  # seconds a draft may take before the request is answered with 503
 log = logging.getLogger("tactful.serve")
 
 # --- the API's models (requests, and the documented shape of answers) ---------------------------
@@ -56,7 +69,7 @@ class DraftRequest(BaseModel):
     framework, judges them (the schemas below document what it accepts; the context's own schema is
     made from the loaded bundle's fields: see _context_schema)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN and Infinity are not context values
 
     intent: Annotated[Any, WithJsonSchema({"type": "string", "maxLength": 200, "examples": ["billing.duplicate_charge"]})] = Field(
         description="The framework's intent id, such as billing.duplicate_charge.")
@@ -164,15 +177,23 @@ class LibraryHolder:
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def reload(self) -> bool:
-        """Load the bundle again; swap it in only when it loads. Returns whether it was swapped."""
+        """Load the bundle again; swap it in only when it loads. Returns whether it was swapped.
+
+        Never raises: whatever goes wrong (a BundleError, or anything a hostile file provokes) is
+        logged as a refusal and the library in service stays."""
         self._stamp = self._stat()
+        kept = self.library.revision[:19]
         try:
             fresh = load_library(self.path)
         except BundleError as e:
-            log.error("tactful: kept revision %s; the new bundle does not load: %s", self.library.revision[:19], e)
+            log.error("tactful: kept revision %s; the new bundle does not load: %s", kept, e)
+            return False
+        except Exception as e:  # noqa: BLE001 - a reload must never stop the service or its watcher
+            log.error("tactful: kept revision %s; the new bundle does not load (internal error: %s: %s)",
+                      kept, type(e).__name__, str(e)[:200])
             return False
         self.library = fresh  # one reference assignment: requests see the old or the new, never a mix
-        log.info("tactful: now serving revision %s", fresh.revision[:19])
+        log.info("tactful: now serving revision %s (loaded %s)", fresh.revision[:19], self.path.name)
         return True
 
     def changed(self) -> bool:
@@ -180,8 +201,61 @@ class LibraryHolder:
         return stamp is not None and stamp != self._stamp
 
 
+class Reloader:
+    """The one loader of a service: requests for a reload (SIGHUP, a changed file) are merged, and
+    loads run one at a time in a worker thread, never on the event loop. A request that arrives
+    during a load causes one more load after it, so the last load always starts after the last
+    request and the service ends on the newest file."""
+
+    def __init__(self, holder: LibraryHolder):
+        self.holder = holder
+        self._wanted = asyncio.Event()
+        self.loads = 0  # finished loads, swapped or refused (for tests and logs)
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    async def run(self) -> None:
+        while True:
+            await self._wanted.wait()
+            self._wanted.clear()
+            try:
+                await asyncio.to_thread(self.holder.reload)
+            except Exception:  # noqa: BLE001 - reload() logs its own failures; this is the thread hop's
+                log.exception("tactful: the reload failed; the library in service stays")
+            self.loads += 1
+
+    async def watch(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if self.holder.changed():
+                    self.request()
+            except Exception:  # noqa: BLE001 - the watcher must outlive anything the file system does
+                log.exception("tactful: could not check the bundle file for changes")
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON that always encodes: text holding a lone surrogate (valid JSON: "\\ud800") is written
+    with \\u escapes instead of failing as UTF-8."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+def _json_safe(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _error_response(e: DraftError) -> JSONResponse:
-    return JSONResponse(status_code=e.status, content=e.to_dict())
+    return SafeJSONResponse(status_code=e.status, content=e.to_dict())
 
 
 def _validation_response(exc: RequestValidationError) -> JSONResponse:
@@ -200,7 +274,7 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
         elif err.get("type") == "missing":
             msg = f"`{loc[-1]}` is required"
         problems.append((loc, msg))
-    return JSONResponse(status_code=422, content=error_body("invalid_request", "; ".join(m for _, m in problems), problems))
+    return SafeJSONResponse(status_code=422, content=error_body("invalid_request", "; ".join(m for _, m in problems), problems))
 
 
 _JSON_TYPES = {"text": "string", "number": "number", "bool": "boolean"}
@@ -249,11 +323,13 @@ def _summary(fw: Framework) -> dict:
 
 
 class BodyLimit:
-    """ASGI middleware: read the whole request body, refusing with 413 once it exceeds `limit` bytes."""
+    """ASGI middleware: read the whole request body, refusing with 413 once it exceeds `limit` bytes
+    and with 408 when it has not arrived within `timeout` seconds (a slow client holds no worker)."""
 
-    def __init__(self, app, limit: int = MAX_BODY):
+    def __init__(self, app, limit: int = MAX_BODY, timeout: float = BODY_TIMEOUT):
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -265,16 +341,20 @@ class BodyLimit:
                 if int(value) > self.limit:
                     return await self._refuse(send, 413, f"the request body is larger than {self.limit // 1024} KiB")
         chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                return await self._refuse(send, 413, f"the request body is larger than {self.limit // 1024} KiB")
-            chunks.append(chunk)
-            more = message.get("more_body", False)
+        try:
+            async with asyncio.timeout(self.timeout):
+                while more:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        return  # the client went away
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > self.limit:
+                        return await self._refuse(send, 413, f"the request body is larger than {self.limit // 1024} KiB")
+                    chunks.append(chunk)
+                    more = message.get("more_body", False)
+        except TimeoutError:
+            return await self._refuse(send, 408, f"the request body did not arrive within {self.timeout:g} s")
         body = b"".join(chunks)
         sent = False
 
@@ -297,36 +377,23 @@ class BodyLimit:
 # --- the app --------------------------------------------------------------------------------------
 
 
-def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0) -> FastAPI:
+def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
+               draft_budget: float = DRAFT_BUDGET) -> FastAPI:
     """The FastAPI app serving one bundle file. Raises BundleError when it cannot be loaded."""
     holder = LibraryHolder(bundle)
-
-    async def reload() -> None:
-        if await asyncio.to_thread(holder.reload):
-            app.openapi_schema = None  # the context's schema is the new bundle's
-
-    async def watch() -> None:
-        while True:
-            await asyncio.sleep(watch_interval or 1.0)
-            if holder.changed():
-                await reload()
+    reloader = Reloader(holder)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         loop = asyncio.get_running_loop()
-        pending: set[asyncio.Task] = set()
-
-        def on_hup() -> None:
-            task = loop.create_task(reload())
-            pending.add(task)
-            task.add_done_callback(pending.discard)
-
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGHUP, on_hup)
-        watcher = loop.create_task(watch()) if watch_interval else None
+            loop.add_signal_handler(signal.SIGHUP, reloader.request)
+        tasks = [loop.create_task(reloader.run())]
+        if watch_interval:
+            tasks.append(loop.create_task(reloader.watch(watch_interval)))
         yield
-        if watcher is not None:
-            watcher.cancel()
+        for task in tasks:
+            task.cancel()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGHUP)
 
@@ -337,12 +404,15 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
         lifespan=lifespan,
     )
     app.state.holder = holder
+    app.state.reloader = reloader
+    app.state.schema_library = None  # the library the cached OpenAPI document describes
     app.add_middleware(BodyLimit)
     errors: dict[int | str, dict[str, Any]] = {
         404: {"model": ErrorOut, "description": "No framework has this intent (`unknown_intent`)."},
         413: {"model": ErrorOut, "description": "The body is larger than 64 KiB (`request_too_large`)."},
         422: {"model": ErrorOut, "description": "The runtime cannot draft this request (missing or invalid slots, "
               "unknown or invalid context fields, …), or the body is not a draft request (`invalid_request`)."},
+        503: {"model": ErrorOut, "description": "The draft took longer than its time budget (`busy`)."},
     }
 
     @app.exception_handler(Exception)
@@ -362,9 +432,10 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
                             headers=getattr(exc, "headers", None))
 
     def openapi() -> dict:
-        if app.openapi_schema is None:
+        if app.openapi_schema is None or app.state.schema_library is not holder.library:  # a reload: the new bundle's
             from fastapi.openapi.utils import get_openapi
 
+            app.state.schema_library = holder.library
             schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
             request = schema["components"]["schemas"]["DraftRequest"]
             request["properties"]["context"] = {**_context_schema(holder.library), "title": "Context"}
@@ -375,11 +446,18 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
 
     @app.post("/v1/draft", response_model=DraftOut, responses=errors, summary="Draft a reply to one message")
     async def draft(request: DraftRequest) -> Any:
+        library = holder.library  # read once: one library answers the whole request
         try:
-            d = holder.library.draft(request.intent, request.slots, request.context)
+            d = await asyncio.wait_for(
+                asyncio.to_thread(library.draft, request.intent, request.slots, request.context), draft_budget
+            )
         except DraftError as e:
             return _error_response(e)
-        return JSONResponse(d.to_dict())
+        except TimeoutError:
+            log.error("tactful: a draft of `%s` took longer than %.1f s; answered 503", request.intent[:200], draft_budget)
+            message = f"drafting took longer than {draft_budget:g} s"
+            return SafeJSONResponse(status_code=503, content=error_body("busy", message, [([], message)]))
+        return SafeJSONResponse(d.to_dict())
 
     @app.get("/v1/frameworks", response_model=list[FrameworkSummary], summary="Every framework of the library")
     async def frameworks() -> Any:
@@ -393,8 +471,8 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
         try:
             fw = holder.library.framework(intent)
         except UnknownIntent as e:  # the intent is in the path here, not in a body
-            return JSONResponse(status_code=e.status, content=error_body(e.kind, e.message, [(["path", "intent"], e.message)]))
-        return JSONResponse(fw.model_dump(mode="json"))
+            return SafeJSONResponse(status_code=e.status, content=error_body(e.kind, e.message, [(["path", "intent"], e.message)]))
+        return SafeJSONResponse(fw.model_dump(mode="json"))
 
     @app.get("/healthz", response_model=Health, summary="Liveness, and the revision in service")
     async def healthz() -> Any:
@@ -405,17 +483,31 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0)
     return app
 
 
+def log_config() -> dict:
+    """uvicorn's logging configuration, with the `tactful` loggers on its default handler (so that
+    every reload and refusal is shown beside uvicorn's own lines)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["tactful"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *, watch_interval: float | None = 1.0,
         access_log: bool = False) -> None:
-    """Serve until interrupted (one worker). Raises BundleError when the bundle cannot be loaded."""
-    import gc
+    """Serve until interrupted (one worker). Raises BundleError when the bundle cannot be loaded.
 
+    Limits (docs/reference/http.md): MAX_CONNECTIONS concurrent connections (503 beyond), idle
+    keep-alive connections closed after KEEP_ALIVE s, request line and headers up to MAX_HEADERS
+    bytes, the body within BODY_TIMEOUT s (BodyLimit)."""
     import uvicorn
 
     app = create_app(bundle, watch_interval=watch_interval)
-    gc.collect()
-    gc.freeze()  # the loaded library is long-lived: keep it out of every later collection (shorter pauses)
-    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False, access_log=access_log)
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False, access_log=access_log,
+                log_config=log_config(), timeout_keep_alive=KEEP_ALIVE, limit_concurrency=MAX_CONNECTIONS,
+                h11_max_incomplete_event_size=MAX_HEADERS)
 
 
 # --- POST /v1/verify: a final reply text checked against its framework ---------------------------------

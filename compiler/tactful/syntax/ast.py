@@ -99,6 +99,11 @@ class Regex:
 
 # --- conditions ---------------------------------------------------------------------------------
 
+MAX_CONDITION_DEPTH = 32
+"""How deep `not`, `and` and `or` may nest in one condition, counting the conditions of the signals
+it names (T1407). The builder never makes a condition tree deeper than one level more, so no later
+stage's recursion over a condition can reach Python's stack limit."""
+
 
 @dataclass(frozen=True, slots=True)
 class Or:

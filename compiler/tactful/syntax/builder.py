@@ -41,10 +41,37 @@ class Builder(Transformer):
         self.base = 0  # offset of the parsed text's first character within the file
         self.line_base = 0
         self.diagnostics: list[Diagnostic] = []
+        self._depths: dict[int, tuple[object, int, bool]] = {}
 
     def reset(self, source: SourceFile, base: int = 0, line_base: int = 0) -> None:
         self.source, self.base, self.line_base = source, base, line_base
         self.diagnostics = []
+        self._depths = {}
+
+    # ---- condition depth -------------------------------------------------------------------------
+    # Each and/or/not node's depth, by id (the node is kept too, so that its id is not reused). A node
+    # that would be deeper than MAX_CONDITION_DEPTH is reported (T1407) once, where it first exceeds
+    # it; the nodes around it are not built (they return it), so no tree is deeper than MAX + 1.
+
+    def _depth(self, node) -> int:
+        entry = self._depths.get(id(node))
+        return entry[1] if entry is not None and entry[0] is node else 1
+
+    def _nested(self, node, items):
+        for item in items:
+            entry = self._depths.get(id(item))
+            if entry is not None and entry[0] is item and entry[2]:
+                return item  # already too deep and reported: do not wrap it further
+        depth = 1 + max(self._depth(item) for item in items)
+        too_deep = depth > ast.MAX_CONDITION_DEPTH
+        self._depths[id(node)] = (node, depth, too_deep)
+        if too_deep:
+            self.diagnostics.append(Diagnostic(
+                Code.CONDITION_TOO_DEEP,
+                f"this condition nests `not`, `and` and `or` more than {ast.MAX_CONDITION_DEPTH} levels deep",
+                node.span, label="nested too deeply from here",
+                hint="simplify the condition, or give a part of it a name with `signal`"))
+        return node
 
     def __default__(self, data, children, meta):
         if data.startswith("_"):  # Lark's helper rules for repetitions: it inlines them itself
@@ -327,13 +354,15 @@ class Builder(Transformer):
 
     # ---- conditions ----------------------------------------------------------------------------
     def cond(self, c):
-        return ast.Or(tuple(_nodes(c)), span=self._span(c))
+        items = tuple(_nodes(c))
+        return self._nested(ast.Or(items, span=self._span(c)), items)
 
     def and_cond(self, c):
-        return ast.And(tuple(_nodes(c)), span=self._span(c))
+        items = tuple(_nodes(c))
+        return self._nested(ast.And(items, span=self._span(c)), items)
 
     def cond_not(self, c):
-        return ast.Not(c[1], span=self._span(c))
+        return self._nested(ast.Not(c[1], span=self._span(c)), (c[1],))
 
     def cond_group(self, c):
         return c[1]

@@ -20,6 +20,7 @@ CHECKS = (
     declarations.style_rules,
     declarations.policies,
     conditions.all_conditions,
+    conditions.condition_depth,
     frameworks.intents,
     frameworks.owners_and_tags,
     frameworks.slots,

@@ -143,3 +143,68 @@ def _membership(model, field: ast.Name, values, module: str, op: str, slots: fro
             shown = [x for x in allowed if x not in VISIBILITIES] if t == "channel" else list(allowed)
             yield Diagnostic(code, f"`{v.value}` is not a {what}", v.span, label="unknown value",
                              hint=did_you_mean(v.value, allowed) or "one of: " + ", ".join(f"`{x}`" for x in shown))
+
+
+# --- depth (T1407) --------------------------------------------------------------------------------
+
+
+def _shape(cond: ast.Cond) -> tuple[int, list[tuple[int, str]]]:
+    """A condition's own depth (an atom is 1; `not`, `and`, `or` add one), and each bare name in
+    it with the number of `not`/`and`/`or` above it. Without recursion: a stack."""
+    own, names, stack = 0, [], [(cond, 0)]
+    while stack:
+        node, above = stack.pop()
+        match node:
+            case ast.Or(items=items) | ast.And(items=items):
+                stack.extend((c, above + 1) for c in items)
+            case ast.Not(item=item):
+                stack.append((item, above + 1))
+            case ast.NameCond(name=name):
+                own = max(own, above + 1)
+                names.append((above, name.value))
+            case _:
+                own = max(own, above + 1)
+    return own, names
+
+
+def _signal_depths(model: Model) -> dict[str, int]:
+    """Each signal's depth with the signals it names counted (a name adds one level and its signal's
+    depth). Without recursion; a cycle (reported as T1113) counts as nothing."""
+    shapes = {n: _shape(decl.when[0]) if decl.when else (1, []) for n, (_, decl) in model.decls.signals.items()}
+    depth: dict[str, int] = {}
+    for start in shapes:
+        if start in depth:
+            continue
+        stack, visiting = [start], {start}
+        while stack:
+            name = stack[-1]
+            pending = [m for _, m in shapes[name][1] if m in shapes and m not in depth and m not in visiting]
+            if pending:
+                visiting.add(pending[0])
+                stack.append(pending[0])
+                continue
+            own, names = shapes[name]
+            depth[name] = max([own, *(above + 1 + depth.get(m, 0) for above, m in names if m in shapes)])
+            visiting.discard(name)
+            stack.pop()
+    return depth
+
+
+def condition_depth(model: Model) -> Iterator[Diagnostic]:
+    """T1407 for a condition deeper than the limit once the signals it names are counted. (One too
+    deep by itself is reported by the builder, which also keeps its tree from growing deeper.)"""
+    limit = ast.MAX_CONDITION_DEPTH
+    signal_depth = _signal_depths(model)
+    for module in model.program.modules.values():
+        for e in module.entries:
+            for cond in conditions(e):
+                own, names = _shape(cond)
+                if own > limit or any(signal_depth.get(m, 0) > limit for _, m in names):
+                    continue  # reported by the builder, or on the signal itself
+                depth = max([own, *(above + 1 + signal_depth[m] for above, m in names if m in signal_depth)])
+                if depth > limit:
+                    yield Diagnostic(
+                        Code.CONDITION_TOO_DEEP,
+                        f"counting the signals it names, this condition nests {depth} levels deep (the limit is {limit})",
+                        cond.span, label="nested too deeply with its signals",
+                        hint="simplify the condition or the signals it names")

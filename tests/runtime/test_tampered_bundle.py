@@ -1,0 +1,189 @@
+"""A hand-edited bundle cannot carry code: every name is an identifier, checked at load, and
+templates read values by subscript, so no name is ever evaluated (issue #12, "a bundle can carry
+template code").
+
+The attack: a slot named `7*7` and a part using it rendered `49`; `message.upper()` ran; and
+`9**(9**9)` never returned. Each test tampers with a bundle the compiler built.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tactful.runtime import BundleError, Library, load_bundle, load_library
+from tactful.runtime import bundle as b
+from tactful.runtime.render import make_environment, template_source
+
+SHOP = Path(__file__).parent / "fixtures" / "shop"
+HOSTILE = ["7*7", "message.upper()", "9**(9**9)", "a b", "x}}{{7*7", "../../etc/passwd", "", "1abc", "é", "x\n"]
+
+
+@pytest.fixture(scope="module")
+def built() -> dict:
+    from tactful import api
+
+    result = api.compile([SHOP])
+    assert result.bundle is not None, [d.message for d in result.diagnostics]
+    return result.bundle.model_dump(mode="json")
+
+
+# --- where names live in a bundle -------------------------------------------------------------------
+
+_NAME_KEYS = {"name", "field", "team", "pick", "id", "intent", "owner"}  # a `module` is a label from a file path
+_FREE_TEXT = {"examples", "expect", "location"}  # example names and `expect` texts are prose
+_NAME_MAPS = {"phrases", "slots", "context"}  # maps whose keys are names (slots/context: in examples)
+
+
+def name_paths(data: object, path: tuple = ()) -> Iterator[tuple]:
+    """Every path in the bundle's JSON that holds a name: a value, a list item or a mapping key."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = (*path, key)
+            if key in _NAME_MAPS and isinstance(value, dict):
+                for k in value:
+                    yield (*here, ("key", k))
+                for k, v in value.items():
+                    yield from name_paths(v, (*here, k))
+            elif key == "features" and path == ():
+                yield from ((*here, i) for i in range(len(value)))
+            elif key == "channel" and len(path) >= 2 and path[-2] == "examples":
+                yield here
+            elif key == "name" and len(path) >= 2 and path[-2] == "guards":
+                continue  # a guard without `as` is named by its condition as written: free text
+            elif key in _NAME_KEYS and isinstance(value, str) and not _FREE_TEXT & set(map(str, path)):
+                yield here
+            elif key not in ("location",):
+                yield from name_paths(value, here)
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from name_paths(item, (*path, i))
+
+
+def tamper(data: dict, path: tuple, value: str) -> dict:
+    data = copy.deepcopy(data)
+    node = data
+    for step in path[:-1]:
+        node = node[step]
+    last = path[-1]
+    if isinstance(last, tuple):  # a mapping key
+        node[value] = node.pop(last[1])
+    else:
+        node[last] = value
+    return data
+
+
+def loc(path: tuple) -> str:
+    """The location as BundleError writes it: `frameworks[0].slots[1].name`."""
+    out = ""
+    for step in path:
+        if isinstance(step, tuple):
+            break
+        out += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return out.lstrip(".")
+
+
+def names_the_field(message: str, path: tuple) -> bool:
+    """Whether the message's location is path's (pydantic adds the tag of a condition or a text
+    part, as in `when.any.of[0].mentions.field`: the path's steps must appear in it, in order)."""
+    found = re.search(r"at (\S+): ", message)
+    if not found:
+        return False
+    steps = iter(re.findall(r"[^.\[\]]+", found[1]))
+    return all(str(step) in steps for step in path if not isinstance(step, tuple))
+
+
+def test_the_bundle_has_names_in_every_kind_of_place(built):
+    """The walk below must reach every kind of name, or the tamper test proves little."""
+    kinds = {tuple(s for s in p if isinstance(s, str))[-1] if not isinstance(p[-1], tuple) else p[-2] for p in name_paths(built)}
+    assert {"name", "field", "team", "pick", "id", "intent", "owner", "phrases", "features", "slots", "context",
+            "channel"} <= kinds | {p[0] for p in name_paths(built)}
+    slot_parts = [p for p in name_paths(built) if "parts" in p]
+    assert slot_parts, "the shop fixture uses slots in its texts"
+
+
+def test_every_name_in_a_built_bundle_is_checked_at_load(built):
+    """Tamper with each name in turn: the bundle is refused with a BundleError naming the field."""
+    load_bundle(built)  # untouched, it loads
+    paths = list(name_paths(built))
+    assert len(paths) > 50
+    sample = set(random.Random(12).sample(range(len(paths)), 15))
+    for i, path in enumerate(paths):
+        for hostile in ("7*7", "message.upper()", "9**(9**9)") if i in sample else ("9**(9**9)",):
+            with pytest.raises(BundleError) as caught:
+                load_library(tamper(built, path, hostile))
+            message = str(caught.value)
+            assert names_the_field(message, path), (path, message)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_a_slot_named_like_code_is_refused_with_the_field(built, hostile):
+    """The issue's attack exactly: rename a slot and every part that uses it."""
+    data = copy.deepcopy(built)
+    fw = next(f for f in data["frameworks"] if any(s["name"] == "order_id" for s in f["slots"]))
+    i = next(i for i, s in enumerate(fw["slots"]) if s["name"] == "order_id")
+    fw["slots"][i]["name"] = hostile
+    text = repr(fw).replace("'order_id'", repr(hostile))
+    fw.update(eval(text))  # noqa: S307 - a test's own repr of JSON data
+    fi = data["frameworks"].index(fw)
+    with pytest.raises(BundleError, match=re.escape(f"frameworks[{fi}].slots[{i}].name")):
+        load_library(data)
+
+
+def test_the_error_says_what_a_name_may_hold(built):
+    data = tamper(built, ("teams", 0, "name"), "7*7")
+    with pytest.raises(BundleError, match=r"teams\[0\]\.name: `7\*7` is not a name"):
+        load_bundle(data)
+
+
+# --- templates never evaluate a name ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["7*7", "message.upper()", "9**99", "none", "true", "self", "loop", "range",
+                                  'x"] ~ 7*7 ~ values["y', "x\n{{ 7*7 }}", "__class__"])
+def test_a_template_reads_any_name_as_a_value(name):
+    """Even a name no bundle may hold (the model is bypassed here) is only a string in a template:
+    the value is printed, nothing is evaluated, and keywords (`none`, `true`) or Jinja2's special
+    names (`self`, `loop`) mean nothing."""
+    part = b.SlotPart.model_construct(kind="slot", name=name, source="slot", fallback=None)
+    optional = b.OptionalPart.model_construct(kind="optional", parts=[part])
+    env = make_environment()
+    assert env.from_string(template_source([part])).render(values={name: "V"}) == "V"
+    assert env.from_string(template_source([optional])).render(values={name: "V"}) == "V"
+    assert env.from_string(template_source([optional])).render(values={name: None}) == ""
+
+
+@pytest.mark.parametrize("name", ["none", "true", "false", "self", "loop", "range", "values", "picks", "not_", "and_"])
+def test_slots_named_like_jinja_words_render_their_values(name):
+    """A valid slot name that is a Jinja2 keyword or special name renders the slot's value."""
+    from bundle_builder import ctx, duplicate_charge, loc as at, make_bundle, move, reply
+
+    fw = duplicate_charge(
+        slots=[*duplicate_charge().slots, b.Slot(name=name, location=at(2))],
+        replies=[reply("private.default", "private", [move("next", f"Got {{{name}}}[ and again {{{name}}}].")])],
+    )
+    library = Library(make_bundle([fw]))
+    d = library.draft(fw.intent, {"case_reference": "BIL-20931", name: "VALUE"}, ctx())
+    assert d.text == "Got VALUE and again VALUE."
+
+
+# --- nesting --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [65, 900, 5000])
+def test_a_condition_nested_deeper_than_the_compiler_allows_is_refused(built, depth):
+    """The compiler never nests a condition beyond 32 (T1407); a tampered bundle that does is a
+    BundleError, whatever the depth, and never a RecursionError."""
+    data = copy.deepcopy(built)
+    fw = next(f for f in data["frameworks"] if f["guards"])
+    when: dict = {"op": "field", "field": "is_outage_active"}
+    for _ in range(depth):
+        when = {"op": "not", "of": when}
+    fw["guards"][0]["when"] = when
+    with pytest.raises(BundleError, match="nested"):
+        load_library(data)
