@@ -27,6 +27,12 @@ run: setup
 	@out=$$($(BIN)/tactful build frameworks/ --out out/ 2>&1) || { echo "$$out"; exit 1; }; echo "$$out" | grep -v '^checked '
 	@echo "== docs: the library site"
 	@out=$$($(BIN)/tactful docs frameworks/ --out out/site-src --build 2>&1) || { echo "$$out"; exit 1; }; echo "$$out" | grep -v '^checked '
+	@echo "== eval: the library scored on the held-out half of its labelled corpus (frameworks/corpus/)"
+	@$(BIN)/tactful eval frameworks/corpus/*.jsonl --bundle out/bundle.json --split test > out/eval-test.txt; \
+		status=$$?; head -n 4 out/eval-test.txt; exit $$status
+	@echo "== replay: a sample inbox archive through the bundle (examples/replay/sample.jsonl)"
+	@$(BIN)/tactful replay examples/replay/sample.jsonl --bundle out/bundle.json --quiet --jobs 1 > out/replay-sample.txt; \
+		status=$$?; head -n 3 out/replay-sample.txt; exit $$status
 	@echo
 	@echo "== draft: a reply from the bundle just built (a third contact, on Instagram)"
 	@echo
@@ -37,6 +43,7 @@ run: setup
 	@echo "Where everything is:"
 	@echo "  bundle        out/bundle.json (templates in out/templates/, test cases in out/conformance.json)"
 	@echo "  test report   out/test-report.txt (JUnit: out/test-report.xml)"
+	@echo "  evaluation    out/eval-test.txt (every miss, with why), out/replay-sample.txt"
 	@echo "  library site  out/site-src/site/index.html (or: python3 -m http.server -d out/site-src/site)"
 	@echo "  sources       frameworks/ (the library), stdlib/ (what every framework can use), tactful.toml"
 

@@ -25,6 +25,7 @@ def output(tmp_path_factory) -> str:
     for name in ("Makefile", "pyproject.toml", "tactful.toml"):
         shutil.copy2(ROOT / name, repo / name)
     shutil.copytree(ROOT / "frameworks", repo / "frameworks")
+    shutil.copytree(ROOT / "examples" / "replay", repo / "examples" / "replay")
     shutil.copytree(ROOT / "compiler", repo / "compiler", ignore=shutil.ignore_patterns("__pycache__"))
     venv = repo / ".venv" / "bin"
     venv.mkdir(parents=True)
@@ -50,10 +51,13 @@ def test_each_summary_is_printed_once(output):
 
 
 def test_it_ends_with_where_everything_is(output):
-    tail = output.rstrip().split("\n")[-5:]
+    lines = output.split("\n")
+    tail = output.rstrip().split("\n")[-6:]
     assert tail[0] == "Where everything is:"
-    assert [line.split()[0] for line in tail[1:]] == ["bundle", "test", "library", "sources"]
-    assert "out/bundle.json" in tail[1] and "out/site-src/site/index.html" in tail[3]
+    assert [line.split()[0] for line in tail[1:]] == ["bundle", "test", "evaluation", "library", "sources"]
+    assert "out/bundle.json" in tail[1] and "out/site-src/site/index.html" in tail[4]
+    assert any(line.startswith("Hold/send: ") for line in lines), "eval's summary"
+    assert any(re.match(r"\d+ rows from 1 file: ", line) for line in lines), "replay's summary"
 
 
 def test_it_shows_a_draft(output):
