@@ -1,8 +1,9 @@
 """A Pygments lexer for `.tact` files, so ```tactful blocks are highlighted in both doc sites.
 
-Registered under the `pygments.lexers` entry point with the aliases `tactful` and `tact`. It is a
-highlighter, not a parser: it colours what a reader needs to see (keywords, texts and the `{slot}`
-and `[optional]` parts inside them, regexes, comments) and never fails on text it does not know.
+Registered under the `pygments.lexers` entry point with the alias `tactful` only: Pygments' own
+`tact` is another language (TON's Tact), so fences are ```tactful. It is a highlighter, not a
+parser: it colours what a reader needs to see (keywords, texts and the `{slot}` and `[optional]`
+parts inside them, regexes, comments) and never fails on text it does not know.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ TYPES = ("text", "money", "number", "date", "email", "phone", "url", "bool", "en
 
 class TactfulLexer(RegexLexer):
     name = "Tactful"
-    aliases = ["tactful", "tact"]
+    aliases = ["tactful"]  # not `tact`: Pygments ships TON's Tact language under that name
     filenames = ["*.tact"]
     mimetypes = ["text/x-tactful"]
     url = "https://pypi.org/project/tactful/"
