@@ -35,7 +35,9 @@ class _Lines:
         self.widths = widths
         self.comments = []
 
-    def newline(self, tok):
+    def _next_line(self, tok) -> tuple[int, int]:
+        """For a token that ends with line breaks: keep its comments; the indentation of the line
+        it leads to, and where that line starts (a tab there is an IndentError)."""
         value = tok.value
         if "#" in value:
             for m in _COMMENT_IN_NL.finditer(value):
@@ -44,7 +46,10 @@ class _Lines:
         pos = tok.end_pos - len(last)
         if "\t" in last:
             raise IndentError("this line is indented with a tab", pos, "indent with spaces: tabs look different in every editor")
-        w = len(last)
+        return len(last), pos
+
+    def newline(self, tok):
+        w, pos = self._next_line(tok)
         widths = self.widths
         if w > widths[-1]:
             widths.append(w)
@@ -63,17 +68,10 @@ class _Lines:
 
     def comma(self, tok):
         """A comma that ends a line: the list goes on on the next line, which must be indented deeper."""
-        value = tok.value
-        if "\n" not in value:
+        if "\n" not in tok.value:
             return tok
-        if "#" in value:
-            for m in _COMMENT_IN_NL.finditer(value):
-                self.comments.append((tok.start_pos + m.start(), m.group()))
-        last = value.rsplit("\n", 1)[1]
-        pos = tok.end_pos - len(last)
-        if "\t" in last:
-            raise IndentError("this line is indented with a tab", pos, "indent with spaces: tabs look different in every editor")
-        if len(last) <= self.widths[-1]:
+        w, pos = self._next_line(tok)
+        if w <= self.widths[-1]:
             raise IndentError("this line goes on with the list above it, so it must be indented deeper", pos,
                               "indent the rest of the list further than the line it starts on, or remove the comma at the end of the line above")
         return tok
