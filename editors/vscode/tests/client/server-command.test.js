@@ -34,9 +34,9 @@ test('a missing command gives a message that says how to fix it', () => {
 });
 
 test('${workspaceFolder}, ~ and relative paths are expanded', { skip: process.platform === 'win32' }, () => {
-  const opts = { workspaceFolder: '/work/project', home: '/home/dana', platform: 'linux' };
-  assert.equal(expandServerPath('${workspaceFolder}/.venv/bin/tactful', opts).path, '/work/project/.venv/bin/tactful');
-  assert.equal(expandServerPath('.venv/bin/tactful', opts).path, '/work/project/.venv/bin/tactful');
+  const opts = { workspaceFolder: '/home/dana/project', home: '/home/dana', platform: 'linux' };
+  assert.equal(expandServerPath('${workspaceFolder}/.venv/bin/tactful', opts).path, '/home/dana/project/.venv/bin/tactful');
+  assert.equal(expandServerPath('.venv/bin/tactful', opts).path, '/home/dana/project/.venv/bin/tactful');
   assert.equal(expandServerPath('~/bin/tactful', opts).path, '/home/dana/bin/tactful');
   assert.equal(expandServerPath('tactful', opts).path, 'tactful');
   assert.equal(expandServerPath('', opts).path, 'tactful');
