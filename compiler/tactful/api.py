@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
     from tactful.review.sides import Side
 
 __all__ = ["Compared", "Preview", "Result", "Verified", "build_outputs", "check", "check_sources", "compile", "compile_library",
-           "diff", "preview", "stdlib_bundle", "test", "verify", "verify_policy", "write_outputs"]
+           "diff", "library_from", "preview", "stdlib_bundle", "test", "verify", "verify_policy", "write_outputs"]
 
 
 def check(paths: Sequence[str | Path]) -> Result:
@@ -134,6 +134,17 @@ def stdlib_bundle() -> Bundle:
     return result.bundle
 
 
+
+def library_from(bundle: str | Path | None, sources: Sequence[str | Path] = ()) -> tuple[Result | None, Library | None]:
+    """The library to draft from: a built bundle (no compile result), or the sources compiled (the
+    library is None when they have errors). Raises BundleError when the bundle cannot be loaded."""
+    if bundle is not None:
+        from tactful.runtime.library import load_library
+
+        return None, load_library(bundle)
+    return compile_library(sources)
+
+
 @dataclass
 class Preview:
     compiled: Result | None = None  # set when drafting from sources
@@ -156,16 +167,10 @@ def preview(
     carries its trace (why each guard, escalation and reply held or not)."""
     from tactful.runtime.errors import DraftError
     from tactful.runtime.examples import with_example_slots
-    from tactful.runtime.library import load_library
 
-    result = None
-    if bundle is not None:
-        library = load_library(bundle)
-    else:
-        result, compiled = compile_library(sources)
-        if compiled is None:
-            return Preview(compiled=result)
-        library = compiled
+    result, library = library_from(bundle, sources)
+    if library is None:
+        return Preview(compiled=result)
     try:
         given = dict(slots or {})
         if example_slots:
@@ -206,16 +211,10 @@ def verify(
     """Verify a final reply text (`tactful verify`) against a built bundle or sources. Raises
     BundleError when the bundle cannot be loaded; a refused request comes back as Verified.error."""
     from tactful.runtime.errors import DraftError
-    from tactful.runtime.library import load_library
 
-    result = None
-    if bundle is not None:
-        library = load_library(bundle)
-    else:
-        result, compiled = compile_library(sources)
-        if compiled is None:
-            return Verified(compiled=result)
-        library = compiled
+    result, library = library_from(bundle, sources)
+    if library is None:
+        return Verified(compiled=result)
     try:
         return Verified(compiled=result, verification=library.verify(intent, text, dict(slots or {}), dict(context or {}),
                                                                      policy=policy))

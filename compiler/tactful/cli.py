@@ -606,13 +606,9 @@ def _library_for(bundle_path: str | None, sources: tuple[str, ...]):
     """(library, compile result or None); compiles --source through tactful.api (the CLI layer only)."""
     if (bundle_path is None) == (not sources):
         raise click.UsageError("give either --bundle FILE or --source PATH (not both)")
-    if bundle_path is not None:
-        from tactful.runtime import load_library
-
-        return load_library(bundle_path), None
     from tactful import api
 
-    result, library = api.compile_library(sources)
+    result, library = api.library_from(bundle_path, sources)
     return library, result
 
 

@@ -121,8 +121,9 @@ def _sariflocation(span: Span) -> dict:
     }
 
 
-def _information_uri() -> str | None:
-    """The project's home page from the package metadata ([project.urls] Homepage), if it has one."""
+def _project_url(*labels: str, fallback_home_page: bool = False) -> str | None:
+    """The first [project.urls] entry of the package metadata whose label is one of labels (in the
+    metadata's order), else its Home-page when asked for; None when there is none."""
     from importlib import metadata
 
     try:
@@ -131,9 +132,14 @@ def _information_uri() -> str | None:
         return None
     for entry in meta.get_all("Project-URL") or []:
         label, _, url = entry.partition(",")
-        if label.strip().lower() in ("homepage", "home", "documentation", "source", "repository"):
+        if label.strip().lower() in labels:
             return url.strip()
-    return meta.get("Home-page") or None
+    return (meta.get("Home-page") or None) if fallback_home_page else None
+
+
+def _information_uri() -> str | None:
+    """The project's home page from the package metadata ([project.urls] Homepage), if it has one."""
+    return _project_url("homepage", "home", "documentation", "source", "repository", fallback_home_page=True)
 
 
 # Where the project site is published; a rule's helpUri is its section of the diagnostics reference
@@ -144,22 +150,11 @@ DOCS_URL = "https://OWNER.github.io/tactful"
 
 def help_uri(code: str) -> str:
     """The absolute link to a code's section of the diagnostics reference."""
-    base = _documentation_uri() or DOCS_URL
+    base = _project_url("documentation") or DOCS_URL
     return f"{base.rstrip('/')}/reference/diagnostics/#{code}"
 
 
-def _documentation_uri() -> str | None:
-    from importlib import metadata
 
-    try:
-        meta = metadata.metadata("tactful")
-    except metadata.PackageNotFoundError:
-        return None
-    for entry in meta.get_all("Project-URL") or []:
-        label, _, url = entry.partition(",")
-        if label.strip().lower() == "documentation":
-            return url.strip()
-    return None
 
 
 def sarif(findings: Findings) -> str:

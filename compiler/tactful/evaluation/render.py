@@ -92,27 +92,41 @@ def _summary_lines(r: EvalReport) -> list[str]:
 # --- pretty ---------------------------------------------------------------------------------------
 
 
-def render_pretty(r: EvalReport, *, color: bool = False, width: int = 110) -> str:
-    from rich.console import Console
-    from rich.table import Table
+class _Page:
+    """A plain-text report drawn with rich (colour only when asked): lines, and tables whose text
+    columns (the first, unless `left` says otherwise) are left-aligned and the numbers right-aligned."""
 
-    out = io.StringIO()
-    console = Console(file=out, width=width, force_terminal=color, no_color=not color, highlight=False,
-                      emoji=False, color_system="standard" if color else None)
+    def __init__(self, width: int, color: bool, left: Callable[[int], bool] = lambda i: i == 0) -> None:
+        from rich.console import Console
 
-    def say(text: str = "", style: str | None = None) -> None:
-        console.print(text, style=style, markup=False, soft_wrap=True)
+        self._out = io.StringIO()
+        self._console = Console(file=self._out, width=width, force_terminal=color, no_color=not color,
+                                highlight=False, emoji=False, color_system="standard" if color else None)
+        self._left = left
 
-    def table(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    def say(self, text: str = "", style: str | None = None) -> None:
+        self._console.print(text, style=style, markup=False, soft_wrap=True)
+
+    def table(self, title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
         if not rows:
             return
+        from rich.table import Table
+
         t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
         for i, h in enumerate(headers):
-            t.add_column(h, justify="left" if i == 0 else "right", no_wrap=i == 0)
+            t.add_column(h, justify="left" if self._left(i) else "right", no_wrap=i == 0)
         for row in rows:
             t.add_row(*row)
-        console.print(t)
-        say()
+        self._console.print(t)
+        self.say()
+
+    def text(self) -> str:
+        return self._out.getvalue()
+
+
+def render_pretty(r: EvalReport, *, color: bool = False, width: int = 110) -> str:
+    page = _Page(width, color)
+    say, table = page.say, page.table
 
     say(f"tactful eval · bundle {r.revision[:19]}", "bold")
     for line in _summary_lines(r):
@@ -150,7 +164,7 @@ def render_pretty(r: EvalReport, *, color: bool = False, width: int = 110) -> st
             say(f"  {u['file']}:{u['line']} {u['id']}: {u['note']} ({u['intent']})")
         say()
     _gates(r, say)
-    return out.getvalue()
+    return page.text()
 
 
 def _gates(r: EvalReport, say: Callable[[str], None]) -> None:
@@ -344,26 +358,8 @@ def render_replay(report, fmt: str, *, color: bool = False, width: int = 110) ->
         return _replay_markdown(data)
     if fmt != "pretty":
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(REPLAY_FORMATS)}")
-    from rich.console import Console
-    from rich.table import Table
-
-    out = io.StringIO()
-    console = Console(file=out, width=width, force_terminal=color, no_color=not color, highlight=False,
-                      emoji=False, color_system="standard" if color else None)
-
-    def say(text: str = "", style: str | None = None) -> None:
-        console.print(text, style=style, markup=False, soft_wrap=True)
-
-    def table(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-        if not rows:
-            return
-        t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-        for i, h in enumerate(headers):
-            t.add_column(h, justify="left" if i == 0 or i >= 4 else "right", no_wrap=i == 0)
-        for row in rows:
-            t.add_row(*row)
-        console.print(t)
-        say()
+    page = _Page(width, color, left=lambda i: i == 0 or i >= 4)  # the samples' text columns
+    say, table = page.say, page.table
 
     say(f"tactful replay · bundle {data['revision'][:19]}" + (f" against {data['against']['revision'][:19]}" if data.get("against") else ""), "bold")
     for line in _replay_headline(data):
@@ -390,7 +386,7 @@ def render_replay(report, fmt: str, *, color: bool = False, width: int = 110) ->
         table("Bad rows", ("reason", "rows", "first rows"), [
             (reason, str(v["count"]), ", ".join(f"{r['file']}:{r['row']}" for r in v["rows"][:5]) + (" …" if v["count"] > 5 else ""))
             for reason, v in data["bad"]["reasons"].items()])
-    return out.getvalue()
+    return page.text()
 
 
 def _replay_markdown(data: dict) -> str:
