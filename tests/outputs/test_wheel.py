@@ -129,3 +129,17 @@ def test_installed_tactful_builds_the_same_bytes_as_the_checkout(venv, tmp_path)
     wheel_files, checkout_files = tree(tmp_path / "from-wheel"), tree(tmp_path / "from-checkout")
     assert sorted(wheel_files) == sorted(checkout_files)
     assert [p for p in wheel_files if wheel_files[p] != checkout_files[p]] == []
+
+
+def test_installed_tactful_links_sarif_rules_to_the_docs_named_in_the_wheels_metadata(venv, tmp_path):
+    """Installed, the project's addresses come from the wheel's metadata ([project.urls])."""
+    import tomllib
+
+    urls = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    (tmp_path / "a.tact").write_text('framework billing.x "X"\n  owner nobody\n', encoding="utf-8")
+    r = subprocess.run([str(venv / BIN / "tactful"), "check", "a.tact", "--format", "sarif"], cwd=tmp_path,
+                       capture_output=True, text=True, env=clean_env(), timeout=120)
+    assert r.returncode == 1, r.stderr
+    driver = json.loads(r.stdout)["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == urls["Homepage"]
+    assert driver["rules"][0]["helpUri"] == f"{urls['Documentation'].rstrip('/')}/reference/diagnostics/#{driver['rules'][0]['id']}"

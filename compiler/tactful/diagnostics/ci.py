@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from tactful.codes import Severity
 from tactful.diagnostics.values import Diagnostic, Findings, counts, location, plural
 from tactful.source import SourceFile, Span
@@ -121,40 +123,50 @@ def _sariflocation(span: Span) -> dict:
     }
 
 
-def _project_url(*labels: str, fallback_home_page: bool = False) -> str | None:
-    """The first [project.urls] entry of the package metadata whose label is one of labels (in the
-    metadata's order), else its Home-page when asked for; None when there is none."""
+@functools.cache
+def _project_urls() -> dict[str, str]:
+    """The package's [project.urls] (pyproject.toml, the one place they are written), labels
+    lower-cased. Run from a checkout, its pyproject.toml (an editable install's metadata is only as new
+    as the last install); installed, the distribution's metadata. Empty when neither is there."""
+    import tomllib
     from importlib import metadata
+    from pathlib import Path
 
+    pyproject = Path(__file__).resolve().parents[3] / "pyproject.toml"  # compiler/tactful/diagnostics/ci.py
+    if pyproject.is_file():
+        try:
+            project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            project = {}
+        if project.get("name") == "tactful":
+            return {label.lower(): url for label, url in project.get("urls", {}).items()}
     try:
         meta = metadata.metadata("tactful")
     except metadata.PackageNotFoundError:
-        return None
+        return {}
+    urls = {}
     for entry in meta.get_all("Project-URL") or []:
         label, _, url = entry.partition(",")
-        if label.strip().lower() in labels:
-            return url.strip()
-    return (meta.get("Home-page") or None) if fallback_home_page else None
+        urls.setdefault(label.strip().lower(), url.strip())
+    return urls
+
+
+def _project_url(*labels: str) -> str | None:
+    """The first of labels that the package's [project.urls] has, or None."""
+    urls = _project_urls()
+    return next((urls[label] for label in labels if label in urls), None)
 
 
 def _information_uri() -> str | None:
-    """The project's home page from the package metadata ([project.urls] Homepage), if it has one."""
-    return _project_url("homepage", "home", "documentation", "source", "repository", fallback_home_page=True)
+    """The project's home page ([project.urls] Homepage), if it has one."""
+    return _project_url("homepage", "repository", "documentation")
 
 
-# Where the project site is published; a rule's helpUri is its section of the diagnostics reference
-# there (anchors are the codes: docs/hooks/generated_pages.py). The package metadata's
-# [project.urls] Documentation wins when it is set.
-DOCS_URL = "https://OWNER.github.io/tactful"
-
-
-def help_uri(code: str) -> str:
-    """The absolute link to a code's section of the diagnostics reference."""
-    base = _project_url("documentation") or DOCS_URL
-    return f"{base.rstrip('/')}/reference/diagnostics/#{code}"
-
-
-
+def help_uri(code: str) -> str | None:
+    """The absolute link to a code's section of the diagnostics reference on the project site
+    ([project.urls] Documentation; anchors are the codes: docs/hooks/generated_pages.py)."""
+    base = _project_url("documentation")
+    return f"{base.rstrip('/')}/reference/diagnostics/#{code}" if base else None
 
 
 def sarif(findings: Findings) -> str:
@@ -171,7 +183,7 @@ def sarif(findings: Findings) -> str:
             "shortDescription": {"text": c.title},
             "fullDescription": {"text": c.explanation},
             "help": {"text": explain_text(c).rstrip("\n")},
-            "helpUri": help_uri(c.code),
+            **({"helpUri": uri} if (uri := help_uri(c.code)) else {}),
             "defaultConfiguration": {"level": c.severity.value},
         }
         for c in CODES.values()
