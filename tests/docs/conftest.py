@@ -36,3 +36,14 @@ def shipped_site(shipped_bundle, tmp_path_factory):
     site = write_site(shipped_bundle, tmp_path_factory.mktemp("library-site"), build=True)
     assert site.ok, "\n".join(site.problems)
     return site
+
+
+@pytest.fixture(scope="session")
+def project_site(tmp_path_factory):
+    """The project's own site (mkdocs.yml at the root), built with `mkdocs build --strict`."""
+    from tactful.emit.site import build_site
+
+    site = tmp_path_factory.mktemp("project-site")
+    problems = build_site(ROOT / "mkdocs.yml", site)
+    assert problems == [], "\n".join(problems)
+    return site

@@ -104,16 +104,6 @@ def test_bundle_schema_is_the_bundle_models_schema():
     assert set(schema["properties"]) == set(Bundle.model_json_schema()["properties"])
 
 
-@pytest.fixture(scope="module")
-def project_site(tmp_path_factory):
-    from tactful.emit.site import build_site
-
-    site = tmp_path_factory.mktemp("project-site")
-    problems = build_site(ROOT / "mkdocs.yml", site)
-    assert problems == [], "\n".join(problems)
-    return site
-
-
 def test_project_site_builds_strictly_with_every_page(project_site):
     for page in ["index.html", "getting-started/index.html", "ci/index.html", "reference/language/index.html",
                  "reference/cli/index.html", "reference/diagnostics/index.html", "reference/bundle/index.html",

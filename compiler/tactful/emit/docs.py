@@ -65,8 +65,9 @@ def team_path(team: str) -> str:
     return f"teams/{team}.md"
 
 
-# Replies read as the message they are (full-contrast text, not a faded quotation), and identifiers in
-# the slots table stay whole.
+# Replies read as the message they are (full-contrast text, not a faded quotation), identifiers in
+# the slots table stay whole, and long lines in code blocks (a signal's `mentions` list) wrap instead of
+# running off the right edge, where the theme's thin scrollbar hides them (as on the project site).
 STYLESHEET = """\
 .md-typeset blockquote {
   color: var(--md-default-fg-color);
@@ -74,6 +75,10 @@ STYLESHEET = """\
 }
 .md-typeset td:first-child code {
   white-space: nowrap;
+}
+.md-typeset pre > code {
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
 }
 """
 
