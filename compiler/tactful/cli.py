@@ -150,6 +150,9 @@ def docs(paths: tuple[str, ...], out_dir: str, build_site: bool, fmt: str, stric
         return code or EXIT_FINDINGS
     try:
         site = write_site(result.bundle, out_dir, build=build_site)
+    except ImportError as e:  # --build without mkdocs
+        _needs_extra("`tactful docs --build`", "docs", e)
+        return EXIT_ERROR
     except OSError as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR
@@ -331,7 +334,7 @@ def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> i
     try:
         from tactful.service import run
     except ImportError as e:
-        click.echo(f"error: `tactful serve` needs the serve extra (FastAPI and uvicorn; see docs/install.md): {e}", err=True)
+        _needs_extra("`tactful serve`", "serve", e)
         return EXIT_ERROR
     try:
         run(bundle, host, port, watch_interval=1.0 if watch else None, access_log=access_log)
@@ -521,6 +524,13 @@ def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> in
     return EXIT_OK
 
 
+def _needs_extra(what: str, extra: str, error: ImportError) -> None:
+    """An optional dependency is missing: say which extra brings it and how to install it."""
+    from tactful.project import install_command
+
+    click.echo(f"error: {what} needs the {extra} extra: {install_command(extra)}\n  ({error})", err=True)
+
+
 @main.command("lsp")
 @click.option("--stdio", is_flag=True, help="Talk over stdin and stdout (the default and only transport).")
 def lsp_command(stdio: bool) -> int:
@@ -528,7 +538,7 @@ def lsp_command(stdio: bool) -> int:
     try:
         from tactful.authoring.lsp import serve
     except ImportError as e:
-        click.echo(f"error: `tactful lsp` needs the lsp extra (pip install 'tactful[lsp]'): {e}", err=True)
+        _needs_extra("`tactful lsp`", "lsp", e)
         return EXIT_ERROR
     serve()
     return EXIT_OK
@@ -542,7 +552,7 @@ def _watch(paths: tuple[str, ...], fmt: str, strict: bool) -> int:
     try:
         import watchfiles  # noqa: F401
     except ImportError as e:
-        click.echo(f"error: `check --watch` needs the authoring extra (pip install 'tactful[authoring]'): {e}", err=True)
+        _needs_extra("`check --watch`", "authoring", e)
         return EXIT_ERROR
 
     def report(result, changes) -> None:
@@ -571,7 +581,7 @@ def new_command(intent: str, owner: str, folder: str) -> int:
     try:
         made = new_framework(root, intent, owner=owner, folder=folder)
     except ImportError as e:
-        click.echo(f"error: `tactful new` needs the authoring extra (pip install 'tactful[authoring]'): {e}", err=True)
+        _needs_extra("`tactful new`", "authoring", e)
         return EXIT_ERROR
     except (ScaffoldError, OSError) as e:
         click.echo(f"error: {e}", err=True)

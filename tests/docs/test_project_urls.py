@@ -114,3 +114,56 @@ def test_sarif_links_to_the_addresses_in_pyproject(tmp_path):
     assert driver["informationUri"] == URLS["Homepage"]
     docs = URLS["Documentation"].rstrip("/")
     assert {r["helpUri"] for r in driver["rules"]} == {f"{docs}/reference/diagnostics/#{r['id']}" for r in driver["rules"]}
+
+
+# --- what the command line says when an extra is missing -----------------------------------------------
+
+
+def test_the_install_command_is_the_docs_one():
+    from tactful.project import install_command
+
+    assert install_command("lsp") == f'pip install "tactful[lsp] @ git+{REPOSITORY}@{TAG}"'
+    assert install_command() == f'pip install "tactful @ git+{REPOSITORY}@{TAG}"'
+
+
+def _without(monkeypatch, *modules: str) -> None:
+    """Importing these (and their submodules) fails, as when the extra is not installed."""
+    import sys
+
+    for name in [m for m in sys.modules if m.split(".")[0] in modules] + list(modules):
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+def _invoke(*args: str):
+    from click.testing import CliRunner
+
+    from tactful.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def test_a_missing_extra_says_how_to_install_it(monkeypatch, tmp_path):
+    from tactful.project import install_command
+
+    _without(monkeypatch, "pygls", "tactful.authoring.lsp")
+    done = _invoke("lsp")
+    assert done.exit_code == 2
+    assert f"`tactful lsp` needs the lsp extra: {install_command('lsp')}" in done.output
+
+    _without(monkeypatch, "mkdocs")
+    done = _invoke("docs", str(ROOT / "examples" / "quickstart" / "frameworks"), "--out", str(tmp_path / "site"), "--build")
+    assert done.exit_code == 2
+    assert f"`tactful docs --build` needs the docs extra: {install_command('docs')}" in done.output
+    assert "Traceback" not in done.output
+
+
+def test_replay_on_ray_without_ray_says_how_to_install_it(monkeypatch, tmp_path):
+    from tactful.project import install_command
+
+    _without(monkeypatch, "ray")
+    archive = tmp_path / "a.jsonl"
+    archive.write_text('{"id": "1", "intent": "delivery.late_order", "message": "Where is it?"}\n', encoding="utf-8")
+    done = _invoke("replay", str(archive), "--source", str(ROOT / "examples" / "quickstart" / "frameworks"),
+                   "--engine", "ray", "--quiet")
+    assert done.exit_code == 2, done.output
+    assert f"the ray extra: {install_command('ray')}" in done.output

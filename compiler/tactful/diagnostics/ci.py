@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from tactful.codes import Severity
 from tactful.diagnostics.values import Diagnostic, Findings, counts, location, plural
 from tactful.source import SourceFile, Span
@@ -123,49 +121,19 @@ def _sariflocation(span: Span) -> dict:
     }
 
 
-@functools.cache
-def _project_urls() -> dict[str, str]:
-    """The package's [project.urls] (pyproject.toml, the one place they are written), labels
-    lower-cased. Run from a checkout, its pyproject.toml (an editable install's metadata is only as new
-    as the last install); installed, the distribution's metadata. Empty when neither is there."""
-    import tomllib
-    from importlib import metadata
-    from pathlib import Path
-
-    pyproject = Path(__file__).resolve().parents[3] / "pyproject.toml"  # compiler/tactful/diagnostics/ci.py
-    if pyproject.is_file():
-        try:
-            project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            project = {}
-        if project.get("name") == "tactful":
-            return {label.lower(): url for label, url in project.get("urls", {}).items()}
-    try:
-        meta = metadata.metadata("tactful")
-    except metadata.PackageNotFoundError:
-        return {}
-    urls = {}
-    for entry in meta.get_all("Project-URL") or []:
-        label, _, url = entry.partition(",")
-        urls.setdefault(label.strip().lower(), url.strip())
-    return urls
-
-
-def _project_url(*labels: str) -> str | None:
-    """The first of labels that the package's [project.urls] has, or None."""
-    urls = _project_urls()
-    return next((urls[label] for label in labels if label in urls), None)
-
-
 def _information_uri() -> str | None:
     """The project's home page ([project.urls] Homepage), if it has one."""
-    return _project_url("homepage", "repository", "documentation")
+    from tactful import project
+
+    return project.url("homepage", "repository", "documentation")
 
 
 def help_uri(code: str) -> str | None:
     """The absolute link to a code's section of the diagnostics reference on the project site
     ([project.urls] Documentation; anchors are the codes: docs/hooks/generated_pages.py)."""
-    base = _project_url("documentation")
+    from tactful import project
+
+    base = project.url("documentation")
     return f"{base.rstrip('/')}/reference/diagnostics/#{code}" if base else None
 
 

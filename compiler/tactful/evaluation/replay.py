@@ -500,7 +500,9 @@ def _ray(chunks: list[Chunk], bundle: bytes, against: bytes | None, jobs: int, a
         import ray
         import ray.data
     except ImportError:
-        raise ReplayError("--engine ray needs Ray Data: pip install 'tactful[ray]'") from None
+        from tactful.project import install_command
+
+        raise ReplayError(f"--engine ray needs Ray Data, the ray extra: {install_command('ray')}") from None
     started = False
     if not ray.is_initialized():
         ray.init(address=address or os.environ.get("RAY_ADDRESS") or None, include_dashboard=False,
