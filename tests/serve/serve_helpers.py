@@ -42,6 +42,15 @@ class Server:
         return (self.bundle_path.parent / "server.log").read_text(encoding="utf-8", errors="replace")
 
 
+def wait_for_log(server: Server, text: str, timeout: float = 15) -> None:
+    """Until the server's log says text (a load or a refusal is logged when it is done)."""
+    deadline = time.monotonic() + timeout
+    while text not in server.log():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the log never said {text!r}:\n{server.log()}")
+        time.sleep(0.05)
+
+
 def write_bundle(path: Path, **overrides) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(make_bundle(**overrides).model_dump_json(), encoding="utf-8")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bundle_builder import SLOTS, ctx, duplicate_charge, make_bundle, move, reply
-from serve_helpers import write_bundle
+from serve_helpers import wait_for_log, write_bundle
 
 pytestmark = pytest.mark.slow
 INTENT = "billing.duplicate_charge"
@@ -58,7 +58,8 @@ def test_a_broken_bundle_is_refused_and_the_old_one_kept(fresh_server):
     good = _revision(fresh_server)
     fresh_server.bundle_path.write_text('{"schema_version": "1.0", "revision": ', encoding="utf-8")
     fresh_server.hup()
-    time.sleep(2.5)  # a SIGHUP and at least one poll of the changed file
+    wait_for_log(fresh_server, "the new bundle does not load")
+    time.sleep(1.2)  # and a poll of the file (every second) after it
     assert _revision(fresh_server) == good
     r = httpx.post(fresh_server.url + "/v1/draft", json={"intent": INTENT, "slots": SLOTS, "context": ctx()})
     assert r.status_code == 200

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bundle_builder import make_bundle
-from serve_helpers import write_bundle
+from serve_helpers import wait_for_log, write_bundle
 from tactful.runtime import BundleError, load_bundle
 from tactful.service.app import LibraryHolder, Reloader
 
@@ -100,7 +100,7 @@ def test_every_load_and_refusal_is_logged_and_the_newest_is_served(fresh_server)
     path = fresh_server.bundle_path
     path.write_text("[" * 100_000, encoding="utf-8")
     fresh_server.hup()
-    time.sleep(0.5)
+    wait_for_log(fresh_server, "nested too deeply")
     for c in "bcd":
         write_bundle(path, revision=REV[c])
         fresh_server.hup()
@@ -119,7 +119,7 @@ def test_every_load_and_refusal_is_logged_and_the_newest_is_served(fresh_server)
 def test_the_watcher_survives_a_hostile_file(fresh_server):
     path = fresh_server.bundle_path
     path.write_text('{"schema_version": "².0"}', encoding="utf-8")
-    time.sleep(2.5)  # at least one poll
+    wait_for_log(fresh_server, "not of the form MAJOR.MINOR")  # a poll saw it and the load refused it
     write_bundle(path, revision=REV["e"])
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and httpx.get(fresh_server.url + "/healthz").json()["revision"] != REV["e"]:
