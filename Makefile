@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench fuzz clean
+.PHONY: setup browser run test bench fuzz clean
 
 # Bytecode for the editable package, which pip does not compile: where PYTHONDONTWRITEBYTECODE is set
 # (as on CI machines), every `tactful` run would otherwise compile the compiler from source first.
@@ -47,7 +47,16 @@ run: setup
 	@echo "  library site  out/site-src/site/index.html (or: python3 -m http.server -d out/site-src/site)"
 	@echo "  sources       frameworks/ (the library), stdlib/ (what every framework can use), tactful.toml"
 
-test: setup
+# The docs browser test drives Debian's Chromium (tests/docs/test_browser.py): installed here where we
+# can (as root, with apt-get); elsewhere the test is skipped and says why.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "warning: could not install chromium; the browser test will be skipped" >&2; \
+	fi
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 # The fuzz campaign (tests/fuzz) about forty times longer than in `make test`, killed builds, and the load test

@@ -2,7 +2,7 @@
 own site, built, served on a loopback port and opened in headless Chromium (Debian's `chromium`,
 driven by Playwright's Python package), at a desktop width (1280 px) and a phone's (390 px).
 
-Skipped, with the reason, when Playwright or a Chromium executable is missing (.ci/run installs
+Skipped, with the reason, when Playwright or a Chromium executable is missing (`make test` installs
 Debian's `chromium` where it can). Playwright's own browser downloads are never used: the test
 points it at the system Chromium. Screenshots go to each test's tmp_path (pytest keeps the last
 few runs' folders), for a person to look at what the assertions checked.
