@@ -32,14 +32,14 @@ def _outcome(parser: Parser, src: SourceFile):
     return module, _spans(module), [(d.code, d.span, d.message) for d in diagnostics]
 
 
-def test_eight_threads_parse_exactly_what_one_thread_parses():
+def test_twelve_threads_parse_exactly_what_one_thread_parses():
     sources = _sources()
     assert len(sources) > 50
     serial = {src.path: _outcome(Parser(), src) for src in sources}
     shared = Parser()
-    results: list[dict] = [{} for _ in range(8)]
+    results: list[dict] = [{} for _ in range(12)]
     errors: list[BaseException] = []
-    start = threading.Barrier(8)
+    start = threading.Barrier(12)
 
     def work(i: int) -> None:
         order = list(sources)  # every file, in an order of the thread's own
@@ -51,7 +51,7 @@ def test_eight_threads_parse_exactly_what_one_thread_parses():
         except BaseException as e:  # noqa: BLE001 - reported below, with the thread's number
             errors.append(e)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(12)]
     for t in threads:
         t.start()
     for t in threads:
