@@ -42,7 +42,7 @@ def test_a_reload_never_raises_and_keeps_the_library(tmp_path, monkeypatch, capl
     def explode(_):
         raise RuntimeError("something nobody expected")
 
-    monkeypatch.setattr("tactful.service.app.load_library", explode)
+    monkeypatch.setattr("tactful.service.reload.load_library", explode)
     with caplog.at_level("ERROR", logger="tactful.serve"):
         assert holder.reload() is False and holder.library is kept
     assert "RuntimeError: something nobody expected" in caplog.text
@@ -67,6 +67,9 @@ class CountingHolder:
         if content == "boom":
             raise RecursionError("deep")
         return True
+
+    async def refresh(self):
+        return await asyncio.to_thread(self.reload)
 
 
 def test_reload_requests_are_serialized_and_end_on_the_newest_file(tmp_path):
