@@ -289,6 +289,8 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
     async def lifespan(app: FastAPI):
         loop = asyncio.get_running_loop()
         await holder.start(reloader)
+        if project_levels:
+            log.info("tactful: verify levels from tactful.toml: %s", ", ".join(f"{k} = {v}" for k, v in project_levels.items()))
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
             loop.add_signal_handler(signal.SIGHUP, reloader.request)
         tasks = [loop.create_task(reloader.run())]
@@ -462,8 +464,6 @@ def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *,
 
     app = create_app(bundle, watch_interval=watch_interval, draft_budget=draft_budget, isolate=True,
                      verify_settings=verify_settings, body_timeout=body_timeout)
-    if verify_settings:
-        log.info("tactful: verify levels from tactful.toml: %s", ", ".join(f"{k} = {v}" for k, v in verify_settings.items()))
     uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False, access_log=access_log,
                 log_config=log_config(), timeout_keep_alive=keep_alive, limit_concurrency=max_connections,
                 h11_max_incomplete_event_size=MAX_HEADERS, http=header_deadline_protocol(header_timeout))
