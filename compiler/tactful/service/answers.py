@@ -117,9 +117,9 @@ def context_schema(library: Library) -> dict:
 
 
 def warm(library: Library) -> None:
-    """Draft once from every framework, for each visibility of its replies, before the library is
-    put in service: whatever the runtime prepares on a framework's first draft is then ready, and
-    no client's first draft after a reload pays for it. Refusals are expected (the examples may not
+    """Draft once from every framework, for each visibility of its replies, and verify once, before
+    the library is put in service: whatever the runtime prepares on first use is then ready, and no
+    client's first request after a reload pays for it. Refusals are expected (the examples may not
     fill every slot) and ignored."""
     bundle = library.bundle
     if not bundle.channels:
@@ -128,7 +128,9 @@ def warm(library: Library) -> None:
         slots = {s.name: s.example for s in fw.slots if s.example is not None}
         for visibility in sorted({r.visibility for r in fw.replies}):
             channel = next((c.name for c in bundle.channels if visibility in c.visibilities), bundle.channels[0].name)
+            context = {"message": "warming up", "channel": channel, "visibility": visibility}
             try:
-                library.draft(fw.intent, slots, {"message": "", "channel": channel, "visibility": visibility})
+                library.draft(fw.intent, slots, context)
+                library.verify(fw.intent, "warming up", slots, context)
             except DraftError:
                 pass

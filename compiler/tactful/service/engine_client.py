@@ -124,8 +124,15 @@ class Engine:
             await self._listener
 
     def kill(self) -> None:
-        """End the engine now (when the event loop is gone or the engine never started)."""
-        self._sock.close()
+        """End the engine now and wait for it (before the event loop runs, or after it stopped)."""
+        self.abort()
+        self.process.wait()
+
+    def abort(self) -> None:
+        """End the engine now, without waiting (a load cancelled with the server)."""
+        if self._writer is not None:
+            self._writer.close()
+        else:
+            self._sock.close()
         if self.process.poll() is None:
             self.process.kill()
-        self.process.wait()

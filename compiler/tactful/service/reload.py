@@ -238,6 +238,9 @@ class EngineHolder:
         engine, self._spare = self._spare or Engine(), None
         try:
             status, body = await engine.load(raw, self.load_timeout)
+        except asyncio.CancelledError:  # the server is stopping
+            engine.abort()
+            raise
         except (EngineGone, TimeoutError) as e:
             log.error("tactful: kept revision %s; the new bundle does not load: %s", kept,
                       e if isinstance(e, EngineGone) else f"loading took longer than {self.load_timeout:g} s")
