@@ -198,7 +198,7 @@ def _json(answer: Answer) -> Response:
     return Response(content=body, status_code=status, media_type="application/json")
 
 
-def _validation_response(exc: RequestValidationError) -> JSONResponse:
+def _validation_response(exc: RequestValidationError) -> Response:
     """FastAPI's request-validation errors in the one error shape: `loc` without the leading "body"
     (the body's keys are the request's parts, as in Python), "path"/"query" kept."""
     problems = []

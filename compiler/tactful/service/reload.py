@@ -123,6 +123,8 @@ def read_bundle(path: Path) -> bytes:
         st = os.fstat(f.fileno())
         if not stat.S_ISREG(st.st_mode):
             raise BundleError(f"the bundle {path} is not a regular file")
+        if st.st_size > MAX_BUNDLE:
+            raise BundleError(f"the bundle {path} is larger than {MAX_BUNDLE >> 20} MiB")
         try:
             raw = f.read(MAX_BUNDLE + 1)
         except OSError as e:
