@@ -5,10 +5,13 @@
 from every framework of the shipped library in turn, open loop (request i is due at start + i/rate,
 and its latency counts from then, so a stalled server cannot hide the requests it delayed). First
 nothing else happens (the steady figures, the baseline); then this process replaces the bundle file
-with the other of two revisions and sends SIGHUP, waits until the new revision is served, waits a
-second, and again. Requests due while a reload ran are the "during reloads" figures, those due in
-the seconds after each are "after reloads" (the server starts its next spare engine then); the
-ratio of the p99 during reloads to the steady p99 is printed.
+with the other of two revisions and sends SIGHUP, waits until the server logs that it serves the
+new revision, waits a second, and again. Requests due while a reload ran are the "during reloads"
+figures, those due in the second after each are "after reloads" (the server starts its next spare
+engine then); the ratio of the p99 during reloads to the steady p99 is printed. So is the CPU time
+the server process spends per request in each part (on Linux), which a busy machine changes less
+than it changes latency: what reloading costs the process that answers; and, at the end, the
+server's CPU time for one reload with no traffic.
 
 TACTFUL_BENCH_BASELINE=DIR (a `compiler` folder of another checkout, such as main's) runs the same
 load against a server from DIR too, before this tree's, and prints both, for before/after figures
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RATE = 500
 SECONDS = float(os.environ.get("TACTFUL_BENCH_SECONDS", "3"))
 GAP = 1.0  # seconds between a reload's end and the next SIGHUP
+ADOPTED = "tactful: now serving revision"  # logged once a reload is done (by every version of the service)
 SETTLE = 3.0
 
 LOADGEN = r"""
@@ -130,8 +134,35 @@ def shipped(tmp_path_factory) -> tuple[Path, list[str], list[str]]:
     return folder, revisions, bodies
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of one process so far (Linux's /proc; NaN elsewhere): what the server itself spends,
+    which a loaded machine does not change the way it changes latency."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _swap(folder: Path, live: Path, n: int) -> None:
+    """Replace the served file with revision n % 2, atomically."""
+    tmp = folder / "bundle.tmp"
+    tmp.write_bytes((folder / f"bundle-{n % 2}.json").read_bytes())
+    os.replace(tmp, live)
+
+
+def _wait_adopted(server, n: int) -> None:
+    """Until the server has logged its n-th reload (the log, not /healthz: asking would cost it)."""
+    deadline = time.monotonic() + 60
+    while server.log().count(ADOPTED) < n:
+        if time.monotonic() > deadline:
+            raise AssertionError("the reload did not finish within 60 s:\n" + server.log())
+        time.sleep(0.01)
+
+
 def _measure(folder: Path, revisions: list[str], bodies: list[str], env: dict[str, str]) -> dict[str, float]:
-    """One server: a steady part, then reloads one after the other; the figures of each."""
+    """One server: a steady part, then reloads one after the other; the figures of each. (The
+    revisions alternate, so that every reload adopts a new one.)"""
     live = folder / "bundle.json"
     live.write_bytes((folder / "bundle-0.json").read_bytes())
     server = start_server(live, "--no-watch", env=env)
@@ -143,24 +174,33 @@ def _measure(folder: Path, revisions: list[str], bodies: list[str], env: dict[st
         gen.stdin.write(json.dumps(bodies))
         gen.stdin.close()
         start = json.loads(gen.stdout.readline())["start"]
+        time.sleep(max(0.0, start - time.monotonic()))
+        cpu = [_cpu_seconds(server.process.pid)]
         time.sleep(max(0.0, start + SECONDS - time.monotonic()))
-        with httpx.Client(base_url=server.url, timeout=30) as client:
-            n = 0
-            while time.monotonic() < start + 3 * SECONDS - 0.5:
-                n += 1
-                tmp = folder / "bundle.tmp"
-                tmp.write_bytes((folder / f"bundle-{n % 2}.json").read_bytes())
-                os.replace(tmp, live)
-                began = time.monotonic()
-                server.process.send_signal(signal.SIGHUP)
-                while client.get("/healthz").json()["revision"] != revisions[n % 2]:
-                    time.sleep(0.02)
-                    if time.monotonic() - began > 60:
-                        raise AssertionError("the reload did not finish within 60 s:\n" + server.log())
-                windows.append((began, time.monotonic()))
-                time.sleep(GAP)
+        cpu.append(_cpu_seconds(server.process.pid))
+        n = 0
+        while time.monotonic() < start + 3 * SECONDS - 0.5:
+            n += 1
+            _swap(folder, live, n)
+            began = time.monotonic()
+            server.process.send_signal(signal.SIGHUP)
+            _wait_adopted(server, n)
+            windows.append((began, time.monotonic()))
+            time.sleep(GAP)
+        cpu.append(_cpu_seconds(server.process.pid))
+        reloads_end = time.monotonic()
         out = json.loads(gen.stdout.readline())
         gen.wait(timeout=30)
+        assert httpx.get(server.url + "/healthz").json()["revision"] == revisions[n % 2], "not the newest revision"
+        idle = []  # the server's CPU time for one reload, nothing else happening
+        for _ in range(2):
+            n += 1
+            _swap(folder, live, n)
+            before = _cpu_seconds(server.process.pid)
+            server.process.send_signal(signal.SIGHUP)
+            _wait_adopted(server, n)
+            time.sleep(GAP)  # the spare engine started after a reload is part of its cost
+            idle.append(_cpu_seconds(server.process.pid) - before)
     finally:
         stop_server(server)
     results = out["results"]
@@ -169,7 +209,11 @@ def _measure(folder: Path, revisions: list[str], bodies: list[str], env: dict[st
     during = [t for due, t, _ in results if any(a <= due <= b for a, b in windows)]
     after = [t for due, t, _ in results if any(b < due <= b + GAP for _, b in windows)]
     assert windows and during, "no request was sent during a reload"
+    reloading = [t for due, t, _ in results if start + SECONDS <= due < reloads_end]
     return {
+        "server_cpu_ms_per_reload": min(idle) * 1e3,
+        "server_cpu_ms_per_request_steady": (cpu[1] - cpu[0]) * 1e3 / len(steady),
+        "server_cpu_ms_per_request_reloading": (cpu[2] - cpu[1]) * 1e3 / len(reloading),
         "after_p50_ms": _percentile(after, 0.5) * 1e3, "after_p99_ms": _percentile(after, 0.99) * 1e3,
         "steady_p50_ms": _percentile(steady, 0.5) * 1e3, "steady_p99_ms": _percentile(steady, 0.99) * 1e3,
         "reload_p50_ms": _percentile(during, 0.5) * 1e3, "reload_p99_ms": _percentile(during, 0.99) * 1e3,
@@ -183,7 +227,11 @@ def _line(label: str, f: dict[str, float]) -> str:
             f"p50 {f['reload_p50_ms']:.2f} ms, p99 {f['reload_p99_ms']:.2f} ms, max {f['reload_max_ms']:.0f} ms "
             f"({f['requests_during_reloads']} requests, {f['reloads']} reloads of {f['reload_seconds']:.2f} s); "
             f"after reloads p50 {f['after_p50_ms']:.2f} ms, p99 {f['after_p99_ms']:.2f} ms; "
-            f"p99 ratio during reloads/steady {f['reload_p99_ms'] / f['steady_p99_ms']:.1f}×")
+            f"p99 ratio during reloads/steady {f['reload_p99_ms'] / f['steady_p99_ms']:.1f}×; the server process's CPU "
+            f"per request {f['server_cpu_ms_per_request_steady']:.2f} ms steady, "
+            f"{f['server_cpu_ms_per_request_reloading']:.2f} ms while reloading "
+            f"({f['server_cpu_ms_per_request_reloading'] / f['server_cpu_ms_per_request_steady']:.1f}×), "
+            f"{f['server_cpu_ms_per_reload']:.0f} ms per reload without traffic")
 
 
 def test_serve_latency_during_reloads(benchmark, shipped):
