@@ -12,9 +12,8 @@ import socket
 import subprocess
 import sys
 
+from tactful.service.answers import Answer
 from tactful.service.engine import CODES, HEADER, recv_frame, send_frame
-
-Answer = tuple[int, bytes]  # HTTP status, JSON body
 
 
 class EngineGone(Exception):
@@ -38,11 +37,6 @@ class Engine:
         self._pending: dict[int, asyncio.Future] = {}
         self._ids = itertools.count(1)
         self.gone = False
-
-    @property
-    def busy(self) -> int:
-        """Requests asked and not answered yet."""
-        return len(self._pending)
 
     def load_now(self, raw: bytes, timeout: float) -> Answer:
         """Load, blocking (before the server's event loop runs). Raises EngineGone."""
