@@ -14,6 +14,7 @@ import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 from tactful.diagnostics import FORMATS  # a constant: the rest of the package loads on first use
+from tactful.service import limits  # constants only: the server loads on first use
 
 
 class TactfulGroup(click.Group):
@@ -327,8 +328,23 @@ def test_command(paths: tuple[str, ...], fmt: str, quiet: bool, intents: tuple[s
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--watch/--no-watch", default=True, show_default=True, help="Reload when the bundle file changes.")
 @click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request.")
-def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> int:
-    """Serve drafts over HTTP (reloads the bundle on SIGHUP or when the file changes)."""
+@click.option("--header-timeout", default=limits.HEADER_TIMEOUT, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              metavar="SECONDS", help="Close a connection whose request line and headers take longer.")
+@click.option("--body-timeout", default=limits.BODY_TIMEOUT, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              metavar="SECONDS", help="Answer 408 when a request body takes longer.")
+@click.option("--keep-alive", default=limits.KEEP_ALIVE, show_default=True, type=click.IntRange(min=1), metavar="SECONDS",
+              help="Close a keep-alive connection idle this long.")
+@click.option("--max-connections", default=limits.MAX_CONNECTIONS, show_default=True, type=click.IntRange(min=1), metavar="N",
+              help="Answer 503 to requests beyond N open connections.")
+@click.option("--draft-budget", default=limits.DRAFT_BUDGET, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              metavar="SECONDS", help="Answer 503 when a draft or verification takes longer.")
+def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool, header_timeout: float, body_timeout: float,
+          keep_alive: int, max_connections: int, draft_budget: float) -> int:
+    """Serve drafts over HTTP (reloads the bundle on SIGHUP or when the file changes).
+
+    /v1/verify uses the levels of the [verify] table of the current folder's tactful.toml, as
+    `tactful verify --bundle` does (read at start)."""
+    from tactful import api
     from tactful.runtime import BundleError
 
     try:
@@ -336,8 +352,15 @@ def serve(bundle: str, host: str, port: int, watch: bool, access_log: bool) -> i
     except ImportError as e:
         _needs_extra("`tactful serve`", "serve", e)
         return EXIT_ERROR
+    policy, problems = api.verify_policy([])
+    for d in problems:
+        click.echo(f"error: {d.span.file}:{d.span.line}: {d.message}", err=True)
+    if problems:
+        return EXIT_ERROR
     try:
-        run(bundle, host, port, watch_interval=1.0 if watch else None, access_log=access_log)
+        run(bundle, host, port, watch_interval=1.0 if watch else None, access_log=access_log,
+            header_timeout=header_timeout, body_timeout=body_timeout, keep_alive=keep_alive,
+            max_connections=max_connections, draft_budget=draft_budget, verify_settings=dict(policy.levels))
     except BundleError as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR

@@ -57,12 +57,14 @@ def write_bundle(path: Path, **overrides) -> None:
     os.replace(tmp, path)
 
 
-def start_server(bundle_path: Path, *options: str) -> Server:
+def start_server(bundle_path: Path, *options: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Server:
+    """`tactful serve BUNDLE OPTIONS…` on a free loopback port; env: variables over this process's;
+    cwd: the folder it runs in (its tactful.toml is the project's)."""
     port = free_port()
     log = open(bundle_path.parent / "server.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "tactful", "serve", str(bundle_path), "--host", "127.0.0.1", "--port", str(port), *options],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, cwd=cwd,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

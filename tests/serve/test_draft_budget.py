@@ -16,6 +16,7 @@ import httpx
 from bundle_builder import SLOTS, ctx
 from serve_helpers import write_bundle
 from tactful.service.app import create_app
+from tactful.service.reload import LocalBackend
 
 INTENT = "billing.duplicate_charge"
 
@@ -38,7 +39,8 @@ def test_a_slow_draft_gets_503_and_the_loop_keeps_serving(tmp_path):
     write_bundle(path)
     app = create_app(path, watch_interval=None, draft_budget=0.5)
     holder = app.state.holder
-    slow = holder.library = SlowLibrary(holder.library, seconds=30)
+    slow = SlowLibrary(holder.library, seconds=30)
+    holder.backend = LocalBackend(slow, budget=0.5)
 
     async def scenario():
         transport = httpx.ASGITransport(app=app)
@@ -63,7 +65,7 @@ def test_a_draft_within_its_budget_is_answered(tmp_path):
     path = tmp_path / "bundle.json"
     write_bundle(path)
     app = create_app(path, watch_interval=None, draft_budget=5)
-    app.state.holder.library = SlowLibrary(app.state.holder.library, seconds=0.05)
+    app.state.holder.backend = LocalBackend(SlowLibrary(app.state.holder.library, seconds=0.05), budget=5)
 
     async def call():
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:

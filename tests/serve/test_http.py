@@ -201,7 +201,7 @@ def test_internal_errors_never_show_a_traceback(tmp_path, monkeypatch):
     def broken(*a, **k):
         raise ZeroDivisionError("secret internals")
 
-    monkeypatch.setattr(app.state.holder.library, "draft", broken)
+    monkeypatch.setattr(app.state.holder.backend.library, "draft", broken)
 
     async def call():
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

@@ -69,6 +69,12 @@ def test_swapping_bundles_under_load(fresh_server):
         if rng.random() < 0.5:
             fresh_server.hup()
         time.sleep(rng.uniform(0.02, 0.25))
+    # one refusal for certain (how many loads the swaps above cause depends on the machine's speed)
+    fresh_server.bundle_path.write_text(BROKEN[0], encoding="utf-8")
+    fresh_server.hup()
+    settle = time.monotonic() + 20
+    while time.monotonic() < settle and "does not load" not in fresh_server.log():
+        time.sleep(0.05)
     newest += 1
     write_bundle(fresh_server.bundle_path, **revision(newest))
     fresh_server.hup()

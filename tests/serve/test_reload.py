@@ -94,6 +94,9 @@ def test_requests_during_reloads_see_one_whole_library(fresh_server):
                 write_bundle(fresh_server.bundle_path)
             fresh_server.hup()
             time.sleep(0.4)
+        deadline = time.monotonic() + 30  # reloads run at a low CPU priority: on a busy machine they take longer
+        while {rev for rev, _ in seen} != {make_bundle().revision, REV_B} and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         stop.set()
         for t in threads:

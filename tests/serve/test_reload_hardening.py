@@ -42,7 +42,7 @@ def test_a_reload_never_raises_and_keeps_the_library(tmp_path, monkeypatch, capl
     def explode(_):
         raise RuntimeError("something nobody expected")
 
-    monkeypatch.setattr("tactful.service.app.load_library", explode)
+    monkeypatch.setattr("tactful.service.reload.load_library", explode)
     with caplog.at_level("ERROR", logger="tactful.serve"):
         assert holder.reload() is False and holder.library is kept
     assert "RuntimeError: something nobody expected" in caplog.text
@@ -67,6 +67,9 @@ class CountingHolder:
         if content == "boom":
             raise RecursionError("deep")
         return True
+
+    async def refresh(self):
+        return await asyncio.to_thread(self.reload)
 
 
 def test_reload_requests_are_serialized_and_end_on_the_newest_file(tmp_path):
@@ -126,3 +129,23 @@ def test_the_watcher_survives_a_hostile_file(fresh_server):
         time.sleep(0.1)
     assert httpx.get(fresh_server.url + "/healthz").json()["revision"] == REV["e"], fresh_server.log()
     assert "not of the form MAJOR.MINOR" in fresh_server.log()
+
+
+def test_only_a_regular_bundle_file_of_bounded_size_is_read(tmp_path, monkeypatch):
+    """The server reads the file it hands to a drafting engine: a device never ends, a FIFO never
+    opens for reading without a writer, and a huge file would sit in the server's memory."""
+    from tactful.service import reload
+
+    zero = tmp_path / "zero.json"
+    zero.symlink_to("/dev/zero")
+    with pytest.raises(BundleError, match="not a regular file"):
+        reload.read_bundle(zero)
+    big = tmp_path / "big.json"
+    with big.open("wb") as f:
+        f.truncate(reload.MAX_BUNDLE + 1)  # sparse: nothing is written
+    with pytest.raises(BundleError, match="larger than 512 MiB"):
+        reload.read_bundle(big)
+    with pytest.raises(BundleError, match="cannot read the bundle"):
+        reload.read_bundle(tmp_path / "missing.json")
+    write_bundle(tmp_path / "bundle.json")
+    assert load_bundle(reload.read_bundle(tmp_path / "bundle.json")).revision == make_bundle().revision

@@ -67,3 +67,38 @@ def test_the_openapi_document_describes_verify(client):
     assert "/v1/verify" in doc["paths"]
     assert list(doc["components"]["schemas"]["VerificationOut"]["properties"]) == ["framework", "revision", "reply",
                                                                                    "verdict", "findings"]
+
+
+# --- tactful serve: the project's [verify] table, under each request's policy ------------------------
+
+
+@pytest.mark.slow
+def test_serve_uses_the_projects_verify_table(tmp_path, draft):
+    from serve_helpers import start_server, stop_server
+
+    (tmp_path / "tactful.toml").write_text('[verify]\nfact-changed = "warn"\n', encoding="utf-8")
+    path = tmp_path / "bundle.json"
+    write_bundle(path)
+    server = start_server(path, "--no-watch", cwd=tmp_path)  # with a bundle, the project is the current folder's
+    try:
+        changed = {"intent": INTENT, "text": draft.replace("$49.00", "$59.00"), "slots": SLOTS, "context": ctx(seed="c1")}
+        with server.client() as c:
+            assert c.post("/v1/verify", json=changed).json()["verdict"] == "warn"  # V112 blocks by default
+            assert c.post("/v1/verify", json={**changed, "policy": {"V112": "block"}}).json()["verdict"] == "block"
+            assert c.post("/v1/verify", json={**changed, "policy": {"fact-changed": "off"}}).json()["verdict"] == "ok"
+        assert "verify levels from tactful.toml" in server.log()
+    finally:
+        stop_server(server)
+
+
+def test_serve_refuses_a_wrong_verify_table(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "tactful.toml").write_text('[verify]\nV999 = "block"\n', encoding="utf-8")
+    path = tmp_path / "bundle.json"
+    write_bundle(path)
+    done = subprocess.run([sys.executable, "-m", "tactful", "serve", str(path), "--port", "0"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "tactful.toml:2" in done.stderr and "`V999` is not a verify code" in done.stderr

@@ -1,5 +1,15 @@
-"""`tactful serve`: the runtime over HTTP (FastAPI on uvicorn). See app.py."""
+"""`tactful serve`: the runtime over HTTP (FastAPI on uvicorn). See app.py.
 
-from tactful.service.app import create_app, run
+Imported lazily: a drafting engine (engine.py) runs in this package without the web framework."""
+
+from __future__ import annotations
 
 __all__ = ["create_app", "run"]
+
+
+def __getattr__(name: str) -> object:  # create_app and run, from app.py
+    if name in __all__:
+        from tactful.service import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module 'tactful.service' has no attribute {name!r}")

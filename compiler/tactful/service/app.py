@@ -16,49 +16,49 @@ Decisions:
   names the request part: `["slots", "amount"]` in the body, `["path", "intent"]` in the URL.
   Anything unexpected is logged and answered with a 500 `internal_error`: no traceback ever reaches
   a client.
+- Answers are made by answers.py from a loaded library, in one of two places (reload.py): in worker
+  threads of this process (create_app's default, for tests and embedding), or in a drafting engine,
+  a process of its own (engine.py; `isolate=True`, what `tactful serve` uses), so that loading a
+  bundle never holds the interpreter lock the server answers with.
 - Reloading: on SIGHUP, or when the bundle file changes (polled every `watch_interval` seconds), a
-  new Library is loaded completely, in a worker thread, and only then replaces the old reference.
-  Each request reads the reference once, so it is answered by one library from start to end. One
-  loader (Reloader) runs the loads one at a time and merges requests, so it always ends on the
-  newest file and never loads twice at once. A bundle that fails to load, for any reason, is
-  logged and the old library stays in service; the loader and the watcher never stop. Every load
-  and refusal is logged on `tactful.serve`, which `run()` adds to uvicorn's logging.
-- Drafting runs in a worker thread, never on the event loop, and has a time budget
-  (`draft_budget`, 2 s by default): a draft that takes longer is answered with 503 (`busy`) and the event
-  loop goes on serving (`/healthz` included). A draft costs tens of microseconds with a bundle the
-  compiler built (templates cannot run code and RE2 is linear), so the budget is a safety net, not
-  a limit any well-formed request meets; a thread that overruns it finishes in the background.
+  new library is loaded completely (in an engine: and warmed) and only then replaces the old one.
+  One loader (reload.Reloader) runs the loads one at a time and merges requests, so it always ends
+  on the newest file. A bundle that fails to load, for any reason, is logged and the old library
+  stays. Every load and refusal is logged on `tactful.serve`, which `run()` adds to uvicorn's logging.
+- Each answer has a time budget (`draft_budget`, 2 s by default): one that takes longer is answered
+  with 503 (`busy`) and the event loop goes on serving (`/healthz` included). A draft costs tens of
+  microseconds, so the budget is a safety net, not a limit any well-formed request meets; an engine
+  that overruns it is replaced, a worker thread finishes in the background.
+- Slow clients: a request's line and headers must arrive within `header_timeout` seconds of its first
+  byte (or of the connection opening), its body within `body_timeout` (BodyLimit, 408); idle
+  keep-alive connections close after `keep_alive` seconds; beyond `max_connections` open connections
+  uvicorn answers 503. See run() and docs/reference/http.md.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import signal
-from pathlib import Path
-from typing import Any, Literal
-
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tactful.runtime.bundle import Framework
-from tactful.runtime.errors import BundleError, DraftError, UnknownIntent
-from tactful.runtime.library import Library, load_library
+from tactful.service.answers import Answer, encode, error_body
+from tactful.service.limits import (BODY_TIMEOUT, DRAFT_BUDGET, HEADER_TIMEOUT, KEEP_ALIVE, MAX_BODY, MAX_CONNECTIONS,
+                                    MAX_HEADERS)
+from tactful.service.reload import EngineHolder, LibraryHolder, Reloader
 
-MAX_BODY = 64 * 1024
-BODY_TIMEOUT = 10.0  # seconds a client has to send the whole request body (408 after)
-KEEP_ALIVE = 5  # seconds an idle keep-alive connection is held
-MAX_CONNECTIONS = 256  # concurrent connections (and requests) before uvicorn answers 503
-MAX_HEADERS = 16 * 1024  # bytes buffered of a request line and headers not yet complete (h11)
-DRAFT_BUDGET = 2.0  # seconds a draft may take before the request is answered with 503
+__all__ = ["BodyLimit", "LibraryHolder", "Reloader", "create_app", "run"]
+
 log = logging.getLogger("tactful.serve")
 
 # --- the API's models (requests, and the documented shape of answers) ---------------------------
@@ -67,7 +67,7 @@ log = logging.getLogger("tactful.serve")
 class DraftRequest(BaseModel):
     """The body of POST /v1/draft. Values are passed to the runtime as sent, so that it, not the web
     framework, judges them (the schemas below document what it accepts; the context's own schema is
-    made from the loaded bundle's fields: see _context_schema)."""
+    made from the loaded bundle's fields: see answers.context_schema)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN and Infinity are not context values
 
@@ -149,116 +149,56 @@ class ErrorOut(BaseModel):
 
     type: str = Field(description="A stable slug: unknown_intent, missing_slots, unknown_slots, invalid_slots, "
                       "unknown_context_fields, invalid_context, no_reply, invalid_request, request_too_large, "
-                      "not_found, method_not_allowed, internal_error.")
+                      "not_found, method_not_allowed, internal_error, busy, unavailable.")
     message: str = Field(description="Every problem in one sentence, in plain words.")
     problems: list[ProblemOut]
 
 
-def error_body(kind: str, message: str, problems: list[tuple[list, str]] = ()) -> dict:
-    return {"type": kind, "message": message, "problems": [{"loc": list(loc), "msg": msg} for loc, msg in problems]}
+def _verify_code_names():
+    from tactful.runtime.verify import CODES
+
+    return Literal[tuple(sorted({*CODES, *(c.slug for c in CODES.values())}))]  # type: ignore[valid-type]
 
 
-# --- the library holder and its reloading ---------------------------------------------------------
+class VerifyRequest(DraftRequest):
+    text: str = Field(description="The final reply text, as it would be sent.", max_length=20_000)
+    policy: dict[_verify_code_names(), Literal["block", "warn", "off"]] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description="Levels for verify codes (V140 or its slug), over the project's [verify] table and the defaults.")
 
 
-class LibraryHolder:
-    """The library in service. `library` is replaced only by a completely loaded one."""
-
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self._stamp = self._stat()
-        self.library: Library = load_library(self.path)
-
-    def _stat(self) -> tuple | None:
-        try:
-            st = self.path.stat()
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-    def reload(self) -> bool:
-        """Load the bundle again; swap it in only when it loads. Returns whether it was swapped.
-
-        Never raises: whatever goes wrong (a BundleError, or anything a hostile file provokes) is
-        logged as a refusal and the library in service stays."""
-        self._stamp = self._stat()
-        kept = self.library.revision[:19]
-        try:
-            fresh = load_library(self.path)
-        except BundleError as e:
-            log.error("tactful: kept revision %s; the new bundle does not load: %s", kept, e)
-            return False
-        except Exception as e:  # noqa: BLE001 - a reload must never stop the service or its watcher
-            log.error("tactful: kept revision %s; the new bundle does not load (internal error: %s: %s)",
-                      kept, type(e).__name__, str(e)[:200])
-            return False
-        self.library = fresh  # one reference assignment: requests see the old or the new, never a mix
-        log.info("tactful: now serving revision %s (loaded %s)", fresh.revision[:19], self.path.name)
-        return True
-
-    def changed(self) -> bool:
-        stamp = self._stat()
-        return stamp is not None and stamp != self._stamp
+class SpanOut(BaseModel):
+    start: int
+    end: int
+    text: str
 
 
-class Reloader:
-    """The one loader of a service: requests for a reload (SIGHUP, a changed file) are merged, and
-    loads run one at a time in a worker thread, never on the event loop. A request that arrives
-    during a load causes one more load after it, so the last load always starts after the last
-    request and the service ends on the newest file."""
-
-    def __init__(self, holder: LibraryHolder):
-        self.holder = holder
-        self._wanted = asyncio.Event()
-        self.loads = 0  # finished loads, swapped or refused (for tests and logs)
-
-    def request(self) -> None:
-        self._wanted.set()
-
-    async def run(self) -> None:
-        while True:
-            await self._wanted.wait()
-            self._wanted.clear()
-            try:
-                await asyncio.to_thread(self.holder.reload)
-            except Exception:  # noqa: BLE001 - reload() logs its own failures; this is the thread hop's
-                log.exception("tactful: the reload failed; the library in service stays")
-            self.loads += 1
-
-    async def watch(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                if self.holder.changed():
-                    self.request()
-            except Exception:  # noqa: BLE001 - the watcher must outlive anything the file system does
-                log.exception("tactful: could not check the bundle file for changes")
+class FindingOut(BaseModel):
+    code: str
+    slug: str
+    level: Literal["block", "warn"]
+    message: str
+    span: SpanOut | None
+    fix: str | None
 
 
-class SafeJSONResponse(JSONResponse):
-    """JSON that always encodes: text holding a lone surrogate (valid JSON: "\\ud800") is written
-    with \\u escapes instead of failing as UTF-8."""
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return super().render(content)
-        except UnicodeEncodeError:
-            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+class VerificationOut(BaseModel):
+    framework: str
+    revision: str
+    reply: str
+    verdict: Literal["ok", "warn", "block"]
+    findings: list[FindingOut]
 
 
-def _json_safe(value: Any) -> bool:
-    try:
-        json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError):
-        return False
-    return True
+# --- answers --------------------------------------------------------------------------------------
 
 
-def _error_response(e: DraftError) -> JSONResponse:
-    return SafeJSONResponse(status_code=e.status, content=e.to_dict())
+def _json(answer: Answer) -> Response:
+    status, body = answer
+    return Response(content=body, status_code=status, media_type="application/json")
 
 
-def _validation_response(exc: RequestValidationError) -> JSONResponse:
+def _validation_response(exc: RequestValidationError) -> Response:
     """FastAPI's request-validation errors in the one error shape: `loc` without the leading "body"
     (the body's keys are the request's parts, as in Python), "path"/"query" kept."""
     problems = []
@@ -274,52 +214,7 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
         elif err.get("type") == "missing":
             msg = f"`{loc[-1]}` is required"
         problems.append((loc, msg))
-    return SafeJSONResponse(status_code=422, content=error_body("invalid_request", "; ".join(m for _, m in problems), problems))
-
-
-_JSON_TYPES = {"text": "string", "number": "number", "bool": "boolean"}
-
-
-def _context_schema(library: Library) -> dict:
-    """The context object the loaded bundle accepts: its fields with their types (channels and
-    choices listed), `seed`; `message` is required (and a `channel` or a `visibility`)."""
-    channels = [c.name for c in library.bundle.channels]
-    props: dict[str, dict] = {}
-    for f in library.bundle.fields:
-        if f.type == "channel":
-            schema: dict = {"type": "string", "enum": channels}
-        elif f.type == "visibility":
-            schema = {"type": "string", "enum": ["public", "private"]}
-        elif f.type == "enum":
-            schema = {"type": "string", "enum": list(f.values)}
-        else:
-            schema = {"type": _JSON_TYPES.get(f.type, "string")}
-        if getattr(f, "about", ""):
-            schema["description"] = f.about
-        props[f.name] = {"anyOf": [schema, {"type": "null"}]} if f.name != "message" else schema
-    props["seed"] = {"type": "string", "description": "Any text naming the conversation: it decides which phrase a `pick` gets."}
-    return {
-        "type": "object",
-        "properties": props,
-        "required": ["message"] if "message" in props else [],
-        "additionalProperties": False,
-        "description": "Context fields of the loaded bundle. `message` is required, and a `channel` or a "
-                       "`visibility` (the visibility defaults to the channel's first one).",
-    }
-
-
-def _summary(fw: Framework) -> dict:
-    return {
-        "intent": fw.intent,
-        "title": fw.title,
-        "owner": fw.owner,
-        "tags": fw.tags,
-        "serves": fw.serves,
-        "slots": [
-            {"name": s.name, "type": s.type, "required": s.required, "private": s.private, "example": s.example}
-            for s in fw.slots
-        ],
-    }
+    return _json((422, encode(error_body("invalid_request", "; ".join(m for _, m in problems), problems))))
 
 
 class BodyLimit:
@@ -374,28 +269,41 @@ class BodyLimit:
         await response({"type": "http"}, None, send)  # type: ignore[arg-type]
 
 
+
 # --- the app --------------------------------------------------------------------------------------
 
 
-def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
-               draft_budget: float = DRAFT_BUDGET) -> FastAPI:
-    """The FastAPI app serving one bundle file. Raises BundleError when it cannot be loaded."""
-    holder = LibraryHolder(bundle)
+def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0, draft_budget: float = DRAFT_BUDGET,
+               isolate: bool = False, verify_settings: Mapping[str, str] | None = None,
+               body_timeout: float = BODY_TIMEOUT) -> FastAPI:
+    """The FastAPI app serving one bundle file. Raises BundleError when it cannot be loaded.
+
+    isolate: answer from drafting engines (engine.py), so that reloads cost the server nothing; the
+    app must then run its lifespan (any ASGI server does). verify_settings: the project's [verify]
+    levels (`{"V140": "block"}`), under those a /v1/verify request gives."""
+    holder = EngineHolder(bundle, draft_budget) if isolate else LibraryHolder(bundle, draft_budget)
     reloader = Reloader(holder)
+    project_levels = dict(verify_settings or {})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         loop = asyncio.get_running_loop()
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        await holder.start(reloader)
+        if project_levels:
+            log.info("tactful: verify levels from tactful.toml: %s", ", ".join(f"{k} = {v}" for k, v in project_levels.items()))
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
             loop.add_signal_handler(signal.SIGHUP, reloader.request)
         tasks = [loop.create_task(reloader.run())]
         if watch_interval:
             tasks.append(loop.create_task(reloader.watch(watch_interval)))
-        yield
-        for task in tasks:
-            task.cancel()
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.remove_signal_handler(signal.SIGHUP)
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+                loop.remove_signal_handler(signal.SIGHUP)
+            await holder.stop()
 
     app = FastAPI(
         title="Tactful",
@@ -405,14 +313,15 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
     )
     app.state.holder = holder
     app.state.reloader = reloader
-    app.state.schema_library = None  # the library the cached OpenAPI document describes
-    app.add_middleware(BodyLimit)
+    app.state.schema_backend = None  # the library the cached OpenAPI document describes
+    app.add_middleware(BodyLimit, timeout=body_timeout)
     errors: dict[int | str, dict[str, Any]] = {
         404: {"model": ErrorOut, "description": "No framework has this intent (`unknown_intent`)."},
         413: {"model": ErrorOut, "description": "The body is larger than 64 KiB (`request_too_large`)."},
         422: {"model": ErrorOut, "description": "The runtime cannot draft this request (missing or invalid slots, "
               "unknown or invalid context fields, …), or the body is not a draft request (`invalid_request`)."},
-        503: {"model": ErrorOut, "description": "The draft took longer than its time budget (`busy`)."},
+        503: {"model": ErrorOut, "description": "The answer took longer than its time budget (`busy`), or the "
+              "drafting engine stopped and a new one is starting (`unavailable`)."},
     }
 
     @app.exception_handler(Exception)
@@ -421,7 +330,7 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
         return JSONResponse(status_code=500, content=error_body("internal_error", "internal error"))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         return _validation_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
@@ -432,55 +341,58 @@ def create_app(bundle: str | os.PathLike, *, watch_interval: float | None = 1.0,
                             headers=getattr(exc, "headers", None))
 
     def openapi() -> dict:
-        if app.openapi_schema is None or app.state.schema_library is not holder.library:  # a reload: the new bundle's
+        backend = holder.backend
+        if app.openapi_schema is None or app.state.schema_backend is not backend:  # a reload: the new bundle's
             from fastapi.openapi.utils import get_openapi
 
-            app.state.schema_library = holder.library
+            app.state.schema_backend = backend
             schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
             request = schema["components"]["schemas"]["DraftRequest"]
-            request["properties"]["context"] = {**_context_schema(holder.library), "title": "Context"}
+            request["properties"]["context"] = {**backend.context_schema, "title": "Context"}
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
+    async def ask(operation: str, request: dict[str, Any]) -> Response:
+        backend = holder.backend  # read once: one library answers the whole request
+        status, body = await backend.ask(operation, request)
+        if status == 500:
+            log.error("tactful: internal error answering %s (the drafting engine logged it above)", operation)
+        return _json((status, body))
+
     @app.post("/v1/draft", response_model=DraftOut, responses=errors, summary="Draft a reply to one message")
     async def draft(request: DraftRequest) -> Any:
-        library = holder.library  # read once: one library answers the whole request
-        try:
-            d = await asyncio.wait_for(
-                asyncio.to_thread(library.draft, request.intent, request.slots, request.context), draft_budget
-            )
-        except DraftError as e:
-            return _error_response(e)
-        except TimeoutError:
-            log.error("tactful: a draft of `%s` took longer than %.1f s; answered 503", request.intent[:200], draft_budget)
-            message = f"drafting took longer than {draft_budget:g} s"
-            return SafeJSONResponse(status_code=503, content=error_body("busy", message, [([], message)]))
-        return SafeJSONResponse(d.to_dict())
+        return await ask("draft", {"intent": request.intent, "slots": request.slots, "context": request.context})
 
     @app.get("/v1/frameworks", response_model=list[FrameworkSummary], summary="Every framework of the library")
     async def frameworks() -> Any:
-        return JSONResponse([_summary(fw) for fw in holder.library.bundle.frameworks])
+        return await ask("frameworks", {})
 
     @app.get("/v1/frameworks/{intent}", response_model=Framework,
              responses={404: {"model": ErrorOut, "description": "No framework has this intent (`unknown_intent`)."},
                         422: {"model": ErrorOut, "description": "The request is malformed (`invalid_request`)."}},
              summary="One framework, as in the bundle")
     async def framework(intent: str) -> Any:
-        try:
-            fw = holder.library.framework(intent)
-        except UnknownIntent as e:  # the intent is in the path here, not in a body
-            return SafeJSONResponse(status_code=e.status, content=error_body(e.kind, e.message, [(["path", "intent"], e.message)]))
-        return SafeJSONResponse(fw.model_dump(mode="json"))
+        return await ask("framework", {"intent": intent})
 
     @app.get("/healthz", response_model=Health, summary="Liveness, and the revision in service")
     async def healthz() -> Any:
-        library = holder.library
-        return {"status": "ok", "revision": library.revision, "frameworks": len(library.bundle.frameworks)}
+        backend = holder.backend
+        return {"status": "ok", "revision": backend.revision, "frameworks": backend.frameworks}
 
-    add_verify(app, holder, errors)
+    @app.post("/v1/verify", response_model=VerificationOut, responses=errors, summary="Verify a final reply before it is sent")
+    async def verify(request: VerifyRequest) -> Any:
+        """The body of a draft request plus `text` (and optionally `policy`); the answer is the
+        Verification's JSON form. Errors as for /v1/draft; an unknown policy code is FastAPI's 422."""
+        levels = {**project_levels, **request.policy}  # the request's levels over the project's [verify] table
+        return await ask("verify", {"intent": request.intent, "text": request.text, "slots": request.slots,
+                                    "context": request.context, "policy": levels})
+
     return app
+
+
+# --- running it -----------------------------------------------------------------------------------
 
 
 def log_config() -> dict:
@@ -495,70 +407,63 @@ def log_config() -> dict:
     return config
 
 
-def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *, watch_interval: float | None = 1.0,
-        access_log: bool = False) -> None:
-    """Serve until interrupted (one worker). Raises BundleError when the bundle cannot be loaded.
+def header_deadline_protocol(timeout: float) -> type[asyncio.Protocol]:
+    """uvicorn's h11 protocol, with a deadline for each request's line and headers: a connection
+    that has not sent a complete request head within `timeout` seconds of the head's first byte (or
+    of opening, for its first request) is closed. uvicorn itself has none (its keep-alive timer stops
+    at a request's first byte, so a client sending a byte a second is held for ever), and an ASGI
+    middleware cannot have one: the app is called only once the headers are complete. The class is
+    given to uvicorn through its `http` setting; h11's `their_state` says whether a head is pending."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    Limits (docs/reference/http.md): MAX_CONNECTIONS concurrent connections (503 beyond), idle
-    keep-alive connections closed after KEEP_ALIVE s, request line and headers up to MAX_HEADERS
-    bytes, the body within BODY_TIMEOUT s (BodyLimit)."""
+    class HeaderDeadline(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state is h11.IDLE:  # a request head begun and not complete
+                if self._deadline is None:
+                    self._arm()
+            elif self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            self._deadline = self.loop.call_later(timeout, self._expired)
+
+        def _expired(self) -> None:
+            self._deadline = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self.transport.close()
+
+    return HeaderDeadline
+
+
+def run(bundle: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000, *, watch_interval: float | None = 1.0,
+        access_log: bool = False, header_timeout: float = HEADER_TIMEOUT, body_timeout: float = BODY_TIMEOUT,
+        keep_alive: int = KEEP_ALIVE, max_connections: int = MAX_CONNECTIONS, draft_budget: float = DRAFT_BUDGET,
+        verify_settings: Mapping[str, str] | None = None) -> None:
+    """Serve until interrupted: one server process answering from drafting engines. Raises
+    BundleError when the bundle cannot be loaded.
+
+    Limits (docs/reference/http.md): `max_connections` concurrent connections (503 beyond), a
+    request's line and headers within `header_timeout` s (closed after) and up to MAX_HEADERS bytes,
+    its body within `body_timeout` s (408), idle keep-alive connections closed after `keep_alive` s."""
     import uvicorn
 
-    app = create_app(bundle, watch_interval=watch_interval)
+    app = create_app(bundle, watch_interval=watch_interval, draft_budget=draft_budget, isolate=True,
+                     verify_settings=verify_settings, body_timeout=body_timeout)
     uvicorn.run(app, host=host, port=port, workers=1, log_level="info", server_header=False, access_log=access_log,
-                log_config=log_config(), timeout_keep_alive=KEEP_ALIVE, limit_concurrency=MAX_CONNECTIONS,
-                h11_max_incomplete_event_size=MAX_HEADERS)
-
-
-# --- POST /v1/verify: a final reply text checked against its framework ---------------------------------
-
-
-def _verify_code_names():
-    from tactful.runtime.verify import CODES
-
-    return Literal[tuple(sorted({*CODES, *(c.slug for c in CODES.values())}))]  # type: ignore[valid-type]
-
-
-class VerifyRequest(DraftRequest):
-    text: str = Field(description="The final reply text, as it would be sent.", max_length=20_000)
-    policy: dict[_verify_code_names(), Literal["block", "warn", "off"]] = Field(  # type: ignore[valid-type]
-        default_factory=dict, description="Levels for verify codes (V140 or its slug), over the defaults.")
-
-
-class SpanOut(BaseModel):
-    start: int
-    end: int
-    text: str
-
-
-class FindingOut(BaseModel):
-    code: str
-    slug: str
-    level: Literal["block", "warn"]
-    message: str
-    span: SpanOut | None
-    fix: str | None
-
-
-class VerificationOut(BaseModel):
-    framework: str
-    revision: str
-    reply: str
-    verdict: Literal["ok", "warn", "block"]
-    findings: list[FindingOut]
-
-
-def add_verify(app: FastAPI, holder: LibraryHolder, errors: dict[int | str, dict[str, Any]]) -> None:
-    """`POST /v1/verify`: the body of a draft request plus `text` (and optionally `policy`); the answer
-    is the Verification's JSON form. Errors as for /v1/draft; an unknown policy code is FastAPI's 422."""
-    from tactful.runtime.verify import VerifyPolicy
-
-    @app.post("/v1/verify", response_model=VerificationOut, responses=errors, summary="Verify a final reply before it is sent")
-    async def verify(request: VerifyRequest) -> Any:
-        library = holder.library  # one library from start to end, as for drafts
-        policy = VerifyPolicy.from_settings(request.policy)  # the request model admits only known codes and levels
-        try:
-            v = library.verify(request.intent, request.text, request.slots, request.context, policy=policy)
-        except DraftError as e:
-            return _error_response(e)
-        return JSONResponse(v.to_dict())
+                log_config=log_config(), timeout_keep_alive=keep_alive, limit_concurrency=max_connections,
+                h11_max_incomplete_event_size=MAX_HEADERS, http=header_deadline_protocol(header_timeout))
