@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tactful.codes import Severity
-from tactful.semantics.pipeline import Result
 
-if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
+if TYPE_CHECKING:  # `check` never loads pydantic or the runtime; verbs that load a bundle never load the compiler
+    from tactful.semantics.pipeline import Result
     from tactful.runtime.bundle import Bundle
     from tactful.runtime.draft import Draft
     from tactful.runtime.errors import DraftError
@@ -24,6 +24,15 @@ if TYPE_CHECKING:  # `check` never loads pydantic or the runtime
     from tactful.diagnostics import Diagnostic
     from tactful.review.diff import BundleDiff
     from tactful.review.sides import Side
+
+def __getattr__(name: str):
+    """`api.Result` (the compile result), loaded with the compiler on first use."""
+    if name == "Result":
+        from tactful.semantics.pipeline import Result
+
+        return Result
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["Compared", "Preview", "Result", "Verified", "build_outputs", "check", "check_sources", "compile", "compile_library",
            "diff", "library_from", "preview", "stdlib_bundle", "test", "verify", "verify_policy", "write_outputs"]

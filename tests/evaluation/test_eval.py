@@ -97,6 +97,52 @@ def test_a_miss_carries_the_message_what_was_expected_what_happened_and_the_trac
     assert caps["held"] and caps["condition"]["of"]["of"][0]["actual"] == 1.0
 
 
+def test_only_a_miss_is_drafted_again_for_its_trace(report):
+    assert {o.row.id for o in report.outcomes if o.trace is not None} == {o.row.id for o in report.misses} == {"r3", "r4"}
+    assert all(miss["trace"]["guards"] for miss in report.to_dict()["misses"])
+
+
+def test_signals_read_off_the_verdict_agree_with_the_trace(library, tmp_path):
+    # every row of the fixture corpus, plus rows that fire each labelled signal alone
+    rows = ROWS + [dict(ROWS[0], id="legal", message="I will sue you", expect={"no_escalate": ["legal"]}),
+                   dict(ROWS[0], id="both", message="GREAT JOB, THANKS A LOT. MY LAWYER WILL CALL.",
+                        expect={"send_as_written": True, "escalate": ["legal"]})]
+    report = evaluate(library, read_corpus([write_jsonl(tmp_path / "c.jsonl", rows)]))
+    from tactful.runtime.examples import with_example_slots
+
+    traced = {"all_caps": [0, 0, 0, 0], "sarcasm": [0, 0, 0, 0], "legal_threat": [0, 0, 0, 0]}  # tp fp fn tn
+    for o in report.outcomes:
+        row = o.row
+        draft = library.draft(row.intent, with_example_slots(library, row.intent, row.slots), row.request_context(),
+                              trace=True)
+        fired = draft.trace.signals()
+        want = ({g: False for g in ("all_caps", "sarcasm")} if row.expect.send_as_written else {})
+        want |= {g: False for g in row.expect.no_guards} | {g: True for g in row.expect.guards}
+        want |= {"legal_threat": False} if "legal" in row.expect.no_escalate else {}
+        want |= {"legal_threat": True} if "legal" in row.expect.escalate else {}
+        for name, expected in want.items():
+            got = fired[name]
+            traced[name][0 if expected and got else 1 if got else 2 if expected else 3] += 1
+    assert {n: [t.tp, t.fp, t.fn, t.tn] for n, t in report.signals.items()} == traced
+    assert traced["legal_threat"][0] == 2 and traced["all_caps"][1] == 2  # both rows fired what they test
+
+
+def test_a_signal_no_uniquely_named_guard_shows_is_read_from_the_trace(tmp_path):
+    from bundle_builder import duplicate_charge, make_bundle
+    from tactful.runtime import Library
+
+    fw = duplicate_charge()
+    caps, sarcasm = fw.guards
+    twins = [caps, sarcasm.model_copy(update={"name": "all_caps"})]  # two guards named all_caps (T1504 for the compiler)
+    library = Library(make_bundle([fw.model_copy(update={"guards": twins})]))
+    rows = [dict(ROWS[1], id="s1", expect={"guards": ["all_caps"]}),  # sarcastic
+            dict(ROWS[2], id="s2", expect={"guards": ["all_caps"]})]  # shouting
+    report = evaluate(library, read_corpus([write_jsonl(tmp_path / "c.jsonl", rows)]))
+    assert [c.met for o in report.outcomes for c in o.checks] == [True, True]  # a guard named all_caps held on both
+    # the label names the later twin, whose signal is sarcasm: it held on s1 only, which no guard name can tell
+    assert (report.signals["sarcasm"].tp, report.signals["sarcasm"].fn) == (1, 1)
+
+
 def test_missing_slots_are_filled_from_the_declared_examples(library, tmp_path):
     row = dict(ROWS[5], slots={})  # `case_reference` is required; its example is BIL-20931
     report = evaluate(library, read_corpus([write_jsonl(tmp_path / "c.jsonl", [row])]))

@@ -126,6 +126,69 @@ def test_parquet_counts_as_json_lines(tmp_path, archive, bundle):
     assert from_parquet == from_jsonl
 
 
+def _parquet(path: Path, rows: list[dict], **options) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    keys = ["id", "intent", "channel", "contact_count", "context", "message", "slots"]
+    pq.write_table(pa.Table.from_pylist([{k: r.get(k) for k in keys} for r in rows]), path, **options)
+    return path
+
+
+def test_row_groups_are_cut_into_runs_of_batches_that_keep_their_row_numbers(tmp_path, bundle, monkeypatch):
+    from tactful.evaluation import replay as module
+
+    monkeypatch.setattr(module, "BATCH_ROWS", 4)  # chunks then skip whole batches of their row group
+    rows = [dict(ARCHIVE[i % len(ARCHIVE)], id=f"g{i}") for i in range(100)]
+    rows[57] = dict(rows[57], intent="nope.nope")
+    path = _parquet(tmp_path / "g.parquet", rows, row_group_size=40)
+    chunks = plan([path], chunk_rows=12)
+    assert [(c.start, c.skip, c.rows) for c in chunks] == [
+        (0, 0, 12), (0, 12, 12), (0, 24, 12), (0, 36, 4), (1, 0, 12), (1, 12, 12), (1, 24, 12), (1, 36, 4),
+        (2, 0, 12), (2, 12, 8)]
+    assert [c.first_row for c in chunks] == [1] + [sum(c.rows for c in chunks[:i]) + 1 for i in range(1, len(chunks))]
+    cut = replay([path], bundle, jobs=1, chunk_rows=12).to_dict()
+    whole = replay([path], bundle, jobs=1, chunk_rows=100).to_dict()
+    assert cut == whole
+    assert cut["rows"] == 100 and cut["bad"]["reasons"]["unknown_intent"]["rows"][0]["row"] == 58
+    jsonl = replay([write_jsonl(tmp_path / "g.jsonl", rows)], bundle, jobs=1).to_dict()
+    assert (cut["bundle"], cut["replayed"], cut["bad"]["total"]) == (jsonl["bundle"], jsonl["replayed"], jsonl["bad"]["total"])
+
+
+def test_every_worker_gets_several_chunks_of_one_big_row_group(tmp_path, monkeypatch):
+    from tactful.evaluation import replay as module
+
+    monkeypatch.setattr(module, "BATCH_ROWS", 4)
+    monkeypatch.setattr(module, "CHUNK_ROWS", 32)
+    path = _parquet(tmp_path / "one.parquet", [dict(ARCHIVE[0], id=f"o{i}") for i in range(100)], row_group_size=100)
+    assert [c.rows for c in plan([path])] == [32, 32, 32, 4]  # the largest chunk, alone
+    assert [c.rows for c in plan([path], pieces=8)] == [16] * 6 + [4]  # whole batches, at least 8 chunks' worth
+
+
+def test_parquet_structs_with_absent_fields_and_other_columns_count_as_json_lines(tmp_path, bundle):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [dict(ARCHIVE[0], id="p1", context={"customer_name": "Ana"}),
+            dict(ARCHIVE[0], id="p2", context={"visibility": "private", "customer_tier": "pro"}),
+            dict(ARCHIVE[5], id="p3"),
+            dict(ARCHIVE[0], id="p4", contact_count=0),  # a wrong value: a bad row either way
+            dict(ARCHIVE[0], id="p5", slots={"amount": "$12.00"})]  # an absent case_reference takes its example
+    context = pa.struct([("visibility", pa.string()), ("customer_name", pa.string()), ("customer_tier", pa.string())])
+    schema = pa.schema([("id", pa.string()), ("intent", pa.string()), ("channel", pa.string()),
+                        ("contact_count", pa.int64()), ("context", context), ("message", pa.string()),
+                        ("slots", pa.struct([("case_reference", pa.string()), ("amount", pa.string())])),
+                        ("transcript", pa.string())])  # an export's own column: never read
+    table = pa.Table.from_pylist([dict(r, transcript="…" * 50) for r in rows], schema=schema)
+    pq.write_table(table, tmp_path / "s.parquet")
+    from_parquet = replay([tmp_path / "s.parquet"], bundle, jobs=1).to_dict()
+    from_jsonl = replay([write_jsonl(tmp_path / "s.jsonl", rows)], bundle, jobs=1).to_dict()
+    assert from_parquet["bundle"] == from_jsonl["bundle"]
+    assert from_jsonl["bundle"]["overall"]["replies"]["private.1"]["count"] == 1  # p3: its third contact
+    for data in (from_parquet, from_jsonl):
+        assert (data["replayed"], data["bad"]["total"], data["bad"]["reasons"]["wrong_type"]["rows"][0]["row"]) == (4, 1, 4)
+
+
 def test_progress_is_reported_after_each_chunk(tmp_path, bundle):
     path = write_jsonl(tmp_path / "p.jsonl", [dict(ARCHIVE[0], id=f"r{i}") for i in range(100)])
     seen = []

@@ -182,24 +182,50 @@ def _expect(obj: Mapping) -> Expect:
     return expect
 
 
+ARCHIVE_KEYS = ("id", "intent", "channel", "contact_count", "context", "message", "slots")  # what an archive row may hold
 _SCALARS = frozenset({str, int, float, bool})
 
 
-def _plain_row(obj: dict, file: str, line: int) -> Row | None:
-    """The common unlabelled row, checked in one expression; None sends it down the full path."""
-    get = obj.get
-    intent, channel, message, count, context, slots, row_id = (
-        get("intent"), get("channel"), get("message"), get("contact_count"), get("context"), get("slots"), get("id"))
-    if (
+def _values_or_none(mapping: dict, classes: frozenset) -> dict | None:
+    """The mapping without its None values (a Parquet struct's absent fields) when every other value
+    is of one of the classes; None otherwise."""
+    values = mapping.values()
+    if all(v.__class__ in classes for v in values):
+        return mapping
+    if all(v is None or v.__class__ in classes for v in values):
+        return {k: v for k, v in mapping.items() if v is not None}
+    return None
+
+
+def plain_row(row_id: object, intent: object, channel: object, message: object, count: object, context: object,
+              slots: object, file: str, line: int) -> Row | None:
+    """The common unlabelled row from its values (a record's, or one row of an archive's columns),
+    checked in one expression; None sends it down parse_row's full path, which says what is wrong."""
+    if not (
         intent.__class__ is str and channel.__class__ is str and message.__class__ is str
         and not intent.isspace() and intent and not channel.isspace() and channel and not message.isspace() and message
         and (count is None or (count.__class__ is int and count >= 1))
-        and (context is None or (context.__class__ is dict and all(v.__class__ in _SCALARS for v in context.values())))
-        and (slots is None or (slots.__class__ is dict and all(v.__class__ is str for v in slots.values())))
         and (row_id is None or (row_id.__class__ is str and row_id and not row_id.isspace()))
     ):
-        return Row(row_id, intent, channel, message, count, context or {}, slots or {}, None, file, line)
-    return None
+        return None
+    if context is None:
+        context = {}
+    elif context.__class__ is not dict or (context := _values_or_none(context, _SCALARS)) is None:
+        return None
+    if slots is None:
+        slots = {}
+    elif slots.__class__ is not dict or (slots := _values_or_none(slots, _TEXT)) is None:
+        return None
+    return Row(row_id, intent, channel, message, count, context, slots, None, file, line)  # type: ignore[arg-type]
+
+
+_TEXT = frozenset({str})
+
+
+def _plain_row(obj: dict, file: str, line: int) -> Row | None:
+    get = obj.get
+    return plain_row(get("id"), get("intent"), get("channel"), get("message"), get("contact_count"), get("context"),
+                     get("slots"), file, line)
 
 
 def parse_row(obj: object, file: str, line: int, *, labelled: bool) -> Row:

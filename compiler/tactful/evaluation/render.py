@@ -103,13 +103,24 @@ class _Page:
         self._console = Console(file=self._out, width=width, force_terminal=color, no_color=not color,
                                 highlight=False, emoji=False, color_system="standard" if color else None)
         self._left = left
+        self._plain: list[str] = []  # unstyled lines not yet printed: one print for a run of them
 
     def say(self, text: str = "", style: str | None = None) -> None:
+        if style is None:
+            self._plain.append(text)
+            return
+        self._flush()
         self._console.print(text, style=style, markup=False, soft_wrap=True)
+
+    def _flush(self) -> None:
+        if self._plain:
+            self._console.print("\n".join(self._plain), markup=False, soft_wrap=True)
+            self._plain.clear()
 
     def table(self, title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
         if not rows:
             return
+        self._flush()
         from rich.table import Table
 
         t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
@@ -121,6 +132,7 @@ class _Page:
         self.say()
 
     def text(self) -> str:
+        self._flush()
         return self._out.getvalue()
 
 

@@ -1,13 +1,20 @@
 """Replay unlabelled traffic through a bundle (`tactful replay`): count what the library does, and what
 a second bundle would do differently.
 
-The work is cut into chunks that the driver plans without reading rows: a Parquet row group, or a
-byte range of a JSON Lines file that starts and ends on a line boundary (the driver counts the
-newlines, so every chunk knows the line number of its first row). One per-chunk function
-(`Replayer.chunk`) reads its chunk in Arrow batches or lines, drafts each row's verdict
-(`Library.verdict`: the draft's decisions without rendering its text) and returns `Counts`, which
-merge associatively. Memory is bounded by the chunk (a row group or a few MiB of lines), never the
-file.
+The work is cut into chunks that the driver plans without reading rows: a run of Arrow batches of
+one Parquet row group, or a byte range of a JSON Lines file that starts and ends on a line boundary
+(the driver counts the newlines, so every chunk knows the line number of its first row). One
+per-chunk function (`Replayer.chunk`) reads its chunk in Arrow batches or lines, drafts each row's
+verdict (`Library.verdict`: the draft's decisions without rendering its text) and returns `Counts`,
+which merge associatively. Memory is bounded by the chunk (at most 65,536 rows, or 4 MiB of lines),
+never the file.
+
+Chunks are small enough for every worker to get several (`PIECES_PER_JOB`): a worker takes the
+next chunk when it finishes one, so the workers finish together even when a file has a few big row
+groups (a 5-million-row file written with pyarrow's defaults has five). A Parquet chunk reads only
+the columns a row may hold (an export's other columns, a transcript say, are never decoded), and
+converts them to Python column by column; the common row is checked on one fast path
+(corpus.plain_row) and only a row that fails it is looked at key by key, to say what is wrong.
 
 Engines run the same function:
 - `embedded`: in this process (`jobs=1`) or on a `concurrent.futures.ProcessPoolExecutor` of `jobs`
@@ -40,15 +47,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tactful.evaluation.corpus import Bad, CorpusError, decode_line, format_of, parse_row
+from tactful.evaluation.corpus import ARCHIVE_KEYS, Bad, CorpusError, Row, decode_line, format_of, parse_row, plain_row
 from tactful.runtime.draft import Verdict
 from tactful.runtime.errors import DraftError
 from tactful.runtime.library import Library, load_bundle
 
 SAMPLES = 5  # messages kept per kind of difference
 BAD_ROWS_KEPT = 20  # row numbers kept per reason of a bad row
-CHUNK_BYTES = 4 << 20  # JSON Lines chunk size
+CHUNK_BYTES = 4 << 20  # the largest JSON Lines chunk
+MIN_CHUNK_BYTES = 256 << 10  # the smallest, unless a caller asks for smaller
 BATCH_ROWS = 8192  # Arrow batch size within a Parquet row group
+CHUNK_ROWS = 8 * BATCH_ROWS  # the largest Parquet chunk; the smallest is one batch
+PIECES_PER_JOB = 8  # chunks per worker, when the archive is big enough
 
 
 class ReplayError(Exception):
@@ -67,6 +77,7 @@ class Chunk:
     rows: int  # lines (blank ones included) or rows
     start: int  # jsonl: first byte; parquet: the row group
     stop: int  # jsonl: byte after the last; parquet: unused
+    skip: int = 0  # parquet: rows of the row group before the chunk's first
 
 
 def _plan_jsonl(index: int, path: Path, name: str, chunk_bytes: int) -> list[Chunk]:
@@ -107,24 +118,33 @@ def _ends_with_newline(fh, size: int) -> bool:
     return fh.read(1) == b"\n"
 
 
-def _plan_parquet(index: int, path: Path, name: str) -> list[Chunk]:
+def _row_groups(path: Path, name: str) -> list[int]:
+    """The number of rows of each row group of a Parquet file. Raises ReplayError."""
     import pyarrow.parquet as pq
 
     try:
         meta = pq.ParquetFile(path).metadata
     except Exception as e:  # noqa: BLE001 - pyarrow raises ArrowInvalid and OSError for corrupt files
         raise ReplayError(f"{name}: not a readable Parquet file ({e})") from None
+    return [meta.row_group(group).num_rows for group in range(meta.num_row_groups)]
+
+
+def _plan_parquet(index: int, name: str, groups: list[int], chunk_rows: int) -> list[Chunk]:
     chunks, row = [], 1
-    for group in range(meta.num_row_groups):
-        rows = meta.row_group(group).num_rows
-        chunks.append(Chunk(index, name, "parquet", row, rows, group, 0))
-        row += rows
+    for group, rows in enumerate(groups):
+        for skip in range(0, rows, chunk_rows):
+            n = min(chunk_rows, rows - skip)
+            chunks.append(Chunk(index, name, "parquet", row, n, group, 0, skip))
+            row += n
     return chunks
 
 
-def plan(paths: Sequence[str | Path], *, chunk_bytes: int = CHUNK_BYTES) -> list[Chunk]:
-    """The chunks of every archive, in order. Raises ReplayError."""
-    chunks: list[Chunk] = []
+def plan(paths: Sequence[str | Path], *, chunk_bytes: int | None = None, chunk_rows: int | None = None,
+         pieces: int = 1) -> list[Chunk]:
+    """The chunks of every archive, in order: at most `chunk_bytes` of JSON Lines or `chunk_rows`
+    rows of one Parquet row group each; by default sized to give at least `pieces` chunks of each
+    kind (within MIN_CHUNK_BYTES…CHUNK_BYTES and BATCH_ROWS…CHUNK_ROWS). Raises ReplayError."""
+    files: list[tuple[int, Path, str, str]] = []
     for index, path in enumerate(paths):
         p, name = Path(path), str(path)
         if not p.is_file():
@@ -135,36 +155,76 @@ def plan(paths: Sequence[str | Path], *, chunk_bytes: int = CHUNK_BYTES) -> list
             raise ReplayError(str(e)) from None
         if kind == "csv":
             raise ReplayError(f"{name}: replay reads JSON Lines or Parquet archives")
+        files.append((index, p, name, kind))
+    groups = {index: _row_groups(p, name) for index, p, name, kind in files if kind == "parquet"}
+    if chunk_bytes is None:
+        size = sum(p.stat().st_size for _, p, _, kind in files if kind == "jsonl")
+        chunk_bytes = min(CHUNK_BYTES, max(MIN_CHUNK_BYTES, size // max(1, pieces)))
+    if chunk_rows is None:
+        rows = -(-sum(map(sum, groups.values())) // max(1, pieces))
+        chunk_rows = min(CHUNK_ROWS, max(BATCH_ROWS, -(-rows // BATCH_ROWS) * BATCH_ROWS))  # whole batches
+    chunks: list[Chunk] = []
+    for index, p, name, kind in files:
         try:
-            chunks += _plan_jsonl(index, p, name, chunk_bytes) if kind == "jsonl" else _plan_parquet(index, p, name)
+            chunks += (_plan_jsonl(index, p, name, chunk_bytes) if kind == "jsonl"
+                       else _plan_parquet(index, name, groups[index], chunk_rows))
         except OSError as e:
             raise ReplayError(f"{name}: cannot read the file: {e.strerror or e}") from None
     return chunks
 
 
-def _records(chunk: Chunk) -> Iterator[tuple[int, object]]:
-    """(row number, record or Bad) for every row of a chunk; blank lines are skipped."""
+def _rows(chunk: Chunk) -> Iterator[tuple[int, Row | Bad]]:
+    """(row number, Row or why it is bad) for every row of a chunk; blank lines are skipped."""
+    name = chunk.file
     if chunk.kind == "jsonl":
-        with open(chunk.file, "rb") as fh:
+        with open(name, "rb") as fh:
             fh.seek(chunk.start)
             data = fh.read(chunk.stop - chunk.start)
         for number, raw in enumerate(data.split(b"\n"), chunk.first_row):
             if raw.strip():
                 try:
-                    yield number, decode_line(raw)
+                    yield number, parse_row(decode_line(raw), name, number, labelled=False)
                 except Bad as bad:
                     yield number, bad
         return
+    number = chunk.first_row
+    for names, columns, rows in _columns(chunk):
+        absent = [None] * rows
+        by_key = [columns[names.index(k)] if k in names else absent for k in ARCHIVE_KEYS]
+        for i, (row_id, intent, channel, count, context, message, slots) in enumerate(zip(*by_key)):
+            row = plain_row(row_id, intent, channel, message, count, context, slots, name, number)
+            if row is None:  # the full path says what is wrong (or takes what the fast path does not)
+                try:
+                    row = parse_row({n: c[i] for n, c in zip(names, columns)}, name, number, labelled=False)
+                except Bad as bad:
+                    row = bad
+            yield number, row
+            number += 1
+
+
+def _columns(chunk: Chunk) -> Iterator[tuple[list[str], list[list], int]]:
+    """A Parquet chunk as (column names, the columns as Python lists, rows), a batch at a time; only
+    the columns a row may hold are read. Raises ReplayError."""
     import pyarrow.parquet as pq
 
-    number = chunk.first_row
+    skip, left = chunk.skip, chunk.rows
     try:
-        for batch in pq.ParquetFile(chunk.file).iter_batches(batch_size=BATCH_ROWS, row_groups=[chunk.start]):
-            for record in batch.to_pylist():
-                yield number, record
-                number += 1
+        file = pq.ParquetFile(chunk.file)
+        wanted = [n for n in file.schema_arrow.names if n in ARCHIVE_KEYS] or None
+        for batch in file.iter_batches(batch_size=BATCH_ROWS, row_groups=[chunk.start], columns=wanted):
+            if skip >= batch.num_rows:  # a batch of an earlier chunk: decoded, never converted
+                skip -= batch.num_rows
+                continue
+            if skip or left < batch.num_rows:
+                batch = batch.slice(skip, left)
+                skip = 0
+            left -= batch.num_rows
+            yield batch.schema.names, [column.to_pylist() for column in batch.columns], batch.num_rows
+            if left <= 0:
+                return
     except Exception as e:  # noqa: BLE001 - a corrupt or truncated row group
-        raise ReplayError(f"{chunk.file}: row group {chunk.start} (from row {number}) cannot be read: {e}") from None
+        first = chunk.first_row + chunk.rows - left
+        raise ReplayError(f"{chunk.file}: row group {chunk.start} (from row {first}) cannot be read: {e}") from None
 
 
 # --- counts ---------------------------------------------------------------------------------------
@@ -321,50 +381,51 @@ class Replayer:
     def chunk(self, chunk: Chunk) -> Counts:
         counts = Counts(b=Side() if self.b is not None else None)
         a, b = self.a, self.b
-        examples_a, examples_b = self._examples
-        for number, record in _records(chunk):
+        examples_a = self._examples[0]
+        add_a = counts.a.add
+        for number, row in _rows(chunk):
             counts.rows += 1
-            key = (chunk.file_index, number)
-            if isinstance(record, Bad):
-                counts.bad_row(record.reason, key, chunk.file, number, record.detail)
+            if row.__class__ is Bad:
+                counts.bad_row(row.reason, (chunk.file_index, number), chunk.file, number, row.detail)  # type: ignore[union-attr]
                 continue
-            try:
-                row = parse_row(record, chunk.file, number, labelled=False)
-            except Bad as bad:
-                counts.bad_row(bad.reason, key, chunk.file, number, bad.detail)
-                continue
-            intent = row.intent
+            intent = row.intent  # type: ignore[union-attr]
             slots = examples_a.get(intent)
             if slots is None:
-                counts.bad_row("unknown_intent", key, chunk.file, number, f"the bundle has no framework for `{intent}`")
+                counts.bad_row("unknown_intent", (chunk.file_index, number), chunk.file, number,
+                               f"the bundle has no framework for `{intent}`")
                 continue
-            context = row.request_context()
+            given = row.slots  # type: ignore[union-attr]
+            context = row.request_context()  # type: ignore[union-attr]
             try:
-                va = a.verdict(intent, {**slots, **row.slots}, context)
+                va = a.verdict(intent, {**slots, **given} if given else slots, context)
             except DraftError as e:
-                counts.bad_row(e.kind, key, chunk.file, number, str(e))
+                counts.bad_row(e.kind, (chunk.file_index, number), chunk.file, number, str(e))
                 continue
-            counts.a.add(intent, row.channel, va)
-            if b is None:
-                continue
-            try:
-                vb = b.verdict(intent, {**examples_b.get(intent, {}), **row.slots}, context)
-            except DraftError as e:
-                kinds, vb = [f"refused by the other bundle ({e.kind})"], None
-            else:
-                counts.b.add(intent, row.channel, vb)  # type: ignore[union-attr]
-                kinds = differences(va, vb)
-            if kinds:
-                counts.changed += 1
-                for kind in kinds:
-                    counts.kinds[kind] += 1
-                    counts.kinds_by_intent[(kind, intent)] += 1
-                    kept = counts.samples.setdefault(kind, [])
-                    if len(kept) < SAMPLES:
-                        kept.append((key, {"file": chunk.file, "row": number, "id": row.id, "intent": intent,
-                                           "channel": row.channel, "message": row.message,
-                                           "a": _summary(va), "b": _summary(vb) if vb is not None else None}))
+            add_a(intent, row.channel, va)  # type: ignore[union-attr]
+            if b is not None:
+                self._against(counts, chunk, number, row, context, va)  # type: ignore[arg-type]
         return counts
+
+    def _against(self, counts: Counts, chunk: Chunk, number: int, row: Row, context: dict, va: Verdict) -> None:
+        """The second bundle's verdict on a row, and what differs."""
+        intent = row.intent
+        try:
+            vb = self.b.verdict(intent, {**self._examples[1].get(intent, {}), **row.slots}, context)  # type: ignore[union-attr]
+        except DraftError as e:
+            kinds, vb = [f"refused by the other bundle ({e.kind})"], None
+        else:
+            counts.b.add(intent, row.channel, vb)  # type: ignore[union-attr]
+            kinds = differences(va, vb)
+        if kinds:
+            counts.changed += 1
+            for kind in kinds:
+                counts.kinds[kind] += 1
+                counts.kinds_by_intent[(kind, intent)] += 1
+                kept = counts.samples.setdefault(kind, [])
+                if len(kept) < SAMPLES:
+                    kept.append(((chunk.file_index, number), {
+                        "file": chunk.file, "row": number, "id": row.id, "intent": intent, "channel": row.channel,
+                        "message": row.message, "a": _summary(va), "b": _summary(vb) if vb is not None else None}))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
         """Ray's map_batches: a batch of chunk rows in, one pickled Counts per chunk out."""
@@ -450,13 +511,16 @@ def replay(
     engine: str = "embedded",
     ray_address: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
-    chunk_bytes: int = CHUNK_BYTES,
+    chunk_bytes: int | None = None,
+    chunk_rows: int | None = None,
 ) -> ReplayReport:
     """Replay the archives through a bundle (JSON bytes, or a Library), and `against` a second one. `jobs`: worker
     processes (embedded) or concurrent Ray actors; default the core count. `on_progress(rows done,
-    rows in all)` after each chunk. Raises ReplayError, BundleError."""
-    chunks = plan(archives, chunk_bytes=chunk_bytes)
+    rows in all)` after each chunk. `chunk_bytes`, `chunk_rows`: the largest chunk (see plan). Raises
+    ReplayError, BundleError."""
     jobs = max(1, jobs or os.cpu_count() or 1)
+    chunks = plan(archives, chunk_bytes=chunk_bytes, chunk_rows=chunk_rows,
+                  pieces=1 if jobs == 1 and engine == "embedded" else jobs * PIECES_PER_JOB)
     total_rows = sum(c.rows for c in chunks)
     done = 0
     counts = Counts(b=Side() if against is not None else None)

@@ -1,4 +1,5 @@
-"""Score a library on a labelled corpus: draft every row (with its trace), check its `expect`.
+"""Score a library on a labelled corpus: draft every row's verdict, check its `expect`; a row that
+misses is drafted again with its trace, to say why.
 
 What counts (the docs page, docs/evaluation.md, says the same for users):
 
@@ -17,7 +18,11 @@ What counts (the docs page, docs/evaluation.md, says the same for users):
 - Per signal: a signal is labelled through the guards and escalations that are exactly that signal
   (`guard shouting`, `escalate legal when legal_threat`): a row expecting such a guard (or the only
   escalation to an expected team that does not own the framework) is a positive for the signal, a
-  row that forbids it a negative. Whether the signal held comes from the trace.
+  row that forbids it a negative. Whether the signal held is read off the draft: the guard or
+  escalation whose condition is exactly the signal held exactly when the signal did.
+- Only a row that misses gets a trace (the draft again, with trace=True): a trace reads every
+  condition of the framework a second time and records what matched, several times the cost of the
+  draft, and only a miss shows it.
 - Slots the row does not give are filled with the slots' declared examples, as `tactful draft
   --example-slots` does. A row the runtime refuses (unknown intent, a context field the bundle does
   not declare, a slot that fails its pattern …) is a bad row with its reason, never a crash.
@@ -25,13 +30,15 @@ What counts (the docs page, docs/evaluation.md, says the same for users):
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from tactful.evaluation.corpus import BadRow, Corpus, Row, split_of
 from tactful.runtime.bundle import Framework, SignalRef
+from tactful.runtime.draft import Draft, Verdict
 from tactful.runtime.errors import DraftError
 from tactful.runtime.types import close_matches
 from tactful.runtime.examples import with_example_slots
@@ -59,7 +66,7 @@ class Outcome:
     row: Row
     checks: tuple[Check, ...]
     got: dict[str, Any]  # send_as_written, guards, escalations (teams), reply, owner
-    trace: Trace
+    trace: Trace | None  # why, for a row that missed; None for a row that met every expectation
 
     @property
     def missed(self) -> tuple[Check, ...]:
@@ -217,7 +224,7 @@ def miss_dict(o: Outcome) -> dict:
     return {
         "id": o.row.id, "file": o.row.file, "line": o.row.line, "intent": o.row.intent, "channel": o.row.channel,
         "message": o.row.message, "expected": [c.to_dict() for c in o.missed], "got": dict(o.got),
-        "trace": o.trace.to_dict(),
+        "trace": o.trace.to_dict() if o.trace is not None else None,
     }
 
 
@@ -233,6 +240,18 @@ class _Plan:
     guard_signal: Mapping[str, str]  # guard -> the signal it is exactly
     team_signals: Mapping[str, tuple[str, ...]]  # team -> signals of its escalations that are exactly a signal
     team_only_signal: Mapping[str, str]  # team -> the signal of its only escalation, when that is exactly a signal
+    # signal -> the guards and the escalations (by name) whose condition is exactly it: the signal held
+    # exactly when one of them did. Only uniquely named ones (the compiler allows no other, T1504).
+    signal_guards: Mapping[str, frozenset[str]]
+    signal_escalations: Mapping[str, frozenset[str]]
+
+
+def _exactly(items, names: Counter) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        if isinstance(item.when, SignalRef) and names[item.name] == 1:
+            found[item.when.name].add(item.name)
+    return {signal: frozenset(named) for signal, named in found.items()}
 
 
 def _plan(fw: Framework) -> _Plan:
@@ -240,6 +259,8 @@ def _plan(fw: Framework) -> _Plan:
     for e in fw.escalations:
         team_escalations[e.team].append(e)
     return _Plan(
+        signal_guards=_exactly(fw.guards, Counter(g.name for g in fw.guards)),
+        signal_escalations=_exactly(fw.escalations, Counter(e.name for e in fw.escalations)),
         guards=frozenset(g.name for g in fw.guards),
         teams=frozenset(team_escalations) | ({fw.owner} if fw.owner else set()),
         guard_signal={g.name: g.when.name for g in fw.guards if isinstance(g.when, SignalRef)},
@@ -275,26 +296,31 @@ def evaluate(library: Library, corpus: Corpus, *, split: str | None = None) -> E
                                      f"the bundle has no framework for `{row.intent}`{hint}"))
             continue
         fw = library.framework(row.intent)
+        slots = with_example_slots(library, row.intent, row.slots)
+        context = row.request_context()
         try:
-            slots = with_example_slots(library, row.intent, row.slots)
-            draft = library.draft(row.intent, slots, row.request_context(), trace=True)
+            verdict = library.verdict(row.intent, slots, context)
         except DraftError as e:
             report.bad.append(BadRow(row.file, row.line, row.id, e.kind, str(e)))
             continue
         plan = plans.get(row.intent)
         if plan is None:
             plan = plans[row.intent] = _plan(fw)
-        outcome = _score(row, draft, fw, plan, report, known_teams)
+        outcome = _score(row, verdict, fw, plan, report, known_teams,
+                         partial(library.draft, row.intent, slots, context, trace=True))
         report.outcomes.append(outcome)
     return report
 
 
-def _score(row: Row, draft, fw: Framework, plan: _Plan, report: EvalReport, known_teams: set[str]) -> Outcome:
+def _score(row: Row, verdict: Verdict, fw: Framework, plan: _Plan, report: EvalReport, known_teams: set[str],
+           redraft: Callable[[], Draft]) -> Outcome:
+    """Check one row's verdict against its `expect` and count it; `redraft()` drafts the row again with
+    its trace (for a row that misses, or to read a signal the verdict does not show)."""
     expect = row.expect
-    assert expect is not None and draft.trace is not None
-    held = [g.name for g in draft.guards]
-    teams = [e.team for e in draft.escalations]
-    sent = draft.send_as_written
+    assert expect is not None
+    held = [g.name for g in verdict.guards]
+    teams = [e.team for e in verdict.escalations]
+    sent = verdict.send_as_written
     checks: list[Check] = []
 
     def unknown(kind: str, name: str) -> None:
@@ -330,7 +356,7 @@ def _score(row: Row, draft, fw: Framework, plan: _Plan, report: EvalReport, know
         unknown("guard", guard)
         checks.append(Check("no_guard", guard, guard not in held, f"guard `{guard}` not to hold"))
     if expect.reply is not None:
-        checks.append(Check("reply", expect.reply, _reply_met(expect.reply, draft.reply), f"reply `{expect.reply}`"))
+        checks.append(Check("reply", expect.reply, _reply_met(expect.reply, verdict.reply), f"reply `{expect.reply}`"))
 
     # per guard, team and signal
     guard_labels: dict[str, bool] = {}
@@ -355,10 +381,20 @@ def _score(row: Row, draft, fw: Framework, plan: _Plan, report: EvalReport, know
     for name in expect.escalate:
         if fw.owner != name and name in plan.team_only_signal:
             signal_labels[plan.team_only_signal[name]] = True
+    traced: Trace | None = None
     if signal_labels:
-        fired = draft.trace.signals()
+        escalated = {e.name for e in verdict.escalations}
+        fired: dict[str, bool] = {}
+        for name in signal_labels:
+            by_guard, by_escalation = plan.signal_guards.get(name), plan.signal_escalations.get(name)
+            if by_guard or by_escalation:
+                fired[name] = bool(by_guard and not by_guard.isdisjoint(held)) or bool(
+                    by_escalation and not by_escalation.isdisjoint(escalated))
+            else:  # labelled through an item the verdict cannot name (a bundle with duplicate names)
+                traced = traced or redraft().trace
+                fired[name] = traced is not None and traced.signals().get(name, False)
         for name, want in signal_labels.items():
-            report.signals.setdefault(name, Tally()).add(want, fired.get(name, False))
+            report.signals.setdefault(name, Tally()).add(want, fired[name])
 
     met = sum(c.met for c in checks)
     report.expectations += len(checks)
@@ -373,10 +409,12 @@ def _score(row: Row, draft, fw: Framework, plan: _Plan, report: EvalReport, know
         "send_as_written": sent,
         "guards": held,
         "escalations": teams,
-        "reply": draft.reply.id,
+        "reply": verdict.reply.id,
         "owner": fw.owner,
     }
-    return Outcome(row, tuple(checks), got, draft.trace)
+    if met < len(checks) and traced is None:
+        traced = redraft().trace
+    return Outcome(row, tuple(checks), got, traced if met < len(checks) else None)
 
 
 # --- gates ----------------------------------------------------------------------------------------
