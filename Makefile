@@ -56,8 +56,9 @@ browser:
 			|| echo "warning: could not install chromium; the browser test will be skipped" >&2; \
 	fi
 
+# One worker per core; a test file stays on one worker (its fixtures and servers are shared by its tests).
 test: setup browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # The fuzz campaign (tests/fuzz) about forty times longer than in `make test`, killed builds, and the load test
 # that swaps bundles under a running server for 30 s instead of 2. Seeded: a failure reproduces.
