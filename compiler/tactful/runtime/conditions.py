@@ -6,16 +6,20 @@ escalation, the reply choice) and one per signal, and compiles them all with one
 (see "code generation" below for why that is safe). Decisions:
 
 - Every `matches` and `has emoji` of a library that looks at the same text field is added to one
-  RE2 set (`re2.Set`), compiled at load. A message is then scanned once per field, on the first
-  condition that needs it, and every such condition is a membership test on the indices that
-  matched. RE2 keeps matching linear in the message length, whatever the patterns.
+  RE2 filter (`re2.Filter`, RE2's FilteredRE2), compiled at load. A message is then scanned once per
+  field, on the first condition that needs it, and every such condition is a membership test on
+  the indices that matched. The filter first looks for the literal pieces each pattern needs (one
+  small automaton) and runs only the patterns whose pieces occur: an `re2.Set` of the same patterns
+  (proximity patterns such as `\b(he|she)\b[^.!?]{0,50}\b(hurt|hit)`) was an automaton too big for
+  RE2's cache, about 160 µs a message it had not seen, against 4 µs. RE2 keeps matching linear in
+  the message length, whatever the patterns.
 - A `mentions` starts from a word index (PhraseIndex): the message's words (runs of letters, digits,
   marks and `_`, lowercased) are read once per field into a set, and a phrase can occur only if
   every word of it is in that set (a phrase that occurs as whole words has each of its words as a
   whole word of the message). Only such candidates are then confirmed as whole words, each by its
   own small RE2 pattern. Words that are not plain ASCII (where Python's and RE2's case folding
   could differ) are left out of the index; a phrase with no ASCII word at all is looked for by RE2,
-  as a prefilter in the field's set. Earlier versions put every phrase into the set: an automaton
+  as a prefilter in the field's filter. Earlier versions put every phrase into an RE2 set: an automaton
   too big for RE2's cache, which on text it had not seen fell back to its NFA, about 2 ms a
   message.
 - `mentions` means whole words or phrases, case-insensitive: a phrase must not be preceded or
@@ -368,8 +372,8 @@ def _ratio(letters_capitals: tuple[int, int]) -> float:
     return capitals / letters if letters else 0.0
 
 
-def _scanner(s: "re2.Set") -> Callable[[object], Sequence[int]]:
-    """The indices of the set's patterns that occur in a text (none for a non-text or empty value)."""
+def _scanner(s: "re2.Filter") -> Callable[[object], Sequence[int]]:
+    """The indices of the filter's patterns that occur in a text (none for a non-text or empty value)."""
     match = s.Match
 
     def scan(text: object) -> Sequence[int]:
@@ -378,10 +382,12 @@ def _scanner(s: "re2.Set") -> Callable[[object], Sequence[int]]:
     return scan
 
 
-# RE2's budget for one field's set. Its lazily built DFA takes two thirds of it; with RE2's default
-# 8 MiB, stdlib's set exhausts that cache on almost every message and RE2 falls back to its NFA,
-# about a hundred times slower per scan (2 ms instead of 20 µs for a short message).
+# RE2's budget for each pattern of a field's filter: Unicode classes under repetition need more than
+# RE2's default 8 MiB to keep their DFA cached.
 SET_MAX_MEM = 64 << 20
+_FILTER_OPTIONS = re2.Options()
+_FILTER_OPTIONS.log_errors = False
+_FILTER_OPTIONS.max_mem = SET_MAX_MEM
 
 MAX_DEPTH = 64  # the compiler allows 32 (T1407); a bundle deeper than this was not made by it
 
@@ -437,11 +443,11 @@ class ConditionCompiler:
         self._fields = set(fields) | set(COMPUTE)
         self._compiled_signals: dict[str, Code] = {}
         self._compiling: list[str] = []
-        self._set_builders: dict[str, "re2.Set"] = {}
+        self._set_builders: dict[str, "re2.Filter"] = {}
         self._set_names: dict[str, str] = {}  # field -> memo local of its scan
         self._words_names: dict[str, str] = {}  # field -> memo local of its words (message_words)
         self._set_indices: dict[tuple[str, str], int] = {}
-        self._sets: dict[str, "re2.Set"] | None = None
+        self._sets: dict[str, "re2.Filter"] | None = None
         self._constants: dict[int, str] = {}  # id(value) -> name, for values shared by conditions
         self.namespace: dict[str, object] = {
             "__builtins__": {"isinstance": isinstance, "str": str, "bool": bool},
@@ -478,7 +484,7 @@ class ConditionCompiler:
         """The index of a pattern in the field's set (a `matches` pattern, or a `mentions` prefilter)."""
         return self._set_indices.get((field, pattern))
 
-    def finish(self) -> dict[str, "re2.Set"]:
+    def finish(self) -> dict[str, "re2.Filter"]:
         """Compile the RE2 sets; call once, after every condition has been compiled."""
         if self._sets is None:
             for field, s in self._set_builders.items():
@@ -516,19 +522,16 @@ class ConditionCompiler:
             if self._sets is not None:
                 raise BundleError("internal: condition compiled after the text sets were finished")
             try:
-                compile_re2(pattern)  # for its error message; Set.Add's is less helpful
+                compile_re2(pattern)  # for its error message; Filter.Add's is less helpful
             except re2.error as e:
                 raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             builder = self._set_builders.get(field)
             if builder is None:
-                options = re2.Options()
-                options.log_errors = False
-                options.max_mem = SET_MAX_MEM
-                builder = self._set_builders[field] = re2.Set.SearchSet(options)
+                builder = self._set_builders[field] = re2.Filter()
                 memo = self._set_names[field] = f"h_{len(self._set_names)}"
                 self.namespace[f"_scan{memo}"] = _scanner(builder)
             try:
-                index = builder.Add(pattern)
+                index = builder.Add(pattern, _FILTER_OPTIONS)
             except re2.error as e:
                 raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             self._set_indices[key] = index
