@@ -80,6 +80,48 @@ def test_runtime_drafts_per_second(benchmark, bundle):
     print(f"\ndrafts/s on one core: {1 / RESULTS['draft']:,.0f}; per CPU-second: {1 / RESULTS['draft_cpu']:,.0f}")
 
 
+def test_drafts_of_messages_never_seen_before(benchmark, bundle):
+    """Real traffic seldom repeats a message, while the generated archive draws its messages from a
+    few hundred: drafts of messages made of the shipped corpus's words in random order, each drafted
+    once (RE2's automata meet new text every time), beside the archive's repeated messages (the
+    baseline, in the same run)."""
+    import random
+
+    from tactful.runtime import load_library
+    from tactful.runtime.examples import with_example_slots
+
+    library = load_library(bundle)
+    rows = [json.loads(line) for path in sorted((ROOT / "frameworks" / "corpus").glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    words = " ".join(row["message"] for row in rows).split()
+    rng = random.Random(20261203)
+    archive = [r for r in generate.rows(20_000) if r["intent"] in library.intents]
+
+    def requests(message_of):
+        return [(r["intent"], with_example_slots(library, r["intent"], {}),
+                 {"message": message_of(r), "channel": r["channel"], "contact_count": r["contact_count"], **r["context"]})
+                for r in archive]
+
+    repeated = requests(lambda r: r["message"])
+    unique = requests(lambda r: " ".join(rng.choice(words) for _ in range(rng.randint(5, 60))))
+    for request in repeated[:2000]:
+        library.draft(*request)
+    t = time.perf_counter()
+    for request in repeated:
+        library.draft(*request)
+    per_repeated = (time.perf_counter() - t) / len(repeated)
+    rounds = iter(range(len(unique)))
+
+    def one_new_message():
+        library.draft(*unique[next(rounds)])
+
+    benchmark.pedantic(one_new_message, rounds=len(unique) // 2, iterations=1)
+    per_unique = benchmark.stats.stats.mean
+    print(f"\ndrafts of messages never seen: {per_unique * 1e6:,.0f} µs each, {per_unique / per_repeated:.1f}× a "
+          f"repeated message's ({per_repeated * 1e6:,.0f} µs); {JOBS * 60 / per_unique:,.0f} a minute on {JOBS} cores")
+    benchmark.extra_info.update(unique_us=per_unique * 1e6, repeated_us=per_repeated * 1e6)
+
+
 def test_replay_per_core_against_drafts_in_one_process(benchmark, bundle, tmp_path):
     """The ratio the issue asks for, measured where contention cannot skew it: one process, warm, the
     same messages replayed (JSON decoding, validation, verdict, counting) and drafted."""

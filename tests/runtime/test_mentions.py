@@ -3,6 +3,7 @@ must say exactly what the rule's one RE2 pattern (mentions_pattern, Unicode word
 
 from __future__ import annotations
 
+import pytest
 import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,3 +35,56 @@ def test_a_rejected_occurrence_does_not_hide_a_later_one():
     assert not PhraseFinder(["sue"])("issue Suez")
     assert PhraseFinder(["can't afford"]).spans("I can’t  afford it") == [(2, 15)]
     assert not PhraseFinder(["sue"])(None)
+
+
+# The compiled `mentions` first asks whether the message's words hold a phrase's first word (a word
+# index, no RE2), then confirms with PhraseFinder. Whatever the text, that must say exactly what the
+# rule's one RE2 pattern says: a phrase's first word is always a whole word of a text it occurs in,
+# under RE2's case folding (the Kelvin sign is a k and the long s an s to RE2's (?i)).
+TRICKY_PHRASES = [*PHRASES, "#metoo", "@support team", "'cause", "ok", "kiss", "ſue", "Straße", "co-op", "a&e"]
+TRICKY_ALPHABET = [*ALPHABET, "K", "ſ", "İ", "ı", "#", "@", "metoo", "support", " team", "ok", "OK", "kiss",
+                   "ſtraße", "STRASSE", "co", "-", "op", "a&e", "A&E", "&", "'", "cause", "\u0301"]
+
+
+def compiled_mentions(phrases):
+    from tactful.runtime.bundle import Mentions
+    from tactful.runtime.conditions import ConditionCompiler, function_source
+
+    compiler = ConditionCompiler([], ["message"])
+    code = compiler.compile(Mentions(field="message", phrases=phrases), "a test")
+    return compiler.run(function_source("holds", "values", [code], [f"return {code.expr}"]))["holds"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(TRICKY_ALPHABET), max_size=12).map("".join),
+       phrases=st.lists(st.sampled_from(TRICKY_PHRASES), min_size=1, max_size=3))
+def test_the_word_index_never_hides_an_occurrence(text, phrases):
+    assert compiled_mentions(phrases)({"message": text}) == reference(phrases, text)
+
+
+@pytest.mark.parametrize(("phrases", "text", "expected"), [
+    (["kiss"], "\u212aISS me", True),  # RE2 folds the Kelvin sign into k
+    (["sue"], "I will ſue", True),  # and the long s into s
+    (["#metoo"], "so #MeToo", True),
+    (["#metoo"], "so #metoos", False),
+    (["@support team"], "hey @Support  team!", True),
+    (["co-op"], "the Co-op shop", True),
+    (["Straße"], "in der STRASSE", False),  # RE2's simple folding does not make ß into ss
+    (["Straße"], "in der straße", True),  # a non-ASCII first word is looked for by RE2
+    (["sue"], "an issue", False),
+    (["sue"], None, False),
+])
+def test_mentions_examples(phrases, text, expected):
+    assert compiled_mentions(phrases)({"message": text}) is expected
+    assert reference(phrases, text or "") is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from([*"aZk_9 '’.-é", "\u0301", "\u212a", "ſ", "İ", "١", "²", "Ⅻ", "😀", "\u200d",
+                                              "\u0903", "ǅ", "ß"]), max_size=16))
+def test_message_words_are_the_runs_re2_reads(text):
+    from tactful.runtime.conditions import message_words
+
+    lowered = text.lower().replace("ſ", "s")
+    expected = {m.group() for m in re2.finditer(r"[\pL\pN\pM_]+", lowered)}
+    assert message_words(text) == expected

@@ -5,14 +5,23 @@ tree into a Python expression; the library writes one function per framework (ev
 escalation, the reply choice) and one per signal, and compiles them all with one `compile()` at load
 (see "code generation" below for why that is safe). Decisions:
 
-- Every `mentions` and `matches` of a library that looks at the same text field is added to one
-  RE2 set (`re2.Set`), compiled at load. A message is then scanned once per field, on the first
-  condition that needs it, and every text condition is a membership test on the indices that
-  matched. RE2 keeps matching linear in the message length, whatever the patterns. A `mentions`
-  enters the set without its word boundaries (Unicode-aware boundaries make a set of stdlib's size
-  too big for RE2's memory budget); when the set says its phrases occur, the condition's
-  PhraseFinder confirms that one occurs as whole words. Most messages mention none of the phrases, so the
-  confirmation rarely runs.
+- Every `matches` and `has emoji` of a library that looks at the same text field is added to one
+  RE2 filter (`re2.Filter`, RE2's FilteredRE2), compiled at load. A message is then scanned once per
+  field, on the first condition that needs it, and every such condition is a membership test on
+  the indices that matched. The filter first looks for the literal pieces each pattern needs (one
+  small automaton) and runs only the patterns whose pieces occur: an `re2.Set` of the same patterns
+  (proximity patterns such as `\b(he|she)\b[^.!?]{0,50}\b(hurt|hit)`) was an automaton too big for
+  RE2's cache, about 160 µs a message it had not seen, against 4 µs. RE2 keeps matching linear in
+  the message length, whatever the patterns.
+- A `mentions` starts from a word index (PhraseIndex): the message's words (runs of letters, digits,
+  marks and `_`, lowercased) are read once per field into a set, and a phrase can occur only if
+  every word of it is in that set (a phrase that occurs as whole words has each of its words as a
+  whole word of the message). Only such candidates are then confirmed as whole words, each by its
+  own small RE2 pattern. Words that are not plain ASCII (where Python's and RE2's case folding
+  could differ) are left out of the index; a phrase with no ASCII word at all is looked for by RE2,
+  as a prefilter in the field's filter. Earlier versions put every phrase into an RE2 set: an automaton
+  too big for RE2's cache, which on text it had not seen fell back to its NFA, about 2 ms a
+  message.
 - `mentions` means whole words or phrases, case-insensitive: a phrase must not be preceded or
   followed by a letter, digit or mark (so "sue" matches "I'll sue!" but not "issue" or "Suez").
   Spaces inside a phrase match any run of whitespace; a straight apostrophe also matches a curly one.
@@ -49,6 +58,7 @@ from typing import assert_never
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from itertools import accumulate
 
 import re2
@@ -70,7 +80,17 @@ from tactful.runtime.bundle import (
 )
 from tactful.runtime.errors import BundleError
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
-from tactful.runtime.types import EMOJI_MODIFIERS, MAX_WITHIN, ZWJ, PhraseFinder, compile_re2, phrase_parts, re2_reason, word_pattern
+from tactful.runtime.types import (
+    EMOJI_MODIFIERS,
+    MAX_WITHIN,
+    ZWJ,
+    PhraseFinder,
+    compile_re2,
+    is_word_char,
+    phrase_parts,
+    re2_reason,
+    word_pattern,
+)
 
 _CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}  # the only operators written
 
@@ -78,6 +98,87 @@ _CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}  # t
 def mentions_prefilter(phrases: Iterable[str]) -> str:
     """Any of the phrases anywhere, case-insensitive: a superset of what mentions_pattern matches."""
     return "(?i)(?:" + "|".join(r"\s+".join(map(word_pattern, p.split())) for p in phrases if p.split()) + ")"
+
+
+def phrase_words(phrase: str) -> frozenset[str]:
+    """The plain-ASCII runs of word characters of a phrase, lowercased.
+
+    When the phrase occurs as whole words (PhraseFinder's rule), each such run is exactly one of the
+    text's words (message_words): inside the phrase a run ends at a space or a non-word character,
+    and at the phrase's ends a word character needs a boundary. For ASCII, Python's lower() and
+    RE2's case folding agree once `ſ` is read as `s` (message_words does)."""
+    runs, run = set(), []
+    for ch in phrase + " ":
+        if is_word_char(ch):
+            run.append(ch)
+        elif run:
+            word = "".join(run)
+            if word.isascii():
+                runs.add(word.lower())
+            run = []
+    return frozenset(runs)
+
+
+_WORD_RUN = re2.compile(r"[\pL\pN\pM_]+")  # the definition (is_word_char)
+_ASCII_WORD = re.compile(r"[a-z0-9_]+")  # the same on lowercase ASCII text
+_PYTHON_WORD = re.compile(r"\w+")  # the same on text whose every character \w classes as RE2 does
+_FOLD = str.maketrans({"ſ": "s"})  # RE2's (?i) folds the long s into s; Python's lower() does not
+
+
+@lru_cache(maxsize=4096)
+def _python_agrees(ch: str) -> bool:
+    """Whether Python's `\\w` says of a character what is_word_char says (it does not for marks)."""
+    return is_word_char(ch) == (_PYTHON_WORD.match(ch) is not None)
+
+
+def message_words(text: object) -> frozenset[str]:
+    """The words of a text, lowercased, as phrase_words reads a phrase's (none for a non-text value).
+
+    Python's `re` reads them (RE2's findall pays a Python object per word): exactly, for ASCII text,
+    and for other text when each of its non-ASCII characters is classed alike by both."""
+    if not isinstance(text, str) or not text:
+        return frozenset()
+    lowered = text.lower()
+    if lowered.isascii():
+        return frozenset(_ASCII_WORD.findall(lowered))
+    if "ſ" in lowered:
+        lowered = lowered.translate(_FOLD)
+    if all(_python_agrees(ch) for ch in set(lowered) if ch > "\x7f"):
+        return frozenset(_PYTHON_WORD.findall(lowered))
+    return frozenset(_WORD_RUN.findall(lowered))
+
+
+class PhraseIndex:
+    """The phrases of one `mentions` that have an ASCII word, keyed by their longest such word.
+
+    `maybe(words)`: whether one of them may occur in a text with these words (every ASCII word of
+    the phrase among them); `holds(text, words)`: whether one occurs as whole words, confirming only
+    those candidates. Raises re2.error for a phrase RE2 cannot compile."""
+
+    __slots__ = ("_by_key", "_keys")
+
+    def __init__(self, phrases: Iterable[str]):
+        by_key: dict[str, list[tuple[frozenset[str], PhraseFinder]]] = {}
+        for phrase in phrases:
+            words = phrase_words(phrase)
+            key = max(sorted(words), key=len)
+            by_key.setdefault(key, []).append((words, PhraseFinder([phrase])))
+        self._by_key = by_key
+        self._keys = frozenset(by_key)
+
+    def maybe(self, words: frozenset[str]) -> bool:
+        for key in self._keys.intersection(words):
+            for needed, _ in self._by_key[key]:
+                if needed <= words:
+                    return True
+        return False
+
+    def holds(self, text: object, words: frozenset[str]) -> bool:
+        for key in self._keys.intersection(words):
+            for needed, finder in self._by_key[key]:
+                if needed <= words and finder(text):
+                    return True
+        return False
 
 
 def mentions_pattern(phrases: Iterable[str]) -> str:
@@ -271,8 +372,8 @@ def _ratio(letters_capitals: tuple[int, int]) -> float:
     return capitals / letters if letters else 0.0
 
 
-def _scanner(s: "re2.Set") -> Callable[[object], Sequence[int]]:
-    """The indices of the set's patterns that occur in a text (none for a non-text or empty value)."""
+def _scanner(s: "re2.Filter") -> Callable[[object], Sequence[int]]:
+    """The indices of the filter's patterns that occur in a text (none for a non-text or empty value)."""
     match = s.Match
 
     def scan(text: object) -> Sequence[int]:
@@ -281,10 +382,12 @@ def _scanner(s: "re2.Set") -> Callable[[object], Sequence[int]]:
     return scan
 
 
-# RE2's budget for one field's set. Its lazily built DFA takes two thirds of it; with RE2's default
-# 8 MiB, stdlib's set exhausts that cache on almost every message and RE2 falls back to its NFA,
-# about a hundred times slower per scan (2 ms instead of 20 µs for a short message).
+# RE2's budget for each pattern of a field's filter: Unicode classes under repetition need more than
+# RE2's default 8 MiB to keep their DFA cached.
 SET_MAX_MEM = 64 << 20
+_FILTER_OPTIONS = re2.Options()
+_FILTER_OPTIONS.log_errors = False
+_FILTER_OPTIONS.max_mem = SET_MAX_MEM
 
 MAX_DEPTH = 64  # the compiler allows 32 (T1407); a bundle deeper than this was not made by it
 
@@ -340,16 +443,18 @@ class ConditionCompiler:
         self._fields = set(fields) | set(COMPUTE)
         self._compiled_signals: dict[str, Code] = {}
         self._compiling: list[str] = []
-        self._set_builders: dict[str, "re2.Set"] = {}
+        self._set_builders: dict[str, "re2.Filter"] = {}
         self._set_names: dict[str, str] = {}  # field -> memo local of its scan
+        self._words_names: dict[str, str] = {}  # field -> memo local of its words (message_words)
         self._set_indices: dict[tuple[str, str], int] = {}
-        self._sets: dict[str, "re2.Set"] | None = None
+        self._sets: dict[str, "re2.Filter"] | None = None
         self._constants: dict[int, str] = {}  # id(value) -> name, for values shared by conditions
         self.namespace: dict[str, object] = {
             "__builtins__": {"isinstance": isinstance, "str": str, "bool": bool},
             "_message": _message,
             "_lc": letters_and_capitals,
             "_ratio": _ratio,
+            "_words": message_words,
         }
         for i, name in enumerate(FEATURES):
             self.namespace[f"_feature_{i}"] = COMPUTE[name]
@@ -379,7 +484,7 @@ class ConditionCompiler:
         """The index of a pattern in the field's set (a `matches` pattern, or a `mentions` prefilter)."""
         return self._set_indices.get((field, pattern))
 
-    def finish(self) -> dict[str, "re2.Set"]:
+    def finish(self) -> dict[str, "re2.Filter"]:
         """Compile the RE2 sets; call once, after every condition has been compiled."""
         if self._sets is None:
             for field, s in self._set_builders.items():
@@ -417,23 +522,27 @@ class ConditionCompiler:
             if self._sets is not None:
                 raise BundleError("internal: condition compiled after the text sets were finished")
             try:
-                compile_re2(pattern)  # for its error message; Set.Add's is less helpful
+                compile_re2(pattern)  # for its error message; Filter.Add's is less helpful
             except re2.error as e:
                 raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             builder = self._set_builders.get(field)
             if builder is None:
-                options = re2.Options()
-                options.log_errors = False
-                options.max_mem = SET_MAX_MEM
-                builder = self._set_builders[field] = re2.Set.SearchSet(options)
+                builder = self._set_builders[field] = re2.Filter()
                 memo = self._set_names[field] = f"h_{len(self._set_names)}"
                 self.namespace[f"_scan{memo}"] = _scanner(builder)
             try:
-                index = builder.Add(pattern)
+                index = builder.Add(pattern, _FILTER_OPTIONS)
             except re2.error as e:
                 raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             self._set_indices[key] = index
         return index, self._set_names[field]
+
+    def _words(self, field: str) -> tuple[str, str]:
+        """The expression for the field's words (message_words, read once per message), its memo local."""
+        memo = self._words_names.get(field)
+        if memo is None:
+            memo = self._words_names[field] = f"w_{len(self._words_names)}"
+        return f"({memo} if {memo} is not None else ({memo} := _words(values[{field!r}])))", memo
 
     def _hits(self, field: str, memo: str) -> str:
         return f"({memo} if {memo} is not None else ({memo} := _scan{memo}(values[{field!r}])))"
@@ -485,23 +594,31 @@ class ConditionCompiler:
                 field = self._field(field, where, features=False)
                 if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
                     return _FALSE
-                index, memo = self._text(field, mentions_prefilter(phrases), where)
-                if near:
-                    if within is None or not 1 <= within <= MAX_WITHIN:
-                        raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
-                    confirm = self.constant(near_finder(phrases, near, within, asserted, where))
-                    test = f"{confirm}(values[{field!r}])"
-                elif asserted:
-                    regex = _compile_big(mentions_pattern(phrases), where)
-                    confirm = self.constant(_asserted_search(regex.finditer))
-                    test = f"{confirm}(values[{field!r}])"
-                else:  # phrase by phrase, boundaries checked in Python: far cheaper for RE2 to start
-                    try:
-                        confirm = self.constant(PhraseFinder(phrases))
-                    except re2.error as e:
-                        raise BundleError(f"{where}: RE2 cannot compile a phrase of a `mentions`: {re2_reason(e)}") from None
-                    test = f"{confirm}(values[{field!r}])"
-                return Code(f"({index} in {self._hits(field, memo)} and {test})", frozenset({memo}))
+                text = f"values[{field!r}]"
+                indexed = [p for p in phrases if p.split() and phrase_words(p)]
+                others = [p for p in phrases if p.split() and not phrase_words(p)]
+                try:
+                    index = self.constant(PhraseIndex(indexed)) if indexed else None
+                    other = self.constant(PhraseFinder(others)) if others and not (near or asserted) else None
+                except re2.error as e:
+                    raise BundleError(f"{where}: RE2 cannot compile a phrase of a `mentions`: {re2_reason(e)}") from None
+                words = self._words(field) if indexed else None
+                scan = self._text(field, mentions_prefilter(others), where) if others else None
+                memos = frozenset(m for m in (words and words[1], scan and scan[1]) if m)
+                in_set = f"{scan[0]} in {self._hits(field, scan[1])}" if scan else None
+                if near or asserted:
+                    if near:
+                        if within is None or not 1 <= within <= MAX_WITHIN:
+                            raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
+                        confirm = self.constant(near_finder(phrases, near, within, asserted, where))
+                    else:
+                        regex = _compile_big(mentions_pattern(phrases), where)
+                        confirm = self.constant(_asserted_search(regex.finditer))
+                    maybe = " or ".join(t for t in (words and f"{index}.maybe({words[0]})", in_set) if t)
+                    return Code(f"(({maybe}) and {confirm}({text}))", memos)
+                held = [t for t in (words and f"{index}.holds({text}, {words[0]})",
+                                    scan and f"({in_set} and {other}({text}))") if t]
+                return Code("(" + " or ".join(held) + ")", memos)
             case HasEmoji(field=field, emoji=emoji):
                 field = self._field(field, where, features=False)
                 pattern = emoji_pattern(emoji)

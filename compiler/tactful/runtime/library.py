@@ -2,7 +2,7 @@
 
 Everything that can be prepared is prepared at load: the bundle is validated (models and schema
 version), every framework's guards, escalations and reply choice become one generated Python
-function (text conditions go into one RE2 set per field; see conditions.py), every template is
+function (text conditions read one RE2 filter and one word set per field; see conditions.py), every template is
 compiled and checked for variables the bundle does not declare, every slot gets its check. A bundle that
 fails any of this is refused with a BundleError that says what is wrong; a loaded Library never
 fails on a well-formed request. Per message, the runtime validates the context and slots, computes

@@ -101,7 +101,7 @@ class Tracer:
 
     def __init__(self, bundle: Bundle, sets: Mapping[str, Any] | None = None,
                  set_index: Callable[[str, str], int | None] | None = None):
-        """`sets` and `set_index`: the runtime's own RE2 sets per text field and the index of a
+        """`sets` and `set_index`: the runtime's own RE2 filters per text field and the index of a
         pattern in them (ConditionCompiler.set_index). With them, a `matches` holds exactly when the
         runtime's scan says so, and only what matched is searched again for its spans."""
         self._signals = {s.name: s for s in bundle.signals}
