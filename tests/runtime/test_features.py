@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tactful.runtime.features import COMPUTE, FEATURES, compute
 
@@ -71,3 +73,24 @@ def test_audience(message, expected):
 )
 def test_mentioned_contacts(message, expected):
     assert COMPUTE["mentioned_contacts"](message) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["I", "we've", " emailed", " called", " you", " twice", " 3", " times", ".", ",", "\x0b",
+                                 "\x1c", "\t", " third", " email", " again", " still no reply", " weeks of chasing",
+                                 "EMAILED", "emailed", " a few", " messages", "\n", " X", "Ok", "fine",
+                                 " back and forth"]),
+                max_size=10).map("".join))
+def test_the_contact_gate_never_hides_a_stated_contact(message):
+    """The RE2 gate in front of mentioned_contacts skips only messages none of its patterns match."""
+    from tactful.runtime import features
+
+    stated = any(p.search(message) for p in features._CONTACT_PATTERNS)
+    assert features._may_mention_contacts(message) or not stated
+
+
+@pytest.mark.parametrize("message", [".\x0bemailed them", "fine.\x1c\x0bChased", "I've\temailed"])
+def test_the_contact_gate_reads_white_space_as_python_does(message):
+    from tactful.runtime import features
+
+    assert features.mentioned_contacts(message) > 0

@@ -615,6 +615,15 @@ class ConditionCompiler:
                         regex = _compile_big(mentions_pattern(phrases), where)
                         confirm = self.constant(_asserted_search(regex.finditer))
                     maybe = " or ".join(t for t in (words and f"{index}.maybe({words[0]})", in_set) if t)
+                    near_words = [phrase_words(p) for p in near if p.split()]
+                    if near_words and all(near_words):  # and one of `near` may occur too
+                        try:
+                            near_index = self.constant(PhraseIndex(p for p in near if p.split()))
+                        except re2.error as e:
+                            raise BundleError(f"{where}: RE2 cannot compile a phrase of a `near`: {re2_reason(e)}") from None
+                        words = self._words(field)
+                        memos |= {words[1]}
+                        maybe = f"({maybe}) and {near_index}.maybe({words[0]})"
                     return Code(f"(({maybe}) and {confirm}({text}))", memos)
                 held = [t for t in (words and f"{index}.holds({text}, {words[0]})",
                                     scan and f"({in_set} and {other}({text}))") if t]
