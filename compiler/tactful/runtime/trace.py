@@ -8,7 +8,8 @@ held; for `mentions` and `matches`, the spans of the text that matched; for comp
 compared. Its verdicts are the generated code's by construction of the same rules (see the
 decisions in conditions.py); tests hold the two to each other on every example of the shipped library.
 
-The JSON form (`Trace.to_dict()`, in `tactful draft --format json` and conformance.json):
+The JSON form (`Trace.to_dict()`, in `tactful draft --format json`; conformance.json holds the compact
+form below, `compact_trace`):
 
     {"features": {name: value},                     every message feature of the message
      "guards":      [{"name", "reason", "when", "held", "condition"}],
@@ -250,6 +251,133 @@ class Tracer:
                 return {"op": "in", "field": field, "values": list(allowed), "actual": actual, "held": actual in allowed}
             case _:
                 assert_never(cond)
+
+
+# --- the compact form (conformance.json) -------------------------------------------------------------
+#
+# The JSON form repeats, per node, what the bundle already says (op, field, phrases, patterns) and a
+# signal's whole tree at every reference to it; over a large library that is hundreds of megabytes.
+# The compact form keeps only what the message decided, and a runtime that knows the bundle puts the
+# rest back (expand_trace):
+#
+#     {"guards": [node, …], "escalations": [node, …], "replies": [node or null, …],
+#      "signals": {name: node}}
+#
+# in the order of the framework's guards, escalations and replies; `signals` holds the tree of every
+# signal the conditions reached, once. A node is an array whose first item is 1 when the node held
+# and 0 when it did not; what follows depends on the bundle's condition at the same place:
+#   all, any   [held, node, …]      one node per part          not     [held, node]
+#   signal     [held]               its tree is in `signals`
+#   field, compare, is, in          [held, actual]             (actual: the value read, null when not given)
+#   mentions, says, matches, has_emoji                         [held, [start, end], …] (the matched spans)
+# A reply's status is what the draft says: `chosen` for the reply the draft names, `other_visibility`
+# for a reply of the other visibility, else `held` or `not_held` by its node (`held` without a condition).
+# The trace's message features are the case's `features`; a span's text is the field's text between
+# start and end (code points).
+
+_SPANNED = frozenset(("mentions", "says", "matches", "has_emoji"))
+_VALUED = frozenset(("field", "compare", "is", "in"))
+
+
+def compact_trace(trace: Trace | Mapping) -> dict:
+    """The compact form of a trace (see above)."""
+    data = trace.to_dict() if isinstance(trace, Trace) else trace
+    signals: dict[str, list] = {}
+
+    def node(n: dict) -> list:
+        op = n["op"]
+        held = 1 if n["held"] else 0
+        if op in _SPANNED:
+            return [held, *([s["start"], s["end"]] for s in n["spans"])]
+        if op in _VALUED:
+            return [held, n["actual"]]
+        if op == "signal":
+            if n["name"] not in signals:
+                signals[n["name"]] = node(n["of"])
+            return [held]
+        if op == "not":
+            return [held, node(n["of"])]
+        if op in ("all", "any"):
+            return [held, *map(node, n["of"])]
+        raise ValueError(f"unknown trace node {op!r}")
+
+    out = {
+        "guards": [node(g["condition"]) for g in data["guards"]],
+        "escalations": [node(e["condition"]) for e in data["escalations"]],
+        "replies": [None if r["condition"] is None else node(r["condition"]) for r in data["replies"]],
+    }
+    out["signals"] = dict(sorted(signals.items()))
+    return out
+
+
+def expand_trace(compact: Mapping, fw: Framework, signals: Mapping[str, Any], context: Mapping[str, Any],
+                 features: Mapping[str, Any], chosen: Mapping[str, Any]) -> dict:
+    """The JSON form (Trace.to_dict()) of a compact trace, from the bundle: fw, the bundle's signals
+    by name ({name: Signal}), the request's context (the spans' texts), the message's features and
+    the draft's `reply` ({"id", "visibility", …}). Raises ValueError (or KeyError) when the compact
+    trace does not fit the bundle."""
+    table = compact["signals"]
+    expanded: dict[str, dict] = {}
+
+    def node(cond: Condition, data: list) -> dict:
+        held = bool(data[0])
+        match cond:
+            case AllOf(of=parts) | AnyOf(of=parts):
+                if len(data) != len(parts) + 1:
+                    raise ValueError(f"a trace node has {len(data) - 1} parts where the bundle has {len(parts)}")
+                return {"op": cond.op, "held": held, "of": [node(c, d) for c, d in zip(parts, data[1:])]}
+            case Not(of=inner):
+                return {"op": "not", "held": held, "of": node(inner, data[1])}
+            case SignalRef(name=name):
+                if name not in expanded:
+                    expanded[name] = {"op": "signal", "name": name, "held": held,
+                                      "of": node(signals[name].when, table[name])}
+                return expanded[name]
+            case FieldTrue(field=field):
+                return {"op": "field", "field": field, "actual": data[1], "held": held}
+            case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
+                out = {"op": "says" if asserted else "mentions", "field": field, "phrases": list(phrases),
+                       "held": held, "spans": _spans_of(context.get(field), data)}
+                if near:
+                    out.update(near=list(near), within=within)
+                return out
+            case HasEmoji(field=field, emoji=emoji):
+                return {"op": "has_emoji", "field": field, "emoji": list(emoji), "held": held,
+                        "spans": _spans_of(context.get(field), data)}
+            case Matches(field=field, pattern=pattern):
+                return {"op": "matches", "field": field, "pattern": pattern, "held": held,
+                        "spans": _spans_of(context.get(field), data)}
+            case Compare(field=field, cmp=cmp, value=value):
+                return {"op": "compare", "field": field, "cmp": cmp, "value": value, "actual": data[1], "held": held}
+            case Is(field=field, value=value):
+                return {"op": "is", "field": field, "value": value, "actual": data[1], "held": held}
+            case In(field=field, values=allowed):
+                return {"op": "in", "field": field, "values": list(allowed), "actual": data[1], "held": held}
+            case _:
+                assert_never(cond)
+
+    guards = [{"name": g.name, "reason": g.reason, "when": g.condition_source, "held": bool(d[0]),
+               "condition": node(g.when, d)} for g, d in zip(fw.guards, compact["guards"], strict=True)]
+    escalations = [{"name": e.name, "team": e.team, "when": e.condition_source, "held": bool(d[0]),
+                    "condition": node(e.when, d)} for e, d in zip(fw.escalations, compact["escalations"], strict=True)]
+    visibility = chosen["visibility"]
+    replies = []
+    for r, d in zip(fw.replies, compact["replies"], strict=True):
+        cond = None if r.when is None or d is None else node(r.when, d)
+        if r.id == chosen["id"]:
+            status = "chosen"
+        elif r.visibility != visibility:
+            status = "other_visibility"
+        else:
+            status = "held" if cond is None or cond["held"] else "not_held"
+        replies.append({"id": r.id, "visibility": r.visibility, "when": r.condition_source, "status": status,
+                        "condition": cond})
+    return {"features": dict(features), "guards": guards, "escalations": escalations, "replies": replies}
+
+
+def _spans_of(text: object, data: list) -> list[dict]:
+    text = text if isinstance(text, str) else ""
+    return [{"start": a, "end": b, "text": text[a:b]} for a, b in data[1:]]
 
 
 # --- the readable form (`tactful draft --explain`) ----------------------------------------------------
