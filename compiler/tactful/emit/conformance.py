@@ -43,15 +43,15 @@ def conformance(bundle: Bundle, library: Library | None = None) -> dict:
             try:
                 draft = library.draft(request["intent"], request["slots"], request["context"], trace=True)
             except DraftError as e:
-                expected = {"error": e.to_dict()}
+                expected, features = {"error": e.to_dict()}, compute(example.message)
             else:
                 trace, draft.trace = draft.trace, None
-                expected = {"draft": draft.to_dict(), "trace": compact_trace(trace)}
+                expected, features = {"draft": draft.to_dict(), "trace": compact_trace(trace)}, trace.features
             drafts.append({
                 "id": f"{fw.intent}/{example.name}",
                 "source": where(example.location),
                 "request": request,
-                "features": compute(example.message),
+                "features": features,  # the trace's: computed once per message
                 "expected": expected,
             })
     signals = [
