@@ -284,8 +284,8 @@ class Tracer:
         if any(p.split() for p in phrases):
             finder, prefilter, index = self._phrases(field, list(phrases))
             close = self._near(phrases, near, within, asserted) if near else None
-        else:
-            finder = None  # no phrase to find: the runtime's condition is false
+        else:  # no phrase to find: the runtime's condition is false
+            finder = prefilter = index = close = None
         hits_of = self._hits
 
         def read(values, features, memo):
