@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -87,16 +88,37 @@ def test_cold_check_command(benchmark, library):
 
 
 def test_build_in_process(benchmark, library, tmp_path):
+    """`tactful build`, stage by stage: compile (check, then lower), each emitter, the write. The
+    target (issue 16) is at most 1.5× `check` of the same library in the same process."""
+    from tactful.emit import BUILD, emitter
+
     folder, _ = library
+    stages: dict[str, float] = {}
+
+    def timed(name, f, *args):
+        start = time.perf_counter()
+        out = f(*args)
+        stages[name] = time.perf_counter() - start
+        return out
 
     def build():
-        result = api.compile([folder])
+        result = timed("compile", api.compile, [folder])
         assert result.bundle is not None
-        return api.write_outputs(api.build_outputs(result.bundle), tmp_path / "out")
+        outputs: dict[str, str] = {}
+        for name in BUILD:
+            outputs.update(timed(name, emitter(name), result.bundle))
+        return timed("write", api.write_outputs, dict(sorted(outputs.items())), tmp_path / "out")
 
     written = benchmark.pedantic(build, rounds=1, iterations=1)
     assert len(written) > 1000
     _report("build (in process)", benchmark.stats.stats.min)
+    check = RESULTS.get("check (in process)")
+    if check:
+        stages = {"check": check, "lower": stages.pop("compile") - check, **stages}
+        print(f"build = {benchmark.stats.stats.min / check:.2f}× check (target: at most 1.5×)")
+    print("stages: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items()))
+    conformance = tmp_path / "out" / "conformance.json"
+    print(f"conformance.json: {conformance.stat().st_size / 1e6:.1f} MB; {len(written)} files written")
 
 
 def test_interpreter_start_baseline(benchmark):

@@ -51,15 +51,28 @@ def bundle(built) -> dict:
 
 
 def test_writes_the_bundle_conformance_and_one_template_per_reply_and_handoff(built, bundle):
-    files = set(tree(built))
+    """A policy's handoffs, which every framework inherits, are written once, in the policy's folder."""
+    files = tree(built)
     expected = {"bundle.json", "conformance.json"}
+    for policy in bundle["policies"]:
+        for esc in policy["escalations"]:
+            if esc["handoff"] is not None:
+                expected.add(f"templates/policy-{policy['name']}/handoff.{esc['name']}.j2")
+    inherited = 0
     for fw in bundle["frameworks"]:
         for reply in fw["replies"]:
             expected.add(f"templates/{fw['intent']}/reply.{reply['id']}.j2")
         for esc in fw["escalations"]:
-            if esc["handoff"] is not None:
+            if esc["handoff"] is None:
+                continue
+            if esc["policy"] is None:
                 expected.add(f"templates/{fw['intent']}/handoff.{esc['name']}.j2")
-    assert files == expected
+                continue
+            inherited += 1
+            shared = files[f"templates/policy-{esc['policy']}/handoff.{esc['name']}.j2"]
+            assert shared == (esc["handoff"]["template"] + "\n").encode("utf-8")
+    assert inherited > len(bundle["frameworks"])  # the library's frameworks do inherit handoffs
+    assert set(files) == expected
     assert len(bundle["frameworks"]) == LIBRARY_SIZE
     some = bundle["frameworks"][0]
     reply = some["replies"][0]
@@ -234,6 +247,8 @@ def test_shop_templates_snapshot(shop_build, snapshot):
     bundle = json.loads((shop_build / "bundle.json").read_text(encoding="utf-8"))
     stdlib_handoffs = {f"templates/{fw['intent']}/handoff.{e['name']}.j2"
                        for fw in bundle["frameworks"] for e in fw["escalations"] if from_stdlib(e)}
+    stdlib_handoffs |= {f"templates/policy-{p['name']}/handoff.{e['name']}.j2"
+                        for p in bundle["policies"] if from_stdlib(p) for e in p["escalations"]}
     templates = {path: data.decode("utf-8") for path, data in tree(shop_build).items()
                  if path.endswith(".j2") and path not in stdlib_handoffs}
     assert templates == snapshot

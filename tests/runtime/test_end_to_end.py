@@ -215,9 +215,20 @@ def test_build_writes_conformance_json(shop_bundle):
     assert {s["signal"] for s in data["signals"]} >= {"wants_refund", "legal_threat"}
 
 
+def _expanded(library: Library, case: dict) -> dict:
+    """A case's compact trace in the full form, from the bundle (as another runtime would read it)."""
+    from tactful.runtime.trace import expand_trace
+
+    req, draft = case["request"], case["expected"]["draft"]
+    signals = {s.name: s for s in library.bundle.signals}
+    return expand_trace(case["expected"]["trace"], library.framework(req["intent"]), signals, req["context"],
+                        case["features"], draft["reply"])
+
+
 def test_conformance_cases_replay_to_their_expected_output(shop_bundle):
     """What another runtime would do: load the bundle, replay every case, compare."""
     from tactful.runtime.features import compute
+    from tactful.runtime.trace import compact_trace
 
     library = load_library(shop_bundle)
     data = json.loads((shop_bundle.parent / "conformance.json").read_text(encoding="utf-8"))
@@ -227,20 +238,26 @@ def test_conformance_cases_replay_to_their_expected_output(shop_bundle):
         assert compute(req["context"]["message"]) == case["features"]
         # the trace is part of the contract, so another runtime can show that it reached the verdict the same way
         traced = library.draft(req["intent"], req["slots"], req["context"], trace=True)
-        assert traced.to_dict()["trace"] == case["expected"]["trace"]
-        assert case["expected"]["trace"]["features"] == case["features"]
+        assert compact_trace(traced.trace) == case["expected"]["trace"]
+        assert _expanded(library, case) == traced.to_dict()["trace"]  # nothing of the full form is lost
     for case in data["signals"]:
         assert library.signal_holds(case["signal"], {"message": case["message"]}) is case["holds"]
 
 
 def test_conformance_traces_say_which_words_matched(shop_bundle):
+    library = load_library(shop_bundle)
     data = json.loads((shop_bundle.parent / "conformance.json").read_text(encoding="utf-8"))
     case = next(c for c in data["drafts"] if c["id"] == "shop.double_charge/a refund request")
     message = case["request"]["context"]["message"]
-    chosen = next(r for r in case["expected"]["trace"]["replies"] if r["status"] == "chosen")
+    trace = _expanded(library, case)
+    chosen = next(r for r in trace["replies"] if r["status"] == "chosen")
     assert chosen["id"] == case["expected"]["draft"]["reply"]["id"]
     spans = chosen["condition"]["of"]["spans"]  # `when wants_refund`: the signal's `mentions`
     assert [s["text"] for s in spans] == ["refund"] and message[spans[0]["start"]:spans[0]["end"]] == "refund"
+    # compact: the reply's node is the signal's ([held]), whose tree is stored once with its spans
+    index = [r.id for r in library.framework(case["request"]["intent"]).replies].index(chosen["id"])
+    assert case["expected"]["trace"]["replies"][index] == [1]
+    assert case["expected"]["trace"]["signals"]["wants_refund"][1:] == [[spans[0]["start"], spans[0]["end"]]]
 
 
 def test_draft_explain_says_why_in_text_and_in_json(shop_bundle):
@@ -272,4 +289,9 @@ def test_conformance_json_is_byte_identical_across_builds(shop_bundle, tmp_path)
     """Built again, from another working directory into another folder: the same bytes."""
     done = tactful("build", SHOP.resolve(), "--out", tmp_path / "again", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "again" / "conformance.json").read_bytes() == (shop_bundle.parent / "conformance.json").read_bytes()
+    text = (shop_bundle.parent / "conformance.json").read_text(encoding="utf-8")
+    assert (tmp_path / "again" / "conformance.json").read_text(encoding="utf-8") == text
+    data = json.loads(text)  # one case a line: a diff names the cases that changed
+    lines = {line.strip().removesuffix(",") for line in text.splitlines()}
+    for case in data["drafts"] + data["signals"]:
+        assert json.dumps(case, ensure_ascii=False, sort_keys=True, separators=(",", ":")) in lines

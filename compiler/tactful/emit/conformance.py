@@ -5,47 +5,53 @@ A runtime written in another language loads bundle.json, replays each case and c
 - `drafts`: one case per `example` block. `request` is exactly what `Library.draft` receives
   (`intent`, `slots`, `context` with `message`, `channel`, `visibility`, the example's other context
   fields and a `seed`); `features` are the message features the runtime computes for the message;
-  `expected` is either `{"draft": <the Draft's JSON form>, "trace": <its trace>}` or `{"error":
-  {"type", "message", "problems"}}` when this runtime refuses the request. The trace
-  (tactful.runtime.trace) holds, for every guard, escalation and reply condition, whether each of
-  its nodes held and what it read (matched spans, compared values): a runtime that reaches the same
-  verdict for another reason shows up here.
+  `expected` is either `{"draft": <the Draft's JSON form>, "trace": <its trace, compact>}` or
+  `{"error": {"type", "message", "problems"}}` when this runtime refuses the request. The trace holds,
+  for every guard, escalation and reply condition, whether each of its nodes held and what it read
+  (matched spans, compared values): a runtime that reaches the same verdict for another reason shows
+  up here. It is in the compact form of tactful.runtime.trace (`compact_trace`): only what the
+  message decided, node by node in the order of the bundle's condition tree, each signal's tree once;
+  `expand_trace` gives back the full form that `tactful draft --explain --format json` prints.
 - `signals`: one case per signal `fires`/`quiet` line: the message and whether the signal holds for
   it (with no other context field set).
 
-The file is deterministic (sorted keys, no clock, no paths but the bundle's own), so it changes only
-when the bundle or the runtime's behaviour changes.
+The text (tactful.emit.jsontext) has one case per line and sorted keys, no clock and no paths but
+the bundle's own, so it changes only when the bundle or the runtime's behaviour changes, and a diff
+names the cases that changed.
 """
 
 from __future__ import annotations
 
-import json
-
+from tactful.emit.jsontext import document
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle
 from tactful.runtime.errors import DraftError
 from tactful.runtime.examples import example_request, where
 from tactful.runtime.features import compute
 from tactful.runtime.library import Library
+from tactful.runtime.trace import compact_trace
+
+ABOUT = "Inputs and expected outputs for tactful runtimes; see tactful.emit.conformance."
 
 
-def conformance(bundle: Bundle) -> dict:
-    """The conformance document for a bundle, as data."""
-    library = Library(bundle)
+def conformance(bundle: Bundle, library: Library | None = None) -> dict:
+    """The conformance document for a bundle, as data (`library`: the bundle, prepared, if at hand)."""
+    library = Library(bundle) if library is None else library
     drafts = []
     for fw in bundle.frameworks:
         for example in fw.examples:
             request = example_request(fw, example)
             try:
                 draft = library.draft(request["intent"], request["slots"], request["context"], trace=True)
-                expected = {"draft": draft.to_dict()}
-                expected["trace"] = expected["draft"].pop("trace")
             except DraftError as e:
-                expected = {"error": e.to_dict()}
+                expected, features = {"error": e.to_dict()}, compute(example.message)
+            else:
+                trace, draft.trace = draft.trace, None
+                expected, features = {"draft": draft.to_dict(), "trace": compact_trace(trace)}, trace.features
             drafts.append({
                 "id": f"{fw.intent}/{example.name}",
                 "source": where(example.location),
                 "request": request,
-                "features": compute(example.message),
+                "features": features,  # the trace's: computed once per message
                 "expected": expected,
             })
     signals = [
@@ -61,13 +67,12 @@ def conformance(bundle: Bundle) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "revision": bundle.revision,
-        "about": "Inputs and expected outputs for tactful runtimes; see tactful.emit.conformance.",
+        "about": ABOUT,
         "drafts": drafts,
         "signals": signals,
     }
 
 
 def emit_conformance(bundle: Bundle) -> dict[str, str]:
-    """{"conformance.json": text}: sorted keys, two-space indent, UTF-8, one trailing newline."""
-    text = json.dumps(conformance(bundle), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return {"conformance.json": text}
+    """{"conformance.json": text}: one case per line, sorted keys, UTF-8, one trailing newline."""
+    return {"conformance.json": document(conformance(bundle))}

@@ -55,7 +55,7 @@ def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | Non
     kept. Everything else in out_dir is kept. Raises OSError (OutputBusy when another write holds
     the folder) and ValueError for an output path outside the folder."""
     for rel in outputs:
-        if rel.startswith("/") or ".." in Path(rel).parts or not rel:
+        if not rel or rel.startswith("/") or ".." in rel.replace("\\", "/").split("/"):
             raise ValueError(f"refusing to write outside the output folder: {rel}")
     out = Path(os.path.realpath(out_dir)) if os.path.islink(out_dir) else Path(os.path.abspath(out_dir))
     parent, name = out.parent, out.name
@@ -74,11 +74,7 @@ def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | Non
             if out.is_dir():
                 os.chmod(new, stat.S_IMODE(out.stat().st_mode))
                 _carry(out, new, outputs, prune or {})
-            for rel, text in sorted(outputs.items()):
-                path = new / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with open(path, "x", encoding="utf-8", newline="\n") as fh:
-                    fh.write(text)
+            _write_all(outputs, str(new))
             if _before_swap is not None:
                 _before_swap()
             _swap(new, out, parent, name)
@@ -90,12 +86,31 @@ def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | Non
     return [Path(out_dir) / rel for rel in sorted(outputs)]
 
 
+def _write_all(outputs: dict[str, str], new: str) -> None:
+    """Each output as a new file under new (a folder of this write's own): each folder made once,
+    each file opened, written and closed with three system calls (a build writes thousands)."""
+    made = {""}
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for rel, text in sorted(outputs.items()):
+        folder = rel.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(os.path.join(new, folder), exist_ok=True)
+            made.update(_ancestors(folder))
+        data = memoryview(text.encode("utf-8"))  # `\n` stays `\n`: the file is written as bytes
+        fd = os.open(os.path.join(new, rel), flags, 0o666)
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
+
+
 # --- carrying what the outputs do not own ---------------------------------------------------------
 
 
 def _carry(old: Path, new: Path, outputs: dict[str, str], prune: dict[str, str]) -> None:
     """Link every entry of old that no output replaces into new (no recursion: a stack of folders)."""
-    owned_dirs = {Path(rel).parent.as_posix() for rel in outputs}
+    owned_dirs = {rel.rpartition("/")[0] for rel in outputs}
     owned_dirs = {p for d in owned_dirs for p in _ancestors(d)}
     stack = [""]
     while stack:

@@ -8,7 +8,8 @@ held; for `mentions` and `matches`, the spans of the text that matched; for comp
 compared. Its verdicts are the generated code's by construction of the same rules (see the
 decisions in conditions.py); tests hold the two to each other on every example of the shipped library.
 
-The JSON form (`Trace.to_dict()`, in `tactful draft --format json` and conformance.json):
+The JSON form (`Trace.to_dict()`, in `tactful draft --format json`; conformance.json holds the compact
+form below, `compact_trace`):
 
     {"features": {name: value},                     every message feature of the message
      "guards":      [{"name", "reason", "when", "held", "condition"}],
@@ -107,8 +108,9 @@ class Tracer:
         self._signals = {s.name: s for s in bundle.signals}
         self._sets = dict(sets or {})
         self._set_index = set_index or (lambda field, pattern: None)
-        self._mentions: dict[tuple[str, ...], Any] = {}
+        self._mentions: dict[tuple, Any] = {}
         self._regexes: dict[str, Any] = {}
+        self._plans: dict[int, tuple[Condition, Callable]] = {}  # id(condition) -> (it, its plan)
 
     def _hits(self, field: str, text: str, memo: dict) -> frozenset[int] | None:
         """The indices of the runtime's set on `field` that occur in text (one scan per message)."""
@@ -147,19 +149,22 @@ class Tracer:
         validated context values, every declared field present); `chosen` is the reply's index."""
         message = values.get("message")
         features = compute(message if isinstance(message, str) else "")
-        memo: dict[str, dict] = {}
-        guards = tuple(
-            {"name": g.name, "reason": g.reason, "when": g.condition_source, **self._held(g.when, values, features, memo)}
-            for g in fw.guards
-        )
-        escalations = tuple(
-            {"name": e.name, "team": e.team, "when": e.condition_source, **self._held(e.when, values, features, memo)}
-            for e in fw.escalations
-        )
+        memo: dict = {}
+        plan = self._plan
+        guards = []
+        for g in fw.guards:
+            node = plan(g.when)(values, features, memo)
+            guards.append({"name": g.name, "reason": g.reason, "when": g.condition_source, "held": node["held"],
+                           "condition": node})
+        escalations = []
+        for e in fw.escalations:
+            node = plan(e.when)(values, features, memo)
+            escalations.append({"name": e.name, "team": e.team, "when": e.condition_source, "held": node["held"],
+                                "condition": node})
         replies = []
         visibility = values.get("visibility")
         for i, r in enumerate(fw.replies):
-            node = self.condition(r.when, values, features, memo) if r.when is not None else None
+            node = plan(r.when)(values, features, memo) if r.when is not None else None
             if i == chosen:
                 status = "chosen"
             elif r.visibility != visibility:
@@ -170,86 +175,266 @@ class Tracer:
                 status = "not_held"
             replies.append({"id": r.id, "visibility": r.visibility, "when": r.condition_source, "status": status,
                             "condition": node})
-        return Trace(features, guards, escalations, tuple(replies))
-
-    def _held(self, cond: Condition, values: Mapping[str, Any], features: dict, memo: dict) -> dict:
-        node = self.condition(cond, values, features, memo)
-        return {"held": node["held"], "condition": node}
+        return Trace(features, tuple(guards), tuple(escalations), tuple(replies))
 
     def condition(self, cond: Condition, values: Mapping[str, Any], features: Mapping[str, Any],
-                  memo: dict[str, dict] | None = None) -> dict:
-        """One condition's node (see the module docstring); `memo` shares signal nodes within a message."""
-        memo = {} if memo is None else memo
+                  memo: dict | None = None) -> dict:
+        """One condition's node (see the module docstring); `memo` shares signal nodes and field scans
+        within a message."""
+        return self._plan(cond)(values, features, {} if memo is None else memo)
+
+    # --- plans: each condition prepared once, read once per message ------------------------------------
+    #
+    # A plan is a function (values, features, memo) -> node, made once per condition object (its id
+    # is the key; the plan keeps the condition alive) with everything that does not depend on the
+    # message worked out: the phrase finder, the prefilter and its place in the runtime's set, the
+    # emoji pattern. Signals' trees are shared by every framework that names them, so theirs are made
+    # once for the whole library. Per message, `memo` holds each signal's node and each field's scan.
+
+    def _plan(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], dict]:
+        entry = self._plans.get(id(cond))
+        if entry is None or entry[0] is not cond:
+            entry = self._plans[id(cond)] = (cond, self._build(cond))
+        return entry[1]
+
+    def _build(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], dict]:  # noqa: C901
         match cond:
             case AllOf(of=parts) | AnyOf(of=parts):
-                nodes = [self.condition(c, values, features, memo) for c in parts]
-                held = all(n["held"] for n in nodes) if isinstance(cond, AllOf) else any(n["held"] for n in nodes)
-                return {"op": cond.op, "held": held, "of": nodes}
+                plans = [self._plan(c) for c in parts]
+                op, every = cond.op, isinstance(cond, AllOf)
+
+                def read(values, features, memo):
+                    nodes = [p(values, features, memo) for p in plans]
+                    held = all(n["held"] for n in nodes) if every else any(n["held"] for n in nodes)
+                    return {"op": op, "held": held, "of": nodes}
             case Not(of=inner):
-                node = self.condition(inner, values, features, memo)
-                return {"op": "not", "held": not node["held"], "of": node}
+                plan = self._plan(inner)
+
+                def read(values, features, memo):
+                    node = plan(values, features, memo)
+                    return {"op": "not", "held": not node["held"], "of": node}
             case SignalRef(name=name):
-                node = memo.get(name)
-                if node is None:
-                    inner = self.condition(self._signals[name].when, values, features, memo)
-                    node = memo[name] = {"op": "signal", "name": name, "held": inner["held"], "of": inner}
-                return node
+                signal_plan = self._plan(self._signals[name].when)
+                key = ("signal", name)
+
+                def read(values, features, memo):
+                    node = memo.get(key)
+                    if node is None:
+                        inner = signal_plan(values, features, memo)
+                        node = memo[key] = {"op": "signal", "name": name, "held": inner["held"], "of": inner}
+                    return node
             case FieldTrue(field=field):
-                actual = values.get(field)
-                return {"op": "field", "field": field, "actual": actual, "held": actual is True}
+                def read(values, features, memo):
+                    actual = values.get(field)
+                    return {"op": "field", "field": field, "actual": actual, "held": actual is True}
             case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
-                text = values.get(field)
-                found: list[tuple[int, int]] = []
-                held = False
-                if isinstance(text, str) and text and any(p.split() for p in phrases):
-                    finder, prefilter, index = self._phrases(field, phrases)
-                    hits = self._hits(field, text, memo) if index is not None else None
-                    maybe = (index in hits) if hits is not None else prefilter.search(text) is not None
-                    if maybe:  # most texts mention none of the phrases
-                        found = finder.spans(text)
-                        if asserted:  # `says`: a negated, reported or asked phrase does not count
-                            found = [(a, b) for a, b in found if is_asserted(text, a, b)]
-                        held = bool(found)
-                        if near:  # the runtime's own proximity test decides
-                            held = bool(found) and self._near(tuple(phrases), tuple(near), within, asserted)(text)
-                node = {"op": "says" if asserted else "mentions", "field": field, "phrases": list(phrases),
-                        "held": held, "spans": [{"start": a, "end": b, "text": text[a:b]} for a, b in found]}
-                if near:
-                    node.update(near=list(near), within=within)
-                return node
+                read = self._mentions_plan(field, tuple(phrases), tuple(near or ()), within, asserted)
             case HasEmoji(field=field, emoji=emoji):
-                text = values.get(field)
-                spans = []
                 pattern = emoji_pattern(emoji)
-                if isinstance(text, str) and text and pattern:
-                    spans = [{"start": m.start(), "end": m.end(), "text": m.group()}
-                             for m in self._regex(pattern).finditer(text)]
-                return {"op": "has_emoji", "field": field, "emoji": list(emoji), "held": bool(spans), "spans": spans}
+                regex = self._regex(pattern) if pattern else None
+                emoji = tuple(emoji)
+
+                def read(values, features, memo):
+                    text = values.get(field)
+                    spans = []
+                    if regex is not None and isinstance(text, str) and text:
+                        spans = [{"start": m.start(), "end": m.end(), "text": m.group()} for m in regex.finditer(text)]
+                    return {"op": "has_emoji", "field": field, "emoji": list(emoji), "held": bool(spans), "spans": spans}
             case Matches(field=field, pattern=pattern):
-                text = values.get(field)
-                spans = []
-                held = False
-                if isinstance(text, str) and text:
-                    index = self._set_index(field, pattern)
-                    hits = self._hits(field, text, memo) if index is not None else None
-                    if hits is None or index in hits:
-                        spans = [{"start": m.start(), "end": m.end(), "text": m.group()}
-                                 for m in self._regex(pattern).finditer(text)]
-                        held = bool(spans) if hits is None else True
-                return {"op": "matches", "field": field, "pattern": pattern, "held": held, "spans": spans}
+                index = self._set_index(field, pattern)
+                regex = self._regex(pattern)
+                hits_of = self._hits
+
+                def read(values, features, memo):
+                    text = values.get(field)
+                    spans = []
+                    held = False
+                    if isinstance(text, str) and text:
+                        hits = hits_of(field, text, memo) if index is not None else None
+                        if hits is None or index in hits:
+                            spans = [{"start": m.start(), "end": m.end(), "text": m.group()} for m in regex.finditer(text)]
+                            held = bool(spans) if hits is None else True
+                    return {"op": "matches", "field": field, "pattern": pattern, "held": held, "spans": spans}
             case Compare(field=field, cmp=cmp, value=value):
-                actual = features[field] if field in COMPUTE else values.get(field)
-                held = actual is not None and _CMP[cmp](actual, value)
-                return {"op": "compare", "field": field, "cmp": cmp, "value": value, "actual": actual, "held": held}
+                test, computed = _CMP[cmp], field in COMPUTE
+
+                def read(values, features, memo):
+                    actual = features[field] if computed else values.get(field)
+                    held = actual is not None and test(actual, value)
+                    return {"op": "compare", "field": field, "cmp": cmp, "value": value, "actual": actual, "held": held}
             case Is(field=field, value=value):
-                read = "visibility" if field == "channel" and value in ("public", "private") else field
-                actual = values.get(read)
-                return {"op": "is", "field": field, "value": value, "actual": actual, "held": actual == value}
+                source = "visibility" if field == "channel" and value in ("public", "private") else field
+
+                def read(values, features, memo):
+                    actual = values.get(source)
+                    return {"op": "is", "field": field, "value": value, "actual": actual, "held": actual == value}
             case In(field=field, values=allowed):
-                actual = values.get(field)
-                return {"op": "in", "field": field, "values": list(allowed), "actual": actual, "held": actual in allowed}
+                allowed = tuple(allowed)
+
+                def read(values, features, memo):
+                    actual = values.get(field)
+                    return {"op": "in", "field": field, "values": list(allowed), "actual": actual, "held": actual in allowed}
             case _:
                 assert_never(cond)
+        return read
+
+    def _mentions_plan(self, field: str, phrases: tuple[str, ...], near: tuple[str, ...], within: int | None,
+                       asserted: bool):
+        op = "says" if asserted else "mentions"
+        if any(p.split() for p in phrases):
+            finder, prefilter, index = self._phrases(field, list(phrases))
+            close = self._near(phrases, near, within, asserted) if near else None
+        else:  # no phrase to find: the runtime's condition is false
+            finder = prefilter = index = close = None
+        hits_of = self._hits
+
+        def read(values, features, memo):
+            text = values.get(field)
+            found: list[tuple[int, int]] = []
+            held = False
+            if finder is not None and isinstance(text, str) and text:
+                hits = hits_of(field, text, memo) if index is not None else None
+                if (index in hits) if hits is not None else prefilter.search(text) is not None:
+                    found = finder.spans(text)  # the runtime's own whole-word test (types.PhraseFinder)
+                    if asserted:  # `says`: a negated, reported or asked phrase does not count
+                        found = [(a, b) for a, b in found if is_asserted(text, a, b)]
+                    held = bool(found)
+                    if close is not None:  # the runtime's own proximity test decides
+                        held = held and close(text)
+            node = {"op": op, "field": field, "phrases": list(phrases), "held": held,
+                    "spans": [{"start": a, "end": b, "text": text[a:b]} for a, b in found]}
+            if near:
+                node["near"], node["within"] = list(near), within
+            return node
+
+        return read
+
+
+# --- the compact form (conformance.json) -------------------------------------------------------------
+#
+# The JSON form repeats, per node, what the bundle already says (op, field, phrases, patterns) and a
+# signal's whole tree at every reference to it; over a large library that is hundreds of megabytes.
+# The compact form keeps only what the message decided, and a runtime that knows the bundle puts the
+# rest back (expand_trace):
+#
+#     {"guards": [node, …], "escalations": [node, …], "replies": [node or null, …],
+#      "signals": {name: node}}
+#
+# in the order of the framework's guards, escalations and replies; `signals` holds the tree of every
+# signal the conditions reached, once. A node is an array whose first item is 1 when the node held
+# and 0 when it did not; what follows depends on the bundle's condition at the same place:
+#   all, any   [held, node, …]      one node per part          not     [held, node]
+#   signal     [held]               its tree is in `signals`
+#   field, compare, is, in          [held, actual]             (actual: the value read, null when not given)
+#   mentions, says, matches, has_emoji                         [held, [start, end], …] (the matched spans)
+# A reply's status is what the draft says: `chosen` for the reply the draft names, `other_visibility`
+# for a reply of the other visibility, else `held` or `not_held` by its node (`held` without a condition).
+# The trace's message features are the case's `features`; a span's text is the field's text between
+# start and end (code points).
+
+_SPANNED = frozenset(("mentions", "says", "matches", "has_emoji"))
+_VALUED = frozenset(("field", "compare", "is", "in"))
+
+
+def compact_trace(trace: Trace | Mapping) -> dict:
+    """The compact form of a trace (see above)."""
+    data = trace.to_dict() if isinstance(trace, Trace) else trace
+    signals: dict[str, list] = {}
+
+    def node(n: dict) -> list:
+        op = n["op"]
+        held = 1 if n["held"] else 0
+        if op in _SPANNED:
+            return [held, *([s["start"], s["end"]] for s in n["spans"])]
+        if op in _VALUED:
+            return [held, n["actual"]]
+        if op == "signal":
+            if n["name"] not in signals:
+                signals[n["name"]] = node(n["of"])
+            return [held]
+        if op == "not":
+            return [held, node(n["of"])]
+        if op in ("all", "any"):
+            return [held, *map(node, n["of"])]
+        raise ValueError(f"unknown trace node {op!r}")
+
+    out = {
+        "guards": [node(g["condition"]) for g in data["guards"]],
+        "escalations": [node(e["condition"]) for e in data["escalations"]],
+        "replies": [None if r["condition"] is None else node(r["condition"]) for r in data["replies"]],
+    }
+    out["signals"] = dict(sorted(signals.items()))
+    return out
+
+
+def expand_trace(compact: Mapping, fw: Framework, signals: Mapping[str, Any], context: Mapping[str, Any],
+                 features: Mapping[str, Any], chosen: Mapping[str, Any]) -> dict:
+    """The JSON form (Trace.to_dict()) of a compact trace, from the bundle: fw, the bundle's signals
+    by name ({name: Signal}), the request's context (the spans' texts), the message's features and
+    the draft's `reply` ({"id", "visibility", …}). Raises ValueError (or KeyError) when the compact
+    trace does not fit the bundle."""
+    table = compact["signals"]
+    expanded: dict[str, dict] = {}
+
+    def node(cond: Condition, data: list) -> dict:
+        held = bool(data[0])
+        match cond:
+            case AllOf(of=parts) | AnyOf(of=parts):
+                if len(data) != len(parts) + 1:
+                    raise ValueError(f"a trace node has {len(data) - 1} parts where the bundle has {len(parts)}")
+                return {"op": cond.op, "held": held, "of": [node(c, d) for c, d in zip(parts, data[1:])]}
+            case Not(of=inner):
+                return {"op": "not", "held": held, "of": node(inner, data[1])}
+            case SignalRef(name=name):
+                if name not in expanded:
+                    expanded[name] = {"op": "signal", "name": name, "held": held,
+                                      "of": node(signals[name].when, table[name])}
+                return expanded[name]
+            case FieldTrue(field=field):
+                return {"op": "field", "field": field, "actual": data[1], "held": held}
+            case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
+                out = {"op": "says" if asserted else "mentions", "field": field, "phrases": list(phrases),
+                       "held": held, "spans": _spans_of(context.get(field), data)}
+                if near:
+                    out.update(near=list(near), within=within)
+                return out
+            case HasEmoji(field=field, emoji=emoji):
+                return {"op": "has_emoji", "field": field, "emoji": list(emoji), "held": held,
+                        "spans": _spans_of(context.get(field), data)}
+            case Matches(field=field, pattern=pattern):
+                return {"op": "matches", "field": field, "pattern": pattern, "held": held,
+                        "spans": _spans_of(context.get(field), data)}
+            case Compare(field=field, cmp=cmp, value=value):
+                return {"op": "compare", "field": field, "cmp": cmp, "value": value, "actual": data[1], "held": held}
+            case Is(field=field, value=value):
+                return {"op": "is", "field": field, "value": value, "actual": data[1], "held": held}
+            case In(field=field, values=allowed):
+                return {"op": "in", "field": field, "values": list(allowed), "actual": data[1], "held": held}
+            case _:
+                assert_never(cond)
+
+    guards = [{"name": g.name, "reason": g.reason, "when": g.condition_source, "held": bool(d[0]),
+               "condition": node(g.when, d)} for g, d in zip(fw.guards, compact["guards"], strict=True)]
+    escalations = [{"name": e.name, "team": e.team, "when": e.condition_source, "held": bool(d[0]),
+                    "condition": node(e.when, d)} for e, d in zip(fw.escalations, compact["escalations"], strict=True)]
+    visibility = chosen["visibility"]
+    replies = []
+    for r, d in zip(fw.replies, compact["replies"], strict=True):
+        cond = None if r.when is None or d is None else node(r.when, d)
+        if r.id == chosen["id"]:
+            status = "chosen"
+        elif r.visibility != visibility:
+            status = "other_visibility"
+        else:
+            status = "held" if cond is None or cond["held"] else "not_held"
+        replies.append({"id": r.id, "visibility": r.visibility, "when": r.condition_source, "status": status,
+                        "condition": cond})
+    return {"features": dict(features), "guards": guards, "escalations": escalations, "replies": replies}
+
+
+def _spans_of(text: object, data: list) -> list[dict]:
+    text = text if isinstance(text, str) else ""
+    return [{"start": a, "end": b, "text": text[a:b]} for a, b in data[1:]]
 
 
 # --- the readable form (`tactful draft --explain`) ----------------------------------------------------
