@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import assert_never
+from typing import Any
 
 import re
 from bisect import bisect_left
@@ -53,22 +53,8 @@ from itertools import accumulate
 
 import re2
 
-from tactful.runtime.bundle import (
-    AllOf,
-    AnyOf,
-    Compare,
-    Condition,
-    FieldTrue,
-    HasEmoji,
-    In,
-    Is,
-    Matches,
-    Mentions,
-    Not,
-    Signal,
-    SignalRef,
-)
 from tactful.runtime.errors import BundleError
+from tactful.runtime.format import condition_op
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
 from tactful.runtime.types import EMOJI_MODIFIERS, MAX_WITHIN, ZWJ, PhraseFinder, compile_re2, phrase_parts, re2_reason, word_pattern
 
@@ -289,6 +275,9 @@ SET_MAX_MEM = 64 << 20
 MAX_DEPTH = 64  # the compiler allows 32 (T1407); a bundle deeper than this was not made by it
 
 
+Condition = dict[str, Any]  # a condition as the bundle stores it: objects named by their operator key
+
+
 def _check_depth(cond: Condition, where: str) -> None:
     """Refuse a condition nested deeper than MAX_DEPTH before compiling it (which recurses), measured
     without recursion."""
@@ -297,54 +286,60 @@ def _check_depth(cond: Condition, where: str) -> None:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise BundleError(f"{where}: the condition is nested more than {MAX_DEPTH} levels deep")
-        if isinstance(node, (AllOf, AnyOf)):
-            stack.extend((c, depth + 1) for c in node.of)
-        elif isinstance(node, Not):
-            stack.append((node.of, depth + 1))
+        if "all" in node or "any" in node:
+            stack.extend((c, depth + 1) for c in node.get("all") or node.get("any") or ())
+        elif "not" in node:
+            stack.append((node["not"], depth + 1))
 
 
 @dataclass(frozen=True, slots=True)
 class Code:
-    """A condition as a Python expression, and the memo locals it reads (to initialize to None)."""
+    """A condition as a Python expression over `values` (the context) and `m` (the draft's memo)."""
 
     expr: str
-    memos: frozenset[str]
+    memos: frozenset[str] = frozenset()
 
 
-_FALSE = Code("False", frozenset())
-_TRUE = Code("True", frozenset())
+_FALSE = Code("False")
+_TRUE = Code("True")
 
 
 def function_source(name: str, params: str, codes: Iterable[Code], body: Iterable[str]) -> str:
-    """`def name(params):`, its memo locals set to None, then the body lines (indented here)."""
-    memos = sorted(set().union(*(c.memos for c in codes)))
-    lines = [f"def {name}({params}):"]
-    if memos:
-        lines.append("    " + " = ".join(memos) + " = None")
+    """`def name(params):`, a fresh memo `m`, then the body lines (indented here)."""
+    lines = [f"def {name}({params}):", "    m = {}"]
     lines.extend("    " + line for line in body)
-    if len(lines) == 1:
-        lines.append("    pass")
     return "\n".join(lines) + "\n"
 
 
 class ConditionCompiler:
-    """Compiles the condition trees of one bundle to expressions; holds the RE2 sets they share.
+    """Compiles condition trees to Python expressions; holds the RE2 sets they share.
 
-    `compile()` validates a condition and returns its Code; `constant()` names a value for the
-    generated source; `run()` compiles generated source once and returns its namespace.
+    A library has one compiler for its signals (`program=None`): each signal becomes a function
+    `_sig_<n>(values, m)`, made the first time a condition names it, that evaluates the signal at most
+    once per message (`m` is the draft's memo: signal results, field scans, message features). Each
+    framework gets its own compiler over the signals' (`program=`), so it can be prepared on its first
+    draft: its own text conditions go into its own RE2 sets, and a signal is a call to the program's
+    function. `compile()` validates a condition and returns its Code; `constant()` names a value for
+    the generated source; `run()` compiles generated source once and returns its namespace.
     """
 
-    def __init__(self, signals: Iterable[Signal], fields: Iterable[str]):
-        self._signals = {s.name: s for s in signals}
+    def __init__(self, signals: Iterable[dict[str, Any]], fields: Iterable[str], *,
+                 program: "ConditionCompiler | None" = None, prefix: str = "h"):
+        """`signals` as the bundle stores them (name, when, …)."""
+        self._program = program
+        self._signals = {s["name"]: s for s in signals} if program is None else program._signals
         self._signal_numbers = {name: i for i, name in enumerate(self._signals)}
         self._fields = set(fields) | set(COMPUTE)
+        self._prefix = prefix
         self._compiled_signals: dict[str, Code] = {}
+        self._signal_sources: list[str] = []
         self._compiling: list[str] = []
         self._set_builders: dict[str, "re2.Set"] = {}
-        self._set_names: dict[str, str] = {}  # field -> memo local of its scan
+        self._set_names: dict[str, str] = {}  # field -> memo key of its scan
         self._set_indices: dict[tuple[str, str], int] = {}
         self._sets: dict[str, "re2.Set"] | None = None
         self._constants: dict[int, str] = {}  # id(value) -> name, for values shared by conditions
+        self.lazies: list[_Lazy] = []  # tests built on their first call (see prepare())
         self.namespace: dict[str, object] = {
             "__builtins__": {"isinstance": isinstance, "str": str, "bool": bool},
             "_message": _message,
@@ -364,14 +359,18 @@ class ConditionCompiler:
     def signal(self, name: str, where: str) -> Code:
         signal = self._signals.get(name)
         if signal is not None:
-            _check_depth(signal.when, f"signal `{name}`")
+            _check_depth(signal["when"], f"signal `{name}`")
         return self._signal(name, where)
+
+    def signal_source(self) -> str:
+        """The source of every signal function made so far (program compiler only)."""
+        return "".join(self._signal_sources)
 
     def constant(self, value: object) -> str:
         """A generated name under which value is in the namespace of the generated code."""
         name = self._constants.get(id(value))
         if name is None:
-            name = self._constants[id(value)] = f"_k{len(self._constants)}"
+            name = self._constants[id(value)] = f"_k{self._prefix}{len(self._constants)}"
             self.namespace[name] = value
         return name
 
@@ -393,6 +392,8 @@ class ConditionCompiler:
     def run(self, source: str) -> dict[str, object]:
         """Compile and run generated source (function definitions only) in the namespace, once."""
         self.finish()
+        if self._program is not None:
+            self.namespace.update((k, v) for k, v in self._program.namespace.items() if k.startswith("_sig_"))
         try:
             code = compile(source, "<tactful conditions>", "exec")
         except (SyntaxError, RecursionError, MemoryError):
@@ -410,35 +411,37 @@ class ConditionCompiler:
         return field
 
     def _text(self, field: str, pattern: str, where: str) -> tuple[int, str]:
-        """The pattern's index in the field's set, and the memo local holding the field's scan."""
+        """The pattern's index in the field's set, and the memo key of the field's scan."""
         key = (field, pattern)
         index = self._set_indices.get(key)
         if index is None:
             if self._sets is not None:
                 raise BundleError("internal: condition compiled after the text sets were finished")
-            try:
-                compile_re2(pattern)  # for its error message; Set.Add's is less helpful
-            except re2.error as e:
-                raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             builder = self._set_builders.get(field)
             if builder is None:
                 options = re2.Options()
                 options.log_errors = False
                 options.max_mem = SET_MAX_MEM
                 builder = self._set_builders[field] = re2.Set.SearchSet(options)
-                memo = self._set_names[field] = f"h_{len(self._set_names)}"
+                memo = self._set_names[field] = f"{self._prefix}{len(self._set_names)}"
                 self.namespace[f"_scan{memo}"] = _scanner(builder)
             try:
                 index = builder.Add(pattern)
             except re2.error as e:
+                try:
+                    compile_re2(pattern)  # for its error message, which says more than Set.Add's
+                except re2.error as better:
+                    e = better
                 raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             self._set_indices[key] = index
         return index, self._set_names[field]
 
     def _hits(self, field: str, memo: str) -> str:
-        return f"({memo} if {memo} is not None else ({memo} := _scan{memo}(values[{field!r}])))"
+        return f"(_t if (_t := m.get({memo!r})) is not None else m.setdefault({memo!r}, _scan{memo}(values[{field!r}])))"
 
     def _signal(self, name: str, where: str) -> Code:
+        if self._program is not None:
+            return self._program._signal(name, where)
         compiled = self._compiled_signals.get(name)
         if compiled is not None:
             return compiled
@@ -448,85 +451,119 @@ class ConditionCompiler:
         if name in self._compiling:
             cycle = " → ".join([*self._compiling[self._compiling.index(name):], name])
             raise BundleError(f"signals refer to each other in a cycle: {cycle}")
+        if self._sets is not None:
+            raise BundleError("internal: signal compiled after the text sets were finished")
         self._compiling.append(name)
         try:
-            inner = self._compile(signal.when, f"signal `{name}`")
+            inner = self._compile(signal["when"], f"signal `{name}`")
         finally:
             self._compiling.pop()
-        memo = f"s_{self._signal_numbers[name]}"
-        compiled = Code(f"({memo} if {memo} is not None else ({memo} := bool({inner.expr})))", inner.memos | {memo})
-        self._compiled_signals[name] = compiled
+        n = self._signal_numbers[name]
+        self._signal_sources.append(
+            f"def _sig_{n}(values, m):\n    r = m.get({n})\n    if r is None:\n"
+            f"        r = m[{n}] = bool({inner.expr})\n    return r\n")
+        compiled = self._compiled_signals[name] = Code(f"_sig_{n}(values, m)")
         return compiled
 
     def _feature(self, name: str) -> Code:
         if name in ("letter_count", "caps_ratio"):  # one pass gives both
-            both = "(lc if lc is not None else (lc := _lc(_message(values))))"
-            return Code(f"{both}[0]" if name == "letter_count" else f"_ratio({both})", frozenset({"lc"}))
+            both = "(_t if (_t := m.get('lc')) is not None else m.setdefault('lc', _lc(_message(values))))"
+            return Code(f"{both}[0]" if name == "letter_count" else f"_ratio({both})")
         i = FEATURES.index(name)
-        return Code(f"(f_{i} if f_{i} is not None else (f_{i} := _feature_{i}(_message(values))))", frozenset({f"f_{i}"}))
+        return Code(f"(_t if (_t := m.get('f{i}')) is not None else m.setdefault('f{i}', _feature_{i}(_message(values))))")
+
+    def _lazy(self, make: Callable[[], Callable[[str], bool]]) -> str:
+        lazy = _Lazy(make)
+        self.lazies.append(lazy)
+        return self.constant(lazy)
 
     def _compile(self, cond: Condition, where: str) -> Code:  # noqa: C901 - one case per op
-        match cond:
-            case AllOf(of=parts) | AnyOf(of=parts):
-                codes = [self._compile(c, where) for c in parts]
-                if not codes:
-                    return _TRUE if isinstance(cond, AllOf) else _FALSE
-                joiner = " and " if isinstance(cond, AllOf) else " or "
-                return Code("(" + joiner.join(c.expr for c in codes) + ")", frozenset().union(*(c.memos for c in codes)))
-            case Not(of=inner):
-                code = self._compile(inner, where)
-                return Code(f"(not {code.expr})", code.memos)
-            case SignalRef(name=name):
-                return self._signal(name, where)
-            case FieldTrue(field=field):
-                field = self._field(field, where, features=False)
-                return Code(f"(values[{field!r}] is True)", frozenset())
-            case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
-                field = self._field(field, where, features=False)
-                if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
-                    return _FALSE
-                index, memo = self._text(field, mentions_prefilter(phrases), where)
-                if near:
-                    if within is None or not 1 <= within <= MAX_WITHIN:
-                        raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
-                    confirm = self.constant(near_finder(phrases, near, within, asserted, where))
-                    test = f"{confirm}(values[{field!r}])"
-                elif asserted:
-                    regex = _compile_big(mentions_pattern(phrases), where)
-                    confirm = self.constant(_asserted_search(regex.finditer))
-                    test = f"{confirm}(values[{field!r}])"
-                else:  # phrase by phrase, boundaries checked in Python: far cheaper for RE2 to start
-                    try:
-                        confirm = self.constant(PhraseFinder(phrases))
-                    except re2.error as e:
-                        raise BundleError(f"{where}: RE2 cannot compile a phrase of a `mentions`: {re2_reason(e)}") from None
-                    test = f"{confirm}(values[{field!r}])"
-                return Code(f"({index} in {self._hits(field, memo)} and {test})", frozenset({memo}))
-            case HasEmoji(field=field, emoji=emoji):
-                field = self._field(field, where, features=False)
-                pattern = emoji_pattern(emoji)
-                if not pattern:
-                    return _FALSE
-                index, memo = self._text(field, pattern, where)
-                return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
-            case Matches(field=field, pattern=pattern):
-                field = self._field(field, where, features=False)
-                index, memo = self._text(field, pattern, where)
-                return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
-            case Compare(field=field, cmp=cmp, value=value):
-                field = self._field(field, where)
-                op, k = _CMP[cmp], self.constant(value)
-                if field in COMPUTE:
-                    feature = self._feature(field)
-                    return Code(f"({feature.expr} {op} {k})", feature.memos)
-                return Code(f"((_v := values[{field!r}]) is not None and _v {op} {k})", frozenset())
-            case Is(field=field, value=value):
-                if field == "channel" and value in ("public", "private"):
-                    field = "visibility"
-                field = self._field(field, where, features=False)
-                return Code(f"(values[{field!r}] == {value!r})", frozenset())
-            case In(field=field, values=values):
-                field = self._field(field, where, features=False)
-                return Code(f"(values[{field!r}] in {self.constant(frozenset(values))})", frozenset())
-            case _:
-                assert_never(cond)
+        op = condition_op(cond)
+        if op == "all" or op == "any":
+            codes = [self._compile(c, where) for c in cond[op]]
+            if not codes:
+                return _TRUE if op == "all" else _FALSE
+            joiner = " and " if op == "all" else " or "
+            return Code("(" + joiner.join(c.expr for c in codes) + ")")
+        if op == "not":
+            code = self._compile(cond[op], where)
+            return Code(f"(not {code.expr})")
+        if op == "signal":
+            return self._signal(cond[op], where)
+        if op == "bool":
+            field = self._field(cond[op], where, features=False)
+            return Code(f"(values[{field!r}] is True)")
+        if op == "mentions":
+            field = self._field(cond.get("field", "message"), where, features=False)
+            phrases, near, within, asserted = cond[op], cond.get("near", ()), cond.get("within"), cond.get("asserted", False)
+            if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
+                return _FALSE
+            index, memo = self._text(field, mentions_prefilter(phrases), where)
+            if near:
+                if within is None or not 1 <= within <= MAX_WITHIN:
+                    raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
+                confirm = self._lazy(lambda: near_finder(phrases, near, within, asserted, where))
+            elif asserted:
+                confirm = self._lazy(lambda: _asserted_search(_compile_big(mentions_pattern(phrases), where).finditer))
+            else:  # phrase by phrase, boundaries checked in Python: far cheaper for RE2 to start
+                confirm = self._lazy(lambda: _phrase_finder(phrases, where))
+            return Code(f"({index} in {self._hits(field, memo)} and {confirm}(values[{field!r}]))")
+        if op == "emoji":
+            field = self._field(cond.get("field", "message"), where, features=False)
+            pattern = emoji_pattern(cond[op])
+            if not pattern:
+                return _FALSE
+            index, memo = self._text(field, pattern, where)
+            return Code(f"({index} in {self._hits(field, memo)})")
+        if op == "matches":
+            field = self._field(cond.get("field", "message"), where, features=False)
+            index, memo = self._text(field, cond[op], where)
+            return Code(f"({index} in {self._hits(field, memo)})")
+        if op == "compare":
+            field = self._field(cond[op], where)
+            op, k = _CMP[cond["cmp"]], self.constant(cond["value"])
+            if field in COMPUTE:
+                feature = self._feature(field)
+                return Code(f"({feature.expr} {op} {k})")
+            return Code(f"((_v := values[{field!r}]) is not None and _v {op} {k})")
+        if op == "is":
+            field, value = cond[op], cond["value"]
+            if field == "channel" and value in ("public", "private"):
+                field = "visibility"
+            field = self._field(field, where, features=False)
+            return Code(f"(values[{field!r}] == {value!r})")
+        if op == "in":
+            field = self._field(cond[op], where, features=False)
+            return Code(f"(values[{field!r}] in {self.constant(frozenset(cond['values']))})")
+        raise BundleError(f"{where}: unknown condition `{op}`")  # the schema allows no other op
+
+
+def _phrase_finder(phrases, where: str) -> PhraseFinder:
+    try:
+        return PhraseFinder(phrases)
+    except re2.error as e:
+        raise BundleError(f"{where}: RE2 cannot compile a phrase of a `mentions`: {re2_reason(e)}") from None
+
+
+class _Lazy:
+    """A test on a text built on its first call: a `mentions`' confirmation compiles RE2 patterns
+    (for stdlib's signals, most of the time a library takes to prepare), and most messages never get
+    that far. `compile_all()` builds it now (Library.prepare). A race only builds it twice."""
+
+    __slots__ = ("_make", "_test")
+
+    def __init__(self, make: Callable[[], Callable[[str], bool]]):
+        self._make = make
+        self._test: Callable[[str], bool] | None = None
+
+    def build(self) -> Callable[[str], bool]:
+        test = self._test
+        if test is None:
+            test = self._test = self._make()
+        return test
+
+    def __call__(self, text: str) -> bool:
+        test = self._test
+        if test is None:
+            test = self.build()
+        return test(text)
