@@ -186,3 +186,18 @@ def test_templates_compile_when_first_used():
     draft = library.draft("billing.duplicate_charge", SLOTS, ctx("Charged twice", channel="email"))
     compiled = [r.choice.id for r in replies if r.renderer._moves is not None]
     assert compiled == [draft.reply.id]  # only the reply that was drafted
+
+
+def test_loading_compiles_nothing_and_prepare_compiles_everything():
+    """A framework is prepared on its first draft (the signals on the first draft of any), and a
+    `mentions`' confirmation on first use; prepare() does all of it now, as `tactful serve` does
+    before a library takes traffic."""
+    library = load_library(_data())
+    assert library._prepared == {} and "_program" not in library.__dict__
+    library.draft("billing.duplicate_charge", SLOTS, ctx("Where is my refund?"))
+    assert list(library._prepared) == ["billing.duplicate_charge"] and "_program" in library.__dict__
+    lazies = [*library._program.compiler.lazies, *library._prepared["billing.duplicate_charge"].lazies]
+    assert lazies and not all(lazy._test is not None for lazy in lazies)  # no message reached them all
+    assert library.prepare() is library
+    assert all(lazy._test is not None for lazy in lazies)
+    assert set(library._prepared) == set(library.intents)
