@@ -1,18 +1,20 @@
-"""Conditions: compile the bundle's condition data into Python code, once, at load.
+"""Conditions: compile the bundle's condition data into Python code, once, when first needed.
 
-A condition in the bundle is data (a tree discriminated on `op`). `ConditionCompiler` turns each
-tree into a Python expression; the library writes one function per framework (every guard, every
-escalation, the reply choice) and one per signal, and compiles them all with one `compile()` at load
-(see "code generation" below for why that is safe). Decisions:
+A condition in the bundle is data (a tree of objects named by their operator key: format.py).
+`ConditionCompiler` turns each tree into a Python expression; the library writes one function per
+signal, compiled together on the first draft of any framework, and one per framework (every guard,
+every escalation, the reply choice), compiled on the framework's first draft (see "code generation"
+below for why that is safe). Decisions:
 
-- Every `mentions` and `matches` of a library that looks at the same text field is added to one
-  RE2 set (`re2.Set`), compiled at load. A message is then scanned once per field, on the first
+- Every `mentions` and `matches` of the signals that looks at the same text field is added to one
+  RE2 set (`re2.Set`), and a framework's own ones to one set of its own, each compiled with the
+  code that uses it. A message is then scanned once per field and set, on the first
   condition that needs it, and every text condition is a membership test on the indices that
   matched. RE2 keeps matching linear in the message length, whatever the patterns. A `mentions`
   enters the set without its word boundaries (Unicode-aware boundaries make a set of stdlib's size
   too big for RE2's memory budget); when the set says its phrases occur, the condition's
   PhraseFinder confirms that one occurs as whole words. Most messages mention none of the phrases, so the
-  confirmation rarely runs.
+  confirmation rarely runs, and it is compiled only when it first does (or by Library.prepare()).
 - `mentions` means whole words or phrases, case-insensitive: a phrase must not be preceded or
   followed by a letter, digit or mark (so "sue" matches "I'll sue!" but not "issue" or "Suez").
   Spaces inside a phrase match any run of whitespace; a straight apostrophe also matches a curly one.
@@ -239,9 +241,10 @@ def quiet_regex(pattern: str):
 # --- code generation --------------------------------------------------------------------------------
 #
 # A condition becomes a Python *expression* over `values` (one message's context values, every
-# declared field present). What a message may need several times is memoized in local variables of
-# the generated function, computed on first use with `:=`: each signal (`s_<n>`), each field's RE2
-# set scan (`h_<n>`), each message feature (`f_<n>`; `lc` holds letters and capitals together). The
+# declared field present) and `m`, the draft's memo: what a message may need several times is kept
+# there, computed on first use: each signal's result (by its number, in its function `_sig_<n>`),
+# each RE2 set's scan (`h<n>` for the signals' sets, `g<n>` for a framework's), each message feature
+# (`f<n>`; `lc` holds letters and capitals together). The
 # source contains only names this module makes up, operators from _CMP and repr() of strings; every
 # other value (numbers, RE2 objects, sets of allowed values) is a constant in the namespace the code
 # runs in, referred to by a generated name. Nothing a message or a slot holds ever reaches the source.
