@@ -390,6 +390,8 @@ class Library:
                     fw = self._prepared[intent] = self._prepare(raw, program)
                 except RecursionError:
                     raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
+                except KeyError as e:  # not a missing intent (the caller's KeyError means that): a bug or a gap
+                    raise BundleError(f"`{intent}` could not be prepared: {e!r} is missing") from None
             return fw
 
     def prepare(self) -> "Library":
