@@ -243,8 +243,9 @@ def quiet_regex(pattern: str):
 # A condition becomes a Python *expression* over `values` (one message's context values, every
 # declared field present) and `m`, the draft's memo: what a message may need several times is kept
 # there, computed on first use: each signal's result (by its number, in its function `_sig_<n>`),
-# each RE2 set's scan (`h<n>` for the signals' sets, `g<n>` for a framework's), each message feature
-# (`f<n>`; `lc` holds letters and capitals together). The
+# each RE2 set's scan (`h<n>` for the signals' sets, `g<n>` for a framework's; also a local of the
+# function that reads it, so that its second reading is a local's), each message feature (`f<n>`;
+# `lc` holds letters and capitals together). The
 # source contains only names this module makes up, operators from _CMP and repr() of strings; every
 # other value (numbers, RE2 objects, sets of allowed values) is a constant in the namespace the code
 # runs in, referred to by a generated name. Nothing a message or a slot holds ever reaches the source.
@@ -260,12 +261,14 @@ def _ratio(letters_capitals: tuple[int, int]) -> float:
     return capitals / letters if letters else 0.0
 
 
-def _scanner(s: "re2.Set") -> Callable[[object], Sequence[int]]:
-    """The indices of the set's patterns that occur in a text (none for a non-text or empty value)."""
+def _scanner(s: "re2.Set", memo: str) -> Callable[[object, dict], Sequence[int]]:
+    """The indices of the set's patterns that occur in a text (none for a non-text or empty value),
+    kept in the draft's memo `m` for the other functions that read it."""
     match = s.Match
 
-    def scan(text: object) -> Sequence[int]:
-        return (match(text) or ()) if isinstance(text, str) and text else ()
+    def scan(text: object, m: dict) -> Sequence[int]:
+        hits = m[memo] = (match(text) or ()) if isinstance(text, str) and text else ()
+        return hits
 
     return scan
 
@@ -297,7 +300,8 @@ def _check_depth(cond: Condition, where: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Code:
-    """A condition as a Python expression over `values` (the context) and `m` (the draft's memo)."""
+    """A condition as a Python expression over `values` (the context) and `m` (the draft's memo),
+    and the locals holding the RE2 scans it reads (to set up before it runs)."""
 
     expr: str
     memos: frozenset[str] = frozenset()
@@ -308,8 +312,12 @@ _TRUE = Code("True")
 
 
 def function_source(name: str, params: str, codes: Iterable[Code], body: Iterable[str]) -> str:
-    """`def name(params):`, a fresh memo `m`, then the body lines (indented here)."""
+    """`def name(params):`, a fresh memo `m` and the scans' locals set to None, then the body lines
+    (indented here)."""
+    memos = sorted(set().union(*(c.memos for c in codes)))
     lines = [f"def {name}({params}):", "    m = {}"]
+    if memos:
+        lines.append("    " + " = ".join(memos) + " = None")
     lines.extend("    " + line for line in body)
     return "\n".join(lines) + "\n"
 
@@ -427,7 +435,7 @@ class ConditionCompiler:
                 options.max_mem = SET_MAX_MEM
                 builder = self._set_builders[field] = re2.Set.SearchSet(options)
                 memo = self._set_names[field] = f"{self._prefix}{len(self._set_names)}"
-                self.namespace[f"_scan{memo}"] = _scanner(builder)
+                self.namespace[f"_scan{memo}"] = _scanner(builder, memo)
             try:
                 index = builder.Add(pattern)
             except re2.error as e:
@@ -440,7 +448,7 @@ class ConditionCompiler:
         return index, self._set_names[field]
 
     def _hits(self, field: str, memo: str) -> str:
-        return f"(_t if (_t := m.get({memo!r})) is not None else m.setdefault({memo!r}, _scan{memo}(values[{field!r}])))"
+        return f"({memo} if {memo} is not None else ({memo} := _scan{memo}(values[{field!r}], m)))"
 
     def _signal(self, name: str, where: str) -> Code:
         if self._program is not None:
@@ -462,8 +470,9 @@ class ConditionCompiler:
         finally:
             self._compiling.pop()
         n = self._signal_numbers[name]
+        scans = "".join(f"        {memo} = m.get({memo!r})\n" for memo in sorted(inner.memos))
         self._signal_sources.append(
-            f"def _sig_{n}(values, m):\n    r = m.get({n})\n    if r is None:\n"
+            f"def _sig_{n}(values, m):\n    r = m.get({n})\n    if r is None:\n{scans}"
             f"        r = m[{n}] = bool({inner.expr})\n    return r\n")
         compiled = self._compiled_signals[name] = Code(f"_sig_{n}(values, m)")
         return compiled
@@ -487,10 +496,10 @@ class ConditionCompiler:
             if not codes:
                 return _TRUE if op == "all" else _FALSE
             joiner = " and " if op == "all" else " or "
-            return Code("(" + joiner.join(c.expr for c in codes) + ")")
+            return Code("(" + joiner.join(c.expr for c in codes) + ")", frozenset().union(*(c.memos for c in codes)))
         if op == "not":
             code = self._compile(cond[op], where)
-            return Code(f"(not {code.expr})")
+            return Code(f"(not {code.expr})", code.memos)
         if op == "signal":
             return self._signal(cond[op], where)
         if op == "bool":
@@ -510,18 +519,18 @@ class ConditionCompiler:
                 confirm = self._lazy(lambda: _asserted_search(_compile_big(mentions_pattern(phrases), where).finditer))
             else:  # phrase by phrase, boundaries checked in Python: far cheaper for RE2 to start
                 confirm = self._lazy(lambda: _phrase_finder(phrases, where))
-            return Code(f"({index} in {self._hits(field, memo)} and {confirm}(values[{field!r}]))")
+            return Code(f"({index} in {self._hits(field, memo)} and {confirm}(values[{field!r}]))", frozenset({memo}))
         if op == "emoji":
             field = self._field(cond.get("field", "message"), where, features=False)
             pattern = emoji_pattern(cond[op])
             if not pattern:
                 return _FALSE
             index, memo = self._text(field, pattern, where)
-            return Code(f"({index} in {self._hits(field, memo)})")
+            return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
         if op == "matches":
             field = self._field(cond.get("field", "message"), where, features=False)
             index, memo = self._text(field, cond[op], where)
-            return Code(f"({index} in {self._hits(field, memo)})")
+            return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
         if op == "compare":
             field = self._field(cond[op], where)
             op, k = _CMP[cond["cmp"]], self.constant(cond["value"])
