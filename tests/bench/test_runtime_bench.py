@@ -41,7 +41,7 @@ def _bare(library: Library):
     fw = library.framework(INTENT)
     reply = next(r for r in fw.replies if r.id == draft.reply.id)
     env = make_environment()
-    template = env.from_string(reply.template.replace("{{ '' }}", draft.moves[0].text))
+    template = env.from_string(reply.template.replace("{{ picks.acknowledge }}", draft.moves[0].text))
     variables = {f.name: None for f in library.bundle.fields} | {s.name: None for s in fw.slots}
     variables |= {k: v for k, v in CONTEXT.items() if k != "seed"} | SLOTS
     assert template.render(values=variables) == draft.text  # the same text, or the comparison means nothing

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
+from tactful.emit.bundle import bundle_json
 from bundle_builder import make_bundle  # noqa: E402
 
 INTENT = "billing.duplicate_charge"
@@ -37,7 +38,7 @@ ROWS = [
 @pytest.fixture
 def bundle_file(tmp_path) -> Path:
     path = tmp_path / "bundle.json"
-    path.write_text(json.dumps(make_bundle().model_dump(mode="json")), encoding="utf-8")
+    path.write_text(bundle_json(make_bundle()), encoding="utf-8")
     return path
 
 

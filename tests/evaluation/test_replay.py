@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROWS, write_jsonl
+from tactful.emit.bundle import bundle_json
 from bundle_builder import duplicate_charge, make_bundle
 from tactful.evaluation.render import render_replay
 from tactful.evaluation.replay import SAMPLES, ReplayError, plan, replay
@@ -21,7 +22,7 @@ ARCHIVE = [{k: v for k, v in r.items() if k != "expect"} for r in ROWS]
 
 
 def _bytes(bundle) -> bytes:
-    return json.dumps(bundle.model_dump(mode="json")).encode()
+    return bundle_json(bundle).encode()
 
 
 @pytest.fixture

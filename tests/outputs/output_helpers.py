@@ -41,7 +41,10 @@ def locations(node, path="$"):
 
 
 def from_stdlib(entry) -> bool:
-    return isinstance(entry, dict) and str((entry.get("location") or {}).get("file", "")).startswith("<stdlib>/")
+    """Whether an element of the bundle (the models' data, or bundle.json's, whose `at` starts with its file) is the stdlib's."""
+    if not isinstance(entry, dict):
+        return False
+    return str(entry.get("at") or (entry.get("location") or {}).get("file", "")).startswith("<stdlib>/")
 
 
 def project_view(bundle: dict) -> dict:
@@ -54,7 +57,8 @@ def project_view(bundle: dict) -> dict:
     out["phrases"] = {name: texts for name, texts in bundle["phrases"].items()
                       if not all(from_stdlib(t) for t in texts)}
     out["frameworks"] = [
-        dict(fw, hash="sha256:…", **{key: [e for e in fw[key] if not from_stdlib(e)] for key in ("escalations", "guards")})
+        dict(fw, hash="sha256:…", **{key: [e for e in fw[key] if not from_stdlib(e)] for key in ("escalations", "guards")
+                                      if key in fw})
         for fw in bundle["frameworks"]
     ]
     return out

@@ -71,7 +71,7 @@ def move(kind: str, src: str | None = None, pick: str | None = None, line: int =
 
 
 def reply(id: str, visibility: str, moves: list[b.Move], when=None, source=None, line: int = 1) -> b.Reply:
-    template = " ".join(m.text.template if m.text else "{{ '' }}" for m in moves)
+    template = " ".join(m.text.template if m.text else f"{{{{ picks.{m.kind} }}}}" for m in moves)  # as the compiler writes it
     return b.Reply(id=id, visibility=visibility, when=when, condition_source=source, moves=moves,
                    template=template, location=loc(line))
 
@@ -218,3 +218,10 @@ SLOTS = {"case_reference": "BIL-20931", "amount": "$49.00"}
 
 def ctx(message: str = "I was charged twice for one order.", channel: str = "email", **more) -> dict:
     return {"message": message, "channel": channel, **more}
+
+
+def bundle_data(bundle: b.Bundle) -> dict:
+    """A bundle's JSON data as bundle.json holds it (the compact layout of tactful.runtime.format)."""
+    from tactful.runtime.format import compact
+
+    return compact(bundle.model_dump(mode="json"))

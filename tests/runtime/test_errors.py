@@ -168,7 +168,11 @@ def test_a_request_of_the_wrong_shape_is_an_invalid_request(library, intent, slo
 def test_load_library_takes_json_text_as_documented(bundle):
     from tactful.runtime import load_library
 
-    text = bundle.model_dump_json()
+    import json
+
+    from bundle_builder import bundle_data
+
+    text = json.dumps(bundle_data(bundle))
     library = load_library(text)
     assert library.revision == bundle.revision
     assert load_library("  \n" + text).intents == library.intents

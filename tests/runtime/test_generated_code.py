@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bundle_builder import SLOTS, ctx, duplicate_charge, loc, make_bundle, mentions, sig
+from bundle_builder import SLOTS, bundle_data, ctx, duplicate_charge, loc, make_bundle, mentions, sig
 from tactful.runtime import BundleError, Library, load_bundle
 from tactful.runtime import bundle as b
 
@@ -39,7 +39,7 @@ def test_names_that_are_not_identifiers_never_reach_the_generated_code():
     with pytest.raises(ValidationError, match="name"):
         b.Escalation(name=HOSTILE, team="legal", when=b.In(field="customer_name", values=["x"]),
                      condition_source="x", location=loc(25))
-    data = make_bundle([duplicate_charge()]).model_dump(mode="json")
+    data = bundle_data(make_bundle([duplicate_charge()]))
     data["frameworks"][0]["escalations"][0]["team"] = HOSTILE
     with pytest.raises(BundleError, match=r"frameworks\[0\]\.escalations\[0\]\.team"):
         Library(load_bundle(data))
@@ -51,6 +51,7 @@ def test_names_that_are_not_identifiers_never_reach_the_generated_code():
 
 def test_the_generated_code_holds_no_message_or_slot_value(library):
     library.draft(INTENT, SLOTS, ctx("I'll call my lawyer, journalist"))
+    assert "_framework" in library._source and "_sig_" in library._source  # the framework and the signals
     assert "lawyer" not in library._source and SLOTS["case_reference"] not in library._source
 
 
@@ -105,5 +106,13 @@ def test_conditions_nested_beyond_what_python_compiles_are_refused_with_a_messag
     when = sig("legal_threat")
     for _ in range(400):
         when = b.Not(of=when)
-    with pytest.raises(BundleError, match="nested more than 64 levels deep"):
+    with pytest.raises(BundleError, match="nested too deeply"):
         Library(make_bundle([duplicate_charge(guards=[_guard("deep", when)])]))
+    when = sig("legal_threat")
+    for _ in range(65):
+        when = b.Not(of=when)
+    library = Library(make_bundle([duplicate_charge(guards=[_guard("deep", when)])]))  # checked when prepared
+    with pytest.raises(BundleError, match="nested more than 64 levels deep"):
+        library.prepare()
+    with pytest.raises(BundleError, match="nested more than 64 levels deep"):
+        library.draft(INTENT, SLOTS, ctx())  # or on the framework's first draft

@@ -8,21 +8,22 @@ import sys
 
 import pytest
 
-from bundle_builder import SLOTS, ctx, duplicate_charge, make_bundle, mentions, text
+from bundle_builder import SLOTS, bundle_data, ctx, duplicate_charge, make_bundle, mentions, text
 from tactful.runtime import BundleError, Library, load_bundle, load_library
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle
 
 
 def _data() -> dict:
-    return json.loads(make_bundle().model_dump_json())
+    return bundle_data(make_bundle())
 
 
 def test_loads_from_a_path_bytes_a_dict_and_a_bundle(tmp_path):
     path = tmp_path / "bundle.json"
-    path.write_text(make_bundle().model_dump_json(), encoding="utf-8")
+    path.write_text(json.dumps(_data()), encoding="utf-8")
     expected = make_bundle()
-    for source in (path, str(path), path.read_bytes(), _data(), expected):
-        assert load_bundle(source) == expected
+    for source in (path, str(path), path.read_bytes(), _data()):
+        assert bundle_data(load_bundle(source)) == bundle_data(expected)
+    assert load_bundle(expected) is expected
     draft = load_library(path).draft("billing.duplicate_charge", SLOTS, ctx())
     assert draft.reply.id == "private"
 
@@ -51,8 +52,13 @@ def test_not_a_bundle():
 
 def test_another_major_version_is_refused():
     major = int(SCHEMA_VERSION.split(".")[0])
-    with pytest.raises(BundleError, match=f"has schema version {major + 1}.0, and this runtime reads {major}.x"):
+    message = f"has schema version {major + 1}.0, and this runtime reads schema version {SCHEMA_VERSION} \\({major}.x\\)"
+    with pytest.raises(BundleError, match=message):
         load_bundle({**_data(), "schema_version": f"{major + 1}.0"})
+    with pytest.raises(BundleError, match=message):
+        load_library({**_data(), "schema_version": f"{major + 1}.0"})
+    with pytest.raises(BundleError, match="has schema version 2.0, .* rebuild the bundle"):  # the layout before 3.0
+        load_library({**_data(), "schema_version": "2.0"})
 
 
 def test_a_newer_minor_version_is_refused_with_upgrade_advice():
@@ -69,18 +75,21 @@ def test_a_garbled_version():
 def test_schema_violations_say_where():
     data = _data()
     del data["frameworks"][0]["slots"][1]["name"]
-    data["frameworks"][0]["guards"][0]["when"] = {"op": "sometimes"}
+    data["frameworks"][0]["guards"][0]["when"] = {"sometimes": "message"}
     with pytest.raises(BundleError) as e:
-        load_bundle(data)
+        load_library(data)
     message = str(e.value)
     assert message.startswith("the bundle does not match its schema (2 problems):")
     assert "at frameworks[0].slots[1].name: Field required" in message
-    assert "at frameworks[0].guards[0].when: Input tag 'sometimes' found using 'op' does not match" in message
+    assert "at frameworks[0].guards[0].when: not a condition: it needs one operator key (all, any, not," in message
 
 
 def _refused(bundle: Bundle, match: str):
+    """Refused when the library is prepared (prepare(), or a framework's first draft)."""
     with pytest.raises(BundleError, match=match):
-        Library(bundle)
+        Library(bundle).prepare()
+    with pytest.raises(BundleError, match=match):
+        load_library(bundle_data(bundle)).draft("billing.duplicate_charge", SLOTS, ctx())
 
 
 def test_an_unknown_signal_is_refused():
@@ -130,8 +139,8 @@ def test_a_missing_phrase_bank_is_refused():
 
 
 def test_a_feature_this_runtime_does_not_compute_is_refused():
-    _refused(make_bundle(features=["caps_ratio", "emoji_count"]),
-             "the bundle needs message features this runtime does not compute: `emoji_count`; upgrade tactful")
+    with pytest.raises(BundleError, match="the bundle needs message features this runtime does not compute: `emoji_count`; upgrade tactful"):
+        load_library(bundle_data(make_bundle(features=["caps_ratio", "emoji_count"])))  # at load
 
 
 def test_a_bad_slot_pattern_is_refused():
@@ -140,27 +149,33 @@ def test_a_bad_slot_pattern_is_refused():
     _refused(make_bundle([fw.model_copy(update={"slots": slots})]), "a slot pattern is not valid RE2")
 
 
-def test_importing_the_runtime_pulls_in_neither_lark_nor_click():
+def test_importing_the_runtime_pulls_in_neither_lark_nor_click(tmp_path):
+    """Nor does loading a bundle and drafting build the pydantic models (tactful.runtime.bundle):
+    the runtime validates and drafts from the bundle's JSON data."""
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(_data()), encoding="utf-8")
     code = (
         "import sys, tactful.runtime as r\n"
         "from tactful.runtime import load_library, Library, Draft\n"
         "import tactful.runtime.library, tactful.runtime.conditions, tactful.runtime.render\n"
+        f"library = load_library({str(path)!r})\n"
+        f"library.draft('billing.duplicate_charge', {SLOTS!r}, {ctx()!r})\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'click', 'rich', 'fastapi', 'uvicorn'))\n"
         "print(','.join(bad))\n"
-        "print('jinja2' in sys.modules and 're2' in sys.modules and 'pydantic' in sys.modules)\n"
+        "print('jinja2' in sys.modules and 're2' in sys.modules and 'pydantic_core' in sys.modules)\n"
+        "print('tactful.runtime.bundle' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
-    assert out == ["", "True"]
+    assert out == ["", "True", "False"]
 
 
-@pytest.mark.parametrize("template", ["{{ 7*7 }}", "{{ amount }}{{ cycler.__init__ }}", "{% for x in range(9) %}x{% endfor %}"])
-def test_a_template_that_is_not_its_parts_is_refused(template):
-    """Templates are checked against the text's parts at load, so a hand-edited bundle cannot smuggle
-    template code in (and the check needs no Jinja2 parsing: templates compile when first used)."""
-    data = make_bundle().model_dump(mode="json")
+def test_a_stored_template_is_refused():
+    """The bundle stores a text's parts only; the runtime makes the template from them, so a
+    hand-edited bundle cannot smuggle template code in: a `template` beside the parts is refused."""
+    data = _data()
     move = data["frameworks"][0]["replies"][0]["moves"][-1]
-    move["text"]["template"] = template
-    with pytest.raises(BundleError, match="does not match the text's parts"):
+    move["text"]["template"] = "{{ 7*7 }}"
+    with pytest.raises(BundleError, match=r"replies\[0\]\.moves\[\d+\]\.text\.template: Extra inputs are not permitted"):
         load_library(data)
 
 
@@ -171,3 +186,18 @@ def test_templates_compile_when_first_used():
     draft = library.draft("billing.duplicate_charge", SLOTS, ctx("Charged twice", channel="email"))
     compiled = [r.choice.id for r in replies if r.renderer._moves is not None]
     assert compiled == [draft.reply.id]  # only the reply that was drafted
+
+
+def test_loading_compiles_nothing_and_prepare_compiles_everything():
+    """A framework is prepared on its first draft (the signals on the first draft of any), and a
+    `mentions`' confirmation on first use; prepare() does all of it now, as `tactful serve` does
+    before a library takes traffic."""
+    library = load_library(_data())
+    assert library._prepared == {} and "_program" not in library.__dict__
+    library.draft("billing.duplicate_charge", SLOTS, ctx("Where is my refund?"))
+    assert list(library._prepared) == ["billing.duplicate_charge"] and "_program" in library.__dict__
+    lazies = [*library._program.compiler.lazies, *library._prepared["billing.duplicate_charge"].lazies]
+    assert lazies and not all(lazy.built for lazy in lazies)  # no message reached them all
+    assert library.prepare() is library
+    assert all(lazy.built for lazy in lazies)
+    assert set(library._prepared) == set(library.intents)

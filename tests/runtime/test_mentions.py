@@ -47,11 +47,10 @@ TRICKY_ALPHABET = [*ALPHABET, "K", "ſ", "İ", "ı", "#", "@", "metoo", "support
 
 
 def compiled_mentions(phrases):
-    from tactful.runtime.bundle import Mentions
     from tactful.runtime.conditions import ConditionCompiler, function_source
 
     compiler = ConditionCompiler([], ["message"])
-    code = compiler.compile(Mentions(field="message", phrases=phrases), "a test")
+    code = compiler.compile({"mentions": phrases}, "a test")  # as bundle.json stores it
     return compiler.run(function_source("holds", "values", [code], [f"return {code.expr}"]))["holds"]
 
 

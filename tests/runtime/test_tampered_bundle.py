@@ -28,15 +28,19 @@ HOSTILE = ["7*7", "message.upper()", "9**(9**9)", "a b", "x}}{{7*7", "../../etc/
 def built() -> dict:
     from tactful import api
 
+    from bundle_builder import bundle_data
+
     result = api.compile([SHOP])
     assert result.bundle is not None, [d.message for d in result.diagnostics]
-    return result.bundle.model_dump(mode="json")
+    return bundle_data(result.bundle)
 
 
 # --- where names live in a bundle -------------------------------------------------------------------
 
-_NAME_KEYS = {"name", "field", "team", "pick", "id", "intent", "owner"}  # a `module` is a label from a file path
-_FREE_TEXT = {"examples", "expect", "location"}  # example names and `expect` texts are prose
+# a `module` is a label from a file path; `slot` and `field` are also a text part's, `signal`, `bool`,
+# `compare`, `is` and `in` a condition's (docs/reference/bundle.md)
+_NAME_KEYS = {"name", "field", "team", "pick", "id", "intent", "owner", "slot", "signal", "bool", "compare", "is", "in"}
+_FREE_TEXT = {"examples", "expect", "at"}  # example names and `expect` texts are prose
 _NAME_MAPS = {"phrases", "slots", "context"}  # maps whose keys are names (slots/context: in examples)
 
 
@@ -58,7 +62,7 @@ def name_paths(data: object, path: tuple = ()) -> Iterator[tuple]:
                 continue  # a guard without `as` is named by its condition as written: free text
             elif key in _NAME_KEYS and isinstance(value, str) and not _FREE_TEXT & set(map(str, path)):
                 yield here
-            elif key not in ("location",):
+            elif key not in ("at",):
                 yield from name_paths(value, here)
     elif isinstance(data, list):
         for i, item in enumerate(data):
@@ -101,8 +105,8 @@ def names_the_field(message: str, path: tuple) -> bool:
 def test_the_bundle_has_names_in_every_kind_of_place(built):
     """The walk below must reach every kind of name, or the tamper test proves little."""
     kinds = {tuple(s for s in p if isinstance(s, str))[-1] if not isinstance(p[-1], tuple) else p[-2] for p in name_paths(built)}
-    assert {"name", "field", "team", "pick", "id", "intent", "owner", "phrases", "features", "slots", "context",
-            "channel"} <= kinds | {p[0] for p in name_paths(built)}
+    assert {"name", "field", "team", "pick", "intent", "owner", "phrases", "features", "slots", "context",
+            "channel", "slot", "signal"} <= kinds | {p[0] for p in name_paths(built)}
     slot_parts = [p for p in name_paths(built) if "parts" in p]
     assert slot_parts, "the shop fixture uses slots in its texts"
 
@@ -143,7 +147,7 @@ def test_every_name_in_a_built_bundle_is_checked_at_load(built):
 def test_a_slot_named_like_code_is_refused_with_the_field(built, hostile):
     """The issue's attack exactly: rename a slot and every part that uses it."""
     data = copy.deepcopy(built)
-    fw = next(f for f in data["frameworks"] if any(s["name"] == "order_id" for s in f["slots"]))
+    fw = next(f for f in data["frameworks"] if any(s["name"] == "order_id" for s in f.get("slots", ())))
     i = next(i for i, s in enumerate(fw["slots"]) if s["name"] == "order_id")
     fw["slots"][i]["name"] = hostile
     text = repr(fw).replace("'order_id'", repr(hostile))
@@ -198,10 +202,10 @@ def test_a_condition_nested_deeper_than_the_compiler_allows_is_refused(built, de
     """The compiler never nests a condition beyond 32 (T1407); a tampered bundle that does is a
     BundleError, whatever the depth, and never a RecursionError."""
     data = copy.deepcopy(built)
-    fw = next(f for f in data["frameworks"] if f["guards"])
-    when: dict = {"op": "field", "field": "is_outage_active"}
+    fw = next(f for f in data["frameworks"] if any(isinstance(g, dict) for g in f.get("guards", ())))
+    when: dict = {"bool": "is_outage_active"}
     for _ in range(depth):
-        when = {"op": "not", "of": when}
-    fw["guards"][0]["when"] = when
+        when = {"not": when}
+    fw["guards"][next(i for i, g in enumerate(fw["guards"]) if isinstance(g, dict))]["when"] = when
     with pytest.raises(BundleError, match="nested"):
-        load_library(data)
+        load_library(data).prepare()  # refused at load (too deep for the schema) or when prepared

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "runtime"))
+from tactful.emit.bundle import bundle_json
 from bundle_builder import make_bundle  # noqa: E402
 
 
@@ -53,7 +54,7 @@ def wait_for_log(server: Server, text: str, timeout: float = 15) -> None:
 
 def write_bundle(path: Path, **overrides) -> None:
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(make_bundle(**overrides).model_dump_json(), encoding="utf-8")
+    tmp.write_text(bundle_json(make_bundle(**overrides)), encoding="utf-8")
     os.replace(tmp, path)
 
 

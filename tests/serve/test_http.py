@@ -7,6 +7,7 @@ import json
 import httpx
 import pytest
 
+from tactful.emit.bundle import bundle_json
 from bundle_builder import SLOTS, ctx, make_bundle
 from tactful.runtime import Library
 
@@ -195,7 +196,7 @@ def test_internal_errors_never_show_a_traceback(tmp_path, monkeypatch):
     from tactful.service import app as serve
 
     path = tmp_path / "bundle.json"
-    path.write_text(make_bundle().model_dump_json(), encoding="utf-8")
+    path.write_text(bundle_json(make_bundle()), encoding="utf-8")
     app = serve.create_app(path, watch_interval=None)
 
     def broken(*a, **k):

@@ -5,12 +5,40 @@ from __future__ import annotations
 import json
 
 from tactful.runtime.bundle import Bundle
+from tactful.runtime.format import compact
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def bundle_text(data: dict) -> str:
+    """The canonical text of a bundle's JSON data (format.py's layout): sorted keys, no spaces, each
+    top-level key on a line of its own and each element of its lists too (so a change to one
+    framework is a change to one line), UTF-8, one trailing newline."""
+    lines = ["{"]
+    keys = sorted(data)
+    for i, key in enumerate(keys):
+        value = data[key]
+        end = "," if i < len(keys) - 1 else ""
+        if isinstance(value, list) and value:
+            lines.append(f"{_dumps(key)}:[")
+            lines.extend(_dumps(x) + ("," if j < len(value) - 1 else "") for j, x in enumerate(value))
+            lines.append("]" + end)
+        else:
+            lines.append(f"{_dumps(key)}:{_dumps(value)}{end}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def bundle_data(bundle: Bundle) -> dict:
+    """The bundle's JSON data, as bundle.json holds it."""
+    return compact(bundle.model_dump(mode="json"))
 
 
 def bundle_json(bundle: Bundle) -> str:
-    """The canonical bundle text: sorted keys, two-space indent, UTF-8, one trailing newline."""
-    data = json.loads(bundle.model_dump_json())  # pydantic's Rust serializer, then sorted and indented
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The canonical bundle text (bundle_text of bundle_data)."""
+    return bundle_text(bundle_data(bundle))
 
 
 def emit_bundle(bundle: Bundle) -> dict[str, str]:

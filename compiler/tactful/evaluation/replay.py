@@ -37,6 +37,7 @@ numbers; an unreadable or truncated file is a ReplayError.
 from __future__ import annotations
 
 import heapq
+import json
 import multiprocessing
 import os
 import pickle
@@ -50,7 +51,7 @@ from typing import Any
 from tactful.evaluation.corpus import ARCHIVE_KEYS, Bad, CorpusError, Row, decode_line, format_of, parse_row, plain_row
 from tactful.runtime.draft import Verdict
 from tactful.runtime.errors import DraftError
-from tactful.runtime.library import Library, load_bundle
+from tactful.runtime.library import Library, load_bundle, load_library
 
 SAMPLES = 5  # messages kept per kind of difference
 BAD_ROWS_KEPT = 20  # row numbers kept per reason of a bad row
@@ -438,12 +439,12 @@ class Replayer:
 
 
 def _library(bundle: bytes | Library) -> Library:
-    return bundle if isinstance(bundle, Library) else Library(load_bundle(bundle))
+    return bundle if isinstance(bundle, Library) else load_library(bundle)
 
 
 def _as_bytes(bundle: bytes | Library) -> bytes:
     """What a worker process or a Ray actor is sent: the bundle's JSON."""
-    return bundle.bundle.model_dump_json().encode() if isinstance(bundle, Library) else bundle
+    return json.dumps(bundle.data).encode() if isinstance(bundle, Library) else bundle
 
 
 def _plain(value: Any) -> Any:

@@ -1,8 +1,11 @@
 """The bundle: the one contract between the compiler and everything that reads its output.
 
-These pydantic models are what `tactful build` writes as bundle.json, what `tactful schema` prints
-as JSON Schema, what the runtime loads and what the docs emitter reads. Changing them is changing a
-public format: bump SCHEMA_VERSION (major for anything a reader could trip on).
+These pydantic models are the Bundle as the compiler builds it and every emitter reads it; bundle.json
+is their data in the compact layout of format.py (inherited entries referenced, locations as one
+string, texts as parts, defaults left out), which is also what `tactful schema` describes and what
+the runtime validates and drafts from without building these models. Changing them is changing a
+public format: bump SCHEMA_VERSION (format.py; major for anything a reader could trip on) and the
+layout in format.py.
 """
 
 from __future__ import annotations
@@ -11,16 +14,9 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-SCHEMA_VERSION = "2.0"
+from tactful.runtime.format import DOTTED, IDENTIFIER, REPLY_ID, SCHEMA_VERSION
 
-# Every name a bundle carries follows the language's identifier grammar, checked at load: a name
-# reaches generated code (Jinja2 templates, the conditions' Python, file names under templates/),
-# and a name that is not an identifier (`7*7`, `message.upper()`, `../x`) is refused there, whatever
-# the code that uses it does with it. (Templates also look names up by subscript, never as bare
-# variables: see render.py.)
-IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
-DOTTED = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$"
-REPLY_ID = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$"
+__all__ = ["SCHEMA_VERSION", "IDENTIFIER", "DOTTED", "REPLY_ID"]  # and the models below
 
 Name = Annotated[str, StringConstraints(pattern=IDENTIFIER)]
 """A slot, field, signal, phrase bank, team, channel, guard, escalation, style rule or feature name."""
@@ -72,7 +68,8 @@ TextPart = Annotated[Union[LiteralPart, SlotPart, OptionalPart], Field(discrimin
 
 
 class Text(Model):
-    """A text as data (parts) and as the Jinja2 template compiled from it."""
+    """A text as data (parts) and as the Jinja2 template compiled from it. The bundle stores the parts
+    (and the source when it is not what the parts give); the template follows from them."""
 
     source: str  # the text as a reader sees it: un-indented, escapes resolved, `{slot}`s kept, `[ ]` dropped
     parts: list[TextPart]
@@ -274,7 +271,7 @@ class Reply(Model):
     when: Condition | None = None
     condition_source: str | None = None
     moves: list[Move]
-    template: str  # the whole reply as one Jinja2 template (moves joined by a space)
+    template: str  # the whole reply as one Jinja2 template (moves joined by a space); not stored
     location: Location
 
 
@@ -319,9 +316,9 @@ class Framework(Model):
 
 
 class Policy(Model):
-    """A `policy`: guards and escalations every framework inherits (each framework's `guards` and
-    `escalations` already hold the ones it applies, with `policy` set). Here for documentation and
-    analytics: what the house policy is, whether or not a framework uses every entry."""
+    """A `policy`: guards and escalations every framework inherits. Each framework's `guards` and
+    `escalations` hold the ones it applies, with `policy` set; bundle.json stores each entry once,
+    here, and a framework refers to it by `"<policy>.<name>"`."""
 
     name: Name
     module: str
@@ -342,5 +339,5 @@ class Bundle(Model):
     signals: list[Signal]
     phrases: dict[Name, list[Text]]
     style: list[StyleRule]
-    policies: list[Policy] = []  # since 1.1
+    policies: list[Policy] = []
     frameworks: list[Framework]  # sorted by intent

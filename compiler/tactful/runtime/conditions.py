@@ -1,15 +1,17 @@
-"""Conditions: compile the bundle's condition data into Python code, once, at load.
+"""Conditions: compile the bundle's condition data into Python code, once, when first needed.
 
-A condition in the bundle is data (a tree discriminated on `op`). `ConditionCompiler` turns each
-tree into a Python expression; the library writes one function per framework (every guard, every
-escalation, the reply choice) and one per signal, and compiles them all with one `compile()` at load
-(see "code generation" below for why that is safe). Decisions:
+A condition in the bundle is data (a tree of objects named by their operator key: format.py).
+`ConditionCompiler` turns each tree into a Python expression; the library writes one function per
+signal, compiled together on the first draft of any framework, and one per framework (every guard,
+every escalation, the reply choice), compiled on the framework's first draft (see "code generation"
+below for why that is safe). Decisions:
 
-- Every `matches` and `has emoji` of a library that looks at the same text field is added to one
-  RE2 filter (`re2.Filter`, RE2's FilteredRE2), compiled at load. A message is then scanned once per
-  field, on the first condition that needs it, and every such condition is a membership test on
-  the indices that matched. The filter first looks for the literal pieces each pattern needs (one
-  small automaton) and runs only the patterns whose pieces occur: an `re2.Set` of the same patterns
+- Every `matches` and `has emoji` of the signals that looks at the same text field is added to one
+  RE2 filter (`re2.Filter`, RE2's FilteredRE2), and a framework's own ones to one filter of its own,
+  each compiled with the code that uses it. A message is then scanned once per field and filter, on
+  the first condition that needs it, and every such condition is a membership test on the indices
+  that matched. The filter first looks for the literal pieces each pattern needs (one small
+  automaton) and runs only the patterns whose pieces occur: an `re2.Set` of the same patterns
   (proximity patterns such as `\b(he|she)\b[^.!?]{0,50}\b(hurt|hit)`) was an automaton too big for
   RE2's cache, about 160 µs a message it had not seen, against 4 µs. RE2 keeps matching linear in
   the message length, whatever the patterns.
@@ -17,11 +19,11 @@ escalation, the reply choice) and one per signal, and compiles them all with one
   marks and `_`, lowercased) are read once per field into a set, and a phrase can occur only if
   every word of it is in that set (a phrase that occurs as whole words has each of its words as a
   whole word of the message). Only such candidates are then confirmed as whole words, each by its
-  own small RE2 pattern. Words that are not plain ASCII (where Python's and RE2's case folding
-  could differ) are left out of the index; a phrase with no ASCII word at all is looked for by RE2,
-  as a prefilter in the field's filter. Earlier versions put every phrase into an RE2 set: an automaton
-  too big for RE2's cache, which on text it had not seen fell back to its NFA, about 2 ms a
-  message.
+  own small RE2 pattern, compiled the first time it is needed (or by Library.prepare()). Words that
+  are not plain ASCII (where Python's and RE2's case folding could differ) are left out of the
+  index; a phrase with no ASCII word at all is looked for by RE2, as a prefilter in the field's
+  filter. Earlier versions put every phrase into an RE2 set: an automaton too big for RE2's cache,
+  which on text it had not seen fell back to its NFA, about 2 ms a message.
 - `mentions` means whole words or phrases, case-insensitive: a phrase must not be preceded or
   followed by a letter, digit or mark (so "sue" matches "I'll sue!" but not "issue" or "Suez").
   Spaces inside a phrase match any run of whitespace; a straight apostrophe also matches a curly one.
@@ -54,7 +56,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import assert_never
+from typing import Any
 
 import re
 from bisect import bisect_left
@@ -63,22 +65,8 @@ from itertools import accumulate
 
 import re2
 
-from tactful.runtime.bundle import (
-    AllOf,
-    AnyOf,
-    Compare,
-    Condition,
-    FieldTrue,
-    HasEmoji,
-    In,
-    Is,
-    Matches,
-    Mentions,
-    Not,
-    Signal,
-    SignalRef,
-)
 from tactful.runtime.errors import BundleError
+from tactful.runtime.format import condition_op
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
 from tactful.runtime.types import (
     EMOJI_MODIFIERS,
@@ -153,18 +141,28 @@ class PhraseIndex:
 
     `maybe(words)`: whether one of them may occur in a text with these words (every ASCII word of
     the phrase among them); `holds(text, words)`: whether one occurs as whole words, confirming only
-    those candidates. Raises re2.error for a phrase RE2 cannot compile."""
+    those candidates, each with its own PhraseFinder, compiled on first use (`build()` compiles them
+    all now; a BundleError for a phrase RE2 cannot compile)."""
 
     __slots__ = ("_by_key", "_keys")
 
-    def __init__(self, phrases: Iterable[str]):
-        by_key: dict[str, list[tuple[frozenset[str], PhraseFinder]]] = {}
+    def __init__(self, phrases: Iterable[str], where: str):
+        by_key: dict[str, list[tuple[frozenset[str], _Lazy]]] = {}
         for phrase in phrases:
             words = phrase_words(phrase)
             key = max(sorted(words), key=len)
-            by_key.setdefault(key, []).append((words, PhraseFinder([phrase])))
+            by_key.setdefault(key, []).append((words, _Lazy(lambda p=phrase: _phrase_finder([p], where))))
         self._by_key = by_key
         self._keys = frozenset(by_key)
+
+    def build(self) -> None:
+        for entries in self._by_key.values():
+            for _, finder in entries:
+                finder.build()
+
+    @property
+    def built(self) -> bool:
+        return all(finder.built for entries in self._by_key.values() for _, finder in entries)
 
     def maybe(self, words: frozenset[str]) -> bool:
         for key in self._keys.intersection(words):
@@ -354,9 +352,12 @@ def quiet_regex(pattern: str):
 # --- code generation --------------------------------------------------------------------------------
 #
 # A condition becomes a Python *expression* over `values` (one message's context values, every
-# declared field present). What a message may need several times is memoized in local variables of
-# the generated function, computed on first use with `:=`: each signal (`s_<n>`), each field's RE2
-# set scan (`h_<n>`), each message feature (`f_<n>`; `lc` holds letters and capitals together). The
+# declared field present) and `m`, the draft's memo: what a message may need several times is kept
+# there, computed on first use: each signal's result (by its number, in its function `_sig_<n>`),
+# each RE2 filter's scan (`h<n>` for the signals' filters, `g<n>` for a framework's; also a local of
+# the function that reads it, so that its second reading is a local's), each text field's words
+# (`w_<field>`, shared by all), each message feature (`f<n>`;
+# `lc` holds letters and capitals together). The
 # source contains only names this module makes up, operators from _CMP and repr() of strings; every
 # other value (numbers, RE2 objects, sets of allowed values) is a constant in the namespace the code
 # runs in, referred to by a generated name. Nothing a message or a slot holds ever reaches the source.
@@ -372,14 +373,22 @@ def _ratio(letters_capitals: tuple[int, int]) -> float:
     return capitals / letters if letters else 0.0
 
 
-def _scanner(s: "re2.Filter") -> Callable[[object], Sequence[int]]:
-    """The indices of the filter's patterns that occur in a text (none for a non-text or empty value)."""
+def _scanner(s: "re2.Filter", memo: str) -> Callable[[object, dict], Sequence[int]]:
+    """The indices of the filter's patterns that occur in a text (none for a non-text or empty value),
+    kept in the draft's memo `m` for the other functions that read it."""
     match = s.Match
 
-    def scan(text: object) -> Sequence[int]:
-        return (match(text) or ()) if isinstance(text, str) and text else ()
+    def scan(text: object, m: dict) -> Sequence[int]:
+        hits = m[memo] = (match(text) or ()) if isinstance(text, str) and text else ()
+        return hits
 
     return scan
+
+
+def _words_of(text: object, m: dict, memo: str) -> frozenset[str]:
+    """message_words of a text, kept in the draft's memo `m` for the other functions that read it."""
+    words = m[memo] = message_words(text)
+    return words
 
 
 # RE2's budget for each pattern of a field's filter: Unicode classes under repetition need more than
@@ -392,6 +401,9 @@ _FILTER_OPTIONS.max_mem = SET_MAX_MEM
 MAX_DEPTH = 64  # the compiler allows 32 (T1407); a bundle deeper than this was not made by it
 
 
+Condition = dict[str, Any]  # a condition as the bundle stores it: objects named by their operator key
+
+
 def _check_depth(cond: Condition, where: str) -> None:
     """Refuse a condition nested deeper than MAX_DEPTH before compiling it (which recurses), measured
     without recursion."""
@@ -400,61 +412,71 @@ def _check_depth(cond: Condition, where: str) -> None:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise BundleError(f"{where}: the condition is nested more than {MAX_DEPTH} levels deep")
-        if isinstance(node, (AllOf, AnyOf)):
-            stack.extend((c, depth + 1) for c in node.of)
-        elif isinstance(node, Not):
-            stack.append((node.of, depth + 1))
+        if "all" in node or "any" in node:
+            stack.extend((c, depth + 1) for c in node.get("all") or node.get("any") or ())
+        elif "not" in node:
+            stack.append((node["not"], depth + 1))
 
 
 @dataclass(frozen=True, slots=True)
 class Code:
-    """A condition as a Python expression, and the memo locals it reads (to initialize to None)."""
+    """A condition as a Python expression over `values` (the context) and `m` (the draft's memo),
+    and the locals holding the RE2 scans it reads (to set up before it runs)."""
 
     expr: str
-    memos: frozenset[str]
+    memos: frozenset[str] = frozenset()
 
 
-_FALSE = Code("False", frozenset())
-_TRUE = Code("True", frozenset())
+_FALSE = Code("False")
+_TRUE = Code("True")
 
 
 def function_source(name: str, params: str, codes: Iterable[Code], body: Iterable[str]) -> str:
-    """`def name(params):`, its memo locals set to None, then the body lines (indented here)."""
+    """`def name(params):`, a fresh memo `m` and the scans' locals set to None, then the body lines
+    (indented here)."""
     memos = sorted(set().union(*(c.memos for c in codes)))
-    lines = [f"def {name}({params}):"]
+    lines = [f"def {name}({params}):", "    m = {}"]
     if memos:
         lines.append("    " + " = ".join(memos) + " = None")
     lines.extend("    " + line for line in body)
-    if len(lines) == 1:
-        lines.append("    pass")
     return "\n".join(lines) + "\n"
 
 
 class ConditionCompiler:
-    """Compiles the condition trees of one bundle to expressions; holds the RE2 sets they share.
+    """Compiles condition trees to Python expressions; holds the RE2 filters they share.
 
-    `compile()` validates a condition and returns its Code; `constant()` names a value for the
-    generated source; `run()` compiles generated source once and returns its namespace.
+    A library has one compiler for its signals (`program=None`): each signal becomes a function
+    `_sig_<n>(values, m)`, made the first time a condition names it, that evaluates the signal at most
+    once per message (`m` is the draft's memo: signal results, field scans, message features). Each
+    framework gets its own compiler over the signals' (`program=`), so it can be prepared on its first
+    draft: its own text conditions go into its own RE2 sets, and a signal is a call to the program's
+    function. `compile()` validates a condition and returns its Code; `constant()` names a value for
+    the generated source; `run()` compiles generated source once and returns its namespace.
     """
 
-    def __init__(self, signals: Iterable[Signal], fields: Iterable[str]):
-        self._signals = {s.name: s for s in signals}
+    def __init__(self, signals: Iterable[dict[str, Any]], fields: Iterable[str], *,
+                 program: "ConditionCompiler | None" = None, prefix: str = "h"):
+        """`signals` as the bundle stores them (name, when, …)."""
+        self._program = program
+        self._signals = {s["name"]: s for s in signals} if program is None else program._signals
         self._signal_numbers = {name: i for i, name in enumerate(self._signals)}
         self._fields = set(fields) | set(COMPUTE)
+        self._prefix = prefix
         self._compiled_signals: dict[str, Code] = {}
+        self._signal_sources: list[str] = []
         self._compiling: list[str] = []
         self._set_builders: dict[str, "re2.Filter"] = {}
-        self._set_names: dict[str, str] = {}  # field -> memo local of its scan
-        self._words_names: dict[str, str] = {}  # field -> memo local of its words (message_words)
+        self._set_names: dict[str, str] = {}  # field -> memo key of its scan
         self._set_indices: dict[tuple[str, str], int] = {}
         self._sets: dict[str, "re2.Filter"] | None = None
         self._constants: dict[int, str] = {}  # id(value) -> name, for values shared by conditions
+        self.lazies: list[_Lazy] = []  # tests built on their first call (see prepare())
         self.namespace: dict[str, object] = {
             "__builtins__": {"isinstance": isinstance, "str": str, "bool": bool},
             "_message": _message,
             "_lc": letters_and_capitals,
             "_ratio": _ratio,
-            "_words": message_words,
+            "_words_of": _words_of,
         }
         for i, name in enumerate(FEATURES):
             self.namespace[f"_feature_{i}"] = COMPUTE[name]
@@ -469,14 +491,18 @@ class ConditionCompiler:
     def signal(self, name: str, where: str) -> Code:
         signal = self._signals.get(name)
         if signal is not None:
-            _check_depth(signal.when, f"signal `{name}`")
+            _check_depth(signal["when"], f"signal `{name}`")
         return self._signal(name, where)
+
+    def signal_source(self) -> str:
+        """The source of every signal function made so far (program compiler only)."""
+        return "".join(self._signal_sources)
 
     def constant(self, value: object) -> str:
         """A generated name under which value is in the namespace of the generated code."""
         name = self._constants.get(id(value))
         if name is None:
-            name = self._constants[id(value)] = f"_k{len(self._constants)}"
+            name = self._constants[id(value)] = f"_k{self._prefix}{len(self._constants)}"
             self.namespace[name] = value
         return name
 
@@ -485,7 +511,7 @@ class ConditionCompiler:
         return self._set_indices.get((field, pattern))
 
     def finish(self) -> dict[str, "re2.Filter"]:
-        """Compile the RE2 sets; call once, after every condition has been compiled."""
+        """Compile the RE2 filters; call once, after every condition has been compiled."""
         if self._sets is None:
             for field, s in self._set_builders.items():
                 try:
@@ -498,6 +524,8 @@ class ConditionCompiler:
     def run(self, source: str) -> dict[str, object]:
         """Compile and run generated source (function definitions only) in the namespace, once."""
         self.finish()
+        if self._program is not None:
+            self.namespace.update((k, v) for k, v in self._program.namespace.items() if k.startswith("_sig_"))
         try:
             code = compile(source, "<tactful conditions>", "exec")
         except (SyntaxError, RecursionError, MemoryError):
@@ -515,39 +543,47 @@ class ConditionCompiler:
         return field
 
     def _text(self, field: str, pattern: str, where: str) -> tuple[int, str]:
-        """The pattern's index in the field's set, and the memo local holding the field's scan."""
+        """The pattern's index in the field's set, and the memo key of the field's scan."""
         key = (field, pattern)
         index = self._set_indices.get(key)
         if index is None:
             if self._sets is not None:
                 raise BundleError("internal: condition compiled after the text sets were finished")
-            try:
-                compile_re2(pattern)  # for its error message; Filter.Add's is less helpful
-            except re2.error as e:
-                raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             builder = self._set_builders.get(field)
             if builder is None:
                 builder = self._set_builders[field] = re2.Filter()
-                memo = self._set_names[field] = f"h_{len(self._set_names)}"
-                self.namespace[f"_scan{memo}"] = _scanner(builder)
+                memo = self._set_names[field] = f"{self._prefix}{len(self._set_names)}"
+                self.namespace[f"_scan{memo}"] = _scanner(builder, memo)
             try:
                 index = builder.Add(pattern, _FILTER_OPTIONS)
             except re2.error as e:
+                try:
+                    compile_re2(pattern)  # for its error message, which says more than Filter.Add's
+                except re2.error as better:
+                    e = better
                 raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
             self._set_indices[key] = index
         return index, self._set_names[field]
 
     def _words(self, field: str) -> tuple[str, str]:
-        """The expression for the field's words (message_words, read once per message), its memo local."""
-        memo = self._words_names.get(field)
-        if memo is None:
-            memo = self._words_names[field] = f"w_{len(self._words_names)}"
-        return f"({memo} if {memo} is not None else ({memo} := _words(values[{field!r}])))", memo
+        """The expression for the field's words (message_words, read once per message), its memo."""
+        memo = f"w_{field}"
+        return f"({memo} if {memo} is not None else ({memo} := _words_of(values[{field!r}], m, {memo!r})))", memo
+
+    def _phrase_index(self, phrases: Sequence[str], where: str, *, confirms: bool) -> str:
+        """A PhraseIndex of the phrases, named for the generated code; prepare() compiles its
+        confirmations only where the code calls `holds`."""
+        index = PhraseIndex(phrases, where)
+        if confirms:
+            self.lazies.append(index)
+        return self.constant(index)
 
     def _hits(self, field: str, memo: str) -> str:
-        return f"({memo} if {memo} is not None else ({memo} := _scan{memo}(values[{field!r}])))"
+        return f"({memo} if {memo} is not None else ({memo} := _scan{memo}(values[{field!r}], m)))"
 
     def _signal(self, name: str, where: str) -> Code:
+        if self._program is not None:
+            return self._program._signal(name, where)
         compiled = self._compiled_signals.get(name)
         if compiled is not None:
             return compiled
@@ -557,102 +593,148 @@ class ConditionCompiler:
         if name in self._compiling:
             cycle = " → ".join([*self._compiling[self._compiling.index(name):], name])
             raise BundleError(f"signals refer to each other in a cycle: {cycle}")
+        if self._sets is not None:
+            raise BundleError("internal: signal compiled after the text sets were finished")
         self._compiling.append(name)
         try:
-            inner = self._compile(signal.when, f"signal `{name}`")
+            inner = self._compile(signal["when"], f"signal `{name}`")
         finally:
             self._compiling.pop()
-        memo = f"s_{self._signal_numbers[name]}"
-        compiled = Code(f"({memo} if {memo} is not None else ({memo} := bool({inner.expr})))", inner.memos | {memo})
-        self._compiled_signals[name] = compiled
+        n = self._signal_numbers[name]
+        scans = "".join(f"        {memo} = m.get({memo!r})\n" for memo in sorted(inner.memos))
+        self._signal_sources.append(
+            f"def _sig_{n}(values, m):\n    r = m.get({n})\n    if r is None:\n{scans}"
+            f"        r = m[{n}] = bool({inner.expr})\n    return r\n")
+        compiled = self._compiled_signals[name] = Code(f"_sig_{n}(values, m)")
         return compiled
 
     def _feature(self, name: str) -> Code:
         if name in ("letter_count", "caps_ratio"):  # one pass gives both
-            both = "(lc if lc is not None else (lc := _lc(_message(values))))"
-            return Code(f"{both}[0]" if name == "letter_count" else f"_ratio({both})", frozenset({"lc"}))
+            both = "(_t if (_t := m.get('lc')) is not None else m.setdefault('lc', _lc(_message(values))))"
+            return Code(f"{both}[0]" if name == "letter_count" else f"_ratio({both})")
         i = FEATURES.index(name)
-        return Code(f"(f_{i} if f_{i} is not None else (f_{i} := _feature_{i}(_message(values))))", frozenset({f"f_{i}"}))
+        return Code(f"(_t if (_t := m.get('f{i}')) is not None else m.setdefault('f{i}', _feature_{i}(_message(values))))")
+
+    def _lazy(self, make: Callable[[], Callable[[str], bool]]) -> str:
+        lazy = _Lazy(make)
+        self.lazies.append(lazy)
+        return self.constant(lazy)
 
     def _compile(self, cond: Condition, where: str) -> Code:  # noqa: C901 - one case per op
-        match cond:
-            case AllOf(of=parts) | AnyOf(of=parts):
-                codes = [self._compile(c, where) for c in parts]
-                if not codes:
-                    return _TRUE if isinstance(cond, AllOf) else _FALSE
-                joiner = " and " if isinstance(cond, AllOf) else " or "
-                return Code("(" + joiner.join(c.expr for c in codes) + ")", frozenset().union(*(c.memos for c in codes)))
-            case Not(of=inner):
-                code = self._compile(inner, where)
-                return Code(f"(not {code.expr})", code.memos)
-            case SignalRef(name=name):
-                return self._signal(name, where)
-            case FieldTrue(field=field):
-                field = self._field(field, where, features=False)
-                return Code(f"(values[{field!r}] is True)", frozenset())
-            case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
-                field = self._field(field, where, features=False)
-                if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
-                    return _FALSE
-                text = f"values[{field!r}]"
-                indexed = [p for p in phrases if p.split() and phrase_words(p)]
-                others = [p for p in phrases if p.split() and not phrase_words(p)]
-                try:
-                    index = self.constant(PhraseIndex(indexed)) if indexed else None
-                    other = self.constant(PhraseFinder(others)) if others and not (near or asserted) else None
-                except re2.error as e:
-                    raise BundleError(f"{where}: RE2 cannot compile a phrase of a `mentions`: {re2_reason(e)}") from None
-                words = self._words(field) if indexed else None
-                scan = self._text(field, mentions_prefilter(others), where) if others else None
-                memos = frozenset(m for m in (words and words[1], scan and scan[1]) if m)
-                in_set = f"{scan[0]} in {self._hits(field, scan[1])}" if scan else None
-                if near or asserted:
-                    if near:
-                        if within is None or not 1 <= within <= MAX_WITHIN:
-                            raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
-                        confirm = self.constant(near_finder(phrases, near, within, asserted, where))
-                    else:
-                        regex = _compile_big(mentions_pattern(phrases), where)
-                        confirm = self.constant(_asserted_search(regex.finditer))
-                    maybe = " or ".join(t for t in (words and f"{index}.maybe({words[0]})", in_set) if t)
-                    near_words = [phrase_words(p) for p in near if p.split()]
-                    if near_words and all(near_words):  # and one of `near` may occur too
-                        try:
-                            near_index = self.constant(PhraseIndex(p for p in near if p.split()))
-                        except re2.error as e:
-                            raise BundleError(f"{where}: RE2 cannot compile a phrase of a `near`: {re2_reason(e)}") from None
-                        words = self._words(field)
-                        memos |= {words[1]}
-                        maybe = f"({maybe}) and {near_index}.maybe({words[0]})"
-                    return Code(f"(({maybe}) and {confirm}({text}))", memos)
-                held = [t for t in (words and f"{index}.holds({text}, {words[0]})",
-                                    scan and f"({in_set} and {other}({text}))") if t]
-                return Code("(" + " or ".join(held) + ")", memos)
-            case HasEmoji(field=field, emoji=emoji):
-                field = self._field(field, where, features=False)
-                pattern = emoji_pattern(emoji)
-                if not pattern:
-                    return _FALSE
-                index, memo = self._text(field, pattern, where)
-                return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
-            case Matches(field=field, pattern=pattern):
-                field = self._field(field, where, features=False)
-                index, memo = self._text(field, pattern, where)
-                return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
-            case Compare(field=field, cmp=cmp, value=value):
-                field = self._field(field, where)
-                op, k = _CMP[cmp], self.constant(value)
-                if field in COMPUTE:
-                    feature = self._feature(field)
-                    return Code(f"({feature.expr} {op} {k})", feature.memos)
-                return Code(f"((_v := values[{field!r}]) is not None and _v {op} {k})", frozenset())
-            case Is(field=field, value=value):
-                if field == "channel" and value in ("public", "private"):
-                    field = "visibility"
-                field = self._field(field, where, features=False)
-                return Code(f"(values[{field!r}] == {value!r})", frozenset())
-            case In(field=field, values=values):
-                field = self._field(field, where, features=False)
-                return Code(f"(values[{field!r}] in {self.constant(frozenset(values))})", frozenset())
-            case _:
-                assert_never(cond)
+        op = condition_op(cond)
+        if op == "all" or op == "any":
+            codes = [self._compile(c, where) for c in cond[op]]
+            if not codes:
+                return _TRUE if op == "all" else _FALSE
+            joiner = " and " if op == "all" else " or "
+            return Code("(" + joiner.join(c.expr for c in codes) + ")", frozenset().union(*(c.memos for c in codes)))
+        if op == "not":
+            code = self._compile(cond[op], where)
+            return Code(f"(not {code.expr})", code.memos)
+        if op == "signal":
+            return self._signal(cond[op], where)
+        if op == "bool":
+            field = self._field(cond[op], where, features=False)
+            return Code(f"(values[{field!r}] is True)")
+        if op == "mentions":
+            field = self._field(cond.get("field", "message"), where, features=False)
+            phrases, near, within, asserted = cond[op], cond.get("near", ()), cond.get("within"), cond.get("asserted", False)
+            if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
+                return _FALSE
+            text = f"values[{field!r}]"
+            indexed = [p for p in phrases if p.split() and phrase_words(p)]
+            others = [p for p in phrases if p.split() and not phrase_words(p)]
+            memos: set[str] = set()
+            may, in_set = None, None
+            if indexed:
+                words, memo = self._words(field)
+                memos.add(memo)
+                index = self._phrase_index(indexed, where, confirms=not (near or asserted))
+                may = f"{index}.maybe({words})"
+            if others:
+                position, memo = self._text(field, mentions_prefilter(others), where)
+                memos.add(memo)
+                in_set = f"{position} in {self._hits(field, memo)}"
+            if near or asserted:
+                if near:
+                    if within is None or not 1 <= within <= MAX_WITHIN:
+                        raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
+                    confirm = self._lazy(lambda: near_finder(phrases, near, within, asserted, where))
+                else:
+                    confirm = self._lazy(lambda: _asserted_search(_compile_big(mentions_pattern(phrases), where).finditer))
+                maybe = " or ".join(t for t in (may, in_set) if t)
+                near_live = [p for p in near if p.split()]
+                if near_live and all(phrase_words(p) for p in near_live):  # and one of `near` may occur too
+                    words, memo = self._words(field)
+                    memos.add(memo)
+                    maybe = f"({maybe}) and {self._phrase_index(near_live, where, confirms=False)}.maybe({words})"
+                return Code(f"(({maybe}) and {confirm}({text}))", frozenset(memos))
+            held = []
+            if indexed:
+                held.append(f"{index}.holds({text}, {words})")
+            if others:  # phrase by phrase, boundaries checked in Python: far cheaper for RE2 to start
+                held.append(f"({in_set} and {self._lazy(lambda: _phrase_finder(others, where))}({text}))")
+            return Code("(" + " or ".join(held) + ")", frozenset(memos))
+        if op == "emoji":
+            field = self._field(cond.get("field", "message"), where, features=False)
+            pattern = emoji_pattern(cond[op])
+            if not pattern:
+                return _FALSE
+            index, memo = self._text(field, pattern, where)
+            return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
+        if op == "matches":
+            field = self._field(cond.get("field", "message"), where, features=False)
+            index, memo = self._text(field, cond[op], where)
+            return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
+        if op == "compare":
+            field = self._field(cond[op], where)
+            op, k = _CMP[cond["cmp"]], self.constant(cond["value"])
+            if field in COMPUTE:
+                feature = self._feature(field)
+                return Code(f"({feature.expr} {op} {k})")
+            return Code(f"((_v := values[{field!r}]) is not None and _v {op} {k})")
+        if op == "is":
+            field, value = cond[op], cond["value"]
+            if field == "channel" and value in ("public", "private"):
+                field = "visibility"
+            field = self._field(field, where, features=False)
+            return Code(f"(values[{field!r}] == {value!r})")
+        if op == "in":
+            field = self._field(cond[op], where, features=False)
+            return Code(f"(values[{field!r}] in {self.constant(frozenset(cond['values']))})")
+        raise BundleError(f"{where}: unknown condition `{op}`")  # the schema allows no other op
+
+
+def _phrase_finder(phrases, where: str) -> PhraseFinder:
+    try:
+        return PhraseFinder(phrases)
+    except re2.error as e:
+        raise BundleError(f"{where}: RE2 cannot compile a phrase of a `mentions`: {re2_reason(e)}") from None
+
+
+class _Lazy:
+    """A test on a text built on its first call: a `mentions`' confirmation compiles RE2 patterns
+    (for stdlib's signals, most of the time a library takes to prepare), and most messages never get
+    that far. `compile_all()` builds it now (Library.prepare). A race only builds it twice."""
+
+    __slots__ = ("_make", "_test")
+
+    def __init__(self, make: Callable[[], Callable[[str], bool]]):
+        self._make = make
+        self._test: Callable[[str], bool] | None = None
+
+    @property
+    def built(self) -> bool:
+        return self._test is not None
+
+    def build(self) -> Callable[[str], bool]:
+        test = self._test
+        if test is None:
+            test = self._test = self._make()
+        return test
+
+    def __call__(self, text: str) -> bool:
+        test = self._test
+        if test is None:
+            test = self.build()
+        return test(text)

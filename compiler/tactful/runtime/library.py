@@ -1,13 +1,19 @@
 """Load a bundle and draft replies from it: `load_bundle`, `load_library`, `Library.draft`.
 
-Everything that can be prepared is prepared at load: the bundle is validated (models and schema
-version), every framework's guards, escalations and reply choice become one generated Python
-function (text conditions read one RE2 filter and one word set per field; see conditions.py), every template is
-compiled and checked for variables the bundle does not declare, every slot gets its check. A bundle that
-fails any of this is refused with a BundleError that says what is wrong; a loaded Library never
-fails on a well-formed request. Per message, the runtime validates the context and slots, computes
-the message features once, evaluates every guard and escalation, picks the first reply that applies
-and renders it. A Library is immutable after load, so one instance may serve many threads.
+Loading is cheap and checks the whole bundle: the JSON is parsed, its schema version checked and
+its data validated against the schema (every name an identifier, every field in its place: see
+format.py; no pydantic model is built), and the fields, channels, features and intents are indexed.
+Everything else is prepared when first needed, and once: the first draft of a framework compiles
+its guards, escalations and reply choice into one generated Python function (text conditions go
+into one RE2 filter and one word set per field; see conditions.py), and checks its templates and slots; the first draft of any
+framework compiles the signals, which every framework shares. A `mentions`' whole-word confirmation
+is compiled the first time a message gets that far, and a template the first time it is rendered.
+`Library.prepare()` does all of it at once (a service calls it before it takes traffic, so no
+request pays for it); a bundle that fails any of it is refused with a BundleError that says what is
+wrong. A prepared Library never fails on a well-formed request. Per message, the runtime validates
+the context and slots, computes the message features once, evaluates every guard and escalation,
+picks the first reply that applies and renders it. A Library does not change after load except to
+prepare itself (under a lock), so one instance may serve many threads.
 
 Context: a mapping of context fields declared by the bundle (stdlib: message, channel, visibility,
 contact_count, customer_name, …) plus `seed` (any string, such as the conversation id; it decides
@@ -22,16 +28,15 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from tactful.runtime import features as _features
-from tactful.runtime.bundle import SCHEMA_VERSION, Bundle, Framework
 from tactful.runtime.conditions import ConditionCompiler, function_source
 from tactful.runtime.draft import Draft, EscalationHit, GuardHit, ReplyChoice, Verdict
 from tactful.runtime.errors import (
@@ -46,11 +51,24 @@ from tactful.runtime.errors import (
     UnknownIntent,
     UnknownSlots,
 )
+from tactful.runtime.format import (
+    SCHEMA_VERSION,
+    Reader,
+    compact,
+    condition_source,
+    expand,
+    inherit,
+    policy_rule,
+    reply_ids,
+    validator,
+)
 from tactful.runtime.render import ReplyRenderer, Templates, TextRenderer, make_environment, reserved_names
-from tactful.runtime.trace import Tracer
 from tactful.runtime.values import SlotChecker
 
-BundleSource = str | os.PathLike | bytes | Mapping[str, Any] | Bundle
+if TYPE_CHECKING:  # the models cost an import a bot that only drafts does not need
+    from tactful.runtime.bundle import Bundle, Framework
+
+BundleSource = "str | os.PathLike | bytes | Mapping[str, Any] | Bundle"
 
 # --- loading ------------------------------------------------------------------------------------
 
@@ -73,7 +91,7 @@ def _check_version(found: object) -> None:
         raise BundleError(f"the bundle's schema_version {found!r} is not of the form MAJOR.MINOR")
     if theirs[0] != ours[0]:
         raise BundleError(
-            f"the bundle has schema version {found}, and this runtime reads {ours[0]}.x; "
+            f"the bundle has schema version {found}, and this runtime reads schema version {SCHEMA_VERSION} ({ours[0]}.x); "
             f"rebuild the bundle with this version of tactful (or use a runtime for {theirs[0]}.x)"
         )
     if theirs[1] > ours[1]:
@@ -82,17 +100,18 @@ def _check_version(found: object) -> None:
         )
 
 
-def _validation_message(e: ValidationError) -> str:
+def _validation_message(e) -> str:
     errors = e.errors()
     shown = []
     for err in errors[:5]:
-        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+        path = [p for p in err["loc"] if p not in ("own", "inherited")]  # format.py's tags of a guard or escalation
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
         if len(loc) > 160:
             loc = loc[:80] + " … " + loc[-60:]
         msg = err["msg"]
         if err["type"] in ("recursion_loop", "recursion_depth_exceeded"):
             msg = "nested too deeply to be a tactful bundle"
-        if err["type"] == "string_pattern_mismatch":  # a name (the patterns are bundle.py's)
+        if err["type"] == "string_pattern_mismatch":  # a name (the patterns are format.py's)
             msg = (f"`{err['input']}` is not a name (names are letters, digits and `_`, not starting with a digit; "
                    "intents and modules join names with dots)")
         shown.append(f"  at {loc or 'the top level'}: {msg}")
@@ -100,12 +119,14 @@ def _validation_message(e: ValidationError) -> str:
     return f"the bundle does not match its schema ({len(errors)} problem{'s' if len(errors) != 1 else ''}):\n" + "\n".join(shown) + more
 
 
-def load_bundle(source: BundleSource) -> Bundle:
-    """A validated Bundle from a file path, JSON text (a str starting with `{`) or bytes, a dict or a
-    Bundle. Raises BundleError."""
-    if isinstance(source, Bundle):
-        _check_version(source.schema_version)
-        return source
+def _is_model(source: object) -> bool:
+    """Whether source is a Bundle model (without importing the models to ask)."""
+    return type(source).__name__ == "Bundle" and hasattr(source, "model_dump")
+
+
+def read_bundle(source: BundleSource) -> dict[str, Any]:
+    """The validated JSON data of a bundle from a file path, JSON text (a str starting with `{`) or
+    bytes, or its parsed data (a dict). Raises BundleError."""
     if isinstance(source, str) and source.lstrip().startswith("{"):  # JSON text (no path starts with `{`)
         source = source.encode("utf-8")
     if isinstance(source, (str, os.PathLike)):
@@ -136,20 +157,44 @@ def load_bundle(source: BundleSource) -> Bundle:
         raise BundleError(f"{where} is not a tactful bundle: expected a JSON object, found {type(data).__name__}")
     _check_version(data.get("schema_version"))
     try:
-        return Bundle.model_validate(data)
-    except ValidationError as e:
-        raise BundleError(_validation_message(e)) from None
+        validator().validate_python(data)
     except RecursionError:
         raise BundleError(f"{where} is nested too deeply to be a tactful bundle") from None
+    except ValueError as e:  # pydantic-core's ValidationError
+        if not hasattr(e, "errors"):
+            raise
+        raise BundleError(_validation_message(e)) from None
+    return data if isinstance(data, dict) else dict(data)
+
+
+def load_bundle(source: BundleSource) -> "Bundle":
+    """The Bundle models of a bundle (see read_bundle() for the sources; a Bundle is returned as it
+    is). For tools that read a bundle whole; drafting needs only load_library(). Raises BundleError."""
+    from tactful.runtime.bundle import Bundle
+
+    if isinstance(source, Bundle):
+        _check_version(source.schema_version)
+        return source
+    return _models(read_bundle(source))
+
+
+def _models(data: dict[str, Any]) -> "Bundle":
+    """The models of a validated bundle's data. Raises BundleError."""
+    from tactful.runtime.bundle import Bundle
+
+    try:
+        return Bundle.model_validate(expand(data))
+    except KeyError as e:
+        raise BundleError(f"the bundle refers to {e.args[0]!r}, which none of its policies declares") from None
+    except ValueError as e:  # pydantic's ValidationError: what the models check beyond the schema
+        if not hasattr(e, "errors"):
+            raise
+        raise BundleError(_validation_message(e)) from None
 
 
 def load_library(source: BundleSource) -> "Library":
-    """load_bundle(source), then prepare it for drafting. Raises BundleError."""
-    bundle = load_bundle(source)
-    try:
-        return Library(bundle)
-    except RecursionError:
-        raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
+    """A Library of a bundle (a path, JSON text or bytes, a dict, or a Bundle). Raises BundleError."""
+    return Library(source if _is_model(source) else read_bundle(source), validated=True)
 
 
 # --- the prepared library -------------------------------------------------------------------------
@@ -166,7 +211,9 @@ Evaluate = Callable[[dict[str, Any], dict[str, Any]], tuple[tuple[GuardHit, ...]
 
 @dataclass(frozen=True, slots=True)
 class _Framework:
-    model: Framework
+    library: "Library"
+    intent: str
+    serves: tuple[str, ...]
     slot_names: tuple[str, ...]
     required: tuple[str, ...]
     checkers: dict[str, SlotChecker]
@@ -177,6 +224,42 @@ class _Framework:
     replies: tuple[_Reply, ...]
     tags: tuple[str, ...]
     owner: str | None
+    lazies: tuple[Any, ...]  # its `mentions` tests, built on first use (prepare() builds them)
+
+    @property
+    def model(self) -> "Framework":
+        """The framework as a model (built on first use)."""
+        return self.library.framework(self.intent)
+
+
+@dataclass(frozen=True, slots=True)
+class _Program:
+    """What every framework shares: the signals' functions and RE2 sets, the template caches."""
+
+    compiler: ConditionCompiler
+    signals: dict[str, Callable[[dict[str, Any], dict], bool]]
+    templates: Templates
+    note_templates: Templates
+
+
+class _Frameworks(Mapping):
+    """The frameworks by intent, each prepared on first access."""
+
+    def __init__(self, library: "Library"):
+        self._library = library
+
+    def __getitem__(self, intent: str) -> _Framework:
+        fw = self._library._prepared.get(intent)
+        return fw if fw is not None else self._library._prepare_intent(intent)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._library._raw)
+
+    def __len__(self) -> int:
+        return len(self._library._raw)
+
+    def __contains__(self, intent: object) -> bool:
+        return intent in self._library._raw
 
 
 def _text_or_none(value: object) -> str | None:
@@ -219,119 +302,240 @@ def _is_text(value: str) -> bool:
 _NOT_TEXT = "is not valid Unicode text (it holds a lone surrogate, such as an undecodable byte)"
 
 
-class Library:
-    """A bundle prepared for drafting. Build with load_library(); immutable afterwards."""
+def _slot(s: dict[str, Any]) -> SimpleNamespace:
+    """A slot as SlotChecker reads it, with its defaults."""
+    return SimpleNamespace(name=s["name"], type=s.get("type", "text"), values=s.get("values", []),
+                           pattern=s.get("pattern"), required=s.get("required", False), private=s.get("private", False))
 
-    def __init__(self, bundle: Bundle):
-        self.bundle = bundle
-        self.revision = bundle.revision
-        unknown_features = sorted(set(bundle.features) - set(_features.FEATURES))
+
+class Library:
+    """A bundle ready for drafting. Build with load_library(); it prepares itself as it is used."""
+
+    def __init__(self, bundle: "Bundle | Mapping[str, Any]", *, validated: bool = False):
+        """`bundle`: a Bundle model, or a bundle's JSON data (validated here unless `validated`)."""
+        if _is_model(bundle):
+            _check_version(bundle.schema_version)
+            self._model: Bundle | None = bundle
+            try:
+                data = compact(bundle.model_dump(mode="json"))
+            except (ValueError, RecursionError):  # pydantic's serializer refuses data nested this deep
+                raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
+        else:
+            self._model = None
+            data = bundle if validated else read_bundle(bundle)
+        self._data = data
+        self.data: Mapping[str, Any] = data  # the bundle's JSON data, as bundle.json holds it (do not change it)
+        self.revision = data["revision"]
+        unknown_features = sorted(set(data["features"]) - set(_features.FEATURES))
         if unknown_features:
             raise BundleError(
                 "the bundle needs message features this runtime does not compute: "
                 + ", ".join(f"`{f}`" for f in unknown_features) + "; upgrade tactful"
             )
-        self._fields = {f.name: f for f in bundle.fields}
+        self._fields: dict[str, dict[str, Any]] = {f["name"]: f for f in data["fields"]}
         clash = sorted(set(self._fields) & set(_features.FEATURES))
         if clash:
             raise BundleError(f"context fields may not be named like message features: {', '.join(clash)}")
-        self._channels = {c.name: tuple(c.visibilities) for c in bundle.channels}
+        bad = reserved_names(self._fields)
+        if bad:
+            raise BundleError(f"names starting with `tactful_` are reserved: {', '.join(bad)}")
+        self._channels = {c["name"]: tuple(c["visibilities"]) for c in data["channels"]}
         self._field_defaults: dict[str, Any] = dict.fromkeys(self._fields)
-        self._kinds = {f.name: f.type for f in bundle.fields if f.name != "seed"}  # `seed` is always the seed
-        compiler = ConditionCompiler(bundle.signals, self._fields)
-        compiler.namespace["_EscalationHit"] = EscalationHit
-        templates, note_templates = Templates(make_environment()), Templates(make_environment(note=True))
-        prepared: dict[str, tuple[str, dict[str, Any]]] = {}
-        sources: list[str] = []
-        for i, fw in enumerate(bundle.frameworks):
-            if fw.intent in prepared:
-                raise BundleError(f"the bundle has two frameworks for `{fw.intent}`")
-            name = f"_framework_{i}"
-            source, parts = self._prepare(fw, compiler, templates, note_templates, name)
-            prepared[fw.intent] = (name, parts)
-            sources.append(source)
-        signals = {}
-        for i, s in enumerate(bundle.signals):
-            code = compiler.signal(s.name, f"signal `{s.name}`")
-            signals[s.name] = f"_signal_{i}"
-            sources.append(function_source(f"_signal_{i}", "values", [code], [f"return {code.expr}"]))
-        self._source = "\n".join(sources)  # the generated code, for whoever debugs it
-        namespace = compiler.run(self._source)
-        self._frameworks: dict[str, _Framework] = {
-            intent: _Framework(evaluate=namespace[name], **parts) for intent, (name, parts) in prepared.items()
-        }
-        self._signals: dict[str, Callable[[dict[str, Any]], bool]] = {n: namespace[f] for n, f in signals.items()}
-        self._sets = compiler.finish()
-        self._tracer = Tracer(bundle, self._sets, compiler.set_index)
+        self._kinds = {n: f["type"] for n, f in self._fields.items() if n != "seed"}  # `seed` is always the seed
+        self._raw: dict[str, dict[str, Any]] = {}
+        for fw in data["frameworks"]:
+            if fw["intent"] in self._raw:
+                raise BundleError(f"the bundle has two frameworks for `{fw['intent']}`")
+            self._raw[fw["intent"]] = fw
+        self._policy_items = {(plural, f"{p['name']}.{e['name']}"): e for p in data.get("policies", ())
+                              for plural in ("guards", "escalations") for e in p.get(plural, ())}
+        self._policy_rule = policy_rule(data.get("policies", ()))
+        self._prepared: dict[str, _Framework] = {}
+        self._models: dict[str, Framework] = {}
+        self._frameworks = _Frameworks(self)
+        self._lock = threading.RLock()
+        self._sources: list[str] = []  # the generated code so far, for whoever debugs it
 
-    def _prepare(
-        self, fw: Framework, compiler: ConditionCompiler, templates: Templates, note_templates: Templates, name: str
-    ) -> tuple[str, dict[str, Any]]:
-        """The source of fw's evaluate function, and the other fields of its _Framework."""
-        intent = fw.intent
-        bad = reserved_names([s.name for s in fw.slots] + list(self._fields))
+    # --- preparing ----------------------------------------------------------------------------------
+
+    @cached_property
+    def _program(self) -> _Program:
+        """The signals, compiled on the first draft of any framework (a race waits on the lock)."""
+        with self._lock:
+            if "_program" in self.__dict__:  # pragma: no cover - another thread prepared it meanwhile
+                return self.__dict__["_program"]
+            compiler = ConditionCompiler(self._data["signals"], self._fields)
+            numbers = {}
+            for i, s in enumerate(self._data["signals"]):
+                compiler.signal(s["name"], f"signal `{s['name']}`")
+                numbers[s["name"]] = i
+            try:
+                source = compiler.signal_source()
+                namespace = compiler.run(source)
+                self._sources.append(source)
+            except RecursionError:
+                raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
+            signals = {name: namespace[f"_sig_{i}"] for name, i in numbers.items()}
+            return _Program(compiler, signals, Templates(make_environment()), Templates(make_environment(note=True)))
+
+    def _prepare_intent(self, intent: str) -> _Framework:
+        raw = self._raw.get(intent) if intent.__class__ is str else None
+        if raw is None:
+            raise KeyError(intent)
+        program = self._program
+        with self._lock:
+            fw = self._prepared.get(intent)
+            if fw is None:
+                try:
+                    fw = self._prepared[intent] = self._prepare(raw, program)
+                except RecursionError:
+                    raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
+                except KeyError as e:  # not a missing intent (the caller's KeyError means that): a bug or a gap
+                    raise BundleError(f"`{intent}` could not be prepared: {e!r} is missing") from None
+            return fw
+
+    def prepare(self) -> "Library":
+        """Prepare every framework now, and compile every pattern and test: what drafting would
+        otherwise do the first time it needs each. Raises BundleError. Returns the library."""
+        program = self._program
+        for intent in self._raw:
+            fw = self._frameworks[intent]
+            for lazy in fw.lazies:
+                lazy.build()
+        for lazy in program.compiler.lazies:
+            lazy.build()
+        return self
+
+    def _entries(self, fw: dict[str, Any], plural: str) -> list[dict[str, Any]]:
+        """fw's guards or escalations, with the policy entries it refers to or inherits."""
+        items = fw.get(plural, ())
+        if fw.get("inherit", True):
+            items = [*items, *(f"{p}.{n}" for p, n in inherit(self._policy_rule[plural], fw, items))]
+        out = []
+        for item in items:
+            if isinstance(item, str):
+                found = self._policy_items.get((plural, item))
+                if found is None:
+                    raise BundleError(f"`{fw['intent']}`: `{item}` is not an entry of a policy in the bundle")
+                item = found
+            out.append(item)
+        return out
+
+    def _prepare(self, fw: dict[str, Any], program: _Program) -> _Framework:
+        """fw's evaluate function, renderers and slot checks."""
+        intent = fw["intent"]
+        slots = fw.get("slots", ())
+        bad = reserved_names([s["name"] for s in slots])
         if bad:
             raise BundleError(f"`{intent}`: names starting with `tactful_` are reserved: {', '.join(bad)}")
-        known = frozenset(self._fields) | {s.name for s in fw.slots}
+        known = frozenset(self._fields) | {s["name"] for s in slots}
+        compiler = ConditionCompiler((), self._fields, program=program.compiler, prefix="g")
+        compiler.namespace["_EscalationHit"] = EscalationHit
         codes = []
         body = ["guards = ()"]
-        for g in fw.guards:
-            code = compiler.compile(g.when, f"`{intent}` guard `{g.name}`")
+        for g in self._entries(fw, "guards"):
+            code = compiler.compile(g["when"], f"`{intent}` guard `{g['name']}`")
             codes.append(code)
-            body += [f"if {code.expr}:", f"    guards += ({compiler.constant(GuardHit(g.name, g.reason))},)"]
+            body += [f"if {code.expr}:", f"    guards += ({compiler.constant(GuardHit(g['name'], g['reason']))},)"]
         body.append("escalations = ()")
-        for e in fw.escalations:
-            code = compiler.compile(e.when, f"`{intent}` escalation `{e.name}`")
+        for e in self._entries(fw, "escalations"):
+            name, team = e["name"], e["team"]
+            code = compiler.compile(e["when"], f"`{intent}` escalation `{name}`")
             codes.append(code)
-            if e.handoff:
-                where = f"`{intent}` escalation `{e.name}` handoff"
-                handoff = compiler.constant(TextRenderer(note_templates, e.handoff, known, where).render)
-                hit = f"_EscalationHit({e.name!r}, {e.team!r}, {handoff}(variables))"
+            if e.get("handoff") is not None:
+                where = f"`{intent}` escalation `{name}` handoff"
+                handoff = compiler.constant(TextRenderer(program.note_templates, e["handoff"], known, where).render)
+                hit = f"_EscalationHit({name!r}, {team!r}, {handoff}(variables))"
             else:
-                hit = compiler.constant(EscalationHit(e.name, e.team, None))
+                hit = compiler.constant(EscalationHit(name, team, None))
             body += [f"if {code.expr}:", f"    escalations += ({hit},)"]
         body.append("visibility = values.get('visibility')")
         replies = []
-        for i, r in enumerate(fw.replies):
-            if r.when is not None:
-                code = compiler.compile(r.when, f"`{intent}` reply `{r.id}`")
+        for i, (r, rid) in enumerate(zip(fw["replies"], reply_ids(fw["replies"]))):
+            if "id" not in r:
+                r = {**r, "id": rid}
+            visibility = r["visibility"]
+            if r.get("when") is not None:
+                code = compiler.compile(r["when"], f"`{intent}` reply `{r['id']}`")
                 codes.append(code)
-                test = f"visibility == {r.visibility!r} and {code.expr}"
+                test = f"visibility == {visibility!r} and {code.expr}"
             else:
-                test = f"visibility == {r.visibility!r}"
+                test = f"visibility == {visibility!r}"
             body += [f"if {test}:", f"    return guards, escalations, {i}"]
             replies.append(_Reply(
-                ReplyChoice(r.id, r.visibility, r.condition_source if r.when is not None else None),
-                ReplyRenderer(templates, intent, r, self.bundle.phrases, known),
+                ReplyChoice(r["id"], visibility, condition_source(r) if r.get("when") is not None else None),
+                ReplyRenderer(program.templates, intent, r, self._data["phrases"], known),
             ))
         body.append("return guards, escalations, -1")
         try:
-            checkers = {s.name: SlotChecker(s) for s in fw.slots}
+            checkers = {s["name"]: SlotChecker(_slot(s)) for s in slots}
         except Exception as e:  # noqa: BLE001 - re2 raises its own error type
             raise BundleError(f"`{intent}`: a slot pattern is not valid RE2: {e}") from None
-        return function_source(name, "values, variables", codes, body), dict(
-            model=fw,
-            slot_names=tuple(s.name for s in fw.slots),
-            required=tuple(s.name for s in fw.slots if s.required),
+        source = function_source("_framework", "values, variables", codes, body)
+        namespace = compiler.run(source)
+        self._sources.append(f"# {intent}\n{source}")
+        return _Framework(
+            library=self,
+            intent=intent,
+            serves=tuple(fw["serves"]),
+            slot_names=tuple(s["name"] for s in slots),
+            required=tuple(s["name"] for s in slots if s.get("required")),
             checkers=checkers,
-            slot_plan=tuple((s.name, checkers[s.name], checkers[s.name].fits, s.name in self._fields) for s in fw.slots),
+            slot_plan=tuple((s["name"], checkers[s["name"]], checkers[s["name"]].fits, s["name"] in self._fields)
+                            for s in slots),
+            evaluate=namespace["_framework"],
             replies=tuple(replies),
-            tags=tuple(fw.tags),
-            owner=fw.owner,
+            tags=tuple(fw.get("tags", ())),
+            owner=fw.get("owner"),
+            lazies=tuple(compiler.lazies),
         )
+
+    # --- the models, for tools ------------------------------------------------------------------------
+
+    @cached_property
+    def bundle(self) -> "Bundle":
+        """The whole bundle as models (built on first use: drafting does not need it)."""
+        if self._model is not None:
+            return self._model
+        return _models(self._data)
+
+    @cached_property
+    def _tracer(self):
+        from tactful.runtime.trace import Tracer
+
+        compiler = self._program.compiler
+        return Tracer(self.bundle, compiler.finish(), compiler.set_index)
 
     # --- queries ----------------------------------------------------------------------------------
 
     @property
     def intents(self) -> list[str]:
-        return list(self._frameworks)
+        return list(self._raw)
 
-    def framework(self, intent: str) -> Framework:
-        """The framework for intent, as in the bundle. Raises UnknownIntent."""
-        prepared = self._frameworks.get(intent)
-        if prepared is None:
-            raise UnknownIntent(intent, self._frameworks)
-        return prepared.model
+    def framework(self, intent: str) -> "Framework":
+        """The framework for intent, as in the bundle (a model). Raises UnknownIntent."""
+        model = self._models.get(intent)
+        if model is None:
+            raw = self._raw.get(intent)
+            if raw is None:
+                raise UnknownIntent(intent, self._raw)
+            if self._model is not None:
+                model = next(f for f in self._model.frameworks if f.intent == intent)
+            else:
+                from tactful.runtime.bundle import Framework
+
+                model = Framework.model_validate(self._reader.framework(raw))
+            self._models[intent] = model
+        return model
+
+    @property
+    def _source(self) -> str:
+        """The code generated so far (the signals', then each prepared framework's)."""
+        return "\n".join(self._sources)
+
+    @cached_property
+    def _reader(self) -> Reader:
+        return Reader(self._data)
 
     # --- drafting ---------------------------------------------------------------------------------
 
@@ -390,9 +594,9 @@ class Library:
             elif kind == "visibility" and value not in ("public", "private"):
                 problems.append(Problem(("context", key), f"context field `{key}` must be public or private, not {value!r}"))
                 continue
-            elif kind == "enum" and value not in self._fields[key].values:
+            elif kind == "enum" and value not in self._fields[key].get("values", ()):
                 problems.append(Problem(
-                    ("context", key), f"context field `{key}` must be one of {', '.join(self._fields[key].values)}, not {value!r}"
+                    ("context", key), f"context field `{key}` must be one of {', '.join(self._fields[key].get('values', ()))}, not {value!r}"
                 ))
                 continue
             values[key] = value
@@ -424,7 +628,7 @@ class Library:
         if not fw.checkers.keys() >= slots.keys():
             _check_shapes("", slots, None)  # a key that is not text is not an unknown slot
             unknown = [name for name in slots if name not in fw.checkers]
-            raise UnknownSlots(fw.model.intent, unknown, fw.slot_names)
+            raise UnknownSlots(fw.intent, unknown, fw.slot_names)
         invalid: list[Problem] = []
         not_text: set[str] = set()
         get = slots.get
@@ -449,7 +653,7 @@ class Library:
             variables[name] = value
         missing = [name for name in fw.required if variables.get(name) is None and name not in not_text]
         if missing:
-            raise MissingSlots(fw.model.intent, missing)
+            raise MissingSlots(fw.intent, missing)
         if invalid:
             raise InvalidSlots(invalid)
         return variables
@@ -466,14 +670,16 @@ class Library:
         if intent.__class__ is not str or not (slots is None or slots.__class__ is dict) or not (
                 context is None or context.__class__ is dict):
             _check_shapes(intent, slots, context)  # the rare caller that passes something else
-        fw = self._frameworks.get(intent)
+        fw = self._prepared.get(intent)
         if fw is None:
-            raise UnknownIntent(intent, self._frameworks)
+            fw = self._frameworks.get(intent)
+            if fw is None:
+                raise UnknownIntent(intent, self._raw)
         values, seed = self._context(context or {})
         variables = self._variables(fw, values, slots or {})
         guards, escalations, index = fw.evaluate(values, variables)
         if index < 0:
-            raise NoReply(intent, str(values.get("visibility")), fw.model.serves)
+            raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]
         renderer = reply.renderer
         if renderer.needs_slots or renderer.needs_fields:
@@ -489,14 +695,14 @@ class Library:
     def verdict(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Verdict:
         """What draft() decides (reply, guards, escalations) without rendering the reply's text; it
         refuses exactly the requests draft() refuses. For replaying many messages."""
-        fw = self._frameworks.get(intent)
+        fw = self._prepared.get(intent) or self._frameworks.get(intent)
         if fw is None:
-            raise UnknownIntent(intent, self._frameworks)
+            raise UnknownIntent(intent, self._raw)
         values, _ = self._context(context or {})
         variables = self._variables(fw, values, slots or {})
         guards, escalations, index = fw.evaluate(values, variables)
         if index < 0:
-            raise NoReply(intent, str(values.get("visibility")), fw.model.serves)
+            raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]
         if reply.renderer.needs_slots or reply.renderer.needs_fields:
             self._check_needs(fw, reply, variables)
@@ -506,11 +712,11 @@ class Library:
     def _check_needs(fw: _Framework, reply: _Reply, variables: dict[str, Any]) -> None:
         missing = [n for n in reply.renderer.needs_slots if variables.get(n) is None]
         if missing:
-            raise MissingSlots(fw.model.intent, missing, reply.choice.id)
+            raise MissingSlots(fw.intent, missing, reply.choice.id)
         fields = [n for n in reply.renderer.needs_fields if variables.get(n) is None]
         if fields:
             raise InvalidContext([
-                Problem(("context", n), f"the `{reply.choice.id}` reply of `{fw.model.intent}` needs context field `{n}`")
+                Problem(("context", n), f"the `{reply.choice.id}` reply of `{fw.intent}` needs context field `{n}`")
                 for n in fields
             ])
 
@@ -556,6 +762,6 @@ class Library:
 
     def signal_holds(self, name: str, context: Mapping[str, Any]) -> bool:
         """Whether the signal holds for a context (a bare {"message": …} is enough). Raises KeyError."""
-        holds = self._signals[name]
+        holds = self._program.signals[name]
         values, _ = self._context(context, for_draft=False)
-        return holds(values)
+        return holds(values, {})

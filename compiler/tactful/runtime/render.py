@@ -17,8 +17,8 @@ Template conventions (the compiler writes templates this way; the runtime relies
   the context's.
 - A reply's `template` is its moves joined by a space. The runtime renders each move (so that a Draft
   carries every move's text), and the reply's text is the non-empty moves, stripped, joined by a
-  space. Each move's template (each phrase's) is checked at load against the text's parts and
-  compiled once, the first time a draft needs it; a draft renders the chosen
+  space. The bundle stores a text's parts only: each move's template (each phrase's) is made from
+  them (`parts_template`) and compiled once, the first time a draft needs it; a draft renders the chosen
   reply's moves with one template context over its variables.
 - `pick <bank>` moves have no template of their own: the runtime chooses one phrase of
   `bundle.phrases[bank]` (each a Text with its own template) from the conversation's seed, and
@@ -43,7 +43,6 @@ from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from tactful.runtime.bundle import LiteralPart, OptionalPart, Reply, SlotPart, Text
 from tactful.runtime.errors import BundleError
 
 RESERVED_PREFIX = "tactful_"
@@ -96,50 +95,72 @@ def value_ref(name: str) -> str:
     return f"{VALUES}[{_jinja_string(name)}]"
 
 
-def template_source(parts: Sequence[LiteralPart | SlotPart | OptionalPart]) -> str:
-    """The Jinja2 template of a text's parts: the one definition, used by the compiler to write
-    templates and by the runtime to check them. Literal text is escaped (`{` becomes `{{ "{" }}`),
-    so nothing an author writes can become template code."""
+def parts_template(parts: Sequence) -> str:
+    """The Jinja2 template of a text's parts as the bundle stores them (docs/reference/bundle.md: a
+    string is literal text; `{"slot": n}`, `{"field": n}`, with `"or"` a fallback; `{"optional": […]}`):
+    the one definition, used by the compiler to write templates and by the runtime to render. Literal
+    text is escaped (`{` becomes `{{ "{" }}`), so nothing an author writes can become template code."""
     out: list[str] = []
     for p in parts:
-        if isinstance(p, LiteralPart):
-            out.append(p.text.replace("{", '{{ "{" }}'))
-        elif isinstance(p, SlotPart):
-            out.append(f"{{{{ {value_ref(p.name)} or {_jinja_string(p.fallback)} }}}}" if p.fallback is not None
-                       else f"{{{{ {value_ref(p.name)} }}}}")
-        elif isinstance(p, OptionalPart):
-            names = list(dict.fromkeys(q.name for q in p.parts if isinstance(q, SlotPart)))
-            out.append("{% if " + " and ".join(map(value_ref, names)) + " %}" + template_source(p.parts) + "{% endif %}")
+        if p.__class__ is str:
+            out.append(p.replace("{", '{{ "{" }}'))
+        elif "optional" in p:
+            names = list(dict.fromkeys(_names(p["optional"])))
+            out.append("{% if " + " and ".join(map(value_ref, names)) + " %}" + parts_template(p["optional"]) + "{% endif %}")
+        else:
+            ref = value_ref(p["slot"] if "slot" in p else p["field"])
+            out.append(f"{{{{ {ref} or {_jinja_string(p['or'])} }}}}" if "or" in p else f"{{{{ {ref} }}}}")
+    return "".join(out)
+
+
+def stored_parts(parts: Iterable) -> list:
+    """The stored form of text parts given as models (LiteralPart, SlotPart, OptionalPart)."""
+    out: list = []
+    for p in parts:
+        if p.kind == "text":
+            out.append(p.text)
+        elif p.kind == "slot":
+            out.append({p.source: p.name} | ({"or": p.fallback} if p.fallback is not None else {}))
+        elif p.kind == "optional":
+            out.append({"optional": stored_parts(p.parts)})
         else:  # pragma: no cover - the models allow nothing else
             raise AssertionError(f"unexpected text part {p!r}")
-    return "".join(out)
+    return out
+
+
+def template_source(parts: Sequence) -> str:
+    """The Jinja2 template of text parts given as models: parts_template() of their stored form."""
+    return parts_template(stored_parts(parts))
 
 
 def _names(parts) -> Iterable[str]:
     for p in parts:
-        if isinstance(p, SlotPart):
-            yield p.name
-        elif isinstance(p, OptionalPart):
-            yield from _names(p.parts)
+        if p.__class__ is str:
+            continue
+        if "optional" in p:
+            yield from _names(p["optional"])
+        else:
+            yield p["slot"] if "slot" in p else p["field"]
 
 
-def check_text(text: Text, known: frozenset[str], where: str) -> None:
-    """A text's template must be the one its parts give, and use only known names (checked at load,
-    without parsing Jinja2: the template is compiled the first time it is rendered)."""
-    if text.template != template_source(text.parts):
-        raise BundleError(f"{where}: the template does not match the text's parts (was the bundle edited by hand?)")
-    unknown = sorted(set(_names(text.parts)) - known)
+def check_text(parts: list, known: frozenset[str], where: str) -> str:
+    """A text's template, after checking that its parts use only known names (without parsing
+    Jinja2: the template is compiled the first time it is rendered)."""
+    unknown = sorted(set(_names(parts)) - known)
     if unknown:
         names = ", ".join(f"`{n}`" for n in unknown)
         raise BundleError(f"{where}: the template uses {names}, which is neither a slot nor a context field")
+    return parts_template(parts)
 
 
-def bare_names(text: Text) -> list[SlotPart]:
-    """The slots and fields a text prints outside any optional segment and without a fallback.
+def bare_names(parts: list) -> list[tuple[str, str]]:
+    """The slots and fields a text prints outside any optional segment and without a fallback, as
+    (name, "slot" or "field").
 
     Those must have a value: an absent one would leave a gap in the text ("charged  twice").
     """
-    return [p for p in text.parts if isinstance(p, SlotPart) and p.fallback is None]
+    return [(p["slot"], "slot") if "slot" in p else (p["field"], "field")
+            for p in parts if p.__class__ is not str and "or" not in p and "optional" not in p]
 
 
 class Templates:
@@ -157,10 +178,9 @@ class Templates:
         self.env = env
         self._compiled: dict[str, Callable] = {}
 
-    def get(self, text: Text, known: frozenset[str], where: str) -> str:
-        """Check text now; its template's source, to compile() when it is first rendered."""
-        check_text(text, known, where)
-        return text.template
+    def get(self, text: dict, known: frozenset[str], where: str) -> str:
+        """Check a text (as stored) now; its template's source, to compile() when it is first rendered."""
+        return check_text(text["parts"], known, where)
 
     def compile(self, source: str, where: str = "a template") -> Callable:
         """The root render function of source, compiled once per environment."""
@@ -185,7 +205,7 @@ class TextRenderer:
 
     __slots__ = ("_root", "_source", "_templates")
 
-    def __init__(self, templates: Templates, text: Text, known: frozenset[str], where: str):
+    def __init__(self, templates: Templates, text: dict, known: frozenset[str], where: str):
         self._templates = templates
         self._source = templates.get(text, known, where)
         self._root: Callable | None = None
@@ -210,29 +230,31 @@ class ReplyRenderer:
         self,
         templates: Templates,
         intent: str,
-        reply: Reply,
-        phrases: Mapping[str, Sequence[Text]],
+        reply: dict,
+        phrases: Mapping[str, Sequence[dict]],
         known: frozenset[str],
     ):
-        where = f"`{intent}` reply `{reply.id}`"
+        """`reply` and `phrases` as the bundle stores them (tactful.runtime.format)."""
+        where = f"`{intent}` reply `{reply['id']}`"
         moves: list[tuple[tuple[str, ...], bytes | None]] = []  # (template sources, pick key after the seed)
-        needs: dict[str, SlotPart] = {}
-        for move in reply.moves:
-            texts = phrases.get(move.pick, ()) if move.pick is not None else [move.text] if move.text else []
-            needs.update((p.name, p) for t in texts for p in bare_names(t))
-            if move.pick is not None:
-                bank = phrases.get(move.pick)
+        needs: dict[str, str] = {}
+        for move in reply["moves"]:
+            kind, pick, text = move["kind"], move.get("pick"), move.get("text")
+            texts = phrases.get(pick, ()) if pick is not None else [text] if text else []
+            needs.update(bare for t in texts for bare in bare_names(t["parts"]))
+            if pick is not None:
+                bank = phrases.get(pick)
                 if not bank:
-                    raise BundleError(f"{where}: `pick {move.pick}` names a phrase bank the bundle lacks or that is empty")
-                roots = tuple(templates.get(p, known, f"{where}, phrase bank `{move.pick}`") for p in bank)
-                moves.append((roots, f"\x1f{intent}\x1f{reply.id}\x1f{move.kind}".encode()))
-            elif move.text is not None:
-                moves.append(((templates.get(move.text, known, f"{where}, move `{move.kind}`"),), None))
+                    raise BundleError(f"{where}: `pick {pick}` names a phrase bank the bundle lacks or that is empty")
+                roots = tuple(templates.get(p, known, f"{where}, phrase bank `{pick}`") for p in bank)
+                moves.append((roots, f"\x1f{intent}\x1f{reply['id']}\x1f{kind}".encode()))
+            elif text is not None:
+                moves.append(((templates.get(text, known, f"{where}, move `{kind}`"),), None))
             else:
-                raise BundleError(f"{where}: move `{move.kind}` has neither a text nor a pick")
-        self.kinds = tuple(m.kind for m in reply.moves)
-        self.needs_slots = tuple(n for n, p in needs.items() if p.source == "slot")
-        self.needs_fields = tuple(n for n, p in needs.items() if p.source == "field")
+                raise BundleError(f"{where}: move `{kind}` has neither a text nor a pick")
+        self.kinds = tuple(m["kind"] for m in reply["moves"])
+        self.needs_slots = tuple(n for n, source in needs.items() if source == "slot")
+        self.needs_fields = tuple(n for n, source in needs.items() if source == "field")
         self._templates = templates
         self._plan = tuple(moves)
         self._moves: tuple[tuple[tuple[Callable, ...], bytes | None], ...] | None = None

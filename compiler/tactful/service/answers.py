@@ -117,10 +117,12 @@ def context_schema(library: Library) -> dict:
 
 
 def warm(library: Library) -> None:
-    """Draft once from every framework, for each visibility of its replies, and verify once, before
-    the library is put in service: whatever the runtime prepares on first use is then ready, and no
-    client's first request after a reload pays for it. Refusals are expected (the examples may not
-    fill every slot) and ignored."""
+    """Prepare the library (every framework, signal and pattern: Library.prepare), then draft once
+    from every framework, for each visibility of its replies, and verify once, before the library is
+    put in service: whatever the runtime prepares on first use is then ready, and no client's first
+    request after a reload pays for it. Refusals are expected (the examples may not fill every slot)
+    and ignored; a bundle that does not prepare raises BundleError."""
+    library.prepare()
     bundle = library.bundle
     if not bundle.channels:
         return

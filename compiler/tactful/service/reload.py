@@ -141,7 +141,7 @@ class LibraryHolder:
         self.path = Path(path)
         self.budget = budget
         self._stamp = _stat(self.path)
-        self.backend = LocalBackend(load_library(self.path), budget)
+        self.backend = LocalBackend(load_library(self.path).prepare(), budget)  # prepared before it serves
 
     @property
     def library(self) -> Library:
@@ -155,7 +155,7 @@ class LibraryHolder:
         self._stamp = _stat(self.path)
         kept = self.backend.revision[:19]
         try:
-            fresh = load_library(self.path)
+            fresh = load_library(self.path).prepare()  # a bundle that does not prepare is refused here, not per request
         except BundleError as e:
             log.error("tactful: kept revision %s; the new bundle does not load: %s", kept, e)
             return False

@@ -1,0 +1,639 @@
+"""The bundle's JSON layout (schema 3): how a Bundle is written compactly, and read back.
+
+bundle.py's pydantic models are the Bundle as the compiler and every emitter see it: each framework
+holds every guard and escalation it applies, each text its source, parts and template, each element
+its full location. The JSON stores that without repeating itself (docs/reference/bundle.md):
+
+- what a framework inherits from a policy is a reference, `"<policy>.<name>"`, to the policy's entry
+  at the top level, not a copy (the reference is written only when the framework's entry equals the
+  policy's, so nothing is lost);
+- a location is one string, `file:line:column-end_line:end_column`, and the file is left out when it is
+  the file of the top-level element around it (a framework, signal, policy, style rule, phrase);
+- a text is its parts; its source and Jinja2 template, which follow from the parts, are not stored
+  (`source` is, when it differs from what the parts give); a reply's whole template likewise;
+- a field whose value is its default is left out; a signal example and an `expect` line are short
+  arrays.
+
+`compact()` turns the models' JSON data (`Bundle.model_dump(mode="json")`) into this layout and
+`expand()` turns it back, so that JSON → models → JSON gives the same bytes. The runtime reads the
+compact data as it is (library.py) and validates it with `validator()`, a pydantic-core schema built
+from plain dicts: loading a bundle builds no pydantic model.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+SCHEMA_VERSION = "3.0"
+
+# Every name a bundle carries follows the language's identifier grammar, checked at load: a name
+# reaches generated code (Jinja2 templates, the conditions' Python, file names under templates/),
+# and a name that is not an identifier (`7*7`, `message.upper()`, `../x`) is refused there, whatever
+# the code that uses it does with it. (Templates also look names up by subscript, never as bare
+# variables: see render.py.)
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+DOTTED = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$"
+REPLY_ID = r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$"
+SPAN = r"^(?:.*:)?[0-9]+:[0-9]+-(?:[0-9]+:)?[0-9]+$"
+REF = r"^[A-Za-z_][A-Za-z0-9_]*\..*$"
+
+_SPAN = re.compile(r"(?:(.*):)?([0-9]+):([0-9]+)-(?:([0-9]+):)?([0-9]+)", re.DOTALL)
+
+Data = dict[str, Any]
+
+# --- spans ----------------------------------------------------------------------------------------
+
+
+def span_text(loc: Data | None, file: str | None = None) -> str | None:
+    """`line:column-end_line:end_column`, after `file:` unless the file is `file`."""
+    if loc is None:
+        return None
+    end = loc["end_column"] if loc["end_line"] == loc["line"] else f"{loc['end_line']}:{loc['end_column']}"
+    at = f"{loc['line']}:{loc['column']}-{end}"
+    return at if loc["file"] == file else f"{loc['file']}:{at}"
+
+
+def span_location(text: str | None, file: str | None = None) -> Data | None:
+    """The location of a span string; a span without a file is in `file`."""
+    if text is None:
+        return None
+    m = _SPAN.fullmatch(text)
+    if m is None:
+        raise ValueError(f"not a span: {text!r}")
+    return {"file": m[1] if m[1] is not None else (file or ""), "line": int(m[2]), "column": int(m[3]),
+            "end_line": int(m[4] or m[2]), "end_column": int(m[5])}
+
+
+def span_file(text: str) -> str:
+    m = _SPAN.fullmatch(text)
+    return m[1] or "" if m else ""
+
+
+# --- texts ----------------------------------------------------------------------------------------
+
+
+def text_source(parts: list) -> str:
+    """A text as a reader sees it, from its compact parts: `{slot}`s kept, `[ ]` dropped."""
+    out = []
+    for p in parts:
+        if p.__class__ is str:
+            out.append(p)
+        elif "optional" in p:
+            out.append(text_source(p["optional"]))
+        else:
+            name = p.get("slot") or p.get("field")
+            out.append("{" + name + (f' or "{p["or"]}"' if "or" in p else "") + "}")
+    return "".join(out)
+
+
+def _part(p: Data):
+    kind = p["kind"]
+    if kind == "text":
+        return p["text"]
+    if kind == "slot":
+        out = {p["source"]: p["name"]}
+        if p["fallback"] is not None:
+            out["or"] = p["fallback"]
+        return out
+    return {"optional": [_part(q) for q in p["parts"]]}
+
+
+def _full_part(p) -> Data:
+    if p.__class__ is str:
+        return {"kind": "text", "text": p}
+    if "optional" in p:
+        return {"kind": "optional", "parts": [_full_part(q) for q in p["optional"]]}
+    source = "slot" if "slot" in p else "field"
+    return {"kind": "slot", "name": p[source], "source": source, "fallback": p.get("or")}
+
+
+def _text(t: Data, file: str | None) -> Data:
+    parts = [_part(p) for p in t["parts"]]
+    out: Data = {"parts": parts, "at": span_text(t["location"], file)}
+    if t["source"] != text_source(parts):
+        out["source"] = t["source"]
+    return out
+
+
+def _full_text(t: Data, file: str | None) -> Data:
+    from tactful.runtime.render import parts_template
+
+    return {"source": t.get("source", text_source(t["parts"])), "parts": [_full_part(p) for p in t["parts"]],
+            "template": parts_template(t["parts"]), "location": span_location(t["at"], file)}
+
+
+def condition_source(x: Data) -> str | None:
+    """A stored guard's, escalation's or reply's condition as written: its `source`, which is left
+    out when the condition is a signal's name."""
+    source = x.get("source")
+    if source is None:
+        when = x.get("when")
+        if when is not None and "signal" in when:
+            return when["signal"]
+    return source
+
+
+def reply_ids(replies: list[Data]) -> list[str]:
+    """The ids of a framework's replies (as stored), as the compiler gives them: `<visibility>.default`
+    without a condition, `<visibility>.<name>` when the condition is a signal or a bool field, else
+    `<visibility>.<n>` counting per visibility; a reply that states its `id` keeps it."""
+    counters: dict[str, int] = {}
+    used: set[str] = set()
+    out = []
+    for r in replies:
+        vis = r["visibility"]
+        when = r.get("when")
+        rid = r.get("id")
+        if rid is None:
+            if when is None:
+                rid = f"{vis}.default"
+            elif "signal" in when or "bool" in when:
+                rid = f"{vis}.{when.get('signal') or when.get('bool')}"
+            else:
+                counters[vis] = counters.get(vis, 0) + 1
+                rid = f"{vis}.{counters[vis]}"
+            while rid in used:
+                counters[vis] = counters.get(vis, 0) + 1
+                rid = f"{vis}.{counters[vis]}"
+        used.add(rid)
+        out.append(rid)
+    return out
+
+
+def reply_template(moves: list[Data]) -> str:
+    """A reply's whole template, from its moves (full data): the moves' templates joined by a space."""
+    return " ".join(m["text"]["template"] if m["text"] is not None else f"{{{{ picks.{m['kind']} }}}}" for m in moves)
+
+
+# --- layout of each element -----------------------------------------------------------------------
+# Each entry: (key in the models, key in the JSON, how to write it, default); "at" is the location.
+
+_TEXT, _TEXT_OR_NONE, _AT, _COND, _OMIT, _SOURCE = "text", "text?", "at", "cond", "omit", "source"
+_VISIBILITY = "visibility"  # an example's: left out when it is its channel's first
+_TEXT_FIELD = "message"  # the field a text condition (mentions, emoji, matches) reads unless it says
+
+
+# A condition is an object whose one operator key says what it is (docs/reference/bundle.md):
+# {"all": […]}, {"any": […]}, {"not": c}, {"signal": name}, {"bool": field},
+# {"mentions": [phrases], "field"?, "near"?, "within"?, "asserted"?}, {"emoji": [emoji], "field"?},
+# {"matches": pattern, "field"?}, {"compare": field, "cmp": op, "value": n}, {"is": field, "value": v},
+# {"in": field, "values": [v]}. The models discriminate on `op` (FieldTrue's is "field").
+OPERATORS = ("all", "any", "not", "signal", "bool", "mentions", "emoji", "matches", "compare", "is", "in")
+_OP_OF_KEY = {"bool": "field"}
+_KEY_OF_OP = {"field": "bool"}
+
+
+def condition_op(c: dict) -> str | None:
+    """The operator of a stored condition (its first operator key), or None."""
+    for key in c:
+        if key in _OPERATOR_SET:
+            return key
+    return None
+
+
+_OPERATOR_SET = frozenset(OPERATORS)
+
+
+def _cond(c: Data | None) -> Data | None:
+    """A condition as stored: its operator as the key, without defaults (a text condition's field
+    "message", a `mentions`' empty `near`, null `within`, false `asserted`)."""
+    if c is None:
+        return None
+    op = c["op"]
+    if op in ("all", "any"):
+        return {op: [_cond(x) for x in c["of"]]}
+    if op == "not":
+        return {op: _cond(c["of"])}
+    if op == "signal":
+        return {op: c["name"]}
+    if op == "field":
+        return {"bool": c["field"]}
+    out: Data
+    if op == "mentions":
+        out = {op: c["phrases"]}
+        if c["near"]:
+            out["near"] = c["near"]
+        if c["within"] is not None:
+            out["within"] = c["within"]
+        if c["asserted"]:
+            out["asserted"] = True
+    elif op == "emoji":
+        out = {op: c["emoji"]}
+    elif op == "matches":
+        out = {op: c["pattern"]}
+    elif op == "compare":
+        return {op: c["field"], "cmp": c["cmp"], "value": c["value"]}
+    elif op == "is":
+        return {op: c["field"], "value": c["value"]}
+    elif op == "in":
+        return {op: c["field"], "values": c["values"]}
+    else:  # pragma: no cover - the models allow nothing else
+        raise AssertionError(f"unexpected condition {op!r}")
+    if c["field"] != _TEXT_FIELD:
+        out["field"] = c["field"]
+    return out
+
+
+def _full_cond(c: Data | None) -> Data | None:
+    if c is None:
+        return None
+    op = condition_op(c)
+    if op in ("all", "any"):
+        return {"op": op, "of": [_full_cond(x) for x in c[op]]}
+    if op == "not":
+        return {"op": op, "of": _full_cond(c[op])}
+    if op == "signal":
+        return {"op": op, "name": c[op]}
+    if op == "bool":
+        return {"op": "field", "field": c[op]}
+    if op == "mentions":
+        return {"op": op, "field": c.get("field", _TEXT_FIELD), "phrases": c[op], "near": c.get("near", []),
+                "within": c.get("within"), "asserted": c.get("asserted", False)}
+    if op == "emoji":
+        return {"op": op, "field": c.get("field", _TEXT_FIELD), "emoji": c[op]}
+    if op == "matches":
+        return {"op": op, "field": c.get("field", _TEXT_FIELD), "pattern": c[op]}
+    if op == "compare":
+        return {"op": op, "field": c[op], "cmp": c["cmp"], "value": c["value"]}
+    if op == "is":
+        return {"op": op, "field": c[op], "value": c["value"]}
+    return {"op": op, "field": c[op], "values": c["values"]}
+
+
+# (name, json key, kind, default). Kinds: "" a plain value; "at" a location; "text"/"text?" a Text;
+# "cond" a condition; or an element layout (a tuple) for a list of elements.
+_SLOT = (("name", "name", "", None), ("type", "type", "", "text"), ("values", "values", "", []),
+         ("required", "required", "", False), ("private", "private", "", False), ("pattern", "pattern", "", None),
+         ("example", "example", "", None), ("about", "about", "", ""), ("location", "at", _AT, None))
+_ESCALATION = (("name", "name", "", None), ("team", "team", "", None), ("when", "when", _COND, None),
+               ("condition_source", "source", _SOURCE, None), ("handoff", "handoff", _TEXT_OR_NONE, None),
+               ("policy", "policy", "", None), ("location", "at", _AT, None))
+_GUARD = (("name", "name", "", None), ("when", "when", _COND, None), ("condition_source", "source", _SOURCE, None),
+          ("reason", "reason", "", None), ("policy", "policy", "", None), ("location", "at", _AT, None))
+_OPT_OUT = (("name", "name", "", None), ("reason", "reason", "", None), ("location", "at", _AT, None))
+_MOVE = (("kind", "kind", "", None), ("text", "text", _TEXT_OR_NONE, None), ("pick", "pick", "", None),
+         ("location", "at", _AT, None))
+_REPLY = (("id", "id", "", None), ("visibility", "visibility", "", None), ("when", "when", _COND, None),
+          ("condition_source", "source", _SOURCE, None), ("moves", "moves", _MOVE, None), ("location", "at", _AT, None))
+_EXAMPLE = (("name", "name", "", None), ("message", "message", "", None), ("channel", "channel", "", None),
+            ("visibility", "visibility", _VISIBILITY, None), ("context", "context", "", {}), ("slots", "slots", "", {}),
+            ("expect", "expect", "expect", None), ("location", "at", _AT, None))
+_FRAMEWORK = (("intent", "intent", "", None), ("title", "title", "", None), ("module", "module", "", None),
+              ("owner", "owner", "", None), ("tags", "tags", "", []), ("about", "about", "", ""),
+              ("serves", "serves", "", None), ("slots", "slots", _SLOT, []),
+              ("escalations", "escalations", "inherited escalations", []), ("guards", "guards", "inherited guards", []),
+              ("opt_outs", "opt_outs", _OPT_OUT, []), ("replies", "replies", _REPLY, None),
+              ("examples", "examples", _EXAMPLE, []), ("hash", "hash", "", None), ("location", "at", _AT, None))
+_POLICY = (("name", "name", "", None), ("module", "module", "", None), ("about", "about", "", ""),
+           ("guards", "guards", _GUARD, []), ("escalations", "escalations", _ESCALATION, []),
+           ("location", "at", _AT, None))
+_SIGNAL = (("name", "name", "", None), ("module", "module", "", None), ("about", "about", _OMIT, ""),
+           ("when", "when", _COND, None), ("condition_source", "source", _OMIT, ""),
+           ("examples", "examples", _OMIT, []), ("location", "at", _AT, None))
+_STYLE = (("name", "name", "", None), ("about", "about", "", ""), ("avoid", "avoid", "", None),
+          ("avoid_patterns", "avoid_patterns", "", []), ("prefer", "prefer", "", ""),
+          ("severity", "severity", "", "warning"), ("location", "at", _AT, None))
+_FIELD = (("name", "name", "", None), ("type", "type", "", None), ("values", "values", "", []),
+          ("about", "about", "", ""), ("location", "at", _AT, None))
+_TEAM = (("name", "name", "", None), ("title", "title", "", ""), ("location", "at", _AT, None))
+_CHANNEL = (("name", "name", "", None), ("title", "title", "", ""), ("visibilities", "visibilities", "", None),
+            ("location", "at", _AT, None))
+_TOP = (("fields", _FIELD), ("teams", _TEAM), ("channels", _CHANNEL), ("signals", _SIGNAL), ("style", _STYLE),
+        ("policies", _POLICY), ("frameworks", _FRAMEWORK))
+# Elements whose location names a file: the elements inside them are in that file.
+_REQUIRED = {"fields": True, "features": True, "teams": True, "channels": True, "signals": True, "phrases": True,
+             "style": True, "policies": False, "frameworks": True}
+
+
+def inherit(entries: dict[str, str], fw: Data, own: list) -> list[tuple[str, str]]:
+    """(policy, name) of each policy entry a framework inherits unless it says otherwise: every
+    entry of every policy, by name, that the framework neither opts out of nor redefines."""
+    skip = {o["name"] for o in fw.get("opt_outs", ())} | {e["name"] for e in own}
+    return [(entries[n], n) for n in sorted(entries) if n not in skip]
+
+
+def policy_rule(policies: list[Data]) -> dict[str, dict[str, str]]:
+    """For inherit(): per kind ("guards", "escalations"), each policy entry's name and its policy."""
+    return {plural: {e["name"]: p["name"] for p in policies for e in p.get(plural, ())}
+            for plural in ("guards", "escalations")}
+
+
+class _Writer:
+    def __init__(self, policies: list[Data], channels: list[Data]):
+        self.visibility = _first_visibility(channels)
+        self.policies = {(kind, p["name"], e["name"]): e for p in policies
+                         for kind in ("guards", "escalations") for e in p[kind]}
+        self.rule = policy_rule(policies)
+
+    def element(self, x: Data, layout: tuple, file: str | None, top: bool = False) -> Data:
+        if top:
+            loc = x.get("location")
+            file = loc["file"] if loc else None
+        out: Data = {}
+        for name, key, kind, default in layout:
+            value = x[name]
+            if kind == "":
+                if value != default:
+                    out[key] = value
+                continue
+            if kind == _OMIT:
+                continue
+            if kind == _VISIBILITY:
+                if value != self.visibility.get(x["channel"]):
+                    out[key] = value
+                continue
+            if kind == _SOURCE:  # the condition as written: left out when it is a signal's name
+                when = x["when"]
+                if value is not None and not (when is not None and when["op"] == "signal" and when["name"] == value):
+                    out[key] = value
+                continue
+            if kind == _AT:
+                if value is not None:
+                    out[key] = span_text(value, None if top else file)
+            elif kind in (_TEXT, _TEXT_OR_NONE):
+                if value is not None:
+                    out[key] = _text(value, file)
+            elif kind == _COND:
+                if value is not None:
+                    out[key] = _cond(value)
+            elif kind == "expect":
+                out[key] = [[e["kind"], span_text(e["location"], file)] + ([e["name"]] if e["name"] is not None else [])
+                            for e in value]
+            elif kind == "signal examples":
+                if value:
+                    out[key] = [[e["message"], e["fires"], span_text(e["location"], file)] for e in value]
+            elif isinstance(kind, str) and kind.startswith("inherited "):
+                pass  # written by inheritance(), which needs the whole framework
+            else:  # a list of elements
+                if value != default:
+                    out[key] = [self.element(e, kind, file) for e in value]
+        return out
+
+    def inherited(self, plural: str, e: Data, file: str | None):
+        policy = e["policy"]
+        if policy is not None and self.policies.get((plural, policy, e["name"])) == e:
+            return f"{policy}.{e['name']}"
+        return self.element(e, _GUARD if plural == "guards" else _ESCALATION, file)
+
+    def framework(self, fw: Data) -> Data:
+        out = self.element(fw, _FRAMEWORK, None, top=True)
+        file = fw["location"]["file"]
+        lists = {}
+        implicit = True
+        for plural in ("guards", "escalations"):
+            items = lists[plural] = [self.inherited(plural, e, file) for e in fw[plural]]
+            n_own = next((i for i, e in enumerate(items) if e.__class__ is str), len(items))
+            refs = items[n_own:]
+            rule = inherit(self.rule[plural], fw, fw[plural][:n_own])
+            if any(e.__class__ is not str for e in refs) or refs != [f"{p}.{n}" for p, n in rule]:
+                implicit = False
+        for plural, items in lists.items():
+            items = [e for e in items if not implicit or e.__class__ is not str]
+            if items:
+                out[plural] = items
+        if not implicit:
+            out["inherit"] = False
+        replies = out["replies"]
+        if reply_ids([{k: v for k, v in r.items() if k != "id"} for r in replies]) == [r["id"] for r in replies]:
+            out["replies"] = [{k: v for k, v in r.items() if k != "id"} for r in replies]
+        return out
+
+
+def compact(full: Data) -> Data:
+    """The JSON layout of a bundle, from the models' JSON data (`Bundle.model_dump(mode="json")`)."""
+    w = _Writer(full.get("policies", []), full["channels"])
+    out: Data = {"schema_version": full["schema_version"], "revision": full["revision"],
+                 "generator": full["generator"], "features": full["features"]}
+    for key, layout in _TOP:
+        if key == "frameworks":
+            items = [w.framework(x) for x in full[key]]
+        else:
+            items = [w.element(x, layout, None, top=True) for x in full[key]]
+        if items or _REQUIRED[key]:
+            out[key] = items
+    out["phrases"] = {bank: [_text(t, None) for t in texts] for bank, texts in full["phrases"].items()}
+    return out
+
+
+def _first_visibility(channels: list[Data]) -> dict[str, str]:
+    return {c["name"]: c["visibilities"][0] for c in channels if c["visibilities"]}
+
+
+class _Reader:
+    def __init__(self, policies: list[Data], channels: list[Data]):
+        self.visibility = _first_visibility(channels)
+        self.rule = policy_rule(policies)
+        self.policies: dict[str, tuple[Data, str]] = {}
+        for p in policies:
+            file = span_file(p["at"])
+            for plural, layout in (("guards", _GUARD), ("escalations", _ESCALATION)):
+                for e in p.get(plural, ()):
+                    full = self.element(e, layout, file)
+                    full["policy"] = p["name"]
+                    self.policies[f"{plural}:{p['name']}.{e['name']}"] = full
+
+    def element(self, x: Data, layout: tuple, file: str | None, top: bool = False) -> Data:
+        if top:
+            file = span_file(x["at"]) if x.get("at") else None
+        out: Data = {}
+        for name, key, kind, default in layout:
+            value = x.get(key)
+            if kind == "" or kind == _OMIT:
+                out[name] = value if key in x else (default.copy() if isinstance(default, (list, dict)) else default)
+            elif kind == _VISIBILITY:
+                out[name] = value if value is not None else self.visibility.get(x["channel"])
+            elif kind == _SOURCE:
+                out[name] = condition_source(x)
+            elif kind == _AT:
+                out[name] = span_location(value, file)
+            elif kind in (_TEXT, _TEXT_OR_NONE):
+                out[name] = _full_text(value, file) if value is not None else None
+            elif kind == _COND:
+                out[name] = _full_cond(value)
+            elif kind == "expect":
+                out[name] = [{"kind": e[0], "location": span_location(e[1], file), "name": e[2] if len(e) > 2 else None}
+                             for e in value]
+            elif kind == "signal examples":
+                out[name] = [{"message": e[0], "fires": e[1], "location": span_location(e[2], file)}
+                             for e in value or ()]
+            elif isinstance(kind, str) and kind.startswith("inherited "):
+                plural = kind.split()[1]
+                out[name] = [self.inherited(plural, e, file) for e in value or ()]
+                if x.get("inherit", True):
+                    out[name] += [self.inherited(plural, f"{p}.{n}", file)
+                                  for p, n in inherit(self.rule[plural], x, value or ())]
+            else:
+                out[name] = [self.element(e, kind, file) for e in value] if value is not None else list(default)
+        return out
+
+    def inherited(self, plural: str, e, file: str | None) -> Data:
+        if isinstance(e, str):
+            found = self.policies.get(f"{plural}:{e}")
+            if found is None:
+                raise KeyError(e)
+            return dict(found)
+        return self.element(e, _GUARD if plural == "guards" else _ESCALATION, file)
+
+
+def expand(data: Data) -> Data:
+    """The models' JSON data of a bundle in the JSON layout (validated by validator() first)."""
+    r = _Reader(data.get("policies", []), data["channels"])
+    out: Data = {"schema_version": data["schema_version"], "revision": data["revision"],
+                 "generator": data.get("generator", "tactful"), "features": data["features"]}
+    for key, layout in _TOP:
+        out[key] = [r.element(x, layout, None, top=True) for x in data.get(key, ())]
+    out["phrases"] = {bank: [_full_text(t, None) for t in texts] for bank, texts in data["phrases"].items()}
+    for fw, stored in zip(out["frameworks"], data.get("frameworks", ())):
+        for reply, rid in zip(fw["replies"], reply_ids(stored["replies"])):
+            reply["template"] = reply_template(reply["moves"])
+            reply["id"] = rid
+    return out
+
+
+class Reader:
+    """Turns the frameworks of one compact bundle into the models' JSON data, one at a time."""
+
+    def __init__(self, data: Data):
+        self._reader = _Reader(data.get("policies", []), data["channels"])
+
+    def framework(self, fw: Data) -> Data:
+        out = self._reader.element(fw, _FRAMEWORK, None, top=True)
+        for reply, rid in zip(out["replies"], reply_ids(fw["replies"])):
+            reply["template"] = reply_template(reply["moves"])
+            reply["id"] = rid
+        return out
+
+
+# --- the schema -----------------------------------------------------------------------------------
+
+
+def _part_kind(p: object) -> str | None:
+    if p.__class__ is str:
+        return "text"
+    if p.__class__ is dict:
+        for key in p:
+            if key in _PART_KINDS:
+                return key
+    return None
+
+
+_PART_KINDS = frozenset(("slot", "field", "optional"))
+
+
+def _condition_tag(c: object) -> str | None:
+    return condition_op(c) if c.__class__ is dict else None
+
+
+def _inherited(e: object) -> str:
+    return "inherited" if isinstance(e, str) else "own"
+
+
+@cache
+def core_schema():
+    """The pydantic-core schema of the JSON layout: plain dicts, lists and strings, no model."""
+    from pydantic_core import core_schema as cs
+
+    def td(required: dict, optional: dict | None = None, title: str | None = None, order: str = ""):
+        """A JSON object; its fields are checked (and errors reported) in `order`, then as given."""
+        fields = {k: cs.typed_dict_field(v) for k, v in required.items()}
+        fields |= {k: cs.typed_dict_field(v, required=False) for k, v in (optional or {}).items()}
+        first = [k for k in order.split() if k in fields]
+        fields = {k: fields[k] for k in [*first, *(k for k in fields if k not in first)]}
+        return cs.typed_dict_schema(fields, extra_behavior="forbid", ref=title)
+
+    def ref(name: str):
+        return cs.definition_reference_schema(name)
+
+    text_ = cs.str_schema()
+    name = cs.str_schema(pattern=IDENTIFIER)
+    dotted = cs.str_schema(pattern=DOTTED)
+    names = cs.list_schema(name)
+    texts = cs.list_schema(text_)
+    span = cs.str_schema(pattern=SPAN)
+    boolean = cs.bool_schema()
+    integer = cs.int_schema()
+    number = cs.union_schema([integer, cs.float_schema(allow_inf_nan=False)], mode="left_to_right")
+    visibility = cs.literal_schema(["public", "private"])
+    nullable = cs.nullable_schema
+
+    simple_parts = {"text": text_, "slot": td({"slot": name}, {"or": text_}), "field": td({"field": name}, {"or": text_})}
+    simple = cs.tagged_union_schema(simple_parts, discriminator=_part_kind)
+    part = cs.tagged_union_schema(simple_parts | {"optional": td({"optional": cs.list_schema(simple)})},
+                                  discriminator=_part_kind)
+    text = td({"parts": cs.list_schema(part), "at": span}, {"source": text_}, "Text")
+
+    cond = ref("Condition")
+    choices = {
+        "all": td({"all": cs.list_schema(cond)}),
+        "any": td({"any": cs.list_schema(cond)}),
+        "not": td({"not": cond}),
+        "signal": td({"signal": name}),
+        "bool": td({"bool": name}),
+        "mentions": td({"mentions": texts}, {"field": name, "near": texts, "within": integer, "asserted": boolean}),
+        "emoji": td({"emoji": texts}, {"field": name}),
+        "matches": td({"matches": text_}, {"field": name}),
+        "compare": td({"compare": name, "cmp": cs.literal_schema(["<", "<=", ">", ">=", "==", "!="]), "value": number}),
+        "is": td({"is": name, "value": text_}),
+        "in": td({"in": name, "values": texts}),
+    }
+    condition = cs.tagged_union_schema(choices, discriminator=_condition_tag, ref="Condition",
+                                       custom_error_type="condition",
+                                       custom_error_message="not a condition: it needs one operator key ("
+                                       + ", ".join(OPERATORS) + ")")
+
+    guard = td({"name": text_, "when": cond, "reason": text_, "at": span}, {"source": text_, "policy": name}, "Guard")
+    escalation = td({"name": name, "team": name, "when": cond, "at": span},
+                    {"source": text_, "handoff": ref("Text"), "policy": name}, "Escalation")
+    inherited = cs.str_schema(pattern=REF)
+    slot = td({"name": name, "at": span}, {
+        "type": cs.literal_schema(["text", "money", "number", "date", "email", "phone", "url", "enum"]),
+        "values": texts, "required": boolean, "private": boolean, "pattern": text_, "example": text_, "about": text_})
+    move = td({"kind": cs.literal_schema(["acknowledge", "ask", "restate", "next", "close"]), "at": span},
+              {"text": ref("Text"), "pick": name})
+    reply = td({"visibility": visibility, "moves": cs.list_schema(move), "at": span},
+               {"id": cs.str_schema(pattern=REPLY_ID), "when": cond, "source": text_}, order="id visibility when")
+    expect_kind = cs.literal_schema(["guard", "no_guard", "escalate", "no_escalate", "reply", "text_contains",
+                                     "text_lacks", "send", "hold"])
+    expectation = cs.tuple_schema([expect_kind, span, text_], variadic_item_index=2, max_length=3)
+    scalar = cs.union_schema([boolean, integer, number, text_], mode="left_to_right")
+    example = td({"name": text_, "message": text_, "channel": name, "expect": cs.list_schema(expectation), "at": span},
+                 {"visibility": visibility, "context": cs.dict_schema(name, scalar), "slots": cs.dict_schema(name, text_)})
+    framework = td({"intent": dotted, "title": text_, "module": text_, "serves": cs.list_schema(visibility),
+                    "replies": cs.list_schema(reply), "hash": text_, "at": span}, {
+        "owner": name, "tags": texts, "about": text_, "slots": cs.list_schema(slot),
+        "escalations": cs.list_schema(cs.tagged_union_schema({"inherited": inherited, "own": ref("Escalation")},
+                                                             discriminator=_inherited)),
+        "guards": cs.list_schema(cs.tagged_union_schema({"inherited": inherited, "own": ref("Guard")},
+                                                        discriminator=_inherited)),
+        "opt_outs": cs.list_schema(td({"name": name, "reason": text_, "at": span})),
+        "examples": cs.list_schema(example), "inherit": boolean},
+        order="intent title module owner tags about serves slots escalations guards opt_outs replies examples")
+    policy = td({"name": name, "module": text_, "at": span}, {
+        "about": text_, "guards": cs.list_schema(ref("Guard")), "escalations": cs.list_schema(ref("Escalation"))})
+    signal = td({"name": name, "module": text_, "when": cond, "at": span})
+    style = td({"name": name, "avoid": texts, "at": span}, {
+        "about": text_, "avoid_patterns": texts, "prefer": text_,
+        "severity": cs.literal_schema(["error", "warning"])})
+    field = td({"name": name, "type": cs.literal_schema(["text", "number", "bool", "channel", "visibility", "enum"])},
+               {"values": texts, "about": text_, "at": span})
+    team = td({"name": name}, {"title": text_, "at": span})
+    channel = td({"name": name, "visibilities": cs.list_schema(visibility)}, {"title": text_, "at": span})
+    bundle = td({
+        "schema_version": text_, "revision": text_, "generator": text_, "features": names,
+        "fields": cs.list_schema(field), "teams": cs.list_schema(team), "channels": cs.list_schema(channel),
+        "signals": cs.list_schema(signal), "phrases": cs.dict_schema(name, cs.list_schema(ref("Text"))),
+        "style": cs.list_schema(style), "frameworks": cs.list_schema(framework),
+    }, {"policies": cs.list_schema(policy)}, "Bundle",
+        order="schema_version revision generator features fields teams channels signals phrases style policies")
+    return cs.definitions_schema(cs.definition_reference_schema("Bundle"),
+                                 [bundle, condition, text, guard, escalation])
+
+
+@cache
+def validator():
+    """The validator of a bundle's JSON data (built once; strict: JSON types as they are)."""
+    from pydantic_core import SchemaValidator
+
+    return SchemaValidator(core_schema(), {"strict": True})
