@@ -191,7 +191,7 @@ def slot_type(slot: ast.Slot) -> ast.TypeRef | None:
         if isinstance(f, ast.TypeRef):
             return f
         if f.value not in ("required", "private"):
-            return ast.TypeRef(f, span=f.span)
+            return ast.TypeRef(f, loc=f.loc)
     return None
 
 
