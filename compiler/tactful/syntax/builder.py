@@ -86,10 +86,13 @@ class Builder(Transformer):
 
     def _span(self, children: list) -> ast.Loc:
         """From the start of the first child to the end of the last, as a node's loc."""
-        first, last = children[0], children[-1]
+        return self._between(children[0], children[-1])
+
+    def _between(self, first, last) -> ast.Loc:
+        """From the start of first to the end of last (tokens or nodes), as a node's loc."""
         while type(first) is tuple:  # tagged items: ("pattern", Regex), ("avoid", (Text, …))
             first = first[1] if type(first[0]) is str else first[0]
-        while type(last) is tuple:
+        while type(last) is tuple or type(last) is list:  # and lists: a phrase_list
             last = last[-1]
         base, lb = self.base, self.line_base
         if isinstance(first, TOKENS):
@@ -106,8 +109,16 @@ class Builder(Transformer):
         return next((c for c in children if isinstance(c, ast.Text)), None)
 
     # ---- shared pieces -------------------------------------------------------------------------
+    # Lists (see the grammar's note): the first reduction makes the list, each later one appends.
     def start(self, c):
-        return list(c)
+        return c[0] if len(c) == 2 else []
+
+    def entries(self, c):
+        if len(c) == 2:
+            return [c[1]]
+        entries = c[0]
+        entries.append(c[2])
+        return entries
 
     def head_chunk(self, c):
         return c[0]
@@ -122,8 +133,10 @@ class Builder(Transformer):
     visibility = name
 
     def dotted(self, c):
-        names = _names(c)
-        return ast.Name(".".join(n.value for n in names), loc=ast.joined(names[0].loc, names[-1].loc))
+        if len(c) == 1:
+            return c[0]
+        first, last = c[0], c[2]
+        return ast.Name(f"{first.value}.{last.value}", loc=ast.joined(first.loc, last.loc))
 
     def text(self, c):
         tok = c[0]
@@ -222,9 +235,15 @@ class Builder(Transformer):
 
     # ---- frameworks ----------------------------------------------------------------------------
     def framework(self, c):
-        head = c[0]
-        members = tuple(c[1:])
-        return ast.FrameworkDecl(head.intent, head.title, members, loc=ast.joined(head.loc, members[-1].loc))
+        head, *members = c[0]
+        return ast.FrameworkDecl(head.intent, head.title, tuple(members), loc=ast.joined(head.loc, members[-1].loc))
+
+    def members(self, c):  # [head, member, member, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[2])
+            return first
+        return [first, c[2]]
 
     def framework_head(self, c):
         return ast.FrameworkDecl(c[1], c[2], (), loc=self._span(c))
@@ -233,34 +252,58 @@ class Builder(Transformer):
         return ast.Owner(c[1], loc=self._span(c))
 
     def tags(self, c):
-        return ast.Tags(tuple(_names(c)), loc=self._span(c))
+        if len(c) == 2:
+            return ast.Tags((c[1],), loc=self._span(c))
+        tags, name = c[0], c[2]
+        return ast.Tags(tags.names + (name,), loc=ast.joined(tags.loc, name.loc))
 
     def serves(self, c):
-        return ast.Serves(tuple(_names(c)), loc=self._span(c))
+        if len(c) == 2:
+            return ast.Serves((c[1],), loc=self._span(c))
+        serves, name = c[0], c[2]
+        return ast.Serves(serves.visibilities + (name,), loc=ast.joined(serves.loc, name.loc))
 
     def about(self, c):
         return ast.About(c[1], loc=self._span(c))
 
     def slot(self, c):
-        rest = c[2:]
-        flags = tuple(x for x in rest if isinstance(x, (ast.Name, ast.TypeRef)))
-        items = [x for x in rest if isinstance(x, tuple)]
+        x = c[0]
+        if type(x) is list:  # flags only
+            flags, items = x, ()
+            last = flags[-1]
+        else:
+            flags, items = x
+            last = items[-1][1]
         return ast.Slot(
-            c[1], flags,
+            flags[1], tuple(flags[2:]),
             tuple(v for k, v in items if k == "pattern"),
             tuple(v for k, v in items if k == "example"),
             tuple(v for k, v in items if k == "about"),
-            loc=self._span(c),
+            loc=self._between(flags[0], last),
         )
 
+    def slot_flags(self, c):  # [SLOT, name, flag, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[1])
+            return first
+        return [first, c[1]]
+
+    def slot_items(self, c):  # (slot_flags, [(kind, node), …])
+        first = c[0]
+        if type(first) is list:
+            return (first, [c[1]])
+        first[1].append(c[1])
+        return first
+
     def slot_pattern(self, c):
-        return ("pattern", c[1])
+        return ("pattern", c[2])
 
     def slot_example(self, c):
-        return ("example", c[1])
+        return ("example", c[2])
 
     def slot_about(self, c):
-        return ("about", c[1])
+        return ("about", c[2])
 
     def escalate(self, c):
         alias = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "alias"), None)
@@ -268,7 +311,7 @@ class Builder(Transformer):
         return ast.Escalate(c[1], c[3], alias, handoff, loc=self._span(c))
 
     def handoff(self, c):
-        return ("handoff", c[1])
+        return ("handoff", c[2])
 
     def guard(self, c):
         alias = next((x[1] for x in c if isinstance(x, tuple)), None)
@@ -281,34 +324,59 @@ class Builder(Transformer):
         return ast.Except(c[1], c[2], loc=self._span(c))
 
     def reply(self, c):
-        when = c[3] if len(c) > 3 and isinstance(c[2], TOKENS) and c[2].type == "WHEN" else None
-        moves = tuple(m for m in c if isinstance(m, ast.Move))
-        return ast.Reply(c[1], when, moves, loc=self._span(c))
+        reply, visibility, when, *moves = c[0]
+        return ast.Reply(visibility, when, tuple(moves), loc=self._between(reply, moves[-1]))
 
-    def move(self, c):
-        kind = ast.Name(c[0].value, loc=self._tspan(c[0]))
-        if len(c) == 2:
-            return ast.Move(kind, text=c[1], loc=self._span(c))
-        return ast.Move(kind, pick=c[2], loc=self._span(c))
+    def moves(self, c):  # [REPLY, visibility, condition or None, move, move, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[1])
+            return first
+        return [first, c[1], None, c[2]] if len(c) == 3 else [first, c[1], c[3], c[4]]
+
+    def move(self, c):  # _NL2 kind (text | PICK name)
+        tok = c[1]
+        kind = ast.Name(tok.value, loc=self._tspan(tok))
+        if len(c) == 3:
+            return ast.Move(kind, text=c[2], loc=self._between(tok, c[2]))
+        return ast.Move(kind, pick=c[3], loc=self._between(tok, c[3]))
 
     def example(self, c):
-        return ast.Example(c[1], tuple(_nodes(c[2:])), loc=self._span(c))
+        example, name, *items = c[0]
+        return ast.Example(name, tuple(items), loc=self._between(example, items[-1]))
 
+    def example_items(self, c):  # [EXAMPLE, name, item, item, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[1])
+            return first
+        return [first, c[1], c[2]]
+
+    # an example's items start with their _NL2 token
     def ex_message(self, c):
-        return ast.ExMessage(c[1], loc=self._span(c))
+        return ast.ExMessage(c[2], loc=self._between(c[1], c[2]))
 
     def ex_channel(self, c):
-        return ast.ExChannel(c[1], c[2] if len(c) > 2 else None, loc=self._span(c))
+        return ast.ExChannel(c[2], c[3] if len(c) > 3 else None, loc=self._between(c[1], c[-1]))
 
     def ex_context(self, c):
-        return ast.ExContext(tuple(_nodes(c)), loc=self._span(c))
+        pairs = c[2]
+        return ast.ExContext(tuple(pairs), loc=self._between(c[1], pairs[-1]))
 
     def ex_slots(self, c):
-        return ast.ExSlots(tuple(_nodes(c)), loc=self._span(c))
+        pairs = c[2]
+        return ast.ExSlots(tuple(pairs), loc=self._between(c[1], pairs[-1]))
 
     def ex_expect(self, c):
-        e = c[1]
-        return ast.Expect(e.kind, e.name, e.when, e.text, loc=self._span(c))
+        e = c[2]
+        return ast.Expect(e.kind, e.name, e.when, e.text, loc=self._between(c[1], e))
+
+    def pairs(self, c):
+        if len(c) == 1:
+            return [c[0]]
+        pairs = c[0]
+        pairs.append(c[2])
+        return pairs
 
     def pair(self, c):
         return ast.Pair(c[0], c[1], loc=self._span(c))
@@ -354,10 +422,14 @@ class Builder(Transformer):
 
     # ---- conditions ----------------------------------------------------------------------------
     def cond(self, c):
+        if len(c) == 1:
+            return c[0]
         items = tuple(_nodes(c))
         return self._nested(ast.Or(items, loc=self._span(c)), items)
 
     def and_cond(self, c):
+        if len(c) == 1:
+            return c[0]
         items = tuple(_nodes(c))
         return self._nested(ast.And(items, loc=self._span(c)), items)
 
@@ -370,13 +442,21 @@ class Builder(Transformer):
     def cond_name(self, c):
         return ast.NameCond(c[0], loc=c[0].loc)
 
-    def phrase_list(self, c):
-        return (any(getattr(t, "type", None) == "FORMS" for t in c), tuple(x for x in c if isinstance(x, ast.Text)))
+    def phrase_list(self, c):  # [forms, text, text, …]
+        if len(c) == 1:
+            return [False, c[0]]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[2])
+            return first
+        return [True, c[2]]  # FORMS OF text
 
     def cond_mentions(self, c, asserted: bool = False):
-        forms, phrases = c[2]
+        forms, *phrases = c[2]
+        phrases = tuple(phrases)
         if len(c) > 3:  # `near <phrases> within N words`
-            near_forms, near = c[4]
+            near_forms, *near = c[4]
+            near = tuple(near)
             return ast.Mentions(c[0], phrases, loc=self._span(c), forms=forms, near=near, near_forms=near_forms,
                                 within=int(float(c[6].value)), asserted=asserted)
         return ast.Mentions(c[0], phrases, loc=self._span(c), forms=forms, asserted=asserted)
