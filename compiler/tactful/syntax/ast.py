@@ -545,19 +545,22 @@ class FrameworkDecl(Node):
     # replies, examples … about twenty times in all
     _by_kind: dict | None = field(default=None, init=False, compare=False, repr=False)
 
-    @property
-    def has_junk(self) -> bool:
-        return any(isinstance(m, Junk) for m in self.members)
-
-    def of(self, kind: type) -> list:
-        """The members that are kind nodes, in order (a new list)."""
+    def _kinds(self) -> dict:
         by_kind = self._by_kind
         if by_kind is None:
             by_kind = {}
             for m in self.members:
                 by_kind.setdefault(type(m), []).append(m)
             object.__setattr__(self, "_by_kind", by_kind)
-        return list(by_kind.get(kind, ()))
+        return by_kind
+
+    @property
+    def has_junk(self) -> bool:
+        return Junk in self._kinds()
+
+    def of(self, kind: type) -> list:
+        """The members that are kind nodes, in order (a new list)."""
+        return list(self._kinds().get(kind, ()))
 
 
 Entry = Union[Use, TeamDecl, ChannelDecl, FieldDecl, SignalDecl, PhraseBank, StyleDecl, PolicyDecl, FrameworkDecl, Junk]

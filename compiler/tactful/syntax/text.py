@@ -8,6 +8,7 @@ run template code.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from tactful.source import SourceFile
 from tactful.syntax import ast
@@ -56,9 +57,17 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
     at 1-based line and column."""
     if "\n" in raw:
         lines = pieces(raw, start)
+        path = source.path
+        starts = [start]  # where each line of the text starts in the file (the first at the quotes)
+        i = raw.find("\n")
+        while i != -1:
+            starts.append(start + i + 1)
+            i = raw.find("\n", i + 1)
 
-        def span(a: int, b: int) -> ast.Loc:
-            return tuple(source.span(a, b))
+        def span(a: int, b: int) -> ast.Loc:  # what source.span gives, from the text's own lines
+            i, j = bisect_right(starts, a) - 1, bisect_right(starts, b) - 1
+            return (path, a, b, line + i, a - starts[i] + (column if i == 0 else 1),
+                    line + j, b - starts[j] + (column if j == 0 else 1))
     else:  # one line: every span is arithmetic from the position of the opening quote
         path, delta = source.path, column - start
         if raw.startswith('"""'):
