@@ -126,9 +126,11 @@ class Builder(Transformer):
     def member_chunk(self, c):
         return c[0]
 
-    def name(self, c):
+    def name(self, c):  # the commonest node: _tspan written out
         tok = c[0]
-        return ast.Name(tok.value, loc=self._tspan(tok))
+        lb = self.line_base
+        return ast.Name(tok.value, loc=(self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
+                                         tok.line + lb, tok.column, tok.end_line + lb, tok.end_column))
 
     visibility = name
 
