@@ -1,7 +1,9 @@
 """The AST: what was written, as frozen dataclasses.
 
-Every node carries a Span; equality ignores it, so tests compare structure while snapshots keep
-positions. Nodes hold no check logic (checks live in semantics/checks/).
+Every node carries its position, as `loc` (plain data) and `span` (a Span, made on request); equality
+ignores it, so tests compare structure while snapshots keep positions. A Text keeps its parts as
+plain data too (`pieces`; `parts` makes nodes of them). Nodes hold no check logic (checks live in
+semantics/checks/).
 """
 
 from __future__ import annotations
