@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from tactful.source import SourceFile, Span
+from tactful.source import SourceFile
 from tactful.syntax import ast
 from tactful.syntax.parser import parse
 
@@ -37,11 +37,14 @@ def nodes(node):
         for x in node:
             yield from nodes(x)
         return
-    if not dataclasses.is_dataclass(node) or isinstance(node, Span):
+    if not dataclasses.is_dataclass(node):
         return
     yield node
+    if isinstance(node, ast.Text):  # its parts are plain data, made into nodes on request
+        yield from nodes(node.parts)
+        return
     for f in dataclasses.fields(node):
-        if f.name != "span":
+        if f.name not in ("loc", "_by_kind"):
             yield from nodes(getattr(node, f.name))
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
-from tactful.source import SourceFile, Span
+from tactful.source import SourceFile
 from tactful.syntax.engine import _plugins
 from tactful.syntax.parser import Parser
+
+from syntax_helpers import nodes
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted((ROOT / "frameworks").rglob("*.tact")) + sorted((ROOT / "stdlib").glob("*.tact")) + \
@@ -22,16 +23,7 @@ SPACED = ('framework demo.spaces   "Spaces"\n  owner support  \t\n  tags alpha \
 
 def _spans(node) -> list:
     """Every span in a node tree, in a fixed order (equality of nodes ignores spans)."""
-    out = []
-    if isinstance(node, Span):
-        return [node]
-    if dataclasses.is_dataclass(node):
-        for f in dataclasses.fields(node):
-            out += _spans(getattr(node, f.name))
-    elif isinstance(node, (tuple, list)):
-        for x in node:
-            out += _spans(x)
-    return out
+    return [n.span for n in nodes(node)]
 
 
 def _parse_all(parser: Parser):

@@ -27,8 +27,11 @@ __all__ = ["Completion", "Symbol", "complete", "definition", "hover", "quick_fix
 
 
 def _children(node):
+    if isinstance(node, ast.Text):  # its parts are kept as plain data: made into nodes here
+        yield from node.parts
+        return
     for f in dataclasses.fields(node):
-        if f.name in ("span", "_by_kind"):
+        if f.name in ("loc", "_by_kind"):
             continue
         value = getattr(node, f.name)
         if isinstance(value, tuple):

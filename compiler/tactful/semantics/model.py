@@ -59,6 +59,7 @@ class Declarations:
     policy_escalations: dict[str, PolicyEntry] = field(default_factory=dict)
     frameworks: dict[str, tuple[str, ast.FrameworkDecl]] = field(default_factory=dict)  # intent → (module, decl)
     uses: dict[str, list[str]] = field(default_factory=dict)  # module → modules it uses (known ones)
+    _visible: dict = field(default_factory=dict, repr=False)  # visible()'s answers, by (module, kind)
 
     def field_type(self, name: str) -> str | None:
         if name in FEATURES:
@@ -67,9 +68,14 @@ class Declarations:
         return f.type.name.value if f else None
 
     def visible(self, module: str, kind: str) -> dict[str, tuple[str, object]]:
-        table = self.signals if kind == "signal" else self.banks
-        mods = {module, *self.uses.get(module, ())}
-        return {n: v for n, v in table.items() if v[0] in mods}
+        """The signals or phrase banks (kind "signal" or "bank") module can name: {name: (module,
+        declaration)}. Made once per module and kind (the declarations do not change); not to be changed."""
+        found = self._visible.get((module, kind))
+        if found is None:
+            table = self.signals if kind == "signal" else self.banks
+            mods = {module, *self.uses.get(module, ())}
+            found = self._visible[(module, kind)] = {n: v for n, v in table.items() if v[0] in mods}
+        return found
 
 
 def entry_name(cond: ast.Cond, alias: ast.Name | None) -> str | None:
@@ -158,6 +164,8 @@ class Model:
     # (module, entry) pairs by entry class, in program order: made on first use, since every check
     # asks for the frameworks and some for the policies, banks …
     _by_kind: dict[type, list] | None = field(default=None, init=False, repr=False)
+    # slots_of's answers by framework id (the frameworks live as long as the model)
+    _slots: dict[int, dict] = field(default_factory=dict, init=False, repr=False)
 
     def frameworks(self) -> Iterator[tuple[str, ast.FrameworkDecl]]:
         """Every framework of the program, stdlib's included, as (module, framework)."""
@@ -180,9 +188,12 @@ class Model:
         return " ".join(self.text_of(cond.span).split())
 
     def slots_of(self, fw: ast.FrameworkDecl) -> dict[str, ast.Slot]:
-        out: dict[str, ast.Slot] = {}
-        for s in fw.of(ast.Slot):
-            out.setdefault(s.name.value, s)
+        """A framework's slots by name (the first of a name); made once per framework, not to be changed."""
+        out = self._slots.get(id(fw))
+        if out is None:
+            out = self._slots[id(fw)] = {}
+            for s in fw.of(ast.Slot):
+                out.setdefault(s.name.value, s)
         return out
 
 
@@ -191,7 +202,7 @@ def slot_type(slot: ast.Slot) -> ast.TypeRef | None:
         if isinstance(f, ast.TypeRef):
             return f
         if f.value not in ("required", "private"):
-            return ast.TypeRef(f, span=f.span)
+            return ast.TypeRef(f, loc=f.loc)
     return None
 
 

@@ -1,7 +1,9 @@
 """The AST: what was written, as frozen dataclasses.
 
-Every node carries a Span; equality ignores it, so tests compare structure while snapshots keep
-positions. Nodes hold no check logic (checks live in semantics/checks/).
+Every node carries its position, as `loc` (plain data) and `span` (a Span, made on request); equality
+ignores it, so tests compare structure while snapshots keep positions. A Text keeps its parts as
+plain data too (`pieces`; `parts` makes nodes of them). Nodes hold no check logic (checks live in
+semantics/checks/).
 """
 
 from __future__ import annotations
@@ -12,89 +14,150 @@ from typing import Union
 from tactful.source import NO_SPAN, Span
 
 
-def _span() -> Span:
-    return field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
+Loc = tuple  # a Span's seven fields as a plain tuple: (file, start, end, line, column, end_line, end_column)
+NO_LOC: Loc = tuple(NO_SPAN)
+
+
+def _loc() -> Loc:
+    return field(default=NO_LOC, compare=False, repr=False, kw_only=True)
+
+
+def joined(first: Loc, last: Loc) -> Loc:
+    """The loc from the start of first to the end of last (Span.to, for locs)."""
+    return (first[0], first[1], last[2], first[3], first[4], last[5], last[6])
+
+
+class Node:
+    """What every AST node shares: its position, kept as `loc`, a plain tuple, and given as a Span on
+    request. A parse makes a position for every node; a plain tuple of strings and numbers is the
+    cheapest object Python builds, and the garbage collector stops tracking it after one look (a
+    Span, a named tuple, it would traverse in every collection for as long as the AST lives)."""
+
+    __slots__ = ()
+
+    @property
+    def span(self) -> Span:
+        return tuple.__new__(Span, self.loc)
 
 
 @dataclass(frozen=True, slots=True)
-class Name:
+class Name(Node):
     """An identifier as written; also a dotted module or intent name (`billing.refund`)."""
 
     value: str
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(Node):
     """A `#` comment, kept so that a formatter can put it back."""
 
     text: str  # including the leading '#'
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Junk:
+class Junk(Node):
     """Source that could not be parsed; its diagnostic was already reported."""
 
     text: str
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 # --- texts --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class TextLiteral:
+class TextLiteral(Node):
     """Plain words of a text, escapes resolved."""
 
     text: str
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class TextSlot:
+class TextSlot(Node):
     """`{slot}` or `{slot or 'fallback'}` inside a text."""
 
     name: Name
     fallback: str | None = None
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class TextOptional:
+class TextOptional(Node):
     """`[ … ]`: a segment that vanishes when a slot inside it has no value."""
 
     parts: tuple[TextLiteral | TextSlot, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 TextPart = Union[TextLiteral, TextSlot, TextOptional]
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A quoted text, parsed into literal parts, slots and optional segments."""
+Piece = tuple
+"""A part of a Text as plain data (what the parser builds; `Text.parts` makes nodes of them):
+("lit", text, loc), ("slot", name, fallback or None, loc of the name, loc) or ("opt", pieces, loc)."""
+
+
+def _bare(pieces: tuple[Piece, ...]) -> tuple:
+    """Pieces without their positions: what Text equality compares."""
+    return tuple(("slot", p[1], p[2]) if p[0] == "slot" else ("opt", _bare(p[1])) if p[0] == "opt" else p[:2]
+                 for p in pieces)
+
+
+def _part(p: Piece) -> TextPart:
+    kind = p[0]
+    if kind == "lit":
+        return TextLiteral(p[1], loc=p[2])
+    if kind == "slot":
+        return TextSlot(Name(p[1], loc=p[3]), p[2], loc=p[4])
+    return TextOptional(tuple(map(_part, p[1])), loc=p[2])
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Text(Node):
+    """A quoted text, parsed into literal parts, slots and optional segments.
+
+    The parts are kept as plain data (`pieces`, see Piece): most texts are only ever read as a whole,
+    and a parse makes tens of thousands of them. `parts` gives them as nodes."""
 
     value: str  # unescaped and un-indented, as the reader sees it
-    parts: tuple[TextPart, ...]
-    span: Span = _span()
+    pieces: tuple[Piece, ...]
+    loc: Loc = _loc()
+
+    def __eq__(self, other):
+        if other.__class__ is not Text:
+            return NotImplemented
+        return self.value == other.value and (self.pieces is other.pieces or _bare(self.pieces) == _bare(other.pieces))
+
+    def __hash__(self):
+        return hash((self.value, _bare(self.pieces)))
+
+    @property
+    def parts(self) -> tuple[TextPart, ...]:
+        return tuple(map(_part, self.pieces))
+
+    def slot_pieces(self) -> list[Piece]:
+        """The ("slot", …) pieces, those inside optional segments included, in order."""
+        out: list[Piece] = []
+        for p in self.pieces:
+            if p[0] == "slot":
+                out.append(p)
+            elif p[0] == "opt":
+                out.extend(q for q in p[1] if q[0] == "slot")
+        return out
 
     def slots(self) -> list[TextSlot]:
-        out: list[TextSlot] = []
-        for p in self.parts:
-            if isinstance(p, TextSlot):
-                out.append(p)
-            elif isinstance(p, TextOptional):
-                out.extend(q for q in p.parts if isinstance(q, TextSlot))
-        return out
+        return [_part(p) for p in self.slot_pieces()]
 
 
 @dataclass(frozen=True, slots=True)
-class Regex:
+class Regex(Node):
     """A `/pattern/` (RE2 syntax), slashes removed and `\\/` unescaped."""
 
     pattern: str
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 # --- conditions ---------------------------------------------------------------------------------
@@ -106,39 +169,39 @@ stage's recursion over a condition can reach Python's stack limit."""
 
 
 @dataclass(frozen=True, slots=True)
-class Or:
+class Or(Node):
     """`a or b or …`"""
 
     items: tuple["Cond", ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class And:
+class And(Node):
     """`a and b and …`"""
 
     items: tuple["Cond", ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Not:
+class Not(Node):
     """`not a`"""
 
     item: "Cond"
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class NameCond:
+class NameCond(Node):
     """A bare name: a signal or a bool field."""
 
     name: Name
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Mentions:
+class Mentions(Node):
     """`field mentions "phrase", …`: whole words, case-insensitive.
 
     `forms of "sue"` (forms=True) also matches the word's inflections; `… near "b" within 8 words`
@@ -148,7 +211,7 @@ class Mentions:
 
     field: Name
     phrases: tuple[Text, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
     forms: bool = False
     near: tuple[Text, ...] = ()
     near_forms: bool = False
@@ -157,49 +220,49 @@ class Mentions:
 
 
 @dataclass(frozen=True, slots=True)
-class HasEmoji:
+class HasEmoji(Node):
     """`field has emoji "🙃", "🤡"`: any of the emoji, with any skin tone or presentation."""
 
     field: Name
     emoji: tuple[Text, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Matches:
+class Matches(Node):
     """`field matches /regex/`"""
 
     field: Name
     regex: Regex
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Compare:
+class Compare(Node):
     """`field < 3`: a number field or message feature against a number."""
 
     field: Name
     op: str
     value: float
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Is:
+class Is(Node):
     """`field is value`: an enum field, the channel or the visibility."""
 
     field: Name
     value: Name
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class In:
+class In(Node):
     """`field in (a, b)`"""
 
     field: Name
     values: tuple[Name, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 Cond = Union[Or, And, Not, NameCond, Mentions, HasEmoji, Matches, Compare, Is, In]
@@ -209,53 +272,53 @@ Cond = Union[Or, And, Not, NameCond, Mentions, HasEmoji, Matches, Compare, Is, I
 
 
 @dataclass(frozen=True, slots=True)
-class Use:
+class Use(Node):
     """`use module`: makes that module's declarations usable in this file."""
 
     module: Name
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class TeamDecl:
+class TeamDecl(Node):
     """`team name "title"`: who a case can be escalated to or owned by."""
 
     name: Name
     title: Text | None = None
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class ChannelDecl:
+class ChannelDecl(Node):
     """`channel name public, private "title"`: where customers write, and how visibly."""
 
     name: Name
     visibilities: tuple[Name, ...]
     title: Text | None = None
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class TypeRef:
+class TypeRef(Node):
     """A slot or field type: a type name, or `enum(a, b, …)`."""
 
     name: Name  # text, money, …, or enum
     values: tuple[Name, ...] = ()
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class FieldDecl:
+class FieldDecl(Node):
     """`field name type`: a context value a conversation carries (contact count, tier …)."""
 
     name: Name
     type: TypeRef
     about: Text | None = None
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class SignalDecl:
+class SignalDecl(Node):
     """`signal name`: a named condition, with messages it must fire on and stay quiet on."""
 
     name: Name
@@ -263,21 +326,21 @@ class SignalDecl:
     when: tuple[Cond, ...]  # exactly one expected; more or none is a check
     fires: tuple[Text, ...]
     quiet: tuple[Text, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class PhraseBank:
+class PhraseBank(Node):
     """`phrases name`: interchangeable wordings a reply can `pick` from."""
 
     name: Name
     about: Text | None
     phrases: tuple[Text, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class StyleDecl:
+class StyleDecl(Node):
     """`style name`: phrases house style avoids, and what to prefer."""
 
     name: Name
@@ -285,77 +348,77 @@ class StyleDecl:
     avoid: tuple[Text | Regex, ...]
     prefer: Text | None
     severity: Name | None
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Guard:
+class Guard(Node):
     """`guard <cond> [as name] "reason"`: when it holds, the draft is not sent as written."""
 
     when: Cond
     alias: Name | None
     reason: Text
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Escalate:
+class Escalate(Node):
     """`escalate team when <cond> [as name]`, with its handoff note."""
 
     team: Name
     when: Cond
     alias: Name | None
     handoff: Text | None
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class PolicyDecl:
+class PolicyDecl(Node):
     """`policy name`: guards and escalations that apply to every framework."""
 
     name: Name
     about: Text | None
     items: tuple[Guard | Escalate, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 # --- frameworks ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Owner:
+class Owner(Node):
     """`owner team`"""
 
     team: Name
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Tags:
+class Tags(Node):
     """`tags a, b`"""
 
     names: tuple[Name, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Serves:
+class Serves(Node):
     """`serves public, private`: the visibilities the framework answers in."""
 
     visibilities: tuple[Name, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class About:
+class About(Node):
     """`about "…"`: what the framework is for, for readers and the docs."""
 
     text: Text
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(Node):
     """`slot name [type] [required] [private]`, with its patterns, examples and notes."""
 
     name: Name
@@ -363,151 +426,154 @@ class Slot:
     patterns: tuple[Regex, ...] = ()
     examples: tuple[Text, ...] = ()
     abouts: tuple[Text, ...] = ()
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Except:
+class Except(Node):
     """`except name "reason"`: opting out of one policy guard or escalation."""
 
     name: Name
     reason: Text
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Move:
+class Move(Node):
     """One move of a reply: `acknowledge`, `ask`, `restate`, `next` or `close`, with a text or `pick bank`."""
 
     kind: Name
     text: Text | None = None
     pick: Name | None = None
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(Node):
     """`reply public|private [when <cond>]` and its moves."""
 
     visibility: Name
     when: Cond | None
     moves: tuple[Move, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Value:
+class Value(Node):
     """A value in an example: a text, a number or a name."""
 
     kind: str  # "text" | "number" | "name"
     value: str | float
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Pair:
+class Pair(Node):
     """`key value` in an example's `slots` or `context` line."""
 
     key: Name
     value: Value
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class ExMessage:
+class ExMessage(Node):
     """`message "…"` in an example: the customer's words."""
 
     text: Text
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class ExChannel:
+class ExChannel(Node):
     """`channel name [public|private]` in an example."""
 
     name: Name
     visibility: Name | None = None
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class ExContext:
+class ExContext(Node):
     """`context key value, …` in an example."""
 
     pairs: tuple[Pair, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class ExSlots:
+class ExSlots(Node):
     """`slots key value, …` in an example."""
 
     pairs: tuple[Pair, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True)
-class Expect:
+class Expect(Node):
     """`expect …` in an example: what the draft must show."""
 
     kind: str  # guard | no_guard | escalate | no_escalate | reply | text_contains | text_lacks | send | hold
     name: Name | None = None
     when: Cond | None = None
     text: Text | None = None
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 ExampleItem = Union[ExMessage, ExChannel, ExContext, ExSlots, Expect]
 
 
 @dataclass(frozen=True, slots=True)
-class Example:
+class Example(Node):
     """`example "name"`: a conversation the framework must handle as expected."""
 
     name: Text
     items: tuple[ExampleItem, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
 
 
 Member = Union[Owner, Tags, Serves, About, Slot, Escalate, Guard, Except, Reply, Example, Junk]
 
 
 @dataclass(frozen=True, slots=True)
-class FrameworkDecl:
+class FrameworkDecl(Node):
     """`framework intent "title"` and its members."""
 
     intent: Name
     title: Text
     members: tuple[Member, ...]
-    span: Span = _span()
+    loc: Loc = _loc()
     # members by node class, made on first use: the checks ask every framework for its slots,
     # replies, examples … about twenty times in all
     _by_kind: dict | None = field(default=None, init=False, compare=False, repr=False)
 
-    @property
-    def has_junk(self) -> bool:
-        return any(isinstance(m, Junk) for m in self.members)
-
-    def of(self, kind: type) -> list:
-        """The members that are kind nodes, in order (a new list)."""
+    def _kinds(self) -> dict:
         by_kind = self._by_kind
         if by_kind is None:
             by_kind = {}
             for m in self.members:
                 by_kind.setdefault(type(m), []).append(m)
             object.__setattr__(self, "_by_kind", by_kind)
-        return list(by_kind.get(kind, ()))
+        return by_kind
+
+    @property
+    def has_junk(self) -> bool:
+        return Junk in self._kinds()
+
+    def of(self, kind: type) -> list:
+        """The members that are kind nodes, in order (a new list)."""
+        return list(self._kinds().get(kind, ()))
 
 
 Entry = Union[Use, TeamDecl, ChannelDecl, FieldDecl, SignalDecl, PhraseBank, StyleDecl, PolicyDecl, FrameworkDecl, Junk]
 
 
 @dataclass(frozen=True, slots=True)
-class Module:
+class Module(Node):
     """One parsed file."""
 
     name: str  # dotted module name
     path: str  # project-relative path
     entries: tuple[Entry, ...]
     comments: tuple[Comment, ...] = ()
-    span: Span = _span()
+    loc: Loc = _loc()

@@ -12,7 +12,7 @@ from lark import Token, Transformer, Tree
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
-from tactful.source import SourceFile, Span, new_span
+from tactful.source import SourceFile
 from tactful.syntax import ast
 from tactful.syntax.text import TextError, parse_text
 
@@ -79,35 +79,46 @@ class Builder(Transformer):
         raise AssertionError(f"the builder has no method for grammar rule {data!r}")
 
     # ---- spans -------------------------------------------------------------------------------
-    def _tspan(self, tok) -> Span:
+    def _tspan(self, tok) -> ast.Loc:
         lb = self.line_base
-        return new_span((self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
-                         tok.line + lb, tok.column, tok.end_line + lb, tok.end_column))
+        return (self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
+                tok.line + lb, tok.column, tok.end_line + lb, tok.end_column)
 
-    def _span(self, children: list) -> Span:
-        """From the start of the first child to the end of the last: one Span, built directly."""
-        first, last = children[0], children[-1]
+    def _span(self, children: list) -> ast.Loc:
+        """From the start of the first child to the end of the last, as a node's loc."""
+        return self._between(children[0], children[-1])
+
+    def _between(self, first, last) -> ast.Loc:
+        """From the start of first to the end of last (tokens or nodes), as a node's loc."""
         while type(first) is tuple:  # tagged items: ("pattern", Regex), ("avoid", (Text, …))
             first = first[1] if type(first[0]) is str else first[0]
-        while type(last) is tuple:
+        while type(last) is tuple or type(last) is list:  # and lists: a phrase_list
             last = last[-1]
         base, lb = self.base, self.line_base
         if isinstance(first, TOKENS):
             start, line, column = base + first.start_pos, first.line + lb, first.column
         else:
-            _, start, _, line, column, _, _ = first.span
+            _, start, _, line, column, _, _ = first.loc
         if isinstance(last, TOKENS):
             end, end_line, end_column = base + last.end_pos, last.end_line + lb, last.end_column
         else:
-            _, _, end, _, _, end_line, end_column = last.span
-        return new_span((self.source.path, start, end, line, column, end_line, end_column))
+            _, _, end, _, _, end_line, end_column = last.loc
+        return (self.source.path, start, end, line, column, end_line, end_column)
 
     def _opt_text(self, children: list) -> ast.Text | None:
         return next((c for c in children if isinstance(c, ast.Text)), None)
 
     # ---- shared pieces -------------------------------------------------------------------------
+    # Lists (see the grammar's note): the first reduction makes the list, each later one appends.
     def start(self, c):
-        return list(c)
+        return c[0] if len(c) == 2 else []
+
+    def entries(self, c):
+        if len(c) == 2:
+            return [c[1]]
+        entries = c[0]
+        entries.append(c[2])
+        return entries
 
     def head_chunk(self, c):
         return c[0]
@@ -115,15 +126,19 @@ class Builder(Transformer):
     def member_chunk(self, c):
         return c[0]
 
-    def name(self, c):
+    def name(self, c):  # the commonest node: _tspan written out
         tok = c[0]
-        return ast.Name(tok.value, span=self._tspan(tok))
+        lb = self.line_base
+        return ast.Name(tok.value, loc=(self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
+                                         tok.line + lb, tok.column, tok.end_line + lb, tok.end_column))
 
     visibility = name
 
     def dotted(self, c):
-        names = _names(c)
-        return ast.Name(".".join(n.value for n in names), span=names[0].span.to(names[-1].span))
+        if len(c) == 1:
+            return c[0]
+        first, last = c[0], c[2]
+        return ast.Name(f"{first.value}.{last.value}", loc=ast.joined(first.loc, last.loc))
 
     def text(self, c):
         tok = c[0]
@@ -132,34 +147,34 @@ class Builder(Transformer):
             return parse_text(tok.value, start, self.source, tok.line + self.line_base, tok.column)
         except TextError as e:
             self.diagnostics.append(Diagnostic(Code.INVALID_TEXT, e.message, self.source.span(e.start, e.end), hint=e.hint))
-            return ast.Text(tok.value, (), span=self._tspan(tok))
+            return ast.Text(tok.value, (), loc=self._tspan(tok))
 
     def regex(self, c):
         tok = c[0]
-        return ast.Regex(tok.value[1:-1].replace("\\/", "/"), span=self._tspan(tok))
+        return ast.Regex(tok.value[1:-1].replace("\\/", "/"), loc=self._tspan(tok))
 
     # ---- library declarations ------------------------------------------------------------------
     def use(self, c):
-        return ast.Use(c[1], span=self._span(c))
+        return ast.Use(c[1], loc=self._span(c))
 
     def team(self, c):
-        return ast.TeamDecl(c[1], self._opt_text(c), span=self._span(c))
+        return ast.TeamDecl(c[1], self._opt_text(c), loc=self._span(c))
 
     def channel(self, c):
-        return ast.ChannelDecl(c[1], c[2], self._opt_text(c), span=self._span(c))
+        return ast.ChannelDecl(c[1], c[2], self._opt_text(c), loc=self._span(c))
 
     def visibility_list(self, c):
         return tuple(_names(c))
 
     def field_decl(self, c):
-        return ast.FieldDecl(c[1], c[2], self._opt_text(c), span=self._span(c))
+        return ast.FieldDecl(c[1], c[2], self._opt_text(c), loc=self._span(c))
 
     def type_ref(self, c):
         x = c[0]
-        return x if isinstance(x, ast.TypeRef) else ast.TypeRef(x, span=x.span)
+        return x if isinstance(x, ast.TypeRef) else ast.TypeRef(x, loc=x.loc)
 
     def enum_type(self, c):
-        return ast.TypeRef(ast.Name("enum", span=self._tspan(c[0])), tuple(_names(c)), span=self._span(c))
+        return ast.TypeRef(ast.Name("enum", loc=self._tspan(c[0])), tuple(_names(c)), loc=self._span(c))
 
     def signal(self, c):
         items = _nodes(c)[1:]
@@ -170,7 +185,7 @@ class Builder(Transformer):
             tuple(v for k, v in tagged if k == "when"),
             tuple(v for k, v in tagged if k == "fires"),
             tuple(v for k, v in tagged if k == "quiet"),
-            span=self._span(c),
+            loc=self._span(c),
         )
 
     def signal_when(self, c):
@@ -185,7 +200,7 @@ class Builder(Transformer):
     def phrases(self, c):
         nodes = _nodes(c)[1:]
         about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
-        return ast.PhraseBank(c[1], about, tuple(p[0] for p in nodes if isinstance(p, tuple)), span=self._span(c))
+        return ast.PhraseBank(c[1], about, tuple(p[0] for p in nodes if isinstance(p, tuple)), loc=self._span(c))
 
     def phrase(self, c):
         return (c[0],)
@@ -197,7 +212,7 @@ class Builder(Transformer):
         avoid = tuple(a for k, v in tagged if k == "avoid" for a in v)
         prefer = next((v for k, v in tagged if k == "prefer"), None)
         severity = next((v for k, v in tagged if k == "severity"), None)
-        return ast.StyleDecl(c[1], about, avoid, prefer, severity, span=self._span(c))
+        return ast.StyleDecl(c[1], about, avoid, prefer, severity, loc=self._span(c))
 
     def style_avoid(self, c):
         return ("avoid", tuple(_nodes(c)))
@@ -215,115 +230,170 @@ class Builder(Transformer):
         nodes = _nodes(c)[1:]
         about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
         items = tuple(n for n in nodes if isinstance(n, (ast.Guard, ast.Escalate)))
-        return ast.PolicyDecl(c[1], about, items, span=self._span(c))
+        return ast.PolicyDecl(c[1], about, items, loc=self._span(c))
 
     def policy_item(self, c):
         return c[0]
 
     # ---- frameworks ----------------------------------------------------------------------------
     def framework(self, c):
-        head = c[0]
-        members = tuple(c[1:])
-        return ast.FrameworkDecl(head.intent, head.title, members, span=head.span.to(members[-1].span))
+        head, *members = c[0]
+        return ast.FrameworkDecl(head.intent, head.title, tuple(members), loc=ast.joined(head.loc, members[-1].loc))
+
+    def members(self, c):  # [head, member, member, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[2])
+            return first
+        return [first, c[2]]
 
     def framework_head(self, c):
-        return ast.FrameworkDecl(c[1], c[2], (), span=self._span(c))
+        return ast.FrameworkDecl(c[1], c[2], (), loc=self._span(c))
 
     def owner(self, c):
-        return ast.Owner(c[1], span=self._span(c))
+        return ast.Owner(c[1], loc=self._span(c))
 
     def tags(self, c):
-        return ast.Tags(tuple(_names(c)), span=self._span(c))
+        if len(c) == 2:
+            return ast.Tags((c[1],), loc=self._span(c))
+        tags, name = c[0], c[2]
+        return ast.Tags(tags.names + (name,), loc=ast.joined(tags.loc, name.loc))
 
     def serves(self, c):
-        return ast.Serves(tuple(_names(c)), span=self._span(c))
+        if len(c) == 2:
+            return ast.Serves((c[1],), loc=self._span(c))
+        serves, name = c[0], c[2]
+        return ast.Serves(serves.visibilities + (name,), loc=ast.joined(serves.loc, name.loc))
 
     def about(self, c):
-        return ast.About(c[1], span=self._span(c))
+        return ast.About(c[1], loc=self._span(c))
 
     def slot(self, c):
-        rest = c[2:]
-        flags = tuple(x for x in rest if isinstance(x, (ast.Name, ast.TypeRef)))
-        items = [x for x in rest if isinstance(x, tuple)]
+        x = c[0]
+        if type(x) is list:  # flags only
+            flags, items = x, ()
+            last = flags[-1]
+        else:
+            flags, items = x
+            last = items[-1][1]
         return ast.Slot(
-            c[1], flags,
+            flags[1], tuple(flags[2:]),
             tuple(v for k, v in items if k == "pattern"),
             tuple(v for k, v in items if k == "example"),
             tuple(v for k, v in items if k == "about"),
-            span=self._span(c),
+            loc=self._between(flags[0], last),
         )
 
+    def slot_flags(self, c):  # [SLOT, name, flag, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[1])
+            return first
+        return [first, c[1]]
+
+    def slot_items(self, c):  # (slot_flags, [(kind, node), …])
+        first = c[0]
+        if type(first) is list:
+            return (first, [c[1]])
+        first[1].append(c[1])
+        return first
+
     def slot_pattern(self, c):
-        return ("pattern", c[1])
+        return ("pattern", c[2])
 
     def slot_example(self, c):
-        return ("example", c[1])
+        return ("example", c[2])
 
     def slot_about(self, c):
-        return ("about", c[1])
+        return ("about", c[2])
 
     def escalate(self, c):
         alias = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "alias"), None)
         handoff = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "handoff"), None)
-        return ast.Escalate(c[1], c[3], alias, handoff, span=self._span(c))
+        return ast.Escalate(c[1], c[3], alias, handoff, loc=self._span(c))
 
     def handoff(self, c):
-        return ("handoff", c[1])
+        return ("handoff", c[2])
 
     def guard(self, c):
         alias = next((x[1] for x in c if isinstance(x, tuple)), None)
-        return ast.Guard(c[1], alias, c[-1], span=self._span(c))
+        return ast.Guard(c[1], alias, c[-1], loc=self._span(c))
 
     def alias(self, c):
         return ("alias", c[1])
 
     def except_(self, c):
-        return ast.Except(c[1], c[2], span=self._span(c))
+        return ast.Except(c[1], c[2], loc=self._span(c))
 
     def reply(self, c):
-        when = c[3] if len(c) > 3 and isinstance(c[2], TOKENS) and c[2].type == "WHEN" else None
-        moves = tuple(m for m in c if isinstance(m, ast.Move))
-        return ast.Reply(c[1], when, moves, span=self._span(c))
+        reply, visibility, when, *moves = c[0]
+        return ast.Reply(visibility, when, tuple(moves), loc=self._between(reply, moves[-1]))
 
-    def move(self, c):
-        kind = ast.Name(c[0].value, span=self._tspan(c[0]))
-        if len(c) == 2:
-            return ast.Move(kind, text=c[1], span=self._span(c))
-        return ast.Move(kind, pick=c[2], span=self._span(c))
+    def moves(self, c):  # [REPLY, visibility, condition or None, move, move, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[1])
+            return first
+        return [first, c[1], None, c[2]] if len(c) == 3 else [first, c[1], c[3], c[4]]
+
+    def move(self, c):  # _NL2 kind (text | PICK name)
+        tok = c[1]
+        kind = ast.Name(tok.value, loc=self._tspan(tok))
+        if len(c) == 3:
+            return ast.Move(kind, text=c[2], loc=self._between(tok, c[2]))
+        return ast.Move(kind, pick=c[3], loc=self._between(tok, c[3]))
 
     def example(self, c):
-        return ast.Example(c[1], tuple(_nodes(c[2:])), span=self._span(c))
+        example, name, *items = c[0]
+        return ast.Example(name, tuple(items), loc=self._between(example, items[-1]))
 
+    def example_items(self, c):  # [EXAMPLE, name, item, item, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[1])
+            return first
+        return [first, c[1], c[2]]
+
+    # an example's items start with their _NL2 token
     def ex_message(self, c):
-        return ast.ExMessage(c[1], span=self._span(c))
+        return ast.ExMessage(c[2], loc=self._between(c[1], c[2]))
 
     def ex_channel(self, c):
-        return ast.ExChannel(c[1], c[2] if len(c) > 2 else None, span=self._span(c))
+        return ast.ExChannel(c[2], c[3] if len(c) > 3 else None, loc=self._between(c[1], c[-1]))
 
     def ex_context(self, c):
-        return ast.ExContext(tuple(_nodes(c)), span=self._span(c))
+        pairs = c[2]
+        return ast.ExContext(tuple(pairs), loc=self._between(c[1], pairs[-1]))
 
     def ex_slots(self, c):
-        return ast.ExSlots(tuple(_nodes(c)), span=self._span(c))
+        pairs = c[2]
+        return ast.ExSlots(tuple(pairs), loc=self._between(c[1], pairs[-1]))
 
     def ex_expect(self, c):
-        e = c[1]
-        return ast.Expect(e.kind, e.name, e.when, e.text, span=self._span(c))
+        e = c[2]
+        return ast.Expect(e.kind, e.name, e.when, e.text, loc=self._between(c[1], e))
+
+    def pairs(self, c):
+        if len(c) == 1:
+            return [c[0]]
+        pairs = c[0]
+        pairs.append(c[2])
+        return pairs
 
     def pair(self, c):
-        return ast.Pair(c[0], c[1], span=self._span(c))
+        return ast.Pair(c[0], c[1], loc=self._span(c))
 
     def value(self, c):
         x = c[0]
         if isinstance(x, ast.Text):
-            return ast.Value("text", x.value, span=x.span)
+            return ast.Value("text", x.value, loc=x.loc)
         if isinstance(x, ast.Name):
-            return ast.Value("name", x.value, span=x.span)
-        return ast.Value("number", float(x.value), span=self._tspan(x))
+            return ast.Value("name", x.value, loc=x.loc)
+        return ast.Value("number", float(x.value), loc=self._tspan(x))
 
     def _expect(self, kind: str, c: list, **kw):
         names = _names(c)
-        return ast.Expect(kind, names[0] if names else None, span=self._span(c), **kw)
+        return ast.Expect(kind, names[0] if names else None, loc=self._span(c), **kw)
 
     def expect_guard(self, c):
         return self._expect("guard", c)
@@ -338,7 +408,7 @@ class Builder(Transformer):
         return self._expect("no_escalate", c)
 
     def expect_reply(self, c):
-        return ast.Expect("reply", c[1], when=c[3] if len(c) > 3 else None, span=self._span(c))
+        return ast.Expect("reply", c[1], when=c[3] if len(c) > 3 else None, loc=self._span(c))
 
     def expect_contains(self, c):
         return self._expect("text_contains", c, text=c[-1])
@@ -354,47 +424,59 @@ class Builder(Transformer):
 
     # ---- conditions ----------------------------------------------------------------------------
     def cond(self, c):
+        if len(c) == 1:
+            return c[0]
         items = tuple(_nodes(c))
-        return self._nested(ast.Or(items, span=self._span(c)), items)
+        return self._nested(ast.Or(items, loc=self._span(c)), items)
 
     def and_cond(self, c):
+        if len(c) == 1:
+            return c[0]
         items = tuple(_nodes(c))
-        return self._nested(ast.And(items, span=self._span(c)), items)
+        return self._nested(ast.And(items, loc=self._span(c)), items)
 
     def cond_not(self, c):
-        return self._nested(ast.Not(c[1], span=self._span(c)), (c[1],))
+        return self._nested(ast.Not(c[1], loc=self._span(c)), (c[1],))
 
     def cond_group(self, c):
         return c[1]
 
     def cond_name(self, c):
-        return ast.NameCond(c[0], span=c[0].span)
+        return ast.NameCond(c[0], loc=c[0].loc)
 
-    def phrase_list(self, c):
-        return (any(getattr(t, "type", None) == "FORMS" for t in c), tuple(x for x in c if isinstance(x, ast.Text)))
+    def phrase_list(self, c):  # [forms, text, text, …]
+        if len(c) == 1:
+            return [False, c[0]]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[2])
+            return first
+        return [True, c[2]]  # FORMS OF text
 
     def cond_mentions(self, c, asserted: bool = False):
-        forms, phrases = c[2]
+        forms, *phrases = c[2]
+        phrases = tuple(phrases)
         if len(c) > 3:  # `near <phrases> within N words`
-            near_forms, near = c[4]
-            return ast.Mentions(c[0], phrases, span=self._span(c), forms=forms, near=near, near_forms=near_forms,
+            near_forms, *near = c[4]
+            near = tuple(near)
+            return ast.Mentions(c[0], phrases, loc=self._span(c), forms=forms, near=near, near_forms=near_forms,
                                 within=int(float(c[6].value)), asserted=asserted)
-        return ast.Mentions(c[0], phrases, span=self._span(c), forms=forms, asserted=asserted)
+        return ast.Mentions(c[0], phrases, loc=self._span(c), forms=forms, asserted=asserted)
 
     def cond_says(self, c):
         return self.cond_mentions(c, asserted=True)
 
     def cond_emoji(self, c):
-        return ast.HasEmoji(c[0], tuple(x for x in c[3:] if isinstance(x, ast.Text)), span=self._span(c))
+        return ast.HasEmoji(c[0], tuple(x for x in c[3:] if isinstance(x, ast.Text)), loc=self._span(c))
 
     def cond_matches(self, c):
-        return ast.Matches(c[0], c[2], span=self._span(c))
+        return ast.Matches(c[0], c[2], loc=self._span(c))
 
     def cond_compare(self, c):
-        return ast.Compare(c[0], c[1].value, float(c[2].value), span=self._span(c))
+        return ast.Compare(c[0], c[1].value, float(c[2].value), loc=self._span(c))
 
     def cond_is(self, c):
-        return ast.Is(c[0], c[2], span=self._span(c))
+        return ast.Is(c[0], c[2], loc=self._span(c))
 
     def cond_in(self, c):
-        return ast.In(c[0], tuple(_names(c)[1:]), span=self._span(c))
+        return ast.In(c[0], tuple(_names(c)[1:]), loc=self._span(c))

@@ -49,8 +49,16 @@ class _Lines:
         return len(last), pos
 
     def newline(self, tok):
-        w, pos = self._next_line(tok)
+        value = tok.value
+        last = len(value) - value.rindex("\n") - 1  # the indentation of the line it leads to
+        if "#" in value or "\t" in value:
+            w, pos = self._next_line(tok)
+        else:
+            w, pos = last, tok.end_pos - last
         widths = self.widths
+        if w == widths[-1]:  # most lines: the same depth as the line before
+            tok.type = DEPTHS[len(widths) - 1]
+            return tok
         if w > widths[-1]:
             widths.append(w)
         elif w < widths[-1]:

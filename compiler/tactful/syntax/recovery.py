@@ -67,13 +67,13 @@ def parse_recovering(engine: Engine, source: SourceFile, name: str) -> tuple[ast
             return None
         finally:
             for o, t in engine.lines.comments:
-                comments.setdefault(base - 1 + o, ast.Comment(t, span=source.span(base - 1 + o, base - 1 + o + len(t))))
+                comments.setdefault(base - 1 + o, ast.Comment(t, loc=tuple(source.span(base - 1 + o, base - 1 + o + len(t)))))
         diagnostics.extend(engine.builder.diagnostics)
         return result
 
     def junk(first: int, last: int) -> ast.Junk:
         end = starts[last] - 1 if last < len(starts) else len(text)
-        return ast.Junk(text[starts[first]:end], span=source.span(starts[first], max(end, starts[first])))
+        return ast.Junk(text[starts[first]:end], loc=tuple(source.span(starts[first], max(end, starts[first]))))
 
     ranges = _chunks(lines, _is_entry)
     if ranges and ranges[0][0] > 0 and not all(_blank(ln) for ln in lines[: ranges[0][0]]):
@@ -94,8 +94,8 @@ def parse_recovering(engine: Engine, source: SourceFile, name: str) -> tuple[ast
         if len(diagnostics) == before:  # member by member hid the error: keep the whole-entry one
             diagnostics.append(entry_error)
             if isinstance(fw, ast.FrameworkDecl):
-                fw = ast.FrameworkDecl(fw.intent, fw.title, fw.members + (ast.Junk("", span=entry_error.span),),
-                                       span=fw.span)
+                fw = ast.FrameworkDecl(fw.intent, fw.title, fw.members + (ast.Junk("", loc=tuple(entry_error.span)),),
+                                       loc=fw.loc)
         entries.append(fw)
     diagnostics.sort(key=lambda d: d.span.start)
     return ast.Module(name, source.path, tuple(entries), tuple(comments[k] for k in sorted(comments))), diagnostics
@@ -135,4 +135,4 @@ def _recover_framework(lines, first, last, attempt, junk, diagnostics):
         members.append(m if m is not None else junk(a, b))
     if head is None or not members:
         return junk(first, last)
-    return ast.FrameworkDecl(head.intent, head.title, tuple(members), span=head.span.to(members[-1].span))
+    return ast.FrameworkDecl(head.intent, head.title, tuple(members), loc=ast.joined(head.loc, members[-1].loc))

@@ -8,8 +8,9 @@ run template code.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
-from tactful.source import SourceFile, Span, new_span
+from tactful.source import SourceFile
 from tactful.syntax import ast
 
 # One alternative per kind of piece; together they match every character of a line.
@@ -56,7 +57,17 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
     at 1-based line and column."""
     if "\n" in raw:
         lines = pieces(raw, start)
-        span = source.span
+        path = source.path
+        starts = [start]  # where each line of the text starts in the file (the first at the quotes)
+        i = raw.find("\n")
+        while i != -1:
+            starts.append(start + i + 1)
+            i = raw.find("\n", i + 1)
+
+        def span(a: int, b: int) -> ast.Loc:  # what source.span gives, from the text's own lines
+            i, j = bisect_right(starts, a) - 1, bisect_right(starts, b) - 1
+            return (path, a, b, line + i, a - starts[i] + (column if i == 0 else 1),
+                    line + j, b - starts[j] + (column if j == 0 else 1))
     else:  # one line: every span is arithmetic from the position of the opening quote
         path, delta = source.path, column - start
         if raw.startswith('"""'):
@@ -65,24 +76,23 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
             body = raw[1:-1]
             if not _SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal
                 end = start + len(raw)
-                literal = (ast.TextLiteral(body, span=new_span((path, start + 1, end - 1, line, column + 1, line,
-                                                                  end - 1 + delta))),) if body else ()
-                return ast.Text(body, literal, span=new_span((path, start, end, line, column, line, end + delta)))
+                literal = (("lit", body, (path, start + 1, end - 1, line, column + 1, line, end - 1 + delta)),) \
+                    if body else ()
+                return ast.Text(body, literal, loc=(path, start, end, line, column, line, end + delta))
             if "[" not in body and "]" not in body and "\\" not in body:
                 text = _plain_slots(body, start, path, line, delta)
                 if text is not None:
                     return text
             lines = [(body, start + 1)]
 
-        def span(a: int, b: int) -> Span:
-            return new_span((path, a, b, line, a + delta, line, b + delta))
+        def span(a: int, b: int) -> ast.Loc:
+            return (path, a, b, line, a + delta, line, b + delta)
 
     if len(lines) == 1 and not _SPECIAL.search(lines[0][0]):
         s, off = lines[0]
-        return ast.Text(s, (ast.TextLiteral(s, span=span(off, off + len(s))),) if s else (),
-                        span=span(start, start + len(raw)))
+        return ast.Text(s, (("lit", s, span(off, off + len(s))),) if s else (), loc=span(start, start + len(raw)))
 
-    parts: list[ast.TextPart] = []
+    parts: list[ast.Piece] = []
     out = parts  # where the next part goes: parts, or the open optional segment
     opt_start = -1
     literal: list[str] = []  # the literal being gathered, which starts at lit_start
@@ -111,7 +121,7 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
                 continue
             if literal:  # a slot or a bracket ends the literal before it
                 text = "".join(literal)
-                out.append(ast.TextLiteral(text, span=span(lit_start, at)))
+                out.append(("lit", text, span(lit_start, at)))
                 value.append(text)
                 literal, lit_start = [], -1
             if kind == "slot":
@@ -120,8 +130,7 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
                 if fb is not None and "\\" in fb:
                     fb = _ESCAPE_IN_FALLBACK.sub(lambda e: _ESCAPES.get(e.group(1), e.group(1)), fb)
                 nstart = off + m.start("name")
-                out.append(ast.TextSlot(ast.Name(name, span=span(nstart, nstart + len(name))), fb,
-                                        span=span(at, off + m.end())))
+                out.append(("slot", name, fb, span(nstart, nstart + len(name)), span(at, off + m.end())))
                 value.append(m.group())
                 continue
             ch = m.group()
@@ -146,26 +155,26 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
             # "]"
             if out is parts:
                 raise TextError("this `]` closes no optional segment", at, at + 1, "write `\\]` for a literal bracket")
-            if not any(isinstance(p, ast.TextSlot) for p in out):
+            if not any(p[0] == "slot" for p in out):
                 raise TextError("an optional segment needs a `{slot}` inside", opt_start, at + 1,
                                 "without a slot it would always show; remove the brackets or write `\\[`")
-            parts.append(ast.TextOptional(tuple(out), span=span(opt_start, at + 1)))
+            parts.append(("opt", tuple(out), span(opt_start, at + 1)))
             out = parts
         last_end = off + len(content)
     if out is not parts:
         raise TextError("this `[` is never closed", opt_start, opt_start + 1, "close the segment with `]`, or write `\\[`")
     if literal:
         text = "".join(literal)
-        out.append(ast.TextLiteral(text, span=span(lit_start, last_end)))
+        out.append(("lit", text, span(lit_start, last_end)))
         value.append(text)
-    return ast.Text("".join(value), tuple(parts), span=span(start, start + len(raw)))
+    return ast.Text("".join(value), tuple(parts), loc=span(start, start + len(raw)))
 
 
 def _plain_slots(body: str, start: int, path: str, line: int, delta: int) -> ast.Text | None:
     """A one-line text whose only specials are `{name}` slots, built from one split (the general loop
     below gives the same nodes, more slowly); None when another brace is in it."""
     pieces = _PLAIN_SLOT.split(body)  # literal, name, literal, name, …, literal
-    parts: list[ast.TextPart] = []
+    parts: list[ast.Piece] = []
     pos = start + 1
     for i, piece in enumerate(pieces):
         if i % 2 == 0:
@@ -174,11 +183,11 @@ def _plain_slots(body: str, start: int, path: str, line: int, delta: int) -> ast
             if "{" in piece or "}" in piece:
                 return None
             end = pos + len(piece)
-            parts.append(ast.TextLiteral(piece, span=new_span((path, pos, end, line, pos + delta, line, end + delta))))
+            parts.append(("lit", piece, (path, pos, end, line, pos + delta, line, end + delta)))
         else:
             end = pos + len(piece) + 2
-            name = ast.Name(piece, span=new_span((path, pos + 1, end - 1, line, pos + 1 + delta, line, end - 1 + delta)))
-            parts.append(ast.TextSlot(name, None, span=new_span((path, pos, end, line, pos + delta, line, end + delta))))
+            parts.append(("slot", piece, None, (path, pos + 1, end - 1, line, pos + 1 + delta, line, end - 1 + delta),
+                          (path, pos, end, line, pos + delta, line, end + delta)))
         pos = end
     end = start + len(body) + 2
-    return ast.Text(body, tuple(parts), span=new_span((path, start, end, line, start + delta, line, end + delta)))
+    return ast.Text(body, tuple(parts), loc=(path, start, end, line, start + delta, line, end + delta))

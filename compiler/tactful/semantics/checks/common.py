@@ -29,17 +29,18 @@ def conditions(entry) -> Iterator[ast.Cond]:
         case ast.PolicyDecl():
             for item in entry.items:
                 yield item.when
-        case ast.FrameworkDecl():
+        case ast.FrameworkDecl():  # the members by their exact class: a framework has many
             for m in entry.members:
-                match m:
-                    case ast.Guard() | ast.Escalate():
+                kind = type(m)
+                if kind is ast.Guard or kind is ast.Escalate:
+                    yield m.when
+                elif kind is ast.Reply:
+                    if m.when is not None:
                         yield m.when
-                    case ast.Reply() if m.when is not None:
-                        yield m.when
-                    case ast.Example():
-                        for it in m.items:
-                            if isinstance(it, ast.Expect) and it.when is not None:
-                                yield it.when
+                elif kind is ast.Example:
+                    for it in m.items:
+                        if type(it) is ast.Expect and it.when is not None:
+                            yield it.when
         case _:
             return
 

@@ -78,6 +78,10 @@ def _has_junk(module: ast.Module) -> bool:
 
 def unused_imports(model: Model) -> Iterator[Diagnostic]:
     lib = model.decls
+    provides: dict[str, set[str]] = {}  # module → the signals and phrase banks it declares
+    for table in (lib.signals, lib.banks):
+        for n, (m, _) in table.items():
+            provides.setdefault(m, set()).add(n)
     for name, module in model.program.modules.items():
         uses = [e for e in module.entries if isinstance(e, ast.Use)]
         if not uses or _has_junk(module):  # the lines that did not parse may be the ones using it
@@ -87,8 +91,7 @@ def unused_imports(model: Model) -> Iterator[Diagnostic]:
             target = use.module.value
             if target not in model.program.modules:
                 continue
-            provided = {n for n, (m, _) in lib.signals.items() if m == target} | \
-                       {n for n, (m, _) in lib.banks.items() if m == target}
+            provided = provides.get(target, set())
             if not provided:
                 yield Diagnostic(Code.UNUSED_IMPORT, f"`{target}` declares no signals or phrase banks, so this `use` does nothing",
                                  use.span, label="unused import",

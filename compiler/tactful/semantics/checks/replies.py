@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
 from tactful.semantics.model import MOVE_ORDER, Model, did_you_mean, framework_texts, junk_slot_names, served, slot_flag
+from tactful.source import Span
 from tactful.syntax import ast
 
 _BRACED = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)")
@@ -20,27 +21,29 @@ def text_references(model: Model) -> Iterator[Diagnostic]:
         broken = junk_slot_names(fw)
         used: set[str] = set()
         for text, visibility in framework_texts(fw):
-            if not text.parts and text.value.strip():  # a text that did not parse (T1004): its slots count as used
+            pieces = text.pieces
+            if not pieces and text.value.strip():  # a text that did not parse (T1004): its slots count as used
                 used.update(m.group(1) for m in _BRACED.finditer(text.value))
-            for part in text.parts:
-                inside_optional = isinstance(part, ast.TextOptional)
-                refs = [q for q in part.parts if isinstance(q, ast.TextSlot)] if inside_optional else \
-                       [part] if isinstance(part, ast.TextSlot) else []
-                for ref in refs:
-                    n = ref.name.value
+            for piece in pieces:
+                kind = piece[0]
+                if kind == "lit":
+                    continue
+                inside_optional = kind == "opt"
+                for ref in ([q for q in piece[1] if q[0] == "slot"] if inside_optional else (piece,)):
+                    _, n, fallback, name_loc, loc = ref
                     slot = slots.get(n)
                     if slot is None:
                         if n not in fields and n not in broken:
-                            yield _undeclared(ref, fw, slots, fields)
+                            yield _undeclared(ast.TextSlot(ast.Name(n, loc=name_loc), fallback, loc=loc), fw, slots, fields)
                         continue
                     used.add(n)
                     if visibility == "public" and slot_flag(slot, "private"):
-                        yield Diagnostic(Code.PRIVATE_SLOT_IN_PUBLIC_REPLY, f"private slot `{n}` is used in a public reply", ref.span,
+                        yield Diagnostic(Code.PRIVATE_SLOT_IN_PUBLIC_REPLY, f"private slot `{n}` is used in a public reply", Span(*loc),
                                          label=f"`{n}` is private", related=(Related(slot.name.span, "declared private here"),),
                                          hint="keep it for the private reply; in public, ask the customer to continue in a private channel")
                     # in a handoff note an absent optional slot reads "(not given)": no hole, no warning
-                    if visibility is not None and not inside_optional and ref.fallback is None and not slot_flag(slot, "required"):
-                        yield Diagnostic(Code.OPTIONAL_SLOT_WITHOUT_FALLBACK, f"optional slot `{n}` is used without a fallback", ref.span,
+                    if visibility is not None and not inside_optional and fallback is None and not slot_flag(slot, "required"):
+                        yield Diagnostic(Code.OPTIONAL_SLOT_WITHOUT_FALLBACK, f"optional slot `{n}` is used without a fallback", Span(*loc),
                                          label="may be absent",
                                          hint=f"write `{{{n} or 'a fallback'}}`, put it in an optional segment `[ … {{{n}}}]`, or make the slot required")
         for slot in slots.values():
