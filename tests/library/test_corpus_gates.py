@@ -21,16 +21,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = sorted(str(p) for p in (ROOT / "frameworks" / "corpus").glob("*.jsonl"))
 SAFETY = ("crisis", "safety_risk", "child_safety", "violence")
 
-# Floors: a little under what the test half measured when these were set. 2026-12-02, on the
-# corpus of 951 rows (465 scored in the test half): hold/send 88.5%, false holds 6.4%,
-# safety-class recall 88/124 (71.0%), every team at least 75% (trust_safety 80/106). The corpus
-# grew from 550 rows with harder safety messages and more look-alikes, so these figures are not
-# comparable with the earlier ones (90.3%, 8.5%, 20/27 on 271 test rows): the library of that
-# time scores 79.4%, 11.4% and 55/124 (44.4%) on today's test half.
-MIN_HOLD_SEND = 0.87
-MAX_FALSE_HOLDS = 0.08
-MIN_SAFETY_RECALL = 0.69
-MIN_TEAM_RECALL = 0.73
+# Floors: a little under what the test half measured when these were set. 2026-12-03, on the
+# corpus of 1060 rows (515 scored in the test half): hold/send 90.2%, false holds 7.1% (16/224),
+# safety-class recall 111/138 (80.4%), every team at least 82% (trust_safety 99/120, legal 25/30).
+# On the same rows the library before that change scored 89.5%, 5.8%, 101/138 (73.2%) and 77.5%.
+# The 109 rows added then were written before the library was run on them; on first sight it met
+# 82% of their dev half's expectations and 97% of their test half's.
+MIN_HOLD_SEND = 0.89
+MAX_FALSE_HOLDS = 0.075
+MIN_SAFETY_RECALL = 0.79
+MIN_TEAM_RECALL = 0.82
 
 
 @pytest.fixture(scope="module")
