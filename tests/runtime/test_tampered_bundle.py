@@ -209,3 +209,35 @@ def test_a_condition_nested_deeper_than_the_compiler_allows_is_refused(built, de
     fw["guards"][next(i for i, g in enumerate(fw["guards"]) if isinstance(g, dict))]["when"] = when
     with pytest.raises(BundleError, match="nested"):
         load_library(data).prepare()  # refused at load (too deep for the schema) or when prepared
+
+
+@pytest.mark.parametrize("key", ["matches", "mentions"])
+def test_a_lone_surrogate_in_a_pattern_is_a_bundle_error_that_prints(built, key):
+    """JSON can spell a lone surrogate (\\ud800), which RE2 cannot take: a BundleError when the
+    framework is prepared, whose message can be written to any stream (the surrogate, where it
+    quotes it, escaped)."""
+    import json
+
+    from tactful.runtime import load_library
+    from tactful.runtime.errors import BundleError
+
+    data = copy.deepcopy(built)
+
+    def tamper(node) -> bool:
+        if isinstance(node, dict):
+            value = node.get(key)
+            if isinstance(value, str):
+                node[key] = "\ud800"
+                return True
+            if isinstance(value, list) and value and isinstance(value[0], str):
+                value[0] = "a\ud800"
+                return True
+            return any(tamper(v) for v in node.values())
+        return isinstance(node, list) and any(tamper(v) for v in node)
+
+    assert tamper(data)
+    with pytest.raises(BundleError) as refused:
+        load_library(json.dumps(data)).prepare()
+    message = str(refused.value)
+    message.encode("utf-8")  # printable
+    assert "surrogate" in message or "\\ud800" in message

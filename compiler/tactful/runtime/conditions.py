@@ -556,7 +556,7 @@ class ConditionCompiler:
                 self.namespace[f"_scan{memo}"] = _scanner(builder, memo)
             try:
                 index = builder.Add(pattern, _FILTER_OPTIONS)
-            except re2.error as e:
+            except (re2.error, UnicodeEncodeError) as e:
                 try:
                     compile_re2(pattern)  # for its error message, which says more than Filter.Add's
                 except re2.error as better:

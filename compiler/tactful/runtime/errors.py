@@ -20,7 +20,13 @@ class TactfulRuntimeError(Exception):
 
 
 class BundleError(TactfulRuntimeError):
-    """The bundle cannot be loaded: unreadable, not JSON, wrong schema version, or inconsistent."""
+    """The bundle cannot be loaded: unreadable, not JSON, wrong schema version, or inconsistent.
+
+    Its message quotes the bundle, which may hold text no stream can write (a lone surrogate,
+    spelled `\\ud800` in JSON): such characters are shown escaped, so the message always prints."""
+
+    def __init__(self, message: str):
+        super().__init__(message.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)

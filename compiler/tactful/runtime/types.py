@@ -29,7 +29,10 @@ def compile_re2(pattern: str, *, max_mem: int | None = None):
     options.log_errors = False
     if max_mem is not None:
         options.max_mem = max_mem
-    return re2.compile(pattern, options)
+    try:
+        return re2.compile(pattern, options)
+    except UnicodeEncodeError:  # a lone surrogate, which a JSON file can spell as \ud800
+        raise re2.error("the pattern is not valid Unicode (it holds a lone surrogate)") from None
 
 
 def re2_reason(e: Exception) -> str:
@@ -51,13 +54,17 @@ def is_word_char(ch: str) -> bool:
 
 
 def word_pattern(word: str) -> str:
-    """One word, literally, with `'` matching `’` too."""
+    """One word, literally, with `'` matching `’` too. Raises re2.error for a word that is not valid
+    Unicode (a lone surrogate)."""
     import re2
 
     pieces = word.replace("’", "'").split("'")
     # RE2's QuoteMeta leaves letters, digits and every non-ASCII character as they are: most words
     # need no call into it (a stdlib library has some twenty thousand words).
-    return "['’]".join(p if p.isalnum() else re2.escape(p) for p in pieces)
+    try:
+        return "['’]".join(p if p.isalnum() else re2.escape(p) for p in pieces)
+    except UnicodeEncodeError:
+        raise re2.error("the phrase is not valid Unicode (it holds a lone surrogate)") from None
 
 
 def phrase_parts(phrase: str) -> tuple[str, bool, bool] | None:
