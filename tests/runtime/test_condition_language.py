@@ -50,6 +50,9 @@ def holds(lib, name, message):
     ("I won't sue, I just want my money back", False),
     ("My lawyer friend says I could sue, but I'd rather not", False),  # reported
     ("I don't want a fight. But I will sue if I have to", True),  # the negation is in another clause
+    ("Can I sue?", False),  # asked about: the "?" right after the phrase ends the question
+    ("Should I sue them for this?", False),
+    ("I will sue, sue and sue again", True),
 ])
 def test_says_with_word_forms(library, message, expected):
     assert holds(library, "legal", message) is expected

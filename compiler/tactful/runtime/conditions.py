@@ -207,25 +207,25 @@ _WORDRUN = r"[\pL\pN\pM_]+(?:['’][\pL\pN\pM_]+)*"
 
 def near_finder(phrases: Iterable[str], near: Iterable[str], within: int, asserted: bool, where: str):
     """The test of `mentions|says … near … within N words` on a text (raises BundleError)."""
-    first = _compile_big(mentions_pattern(phrases), where)
-    second = _compile_big(mentions_pattern(near), where)
-    return _near_search(first.finditer, second.finditer, within, asserted)
+    return _near_search(_phrase_finder(phrases, where).spans, _phrase_finder(near, where).spans, within, asserted)
 
 
 def _near_search(first, second, within: int, asserted: bool):
     """Whether an occurrence of `first` has one of `second` at most `within` words before or after it.
 
-    Both are RE2 `finditer`s; words are counted with one pass over the message and a binary search
-    per occurrence, so the cost grows with the message as n·log(n), whatever the phrases.
+    Both give the (start, end) of every whole-word occurrence of their phrases (PhraseFinder.spans:
+    the phrase itself, never the characters around it, so `says` reads the right window); words are
+    counted with one pass over the message and a binary search per occurrence, so the cost grows
+    with the message as n·log(n), whatever the phrases.
     """
 
     def search(text: str) -> bool:
         if not isinstance(text, str):
             return False
-        a = [m.span() for m in first(text)]
+        a = first(text)
         if not a:
             return False
-        b = [m.span() for m in second(text)]
+        b = second(text)
         if not b:
             return False
         starts = [m.start() for m in _WINDOW_WORD.finditer(text)]
@@ -324,14 +324,11 @@ def emoji_pattern(emoji: Iterable[str]) -> str:
     return rf"(?:^|[^\x{{200D}}])(?:{'|'.join(alternatives)})(?:[^\x{{200D}}\x{{FE0E}}\x{{FE0F}}\x{{1F3FB}}-\x{{1F3FF}}]|$)"
 
 
-def _asserted_search(finditer):
+def _asserted_search(spans):
+    """`says`: whether one whole-word occurrence (PhraseFinder.spans) is asserted."""
+
     def search(text: str) -> bool:
-        for m in finditer(text):
-            start, end = m.span()
-            # the match may include the character before and after the phrase (its word boundaries)
-            if is_asserted(text, start, end):
-                return True
-        return False
+        return isinstance(text, str) and any(is_asserted(text, start, end) for start, end in spans(text))
 
     return search
 
@@ -661,7 +658,7 @@ class ConditionCompiler:
                         raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
                     confirm = self._lazy(lambda: near_finder(phrases, near, within, asserted, where))
                 else:
-                    confirm = self._lazy(lambda: _asserted_search(_compile_big(mentions_pattern(phrases), where).finditer))
+                    confirm = self._lazy(lambda: _asserted_search(_phrase_finder(phrases, where).spans))
                 maybe = " or ".join(t for t in (may, in_set) if t)
                 near_live = [p for p in near if p.split()]
                 if near_live and all(phrase_words(p) for p in near_live):  # and one of `near` may occur too
