@@ -144,7 +144,7 @@ class PhraseIndex:
     those candidates, each with its own PhraseFinder, compiled on first use (`build()` compiles them
     all now; a BundleError for a phrase RE2 cannot compile)."""
 
-    __slots__ = ("_by_key", "_keys")
+    __slots__ = ("_by_key", "keys")
 
     def __init__(self, phrases: Iterable[str], where: str):
         by_key: dict[str, list[tuple[frozenset[str], _Lazy]]] = {}
@@ -153,7 +153,7 @@ class PhraseIndex:
             key = max(sorted(words), key=len)
             by_key.setdefault(key, []).append((words, _Lazy(lambda p=phrase: _phrase_finder([p], where))))
         self._by_key = by_key
-        self._keys = frozenset(by_key)
+        self.keys = frozenset(by_key)  # the generated code tests these first, inline
 
     def build(self) -> None:
         for entries in self._by_key.values():
@@ -165,18 +165,55 @@ class PhraseIndex:
         return all(finder.built for entries in self._by_key.values() for _, finder in entries)
 
     def maybe(self, words: frozenset[str]) -> bool:
-        for key in self._keys.intersection(words):
+        for key in self.keys.intersection(words):
             for needed, _ in self._by_key[key]:
                 if needed <= words:
                     return True
         return False
 
     def holds(self, text: object, words: frozenset[str]) -> bool:
-        for key in self._keys.intersection(words):
+        for key in self.keys.intersection(words):
             for needed, finder in self._by_key[key]:
                 if needed <= words and finder(text):
                     return True
         return False
+
+    def spans(self, text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+        """(start, end) of every whole-word occurrence of the phrases, candidates only (unsorted)."""
+        found: list[tuple[int, int]] = []
+        for key in self.keys.intersection(words):
+            for needed, finder in self._by_key[key]:
+                if needed <= words:
+                    found.extend(finder.build().spans(text))
+        return found
+
+
+class PhraseSpans:
+    """Every whole-word occurrence of a list's phrases, sorted: those with an ASCII word looked up by
+    the text's words (PhraseIndex), the others searched phrase by phrase. Raises BundleError for a
+    phrase RE2 cannot compile (when it is first searched for, or by build())."""
+
+    __slots__ = ("_index", "_others")
+
+    def __init__(self, phrases: Iterable[str], where: str):
+        live = [p for p in phrases if p.split()]
+        indexed = [p for p in live if phrase_words(p)]
+        others = [p for p in live if not phrase_words(p)]
+        self._index = PhraseIndex(indexed, where) if indexed else None
+        self._others = _phrase_finder(others, where) if others else None
+
+    def build(self) -> None:
+        if self._index is not None:
+            self._index.build()
+
+    def __call__(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
+        if words is None:
+            words = message_words(text)
+        found = self._index.spans(text, words) if self._index is not None else []
+        if self._others is not None:
+            found.extend(self._others.spans(text))
+        found.sort()
+        return found
 
 
 def mentions_pattern(phrases: Iterable[str]) -> str:
@@ -206,26 +243,29 @@ _WORDRUN = r"[\pL\pN\pM_]+(?:['’][\pL\pN\pM_]+)*"
 
 
 def near_finder(phrases: Iterable[str], near: Iterable[str], within: int, asserted: bool, where: str):
-    """The test of `mentions|says … near … within N words` on a text (raises BundleError)."""
-    return _near_search(_phrase_finder(phrases, where).spans, _phrase_finder(near, where).spans, within, asserted)
+    """The test of `mentions|says … near … within N words` on a text and, optionally, its words
+    (message_words; read from the text when not given). Raises BundleError."""
+    return _near_search(PhraseSpans(phrases, where), PhraseSpans(near, where), within, asserted)
 
 
 def _near_search(first, second, within: int, asserted: bool):
     """Whether an occurrence of `first` has one of `second` at most `within` words before or after it.
 
-    Both give the (start, end) of every whole-word occurrence of their phrases (PhraseFinder.spans:
+    Both give the (start, end) of every whole-word occurrence of their phrases (PhraseSpans:
     the phrase itself, never the characters around it, so `says` reads the right window); words are
     counted with one pass over the message and a binary search per occurrence, so the cost grows
     with the message as n·log(n), whatever the phrases.
     """
 
-    def search(text: str) -> bool:
+    def search(text: str, words: frozenset[str] | None = None) -> bool:
         if not isinstance(text, str):
             return False
-        a = first(text)
+        if words is None:
+            words = message_words(text)
+        a = first(text, words)
         if not a:
             return False
-        b = second(text)
+        b = second(text, words)
         if not b:
             return False
         starts = [m.start() for m in _WINDOW_WORD.finditer(text)]
@@ -324,11 +364,11 @@ def emoji_pattern(emoji: Iterable[str]) -> str:
     return rf"(?:^|[^\x{{200D}}])(?:{'|'.join(alternatives)})(?:[^\x{{200D}}\x{{FE0E}}\x{{FE0F}}\x{{1F3FB}}-\x{{1F3FF}}]|$)"
 
 
-def _asserted_search(spans):
-    """`says`: whether one whole-word occurrence (PhraseFinder.spans) is asserted."""
+def _asserted_search(spans: "PhraseSpans"):
+    """`says`: whether one whole-word occurrence of the phrases is asserted."""
 
-    def search(text: str) -> bool:
-        return isinstance(text, str) and any(is_asserted(text, start, end) for start, end in spans(text))
+    def search(text: str, words: frozenset[str] | None = None) -> bool:
+        return isinstance(text, str) and any(is_asserted(text, start, end) for start, end in spans(text, words))
 
     return search
 
@@ -567,13 +607,13 @@ class ConditionCompiler:
         memo = f"w_{field}"
         return f"({memo} if {memo} is not None else ({memo} := _words_of(values[{field!r}], m, {memo!r})))", memo
 
-    def _phrase_index(self, phrases: Sequence[str], where: str, *, confirms: bool) -> str:
-        """A PhraseIndex of the phrases, named for the generated code; prepare() compiles its
-        confirmations only where the code calls `holds`."""
+    def _phrase_index(self, phrases: Sequence[str], where: str, *, confirms: bool) -> tuple[str, str]:
+        """The names of a PhraseIndex of the phrases and of its keys, for the generated code;
+        prepare() compiles its confirmations only where the code calls `holds`."""
         index = PhraseIndex(phrases, where)
         if confirms:
             self.lazies.append(index)
-        return self.constant(index)
+        return self.constant(index), self.constant(index.keys)
 
     def _hits(self, field: str, memo: str) -> str:
         return f"({memo} if {memo} is not None else ({memo} := _scan{memo}(values[{field!r}], m)))"
@@ -646,8 +686,8 @@ class ConditionCompiler:
             if indexed:
                 words, memo = self._words(field)
                 memos.add(memo)
-                index = self._phrase_index(indexed, where, confirms=not (near or asserted))
-                may = f"{index}.maybe({words})"
+                index, keys = self._phrase_index(indexed, where, confirms=not (near or asserted))
+                may = f"(not {keys}.isdisjoint({words}) and {index}.maybe({words}))"
             if others:
                 position, memo = self._text(field, mentions_prefilter(others), where)
                 memos.add(memo)
@@ -658,17 +698,20 @@ class ConditionCompiler:
                         raise BundleError(f"{where}: `near` needs `within` from 1 to {MAX_WITHIN} words, not {within}")
                     confirm = self._lazy(lambda: near_finder(phrases, near, within, asserted, where))
                 else:
-                    confirm = self._lazy(lambda: _asserted_search(_phrase_finder(phrases, where).spans))
+                    confirm = self._lazy(lambda: _asserted_search(PhraseSpans(phrases, where)))
                 maybe = " or ".join(t for t in (may, in_set) if t)
                 near_live = [p for p in near if p.split()]
                 if near_live and all(phrase_words(p) for p in near_live):  # and one of `near` may occur too
                     words, memo = self._words(field)
                     memos.add(memo)
-                    maybe = f"({maybe}) and {self._phrase_index(near_live, where, confirms=False)}.maybe({words})"
-                return Code(f"(({maybe}) and {confirm}({text}))", frozenset(memos))
+                    near_index, near_keys = self._phrase_index(near_live, where, confirms=False)
+                    maybe = f"({maybe}) and not {near_keys}.isdisjoint({words}) and {near_index}.maybe({words})"
+                words, memo = self._words(field)
+                memos.add(memo)
+                return Code(f"(({maybe}) and {confirm}({text}, {words}))", frozenset(memos))
             held = []
             if indexed:
-                held.append(f"{index}.holds({text}, {words})")
+                held.append(f"(not {keys}.isdisjoint({words}) and {index}.holds({text}, {words}))")
             if others:  # phrase by phrase, boundaries checked in Python: far cheaper for RE2 to start
                 held.append(f"({in_set} and {self._lazy(lambda: _phrase_finder(others, where))}({text}))")
             return Code("(" + " or ".join(held) + ")", frozenset(memos))
@@ -730,8 +773,8 @@ class _Lazy:
             test = self._test = self._make()
         return test
 
-    def __call__(self, text: str) -> bool:
+    def __call__(self, text: str, *more: Any) -> bool:
         test = self._test
         if test is None:
             test = self.build()
-        return test(text)
+        return test(text, *more)
