@@ -87,3 +87,12 @@ def test_message_words_are_the_runs_re2_reads(text):
     lowered = text.lower().replace("ſ", "s")
     expected = {m.group() for m in re2.finditer(r"[\pL\pN\pM_]+", lowered)}
     assert message_words(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrase=st.text(alphabet=st.sampled_from([*"aZk_9 '’.-#&é", "\u0301", "ſ", "١", "K"]), max_size=14))
+def test_phrase_words_are_its_ascii_runs(phrase):
+    from tactful.runtime.conditions import phrase_words
+
+    runs = {m.group() for m in re2.finditer(r"[\pL\pN\pM_]+", phrase)}
+    assert phrase_words(phrase) == {run.lower() for run in runs if run.isascii()}

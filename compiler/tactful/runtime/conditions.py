@@ -88,6 +88,7 @@ def mentions_prefilter(phrases: Iterable[str]) -> str:
     return "(?i)(?:" + "|".join(r"\s+".join(map(word_pattern, p.split())) for p in phrases if p.split()) + ")"
 
 
+@lru_cache(maxsize=65536)
 def phrase_words(phrase: str) -> frozenset[str]:
     """The plain-ASCII runs of word characters of a phrase, lowercased.
 
@@ -95,6 +96,8 @@ def phrase_words(phrase: str) -> frozenset[str]:
     text's words (message_words): inside the phrase a run ends at a space or a non-word character,
     and at the phrase's ends a word character needs a boundary. For ASCII, Python's lower() and
     RE2's case folding agree once `ſ` is read as `s` (message_words does)."""
+    if phrase.isascii():  # ASCII word characters are exactly [A-Za-z0-9_]
+        return frozenset(_ASCII_WORD.findall(phrase.lower()))
     runs, run = set(), []
     for ch in phrase + " ":
         if is_word_char(ch):
