@@ -48,8 +48,7 @@ from tactful.runtime.bundle import (
     Not,
     SignalRef,
 )
-from tactful.runtime.conditions import emoji_pattern, is_asserted, mentions_prefilter, near_finder
-from tactful.runtime.types import PhraseFinder
+from tactful.runtime.conditions import PhraseSpans, emoji_pattern, is_asserted, message_words, near_finder
 from tactful.runtime.features import COMPUTE, compute
 
 _CMP = {
@@ -121,15 +120,13 @@ class Tracer:
             hits = memo[key] = frozenset(s.Match(text) or ()) if s is not None else frozenset({-1})  # type: ignore[index]
         return None if -1 in hits else hits
 
-    def _phrases(self, field: str, phrases: list[str]):
-        """(its PhraseFinder, its prefilter, the prefilter's index in the runtime's set or None)."""
-        key = (field, *phrases)
-        compiled = self._mentions.get(key)
-        if compiled is None:
-            prefilter = mentions_prefilter(phrases)
-            compiled = self._mentions[key] = (
-                PhraseFinder(phrases), re2.compile(prefilter), self._set_index(field, prefilter))
-        return compiled
+    def _phrases(self, phrases: tuple[str, ...]) -> PhraseSpans:
+        """The runtime's own whole-word occurrences of the phrases (conditions.PhraseSpans)."""
+        key = ("spans", phrases)
+        spans = self._mentions.get(key)
+        if spans is None:
+            spans = self._mentions[key] = PhraseSpans(phrases, "trace")
+        return spans
 
     def _near(self, phrases: tuple[str, ...], near: tuple[str, ...], within: int, asserted: bool):
         key = ("near", phrases, near, within, asserted)
@@ -282,25 +279,25 @@ class Tracer:
                        asserted: bool):
         op = "says" if asserted else "mentions"
         if any(p.split() for p in phrases):
-            finder, prefilter, index = self._phrases(field, list(phrases))
+            spans_of = self._phrases(phrases)
             close = self._near(phrases, near, within, asserted) if near else None
         else:  # no phrase to find: the runtime's condition is false
-            finder = prefilter = index = close = None
-        hits_of = self._hits
+            spans_of = close = None
 
         def read(values, features, memo):
             text = values.get(field)
             found: list[tuple[int, int]] = []
             held = False
-            if finder is not None and isinstance(text, str) and text:
-                hits = hits_of(field, text, memo) if index is not None else None
-                if (index in hits) if hits is not None else prefilter.search(text) is not None:
-                    found = finder.spans(text)  # the runtime's own whole-word test (types.PhraseFinder)
-                    if asserted:  # `says`: a negated, reported or asked phrase does not count
-                        found = [(a, b) for a, b in found if is_asserted(text, a, b)]
-                    held = bool(found)
-                    if close is not None:  # the runtime's own proximity test decides
-                        held = held and close(text)
+            if spans_of is not None and isinstance(text, str) and text:
+                words = memo.get(("words", field))
+                if words is None:
+                    words = memo[("words", field)] = message_words(text)
+                found = spans_of(text, words)  # the runtime's own whole-word test, its candidates only
+                if asserted:  # `says`: a negated, reported or asked phrase does not count
+                    found = [(a, b) for a, b in found if is_asserted(text, a, b)]
+                held = bool(found)
+                if close is not None:  # the runtime's own proximity test decides
+                    held = held and close(text, words)
             node = {"op": op, "field": field, "phrases": list(phrases), "held": held,
                     "spans": [{"start": a, "end": b, "text": text[a:b]} for a, b in found]}
             if near:
