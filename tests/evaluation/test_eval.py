@@ -285,6 +285,15 @@ def test_json_has_every_figure_and_each_miss_with_its_trace(report):
     assert data["gates"] == [{"gate": "min-accuracy", "limit": 0.9, "actual": 10 / 14, "passed": False, "note": ""}]
 
 
+def test_json_is_the_report_with_one_miss_a_line(report):
+    """Every figure of to_dict(), indented; each miss (with its trace) on a line of its own."""
+    text = render(report, "json")
+    assert json.loads(text) == json.loads(json.dumps(report.to_dict()))
+    miss_lines = [line for line in text.splitlines() if line.startswith('    {"id":')]
+    assert len(miss_lines) == len(report.to_dict()["misses"]) > 0
+    assert all(json.loads(line.rstrip(","))["trace"] for line in miss_lines)
+
+
 def test_pretty_has_the_headline_the_tables_and_the_misses_with_why(report):
     text = render(report, "pretty")
     assert "Expectations met: 10 of 14 (71.4%)." in text
