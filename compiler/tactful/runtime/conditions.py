@@ -41,8 +41,8 @@ below for why that is safe). Decisions:
 - `has emoji`: each listed emoji, whatever skin tone or text/emoji presentation selector follows
   any of its code points, and not as a part of a longer joined (ZWJ) sequence: "👏" matches "👏🏽",
   but "👨" does not match inside "👨‍👩‍👧".
-  (`mentions_pattern` is that rule as one RE2 pattern; `PhraseFinder` applies it phrase by phrase,
-  checking the boundaries in Python, which is as exact and much cheaper for RE2 to start.)
+  (`PhraseFinder` applies that rule phrase by phrase, checking the boundaries in Python; the tests
+  hold it to the same rule written as one RE2 pattern with Unicode boundaries.)
 - `matches` is an RE2 search, case-sensitive unless the pattern says `(?i)`.
 - A condition on a field the caller did not pass is false (`not` of it is true): `contact_count >= 3`
   does not hold when contact_count is unknown.
@@ -75,7 +75,6 @@ from tactful.runtime.types import (
     PhraseFinder,
     compile_re2,
     is_word_char,
-    phrase_parts,
     re2_reason,
     word_pattern,
 )
@@ -84,7 +83,7 @@ _CMP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}  # t
 
 
 def mentions_prefilter(phrases: Iterable[str]) -> str:
-    """Any of the phrases anywhere, case-insensitive: a superset of what mentions_pattern matches."""
+    """Any of the phrases anywhere, case-insensitive, boundaries aside: a superset of PhraseFinder's."""
     return "(?i)(?:" + "|".join(r"\s+".join(map(word_pattern, p.split())) for p in phrases if p.split()) + ")"
 
 
@@ -137,6 +136,15 @@ def message_words(text: object) -> frozenset[str]:
     if all(_python_agrees(ch) for ch in set(lowered) if ch > "\x7f"):
         return frozenset(_PYTHON_WORD.findall(lowered))
     return frozenset(_WORD_RUN.findall(lowered))
+
+
+def split_phrases(phrases: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A list's non-blank phrases: those with an ASCII word (a PhraseIndex can look them up), the others."""
+    indexed, others = [], []
+    for phrase in phrases:
+        if phrase.split():
+            (indexed if phrase_words(phrase) else others).append(phrase)
+    return indexed, others
 
 
 class PhraseIndex:
@@ -199,9 +207,7 @@ class PhraseSpans:
     __slots__ = ("_index", "_others")
 
     def __init__(self, phrases: Iterable[str], where: str):
-        live = [p for p in phrases if p.split()]
-        indexed = [p for p in live if phrase_words(p)]
-        others = [p for p in live if not phrase_words(p)]
+        indexed, others = split_phrases(phrases)
         self._index = PhraseIndex(indexed, where) if indexed else None
         self._others = _phrase_finder(others, where) if others else None
 
@@ -219,30 +225,8 @@ class PhraseSpans:
         return found
 
 
-def mentions_pattern(phrases: Iterable[str]) -> str:
-    """The RE2 pattern for `mentions`: any of the phrases, as whole words, case-insensitive.
-
-    Phrases that start (end) with a letter or digit share one boundary group: Unicode boundaries
-    repeated once per phrase made RE2's automaton, and so compiling and searching, many times bigger.
-    """
-    groups: dict[tuple[bool, bool], list[str]] = {}
-    for phrase in phrases:
-        parts = phrase_parts(phrase)  # the words, and whether the phrase starts and ends with a word character
-        if parts is None:
-            continue
-        body, starts, ends = parts
-        groups.setdefault((starts, ends), []).append(body)
-    alternatives = []
-    for (before, after), bodies in sorted(groups.items()):
-        alternatives.append((r"(?:^|[^\pL\pN\pM_])" if before else "") + "(?:" + "|".join(bodies) + ")"
-                            + (r"(?:[^\pL\pN\pM_]|$)" if after else ""))
-    return "(?i)(?:" + "|".join(alternatives) + ")"
-
-
 # --- proximity, assertion and emoji ------------------------------------------------------------------
 
-_NONWORD = r"[^\pL\pN\pM_]"
-_WORDRUN = r"[\pL\pN\pM_]+(?:['’][\pL\pN\pM_]+)*"
 
 
 def near_finder(phrases: Iterable[str], near: Iterable[str], within: int, asserted: bool, where: str):
@@ -374,19 +358,6 @@ def _asserted_search(spans: "PhraseSpans"):
         return isinstance(text, str) and any(is_asserted(text, start, end) for start, end in spans(text, words))
 
     return search
-
-
-def _compile_big(pattern: str, where: str):
-    try:  # Unicode word boundaries over many phrases need more memory than RE2's default 8 MiB
-        return compile_re2(pattern, max_mem=64 << 20)
-    except re2.error as e:
-        raise BundleError(f"{where}: RE2 cannot compile the phrases of a `mentions`: {e}") from None
-
-
-def quiet_regex(pattern: str):
-    """An RE2 regex compiled with the options the library uses (a large memory budget, no logging
-    on stderr). Raises BundleError."""
-    return _compile_big(pattern, "a condition")
 
 
 # --- code generation --------------------------------------------------------------------------------
@@ -682,13 +653,12 @@ class ConditionCompiler:
             if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
                 return _FALSE
             text = f"values[{field!r}]"
-            indexed = [p for p in phrases if p.split() and phrase_words(p)]
-            others = [p for p in phrases if p.split() and not phrase_words(p)]
+            words, words_memo = self._words(field)
+            indexed, others = split_phrases(phrases)
             memos: set[str] = set()
             may, in_set = None, None
             if indexed:
-                words, memo = self._words(field)
-                memos.add(memo)
+                memos.add(words_memo)
                 index, keys = self._phrase_index(indexed, where, confirms=not (near or asserted))
                 may = f"(not {keys}.isdisjoint({words}) and {index}.maybe({words}))"
             if others:
@@ -703,14 +673,11 @@ class ConditionCompiler:
                 else:
                     confirm = self._lazy(lambda: _asserted_search(PhraseSpans(phrases, where)))
                 maybe = " or ".join(t for t in (may, in_set) if t)
-                near_live = [p for p in near if p.split()]
-                if near_live and all(phrase_words(p) for p in near_live):  # and one of `near` may occur too
-                    words, memo = self._words(field)
-                    memos.add(memo)
-                    near_index, near_keys = self._phrase_index(near_live, where, confirms=False)
+                near_indexed, near_others = split_phrases(near)
+                if near_indexed and not near_others:  # and one of `near` may occur too
+                    near_index, near_keys = self._phrase_index(near_indexed, where, confirms=False)
                     maybe = f"({maybe}) and not {near_keys}.isdisjoint({words}) and {near_index}.maybe({words})"
-                words, memo = self._words(field)
-                memos.add(memo)
+                memos.add(words_memo)
                 return Code(f"(({maybe}) and {confirm}({text}, {words}))", frozenset(memos))
             held = []
             if indexed:
