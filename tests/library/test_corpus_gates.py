@@ -6,6 +6,13 @@ README). The gates sit a little under the figures the library reached when they 
 row added to the corpus does not break the build, but a signal that stops generalising does.
 The issue's targets (hold/send ≥ 95%, safety-class recall ≥ 98%, false holds ≤ 5%, every team
 ≥ 90%) are higher: the figures this file prints say how far the library still is from them.
+
+Two populations are gated, because the corpus grows in batches written to probe what the library
+still misses, and a batch is harder than the rows before it:
+
+- the rows the floors were first set on (every id up to the last one of each family at the time,
+  `FIRST_ROWS`): their floors only ever go up;
+- the whole test half as it stands, with floors set when the latest batch landed.
 """
 
 from __future__ import annotations
@@ -15,52 +22,82 @@ from pathlib import Path
 import pytest
 
 from tactful.api import compile_library
-from tactful.evaluation.score import run_eval
+from tactful.evaluation.corpus import Corpus, read_corpus
+from tactful.evaluation.score import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = sorted(str(p) for p in (ROOT / "frameworks" / "corpus").glob("*.jsonl"))
 SAFETY = ("crisis", "safety_risk", "child_safety", "violence")
 
-# Floors: a little under what the test half measured when these were set. 2026-12-03, on the
-# corpus of 1060 rows (515 scored in the test half): hold/send 90.2%, false holds 7.1% (16/224),
-# safety-class recall 111/138 (80.4%), every team at least 82% (trust_safety 99/120, legal 25/30).
-# On the same rows the library before that change scored 89.5%, 5.8%, 101/138 (73.2%) and 77.5%.
-# The 109 rows added then were written before the library was run on them; on first sight it met
-# 82% of their dev half's expectations and 97% of their test half's.
-MIN_HOLD_SEND = 0.89
-MAX_FALSE_HOLDS = 0.075
-MIN_SAFETY_RECALL = 0.79
-MIN_TEAM_RECALL = 0.82
+# The last id of each family when the first floors were set (2026-12-03, 1060 rows).
+FIRST_ROWS = {"account": 138, "billing": 146, "moderation": 64, "orders": 198, "privacy": 50, "product": 117,
+              "service": 98, "social": 75, "trust_safety": 174}
+
+# Floors, a little under what the test half measured when they were set (2026-12-03).
+# On the first 1060 rows (515 in the test half): hold/send 90.4% (463/512), false holds 6.7%
+# (15/224), safety-class recall 114/138 (82.6%), every team at least 83.3% (legal 25/30,
+# trust_safety 100/120). The floors set before on the same rows were 0.89, 0.075, 0.79 and 0.82.
+FIRST = {"hold_send": 0.90, "false_holds": 0.07, "safety_recall": 0.82, "team_recall": 0.83}
+# On the whole corpus then (1401 rows, 680 in the test half, 341 rows added in six batches
+# written at the failure kinds of issue 11): hold/send 89.2% (604/677), false holds 6.8%
+# (21/311), safety-class recall 145/188 (77.1%), every team at least 81.4% (trust_safety
+# 140/172). Each batch was scored on first sight before any of it was used: the library met 50 to
+# 93% of a batch's dev-half rows before the round of signal changes it prompted.
+ALL = {"hold_send": 0.885, "false_holds": 0.072, "safety_recall": 0.765, "team_recall": 0.81}
+
+
+def _first(row_id: str | None) -> bool:
+    family, _, number = (row_id or "").rpartition("-")
+    return number.isdigit() and int(number) <= FIRST_ROWS.get(family, 0)
 
 
 @pytest.fixture(scope="module")
-def report():
+def library():
     result, library = compile_library([ROOT / "frameworks"])
     assert library is not None, [d.message for d in result.diagnostics][:5]
-    return run_eval(library, CORPUS, split="test")
+    return library
 
 
-def test_the_test_half_is_scored_without_bad_rows(report):
+@pytest.fixture(scope="module")
+def corpus():
+    return read_corpus(CORPUS)
+
+
+@pytest.fixture(scope="module", params=["first", "all"])
+def scored(request, library, corpus):
+    if request.param == "first":
+        corpus = Corpus([r for r in corpus.rows if _first(r.id)], [b for b in corpus.bad if _first(b.id)],
+                        corpus.files)
+    return request.param, evaluate(library, corpus, split="test"), FIRST if request.param == "first" else ALL
+
+
+def test_the_test_half_is_scored_without_bad_rows(scored):
+    _, report, _ = scored
     assert CORPUS and len(report.outcomes) > 100
     assert report.bad == []
 
 
-def test_hold_or_send_on_unseen_messages(report):
+def test_hold_or_send_on_unseen_messages(scored):
+    name, report, floor = scored
     hs = report.hold_send
-    print(f"\nhold/send {hs.accuracy:.1%} ({hs.correct}/{hs.rows}); false holds {hs.false_hold_rate:.1%}; "
+    print(f"\n{name}: hold/send {hs.accuracy:.1%} ({hs.correct}/{hs.rows}); false holds {hs.false_hold_rate:.1%}; "
           f"false sends {hs.false_send_rate:.1%}")
-    assert hs.accuracy >= MIN_HOLD_SEND
-    assert hs.false_hold_rate <= MAX_FALSE_HOLDS
+    assert hs.accuracy >= floor["hold_send"]
+    assert hs.false_hold_rate <= floor["false_holds"]
 
 
-def test_safety_crisis_child_safety_and_violence_favour_recall(report):
+def test_safety_crisis_child_safety_and_violence_favour_recall(scored):
+    name, report, floor = scored
     tp = sum(report.guards[g].tp for g in SAFETY if g in report.guards)
     fn = sum(report.guards[g].fn for g in SAFETY if g in report.guards)
-    print(f"\nsafety-class recall {tp}/{tp + fn}")
-    assert tp + fn > 0 and tp / (tp + fn) >= MIN_SAFETY_RECALL
+    print(f"\n{name}: safety-class recall {tp}/{tp + fn}")
+    assert tp + fn > 0 and tp / (tp + fn) >= floor["safety_recall"]
 
 
-def test_every_escalation_team_is_reached(report):
-    low = {team: t.recall for team, t in report.teams.items() if t.recall is not None and t.recall < MIN_TEAM_RECALL}
-    print("\nteam recall: " + ", ".join(f"{k} {v.recall:.0%}" for k, v in sorted(report.teams.items()) if v.recall is not None))
+def test_every_escalation_team_is_reached(scored):
+    name, report, floor = scored
+    low = {team: t.recall for team, t in report.teams.items()
+           if t.recall is not None and t.recall < floor["team_recall"]}
+    print(f"\n{name}: team recall: " + ", ".join(f"{k} {v.recall:.0%}" for k, v in sorted(report.teams.items())
+                                             if v.recall is not None))
     assert not low, low
