@@ -26,6 +26,9 @@ class Lowerer:
     def __init__(self, model: Model) -> None:
         self.model = model
         self.decls = model.decls
+        # a policy's guards and escalations, lowered once: every framework that inherits one holds
+        # the same (immutable) model, not a copy of its own; by (id of the entry, name, policy)
+        self._inherited: dict[tuple[int, str, str], b.Guard | b.Escalation] = {}
 
     # ---- texts ---------------------------------------------------------------------------------
     def text(self, t: ast.Text, slots: dict[str, ast.Slot] | None = None) -> b.Text:
@@ -131,15 +134,29 @@ class Lowerer:
                 if name is None:
                     continue
                 if isinstance(item, ast.Guard):
-                    guards.append(b.Guard(name=name, when=self.cond(item.when), condition_source=model.cond_source(item.when),
-                                          reason=item.reason.value, policy=p.name.value, location=location(item.span)))
+                    guards.append(self.policy_guard(name, item, p.name.value))
                 else:
-                    escalations.append(b.Escalation(
-                        name=name, team=item.team.value, when=self.cond(item.when), condition_source=model.cond_source(item.when),
-                        handoff=self.text(item.handoff, {}) if item.handoff else None, policy=p.name.value,
-                        location=location(item.span)))
+                    escalations.append(self.policy_escalation(name, item, p.name.value))
             out.append(b.Policy(name=p.name.value, module=module, about=p.about.value if p.about else "",
                                 guards=guards, escalations=escalations, location=location(p.span)))
+        return out
+
+    def policy_guard(self, name: str, g: ast.Guard, policy: str) -> b.Guard:
+        key = (id(g), name, policy)
+        out = self._inherited.get(key)
+        if out is None:
+            out = self._inherited[key] = b.Guard(
+                name=name, when=self.cond(g.when), condition_source=self.model.cond_source(g.when),
+                reason=g.reason.value, policy=policy, location=location(g.span))
+        return out
+
+    def policy_escalation(self, name: str, e: ast.Escalate, policy: str) -> b.Escalation:
+        key = (id(e), name, policy)
+        out = self._inherited.get(key)
+        if out is None:
+            out = self._inherited[key] = b.Escalation(
+                name=name, team=e.team.value, when=self.cond(e.when), condition_source=self.model.cond_source(e.when),
+                handoff=self.text(e.handoff, {}) if e.handoff else None, policy=policy, location=location(e.span))
         return out
 
     # ---- frameworks ----------------------------------------------------------------------------
@@ -158,11 +175,13 @@ class Lowerer:
         eff = effective(self.decls, fw, model.cond_source)
         escalations = [b.Escalation(name=n, team=e.team.value, when=self.cond(e.when),
                                     condition_source=model.cond_source(e.when),
-                                    handoff=self.text(e.handoff, slots if policy is None else {}) if e.handoff else None,
-                                    policy=policy, location=location(e.span))
+                                    handoff=self.text(e.handoff, slots) if e.handoff else None,
+                                    policy=None, location=location(e.span))
+                       if policy is None else self.policy_escalation(n, e, policy)
                        for n, e, policy in eff.escalations]
         guards = [b.Guard(name=n, when=self.cond(g.when), condition_source=model.cond_source(g.when),
-                          reason=g.reason.value, policy=policy, location=location(g.span))
+                          reason=g.reason.value, policy=None, location=location(g.span))
+                  if policy is None else self.policy_guard(n, g, policy)
                   for n, g, policy in eff.guards]
         replies, reply_ids = self.replies(fw, slots)
         about = fw.of(ast.About)
