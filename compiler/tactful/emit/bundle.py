@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 
 from tactful.runtime.bundle import Bundle
 from tactful.runtime.format import compact
@@ -31,9 +32,18 @@ def bundle_text(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+_DATA: dict[int, dict] = {}  # bundle_data's answers, by the id of a bundle still alive
+
+
 def bundle_data(bundle: Bundle) -> dict:
-    """The bundle's JSON data, as bundle.json holds it."""
-    return compact(bundle.model_dump(mode="json"))
+    """The bundle's JSON data, as bundle.json holds it: made once per bundle (a Bundle is immutable)
+    and shared by whoever needs it (bundle.json, the runtime that drafts conformance.json). Do not
+    change it."""
+    data = _DATA.get(id(bundle))
+    if data is None:
+        data = _DATA[id(bundle)] = compact(bundle.model_dump(mode="json"))
+        weakref.finalize(bundle, _DATA.pop, id(bundle), None)
+    return data
 
 
 def bundle_json(bundle: Bundle) -> str:
