@@ -29,18 +29,30 @@ class Lowerer:
         # a policy's guards and escalations, lowered once: every framework that inherits one holds
         # the same (immutable) model, not a copy of its own; by (id of the entry, name, policy)
         self._inherited: dict[tuple[int, str, str], b.Guard | b.Escalation] = {}
+        # the literal and slot parts of texts, one (immutable) model per distinct part: a literal
+        # by its text, a slot by (name, source, fallback)
+        self._parts: dict[str | tuple[str, str, str | None], b.LiteralPart | b.SlotPart] = {}
 
     # ---- texts ---------------------------------------------------------------------------------
     def text(self, t: ast.Text, slots: dict[str, ast.Slot] | None = None) -> b.Text:
         slots = slots or {}
 
+        known = self._parts
+
         def part(p):
             match p:
                 case ast.TextLiteral():
-                    return b.LiteralPart(text=p.text)
+                    key = p.text
+                    out = known.get(key)
+                    if out is None:
+                        out = known[key] = b.LiteralPart(text=p.text)
+                    return out
                 case ast.TextSlot():
-                    return b.SlotPart(name=p.name.value, source="slot" if p.name.value in slots else "field",
-                                      fallback=p.fallback)
+                    key = (p.name.value, "slot" if p.name.value in slots else "field", p.fallback)
+                    out = known.get(key)
+                    if out is None:
+                        out = known[key] = b.SlotPart(name=key[0], source=key[1], fallback=key[2])
+                    return out
                 case ast.TextOptional():
                     return b.OptionalPart(parts=[part(q) for q in p.parts])
             raise AssertionError(f"unexpected text part {p!r}")  # pragma: no cover
