@@ -4,6 +4,7 @@ a failed build writes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -171,6 +172,10 @@ def test_bundle_data_made_once_per_shared_entry_is_the_models_dump(library):
     assert model_data(bundle) == bundle.model_dump(mode="json")
     assert bundle_data(bundle) == compact(bundle.model_dump(mode="json"))
     assert bundle_data(bundle) is bundle_data(bundle)  # made once per bundle
+    # each framework's hash is over its canonical JSON, which the compiler feeds in pieces
+    for fw in bundle.frameworks:
+        canonical = fw.model_dump_json(exclude={"hash"}).encode("utf-8")
+        assert fw.hash == "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 
 # --- the revision: a content hash of the sources ---------------------------------------------------

@@ -17,6 +17,14 @@ from tactful.source import Span
 from tactful.syntax import ast
 
 
+# A framework's fields in their JSON order: those before its escalations and guards (which come
+# together), and those after them but the hash (see Lowerer.digest).
+_FIELDS = list(b.Framework.model_fields)
+_HEAD = set(_FIELDS[:_FIELDS.index("escalations")])
+_TAIL = set(_FIELDS[_FIELDS.index("guards") + 1:]) - {"hash"}
+assert _FIELDS.index("guards") == _FIELDS.index("escalations") + 1 and _HEAD and _TAIL
+
+
 def location(span: Span) -> b.Location:
     return b.Location(file=span.file, line=span.line, column=span.column, end_line=span.end_line,
                       end_column=span.end_column)
@@ -31,6 +39,7 @@ class Lowerer:
         self._inherited: dict[tuple[int, str, str], b.Guard | b.Escalation] = {}
         # the literal and slot parts of texts, one (immutable) model per distinct part: a literal
         # by its text, a slot by (name, source, fallback)
+        self._entry_json: dict[int, bytes] = {}  # a policy entry's JSON, by id (see entry_json)
         self._parts: dict[str | tuple[str, str, str | None], b.LiteralPart | b.SlotPart] = {}
 
     # ---- texts ---------------------------------------------------------------------------------
@@ -209,8 +218,28 @@ class Lowerer:
             replies=replies,
             examples=[self.example(ex, fw, reply_ids) for ex in fw.of(ast.Example)],
             hash="", location=location(fw.span))
-        digest = hashlib.sha256(lowered.model_dump_json(exclude={"hash"}).encode("utf-8")).hexdigest()
-        return lowered.model_copy(update={"hash": "sha256:" + digest})
+        return lowered.model_copy(update={"hash": "sha256:" + self.digest(lowered)})
+
+    def digest(self, fw: b.Framework) -> str:
+        """sha256 of the framework's canonical JSON without its hash (`fw.model_dump_json(exclude=
+        {"hash"})`), fed in pieces: the fields before its escalations, each escalation and guard
+        (a policy's, which many frameworks share, serialised once), the fields after them."""
+        digest = hashlib.sha256(fw.model_dump_json(include=_HEAD).encode("utf-8")[:-1])
+        for key in ("escalations", "guards"):
+            digest.update(f',"{key}":['.encode())
+            digest.update(b",".join(map(self.entry_json, getattr(fw, key))))
+            digest.update(b"]")
+        digest.update(b"," + fw.model_dump_json(include=_TAIL).encode("utf-8")[1:])
+        return digest.hexdigest()
+
+    def entry_json(self, entry: b.Guard | b.Escalation) -> bytes:
+        if entry.policy is None:
+            return entry.model_dump_json().encode("utf-8")
+        key = id(entry)
+        text = self._entry_json.get(key)
+        if text is None:  # the entry lives as long as the Lowerer (in _inherited), so its id is its own
+            text = self._entry_json[key] = entry.model_dump_json().encode("utf-8")
+        return text
 
     def replies(self, fw: ast.FrameworkDecl, slots) -> tuple[list[b.Reply], dict[int, str]]:
         out: list[b.Reply] = []
