@@ -522,8 +522,9 @@ class Library:
             raw = self._raw.get(intent)
             if raw is None:
                 raise UnknownIntent(intent, self._raw)
-            if self._model is not None:
-                model = next(f for f in self._model.frameworks if f.intent == intent)
+            if self._model is not None:  # every framework of the model indexed at once (not a scan per intent)
+                self._models.update((f.intent, f) for f in self._model.frameworks)
+                model = self._models[intent]
             else:
                 from tactful.runtime.bundle import Framework
 
