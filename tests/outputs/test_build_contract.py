@@ -4,6 +4,7 @@ a failed build writes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -154,6 +155,27 @@ def test_bundle_round_trips_through_the_runtime_model_to_the_same_bytes(built):
 
     text = (built / "bundle.json").read_text(encoding="utf-8")
     assert bundle_json(load_bundle(text)) == text
+
+
+@pytest.mark.parametrize("library", ["frameworks", "tests/outputs/fixtures/constructs"])
+def test_bundle_data_made_once_per_shared_entry_is_the_models_dump(library):
+    """A policy's guards and escalations are one model shared by every framework that inherits
+    them, and bundle.json dumps each once: the data is still exactly the models' dump."""
+    from tactful import api
+    from tactful.emit.bundle import bundle_data, model_data
+    from tactful.runtime.format import compact
+
+    bundle = api.compile([REPO / library]).bundle
+    inherited = [e for fw in bundle.frameworks for e in (*fw.guards, *fw.escalations) if e.policy is not None]
+    policies = {id(e) for p in bundle.policies for e in (*p.guards, *p.escalations)}
+    assert inherited and all(id(e) in policies for e in inherited)
+    assert model_data(bundle) == bundle.model_dump(mode="json")
+    assert bundle_data(bundle) == compact(bundle.model_dump(mode="json"))
+    assert bundle_data(bundle) is bundle_data(bundle)  # made once per bundle
+    # each framework's hash is over its canonical JSON, which the compiler feeds in pieces
+    for fw in bundle.frameworks:
+        canonical = fw.model_dump_json(exclude={"hash"}).encode("utf-8")
+        assert fw.hash == "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 
 # --- the revision: a content hash of the sources ---------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 
 from tactful.runtime.bundle import Bundle
 from tactful.runtime.format import compact
@@ -31,9 +32,40 @@ def bundle_text(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+_DATA: dict[int, dict] = {}  # bundle_data's answers, by the id of a bundle still alive
+
+
 def bundle_data(bundle: Bundle) -> dict:
-    """The bundle's JSON data, as bundle.json holds it."""
-    return compact(bundle.model_dump(mode="json"))
+    """The bundle's JSON data, as bundle.json holds it: made once per bundle (a Bundle is immutable)
+    and shared by whoever needs it (bundle.json, the runtime that drafts conformance.json). Do not
+    change it."""
+    data = _DATA.get(id(bundle))
+    if data is None:
+        data = _DATA[id(bundle)] = compact(model_data(bundle))
+        weakref.finalize(bundle, _DATA.pop, id(bundle), None)
+    return data
+
+
+def model_data(bundle: Bundle) -> dict:
+    """`bundle.model_dump(mode="json")` (equal to it), with each guard or escalation dumped once
+    however many frameworks hold it: the compiler gives every framework that inherits a policy's
+    entry the policy's own model, and dumping it once per framework was most of the dump."""
+    dumped: dict[int, dict] = {}  # by id of a model the bundle holds (alive for this call)
+
+    def entry(model) -> dict:
+        data = dumped.get(id(model))
+        if data is None:
+            data = dumped[id(model)] = model.model_dump(mode="json")
+        return data
+
+    full = bundle.model_dump(mode="json", exclude={"frameworks"})
+    full["frameworks"] = frameworks = []
+    for fw in bundle.frameworks:
+        data = fw.model_dump(mode="json", exclude={"guards", "escalations"})
+        data["guards"] = [entry(g) for g in fw.guards]
+        data["escalations"] = [entry(e) for e in fw.escalations]
+        frameworks.append(data)
+    return full
 
 
 def bundle_json(bundle: Bundle) -> str:

@@ -22,7 +22,11 @@ names the cases that changed.
 
 from __future__ import annotations
 
-from tactful.emit.jsontext import document
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from tactful.emit.bundle import bundle_data
+from tactful.emit.jsontext import document, encoded
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle
 from tactful.runtime.errors import DraftError
 from tactful.runtime.examples import example_request, where
@@ -35,8 +39,23 @@ ABOUT = "Inputs and expected outputs for tactful runtimes; see tactful.emit.conf
 
 def conformance(bundle: Bundle, library: Library | None = None) -> dict:
     """The conformance document for a bundle, as data (`library`: the bundle, prepared, if at hand)."""
-    library = Library(bundle) if library is None else library
-    drafts = []
+    return _document(bundle, list, library)
+
+
+def _document(bundle: Bundle, collect: Callable[[Iterator[dict]], Any], library: Library | None = None) -> dict:
+    """The document, each list of cases made one case at a time and handed to collect (`list`, or
+    the encoder of emit_conformance, which keeps each case's text and lets its data go)."""
+    library = Library(bundle, data=bundle_data(bundle)) if library is None else library
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "revision": bundle.revision,
+        "about": ABOUT,
+        "drafts": collect(_drafts(bundle, library)),
+        "signals": collect(_signals(bundle, library)),
+    }
+
+
+def _drafts(bundle: Bundle, library: Library) -> Iterator[dict]:
     for fw in bundle.frameworks:
         for example in fw.examples:
             request = example_request(fw, example)
@@ -47,32 +66,30 @@ def conformance(bundle: Bundle, library: Library | None = None) -> dict:
             else:
                 trace, draft.trace = draft.trace, None
                 expected, features = {"draft": draft.to_dict(), "trace": compact_trace(trace)}, trace.features
-            drafts.append({
+            yield {
                 "id": f"{fw.intent}/{example.name}",
                 "source": where(example.location),
                 "request": request,
                 "features": features,  # the trace's: computed once per message
                 "expected": expected,
-            })
-    signals = [
-        {
-            "signal": s.name,
-            "source": where(ex.location),
-            "message": ex.message,
-            "holds": library.signal_holds(s.name, {"message": ex.message}),
-        }
-        for s in bundle.signals
-        for ex in s.examples
-    ]
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "revision": bundle.revision,
-        "about": ABOUT,
-        "drafts": drafts,
-        "signals": signals,
-    }
+            }
+
+
+def _signals(bundle: Bundle, library: Library) -> Iterator[dict]:
+    for s in bundle.signals:
+        for ex in s.examples:
+            yield {
+                "signal": s.name,
+                "source": where(ex.location),
+                "message": ex.message,
+                "holds": library.signal_holds(s.name, {"message": ex.message}),
+            }
 
 
 def emit_conformance(bundle: Bundle) -> dict[str, str]:
-    """{"conformance.json": text}: one case per line, sorted keys, UTF-8, one trailing newline."""
-    return {"conformance.json": document(conformance(bundle))}
+    """{"conformance.json": text}: one case per line, sorted keys, UTF-8, one trailing newline.
+
+    Each case is encoded as soon as it is made (jsontext.encoded): the text is what document() gives
+    for conformance(bundle), without holding every case's data (a trace is hundreds of small lists)
+    until the end."""
+    return {"conformance.json": document(_document(bundle, encoded))}

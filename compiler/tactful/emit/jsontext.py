@@ -9,7 +9,7 @@ JSON cannot hold (NaN, infinity raise ValueError), UTF-8 with characters as they
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")).encode
@@ -18,6 +18,15 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True, 
 def compact(value: Any) -> str:
     """One value on one line: sorted keys, no spaces."""
     return _ENCODE(value)
+
+
+class Encoded(list):
+    """The items of a list, each already encoded (compact): document() writes them as they are."""
+
+
+def encoded(items: Iterable[Any]) -> Encoded:
+    """Each item's compact text, encoded as it comes (an item's data can go as soon as it is encoded)."""
+    return Encoded(map(_ENCODE, items))
 
 
 def document(top: Mapping[str, Any]) -> str:
@@ -30,6 +39,8 @@ def document(top: Mapping[str, Any]) -> str:
             {…}
           ]
         }
+
+    A list value may be Encoded (encoded()): its items are written as given.
     """
     lines = ["{"]
     keys = sorted(top)
@@ -40,7 +51,8 @@ def document(top: Mapping[str, Any]) -> str:
         if isinstance(value, list) and value:
             lines.append(head + "[")
             last = len(value) - 1
-            lines.extend(f"    {_ENCODE(item)}{',' if i < last else ''}" for i, item in enumerate(value))
+            texts = value if isinstance(value, Encoded) else map(_ENCODE, value)
+            lines.extend(f"    {text}{',' if i < last else ''}" for i, text in enumerate(texts))
             lines.append("  ]" + comma)
         else:
             lines.append(head + _ENCODE(value) + comma)

@@ -311,13 +311,16 @@ def _slot(s: dict[str, Any]) -> SimpleNamespace:
 class Library:
     """A bundle ready for drafting. Build with load_library(); it prepares itself as it is used."""
 
-    def __init__(self, bundle: "Bundle | Mapping[str, Any]", *, validated: bool = False):
-        """`bundle`: a Bundle model, or a bundle's JSON data (validated here unless `validated`)."""
+    def __init__(self, bundle: "Bundle | Mapping[str, Any]", *, validated: bool = False,
+                 data: Mapping[str, Any] | None = None):
+        """`bundle`: a Bundle model, or a bundle's JSON data (validated here unless `validated`).
+        With a model, `data` is its JSON data when the caller has it already (what bundle.json
+        holds: `compact(bundle.model_dump(mode="json"))`; a build makes it once for both)."""
         if _is_model(bundle):
             _check_version(bundle.schema_version)
             self._model: Bundle | None = bundle
             try:
-                data = compact(bundle.model_dump(mode="json"))
+                data = compact(bundle.model_dump(mode="json")) if data is None else data
             except (ValueError, RecursionError):  # pydantic's serializer refuses data nested this deep
                 raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
         else:
@@ -519,8 +522,9 @@ class Library:
             raw = self._raw.get(intent)
             if raw is None:
                 raise UnknownIntent(intent, self._raw)
-            if self._model is not None:
-                model = next(f for f in self._model.frameworks if f.intent == intent)
+            if self._model is not None:  # every framework of the model indexed at once (not a scan per intent)
+                self._models.update((f.intent, f) for f in self._model.frameworks)
+                model = self._models[intent]
             else:
                 from tactful.runtime.bundle import Framework
 

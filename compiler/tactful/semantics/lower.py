@@ -17,6 +17,14 @@ from tactful.source import Span
 from tactful.syntax import ast
 
 
+# A framework's fields in their JSON order: those before its escalations and guards (which come
+# together), and those after them but the hash (see Lowerer.digest).
+_FIELDS = list(b.Framework.model_fields)
+_HEAD = set(_FIELDS[:_FIELDS.index("escalations")])
+_TAIL = set(_FIELDS[_FIELDS.index("guards") + 1:]) - {"hash"}
+assert _FIELDS.index("guards") == _FIELDS.index("escalations") + 1 and _HEAD and _TAIL
+
+
 def location(span: Span) -> b.Location:
     return b.Location(file=span.file, line=span.line, column=span.column, end_line=span.end_line,
                       end_column=span.end_column)
@@ -26,18 +34,34 @@ class Lowerer:
     def __init__(self, model: Model) -> None:
         self.model = model
         self.decls = model.decls
+        # a policy's guards and escalations, lowered once: every framework that inherits one holds
+        # the same (immutable) model, not a copy of its own; by (id of the entry, name, policy)
+        self._inherited: dict[tuple[int, str, str], b.Guard | b.Escalation] = {}
+        # the literal and slot parts of texts, one (immutable) model per distinct part: a literal
+        # by its text, a slot by (name, source, fallback)
+        self._entry_json: dict[int, bytes] = {}  # a policy entry's JSON, by id (see entry_json)
+        self._parts: dict[str | tuple[str, str, str | None], b.LiteralPart | b.SlotPart] = {}
 
     # ---- texts ---------------------------------------------------------------------------------
     def text(self, t: ast.Text, slots: dict[str, ast.Slot] | None = None) -> b.Text:
         slots = slots or {}
 
+        known = self._parts
+
         def part(p):
             match p:
                 case ast.TextLiteral():
-                    return b.LiteralPart(text=p.text)
+                    key = p.text
+                    out = known.get(key)
+                    if out is None:
+                        out = known[key] = b.LiteralPart(text=p.text)
+                    return out
                 case ast.TextSlot():
-                    return b.SlotPart(name=p.name.value, source="slot" if p.name.value in slots else "field",
-                                      fallback=p.fallback)
+                    key = (p.name.value, "slot" if p.name.value in slots else "field", p.fallback)
+                    out = known.get(key)
+                    if out is None:
+                        out = known[key] = b.SlotPart(name=key[0], source=key[1], fallback=key[2])
+                    return out
                 case ast.TextOptional():
                     return b.OptionalPart(parts=[part(q) for q in p.parts])
             raise AssertionError(f"unexpected text part {p!r}")  # pragma: no cover
@@ -131,15 +155,29 @@ class Lowerer:
                 if name is None:
                     continue
                 if isinstance(item, ast.Guard):
-                    guards.append(b.Guard(name=name, when=self.cond(item.when), condition_source=model.cond_source(item.when),
-                                          reason=item.reason.value, policy=p.name.value, location=location(item.span)))
+                    guards.append(self.policy_guard(name, item, p.name.value))
                 else:
-                    escalations.append(b.Escalation(
-                        name=name, team=item.team.value, when=self.cond(item.when), condition_source=model.cond_source(item.when),
-                        handoff=self.text(item.handoff, {}) if item.handoff else None, policy=p.name.value,
-                        location=location(item.span)))
+                    escalations.append(self.policy_escalation(name, item, p.name.value))
             out.append(b.Policy(name=p.name.value, module=module, about=p.about.value if p.about else "",
                                 guards=guards, escalations=escalations, location=location(p.span)))
+        return out
+
+    def policy_guard(self, name: str, g: ast.Guard, policy: str) -> b.Guard:
+        key = (id(g), name, policy)
+        out = self._inherited.get(key)
+        if out is None:
+            out = self._inherited[key] = b.Guard(
+                name=name, when=self.cond(g.when), condition_source=self.model.cond_source(g.when),
+                reason=g.reason.value, policy=policy, location=location(g.span))
+        return out
+
+    def policy_escalation(self, name: str, e: ast.Escalate, policy: str) -> b.Escalation:
+        key = (id(e), name, policy)
+        out = self._inherited.get(key)
+        if out is None:
+            out = self._inherited[key] = b.Escalation(
+                name=name, team=e.team.value, when=self.cond(e.when), condition_source=self.model.cond_source(e.when),
+                handoff=self.text(e.handoff, {}) if e.handoff else None, policy=policy, location=location(e.span))
         return out
 
     # ---- frameworks ----------------------------------------------------------------------------
@@ -158,11 +196,13 @@ class Lowerer:
         eff = effective(self.decls, fw, model.cond_source)
         escalations = [b.Escalation(name=n, team=e.team.value, when=self.cond(e.when),
                                     condition_source=model.cond_source(e.when),
-                                    handoff=self.text(e.handoff, slots if policy is None else {}) if e.handoff else None,
-                                    policy=policy, location=location(e.span))
+                                    handoff=self.text(e.handoff, slots) if e.handoff else None,
+                                    policy=None, location=location(e.span))
+                       if policy is None else self.policy_escalation(n, e, policy)
                        for n, e, policy in eff.escalations]
         guards = [b.Guard(name=n, when=self.cond(g.when), condition_source=model.cond_source(g.when),
-                          reason=g.reason.value, policy=policy, location=location(g.span))
+                          reason=g.reason.value, policy=None, location=location(g.span))
+                  if policy is None else self.policy_guard(n, g, policy)
                   for n, g, policy in eff.guards]
         replies, reply_ids = self.replies(fw, slots)
         about = fw.of(ast.About)
@@ -178,8 +218,28 @@ class Lowerer:
             replies=replies,
             examples=[self.example(ex, fw, reply_ids) for ex in fw.of(ast.Example)],
             hash="", location=location(fw.span))
-        digest = hashlib.sha256(lowered.model_dump_json(exclude={"hash"}).encode("utf-8")).hexdigest()
-        return lowered.model_copy(update={"hash": "sha256:" + digest})
+        return lowered.model_copy(update={"hash": "sha256:" + self.digest(lowered)})
+
+    def digest(self, fw: b.Framework) -> str:
+        """sha256 of the framework's canonical JSON without its hash (`fw.model_dump_json(exclude=
+        {"hash"})`), fed in pieces: the fields before its escalations, each escalation and guard
+        (a policy's, which many frameworks share, serialised once), the fields after them."""
+        digest = hashlib.sha256(fw.model_dump_json(include=_HEAD).encode("utf-8")[:-1])
+        for key in ("escalations", "guards"):
+            digest.update(f',"{key}":['.encode())
+            digest.update(b",".join(map(self.entry_json, getattr(fw, key))))
+            digest.update(b"]")
+        digest.update(b"," + fw.model_dump_json(include=_TAIL).encode("utf-8")[1:])
+        return digest.hexdigest()
+
+    def entry_json(self, entry: b.Guard | b.Escalation) -> bytes:
+        if entry.policy is None:
+            return entry.model_dump_json().encode("utf-8")
+        key = id(entry)
+        text = self._entry_json.get(key)
+        if text is None:  # the entry lives as long as the Lowerer (in _inherited), so its id is its own
+            text = self._entry_json[key] = entry.model_dump_json().encode("utf-8")
+        return text
 
     def replies(self, fw: ast.FrameworkDecl, slots) -> tuple[list[b.Reply], dict[int, str]]:
         out: list[b.Reply] = []
