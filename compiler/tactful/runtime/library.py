@@ -5,9 +5,9 @@ its data validated against the schema (every name an identifier, every field in 
 format.py; no pydantic model is built), and the fields, channels, features and intents are indexed.
 Everything else is prepared when first needed, and once: the first draft of a framework compiles
 its guards, escalations and reply choice into one generated Python function (text conditions go
-into one RE2 filter and one word set per field; see conditions.py), and checks its templates and slots; the first draft of any
+into one RE2 filter and one word set per field; see conditions.py), and checks its texts and slots; the first draft of any
 framework compiles the signals, which every framework shares. A `mentions`' whole-word confirmation
-is compiled the first time a message gets that far, and a template the first time it is rendered.
+is compiled the first time a message gets that far, and a text is prepared the first time it is rendered.
 `Library.prepare()` does all of it at once (a service calls it before it takes traffic, so no
 request pays for it); a bundle that fails any of it is refused with a BundleError that says what is
 wrong. A prepared Library never fails on a well-formed request. Per message, the runtime validates
@@ -62,7 +62,7 @@ from tactful.runtime.format import (
     reply_ids,
     validator,
 )
-from tactful.runtime.render import ReplyRenderer, Templates, TextRenderer, make_environment, reserved_names
+from tactful.runtime.render import NOT_GIVEN, ReplyRenderer, Texts, TextRenderer, reserved_names
 from tactful.runtime.values import SlotChecker
 
 if TYPE_CHECKING:  # the models cost an import a bot that only drafts does not need
@@ -234,12 +234,12 @@ class _Framework:
 
 @dataclass(frozen=True, slots=True)
 class _Program:
-    """What every framework shares: the signals' functions and RE2 sets, the template caches."""
+    """What every framework shares: the signals' functions and RE2 sets, the prepared texts."""
 
     compiler: ConditionCompiler
     signals: dict[str, Callable[[dict[str, Any], dict], bool]]
-    templates: Templates
-    note_templates: Templates
+    texts: Texts
+    note_texts: Texts
 
 
 class _Frameworks(Mapping):
@@ -376,7 +376,7 @@ class Library:
             except RecursionError:
                 raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
             signals = {name: namespace[f"_sig_{i}"] for name, i in numbers.items()}
-            return _Program(compiler, signals, Templates(make_environment()), Templates(make_environment(note=True)))
+            return _Program(compiler, signals, Texts(), Texts(NOT_GIVEN))
 
     def _prepare_intent(self, intent: str) -> _Framework:
         raw = self._raw.get(intent) if intent.__class__ is str else None
@@ -444,7 +444,7 @@ class Library:
             codes.append(code)
             if e.get("handoff") is not None:
                 where = f"`{intent}` escalation `{name}` handoff"
-                handoff = compiler.constant(TextRenderer(program.note_templates, e["handoff"], known, where).render)
+                handoff = compiler.constant(TextRenderer(program.note_texts, e["handoff"], known, where).render)
                 hit = f"_EscalationHit({name!r}, {team!r}, {handoff}(variables))"
             else:
                 hit = compiler.constant(EscalationHit(name, team, None))
@@ -464,7 +464,7 @@ class Library:
             body += [f"if {test}:", f"    return guards, escalations, {i}"]
             replies.append(_Reply(
                 ReplyChoice(r["id"], visibility, condition_source(r) if r.get("when") is not None else None),
-                ReplyRenderer(program.templates, intent, r, self._data["phrases"], known),
+                ReplyRenderer(program.texts, intent, r, self._data["phrases"], known),
             ))
         body.append("return guards, escalations, -1")
         try:
