@@ -59,6 +59,8 @@ def test_another_major_version_is_refused():
         load_library({**_data(), "schema_version": f"{major + 1}.0"})
     with pytest.raises(BundleError, match="has schema version 2.0, .* rebuild the bundle"):  # the layout before 3.0
         load_library({**_data(), "schema_version": "2.0"})
+    with pytest.raises(BundleError, match="has schema version 3.0, .* rebuild the bundle"):  # phrase lists as arrays
+        load_library({**_data(), "schema_version": "3.0"})
 
 
 def test_a_newer_minor_version_is_refused_with_upgrade_advice():

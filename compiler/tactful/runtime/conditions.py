@@ -66,7 +66,7 @@ from itertools import accumulate
 import re2
 
 from tactful.runtime.errors import BundleError
-from tactful.runtime.format import condition_op
+from tactful.runtime.format import condition_op, phrase_list
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
 from tactful.runtime.types import (
     EMOJI_MODIFIERS,
@@ -649,7 +649,8 @@ class ConditionCompiler:
             return Code(f"(values[{field!r}] is True)")
         if op == "mentions":
             field = self._field(cond.get("field", "message"), where, features=False)
-            phrases, near, within, asserted = cond[op], cond.get("near", ()), cond.get("within"), cond.get("asserted", False)
+            phrases, near = phrase_list(cond[op]), phrase_list(cond.get("near", ()))
+            within, asserted = cond.get("within"), cond.get("asserted", False)
             if not any(p.split() for p in phrases) or (near and not any(p.split() for p in near)):
                 return _FALSE
             text = f"values[{field!r}]"
@@ -662,7 +663,11 @@ class ConditionCompiler:
                 index, keys = self._phrase_index(indexed, where, confirms=not (near or asserted))
                 may = f"(not {keys}.isdisjoint({words}) and {index}.maybe({words}))"
             if others:
-                position, memo = self._text(field, mentions_prefilter(others), where)
+                try:
+                    prefilter = mentions_prefilter(others)
+                except re2.error as e:  # a phrase that is not valid Unicode (a lone surrogate)
+                    raise BundleError(f"{where}: RE2 cannot compile a phrase of a `mentions`: {re2_reason(e)}") from None
+                position, memo = self._text(field, prefilter, where)
                 memos.add(memo)
                 in_set = f"{position} in {self._hits(field, memo)}"
             if near or asserted:
