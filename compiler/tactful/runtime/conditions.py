@@ -155,25 +155,33 @@ class PhraseIndex:
     those candidates, each with its own PhraseFinder, compiled on first use (`build()` compiles them
     all now; a BundleError for a phrase RE2 cannot compile)."""
 
-    __slots__ = ("_by_key", "keys")
+    __slots__ = ("_by_key", "keys", "_finders", "_where")
 
     def __init__(self, phrases: Iterable[str], where: str):
-        by_key: dict[str, list[tuple[frozenset[str], _Lazy]]] = {}
+        by_key: dict[str, list[tuple[frozenset[str], str]]] = {}
         for phrase in phrases:
             words = phrase_words(phrase)
             key = max(sorted(words), key=len)
-            by_key.setdefault(key, []).append((words, _Lazy(lambda p=phrase: _phrase_finder([p], where))))
+            by_key.setdefault(key, []).append((words, phrase))
         self._by_key = by_key
         self.keys = frozenset(by_key)  # the generated code tests these first, inline
+        self._finders: dict[str, PhraseFinder] = {}  # by phrase, each compiled on first use
+        self._where = where
+
+    def _finder(self, phrase: str) -> PhraseFinder:
+        finder = self._finders.get(phrase)
+        if finder is None:  # a race only compiles it twice
+            finder = self._finders[phrase] = _phrase_finder([phrase], self._where)
+        return finder
 
     def build(self) -> None:
         for entries in self._by_key.values():
-            for _, finder in entries:
-                finder.build()
+            for _, phrase in entries:
+                self._finder(phrase)
 
     @property
     def built(self) -> bool:
-        return all(finder.built for entries in self._by_key.values() for _, finder in entries)
+        return all(phrase in self._finders for entries in self._by_key.values() for _, phrase in entries)
 
     def maybe(self, words: frozenset[str]) -> bool:
         for key in self.keys.intersection(words):
@@ -184,8 +192,8 @@ class PhraseIndex:
 
     def holds(self, text: object, words: frozenset[str]) -> bool:
         for key in self.keys.intersection(words):
-            for needed, finder in self._by_key[key]:
-                if needed <= words and finder(text):
+            for needed, phrase in self._by_key[key]:
+                if needed <= words and self._finder(phrase)(text):
                     return True
         return False
 
@@ -193,9 +201,9 @@ class PhraseIndex:
         """(start, end) of every whole-word occurrence of the phrases, candidates only (unsorted)."""
         found: list[tuple[int, int]] = []
         for key in self.keys.intersection(words):
-            for needed, finder in self._by_key[key]:
+            for needed, phrase in self._by_key[key]:
                 if needed <= words:
-                    found.extend(finder.build().spans(text))
+                    found.extend(self._finder(phrase).spans(text))
         return found
 
 
@@ -456,33 +464,47 @@ def function_source(name: str, params: str, codes: Iterable[Code], body: Iterabl
 class ConditionCompiler:
     """Compiles condition trees to Python expressions; holds the RE2 filters they share.
 
-    A library has one compiler for its signals (`program=None`): each signal becomes a function
-    `_sig_<n>(values, m)`, made the first time a condition names it, that evaluates the signal at most
-    once per message (`m` is the draft's memo: signal results, field scans, message features). Each
-    framework gets its own compiler over the signals' (`program=`), so it can be prepared on its first
-    draft: its own text conditions go into its own RE2 sets, and a signal is a call to the program's
-    function. `compile()` validates a condition and returns its Code; `constant()` names a value for
+    A library has one compiler for its signals (`program=None`), the registry: each signal becomes a
+    function `_sig_<n>(values, m)` that evaluates the signal at most once per message (`m` is the
+    draft's memo: signal results, field scans, message features). A signal is compiled only when a
+    framework that uses it is prepared: a framework's conditions call `_sig_<n>`, and the signals
+    they name that are not compiled yet are compiled together by `compile_pending()` into a *group*
+    (a compiler with `group_of=` the registry: its own RE2 filters, the registry's namespace), before
+    the framework's code runs. (`prepare()` compiles every signal in one group first.) Each framework
+    gets its own compiler over the registry (`program=`): its own text conditions go into its own
+    RE2 sets. `compile()` validates a condition and returns its Code; `constant()` names a value for
     the generated source; `run()` compiles generated source once and returns its namespace.
     """
 
     def __init__(self, signals: Iterable[dict[str, Any]], fields: Iterable[str], *,
-                 program: "ConditionCompiler | None" = None, prefix: str = "h"):
+                 program: "ConditionCompiler | None" = None, prefix: str = "h",
+                 group_of: "ConditionCompiler | None" = None):
         """`signals` as the bundle stores them (name, when, …)."""
         self._program = program
-        self._signals = {s["name"]: s for s in signals} if program is None else program._signals
+        self._group_of = group_of
+        registry = program or group_of
+        self._signals = {s["name"]: s for s in signals} if registry is None else registry._signals
         self._signal_numbers = {name: i for i, name in enumerate(self._signals)}
         self._fields = set(fields) | set(COMPUTE)
         self._prefix = prefix
-        self._compiled_signals: dict[str, Code] = {}
+        # the registry's, shared by its groups: each signal's Code once compiled
+        self._compiled_signals: dict[str, Code] = {} if group_of is None else group_of._compiled_signals
+        self._pending: dict[str, str] = {}  # the registry's: signals named but not compiled, and where
+        self._groups: list[ConditionCompiler] = []  # the registry's
         self._signal_sources: list[str] = []
+        self._memo_forms: dict[str, tuple[str, str]] = {}  # memo -> (its lazy expression, its computation)
         self._compiling: list[str] = []
         self._set_builders: dict[str, "re2.Filter"] = {}
         self._set_names: dict[str, str] = {}  # field -> memo key of its scan
         self._set_indices: dict[tuple[str, str], int] = {}
         self._sets: dict[str, "re2.Filter"] | None = None
         self._constants: dict[int, str] = {}  # id(value) -> name, for values shared by conditions
-        self.lazies: list[_Lazy] = []  # tests built on their first call (see prepare())
-        self.namespace: dict[str, object] = {
+        if group_of is not None:  # a group: the registry's generated code and lazy tests
+            self.lazies: list[_Lazy] = group_of.lazies
+            self.namespace: dict[str, object] = group_of.namespace
+            return
+        self.lazies = []  # tests built on their first call (see prepare())
+        self.namespace = {
             "__builtins__": {"isinstance": isinstance, "str": str, "bool": bool},
             "_message": _message,
             "_lc": letters_and_capitals,
@@ -506,8 +528,51 @@ class ConditionCompiler:
         return self._signal(name, where)
 
     def signal_source(self) -> str:
-        """The source of every signal function made so far (program compiler only)."""
+        """The source of every signal function made so far (a group)."""
         return "".join(self._signal_sources)
+
+    def signal_function(self, name: str) -> Callable[[dict[str, Any], dict], bool]:
+        """The registry's function of a signal, compiled (with compile_pending) if it is not yet.
+        Raises KeyError for a name that is no signal."""
+        if name not in self._signals:
+            raise KeyError(name)
+        if name not in self._compiled_signals:
+            self._pending.setdefault(name, f"signal `{name}`")
+            self.compile_pending()
+        return self.namespace[f"_sig_{self._signal_numbers[name]}"]  # type: ignore[return-value]
+
+    def compile_pending(self, names: Iterable[str] = ()) -> str:
+        """Compile the signals named so far but not compiled (and `names`), with the signals they
+        use, as one group; its source ("" when there was nothing to compile). Registry only."""
+        for name in names:
+            if name not in self._compiled_signals:
+                self._pending.setdefault(name, f"signal `{name}`")
+        pending = [(n, w) for n, w in self._pending.items() if n not in self._compiled_signals]
+        self._pending = {}
+        if not pending:
+            return ""
+        group = ConditionCompiler((), self._fields, group_of=self, prefix=f"{self._prefix}{len(self._groups)}x")
+        compiled = dict(self._compiled_signals)
+        try:
+            for name, where in pending:
+                group.signal(name, where)
+            source = group.signal_source()
+            group.run(source)
+        except BaseException:  # nothing of a failed group stays: a later call reports the same error
+            for name in [n for n in self._compiled_signals if n not in compiled]:
+                del self._compiled_signals[name]
+            raise
+        self._groups.append(group)
+        return source
+
+    def text_set(self, field: str, pattern: str) -> "tuple[re2.Filter, int] | None":
+        """The registry's: the RE2 filter of the group that holds a pattern (a `matches` pattern, or a
+        `mentions` prefilter) on a field, and its index there; None if no compiled signal has it."""
+        for group in self._groups:
+            index = group._set_indices.get((field, pattern))
+            if index is not None:
+                return group._set_builders[field], index
+        return None
 
     def constant(self, value: object) -> str:
         """A generated name under which value is in the namespace of the generated code."""
@@ -516,10 +581,6 @@ class ConditionCompiler:
             name = self._constants[id(value)] = f"_k{self._prefix}{len(self._constants)}"
             self.namespace[name] = value
         return name
-
-    def set_index(self, field: str, pattern: str) -> int | None:
-        """The index of a pattern in the field's set (a `matches` pattern, or a `mentions` prefilter)."""
-        return self._set_indices.get((field, pattern))
 
     def finish(self) -> dict[str, "re2.Filter"]:
         """Compile the RE2 filters; call once, after every condition has been compiled."""
@@ -579,7 +640,14 @@ class ConditionCompiler:
     def _words(self, field: str) -> tuple[str, str]:
         """The expression for the field's words (message_words, read once per message), its memo."""
         memo = f"w_{field}"
-        return f"({memo} if {memo} is not None else ({memo} := _words_of(values[{field!r}], m, {memo!r})))", memo
+        return self._memo(memo, f"_words_of(values[{field!r}], m, {memo!r})"), memo
+
+    def _memo(self, memo: str, compute: str) -> str:
+        """The expression that reads a memo local, computing it (and keeping it in `m`) on first use.
+        A signal's function computes its memos first instead (see _signal): a shorter source."""
+        lazy = f"({memo} if {memo} is not None else ({memo} := {compute}))"
+        self._memo_forms[memo] = (lazy, compute)
+        return lazy
 
     def _phrase_index(self, phrases: Sequence[str], where: str, *, confirms: bool) -> tuple[str, str]:
         """The names of a PhraseIndex of the phrases and of its keys, for the generated code;
@@ -590,7 +658,7 @@ class ConditionCompiler:
         return self.constant(index), self.constant(index.keys)
 
     def _hits(self, field: str, memo: str) -> str:
-        return f"({memo} if {memo} is not None else ({memo} := _scan{memo}(values[{field!r}], m)))"
+        return self._memo(memo, f"_scan{memo}(values[{field!r}], m)")
 
     def _signal(self, name: str, where: str) -> Code:
         if self._program is not None:
@@ -601,6 +669,9 @@ class ConditionCompiler:
         signal = self._signals.get(name)
         if signal is None:
             raise BundleError(f"{where}: the condition uses the signal `{name}`, which the bundle does not declare")
+        if self._group_of is None:  # the registry: the call now, the function by compile_pending()
+            self._pending.setdefault(name, where)
+            return Code(f"_sig_{self._signal_numbers[name]}(values, m)")
         if name in self._compiling:
             cycle = " → ".join([*self._compiling[self._compiling.index(name):], name])
             raise BundleError(f"signals refer to each other in a cycle: {cycle}")
@@ -612,10 +683,17 @@ class ConditionCompiler:
         finally:
             self._compiling.pop()
         n = self._signal_numbers[name]
-        scans = "".join(f"        {memo} = m.get({memo!r})\n" for memo in sorted(inner.memos))
+        # Its memos (a field's words, a filter's scan) are computed up front, each once per message
+        # (kept in `m`), so the expression reads plain locals: most signals read them at once anyway,
+        # and the source, which Python compiles on the first draft, is half as long.
+        expr, scans = inner.expr, []
+        for memo in sorted(inner.memos):
+            lazy, compute = self._memo_forms[memo]
+            expr = expr.replace(lazy, memo)
+            scans.append(f"        {memo} = m.get({memo!r})\n        if {memo} is None:\n            {memo} = {compute}\n")
         self._signal_sources.append(
-            f"def _sig_{n}(values, m):\n    r = m.get({n})\n    if r is None:\n{scans}"
-            f"        r = m[{n}] = bool({inner.expr})\n    return r\n")
+            f"def _sig_{n}(values, m):\n    r = m.get({n})\n    if r is None:\n{''.join(scans)}"
+            f"        r = m[{n}] = bool({expr})\n    return r\n")
         compiled = self._compiled_signals[name] = Code(f"_sig_{n}(values, m)")
         return compiled
 

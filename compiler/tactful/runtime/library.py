@@ -29,7 +29,7 @@ import math
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -234,10 +234,9 @@ class _Framework:
 
 @dataclass(frozen=True, slots=True)
 class _Program:
-    """What every framework shares: the signals' functions and RE2 sets, the prepared texts."""
+    """What every framework shares: the signals (compiled as frameworks need them), the prepared texts."""
 
     compiler: ConditionCompiler
-    signals: dict[str, Callable[[dict[str, Any], dict], bool]]
     texts: Texts
     note_texts: Texts
 
@@ -360,23 +359,22 @@ class Library:
 
     @cached_property
     def _program(self) -> _Program:
-        """The signals, compiled on the first draft of any framework (a race waits on the lock)."""
+        """What the frameworks share, made on the first draft of any (a race waits on the lock). A
+        signal is compiled with the first framework that uses it (see _compile_signals)."""
         with self._lock:
             if "_program" in self.__dict__:  # pragma: no cover - another thread prepared it meanwhile
                 return self.__dict__["_program"]
-            compiler = ConditionCompiler(self._data["signals"], self._fields)
-            numbers = {}
-            for i, s in enumerate(self._data["signals"]):
-                compiler.signal(s["name"], f"signal `{s['name']}`")
-                numbers[s["name"]] = i
-            try:
-                source = compiler.signal_source()
-                namespace = compiler.run(source)
-                self._sources.append(source)
-            except RecursionError:
-                raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
-            signals = {name: namespace[f"_sig_{i}"] for name, i in numbers.items()}
-            return _Program(compiler, signals, Texts(), Texts(NOT_GIVEN))
+            return _Program(ConditionCompiler(self._data["signals"], self._fields), Texts(), Texts(NOT_GIVEN))
+
+    def _compile_signals(self, program: _Program, names: Iterable[str] = ()) -> None:
+        """Compile the signals named so far (by frameworks being prepared) and `names`, as one group
+        of the signals' code and RE2 filters. Call under the lock."""
+        try:
+            source = program.compiler.compile_pending(names)
+        except RecursionError:
+            raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
+        if source:
+            self._sources.append(source)
 
     def _prepare_intent(self, intent: str) -> _Framework:
         raw = self._raw.get(intent) if intent.__class__ is str else None
@@ -398,6 +396,8 @@ class Library:
         """Prepare every framework now, and compile every pattern and test: what drafting would
         otherwise do the first time it needs each. Raises BundleError. Returns the library."""
         program = self._program
+        with self._lock:  # every signal in one group (one scan per field), before any framework
+            self._compile_signals(program, (s["name"] for s in self._data["signals"]))
         for intent in self._raw:
             fw = self._frameworks[intent]
             for lazy in fw.lazies:
@@ -472,6 +472,7 @@ class Library:
         except Exception as e:  # noqa: BLE001 - re2 raises its own error type
             raise BundleError(f"`{intent}`: a slot pattern is not valid RE2: {e}") from None
         source = function_source("_framework", "values, variables", codes, body)
+        self._compile_signals(program)
         namespace = compiler.run(source)
         self._sources.append(f"# {intent}\n{source}")
         return _Framework(
@@ -503,8 +504,7 @@ class Library:
     def _tracer(self):
         from tactful.runtime.trace import Tracer
 
-        compiler = self._program.compiler
-        return Tracer(self.bundle, compiler.finish(), compiler.set_index)
+        return Tracer(self.bundle, self._program.compiler.text_set)
 
     # --- queries ----------------------------------------------------------------------------------
 
@@ -762,6 +762,10 @@ class Library:
 
     def signal_holds(self, name: str, context: Mapping[str, Any]) -> bool:
         """Whether the signal holds for a context (a bare {"message": …} is enough). Raises KeyError."""
-        holds = self._program.signals[name]
+        program = self._program
+        with self._lock:
+            if name in program.compiler._signals:
+                self._compile_signals(program, (name,))
+            holds = program.compiler.signal_function(name)
         values, _ = self._context(context, for_draft=False)
         return holds(values, {})
