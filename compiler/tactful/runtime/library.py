@@ -5,8 +5,8 @@ its data validated against the schema (every name an identifier, every field in 
 format.py; no pydantic model is built), and the fields, channels, features and intents are indexed.
 Everything else is prepared when first needed, and once: the first draft of a framework compiles
 its guards, escalations and reply choice into one generated Python function (text conditions go
-into one RE2 filter and one word set per field; see conditions.py), and checks its texts and slots; the first draft of any
-framework compiles the signals, which every framework shares. A `mentions`' whole-word confirmation
+into one RE2 filter and one word set per field; see conditions.py), checks its texts and slots, and
+compiles the signals it uses that are not compiled yet (as one group). A `mentions`' whole-word confirmation
 is compiled the first time a message gets that far, and a text is prepared the first time it is rendered.
 `Library.prepare()` does all of it at once (a service calls it before it takes traffic, so no
 request pays for it); a bundle that fails any of it is refused with a BundleError that says what is
