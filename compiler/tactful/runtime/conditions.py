@@ -55,8 +55,7 @@ below for why that is safe). Decisions:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import re
 from bisect import bisect_left
@@ -437,8 +436,7 @@ def _check_depth(cond: Condition, where: str) -> None:
             stack.append((node["not"], depth + 1))
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(NamedTuple):
     """A condition as a Python expression over `values` (the context) and `m` (the draft's memo),
     and the locals holding the RE2 scans it reads (to set up before it runs)."""
 

@@ -30,11 +30,9 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tactful.runtime import features as _features
 from tactful.runtime.conditions import ConditionCompiler, function_source
@@ -130,12 +128,13 @@ def read_bundle(source: BundleSource) -> dict[str, Any]:
     if isinstance(source, str) and source.lstrip().startswith("{"):  # JSON text (no path starts with `{`)
         source = source.encode("utf-8")
     if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
+        path = os.fspath(source)  # (not pathlib: a cold start does not import it)
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as f:
+                raw = f.read()
         except OSError as e:
             raise BundleError(f"cannot read the bundle {path}: {e.strerror or e}") from None
-        where = str(path)
+        where = path
     elif isinstance(source, bytes):
         raw, where = source, "the bundle"
     elif isinstance(source, Mapping):
@@ -200,8 +199,7 @@ def load_library(source: BundleSource) -> "Library":
 # --- the prepared library -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Reply:
+class _Reply(NamedTuple):
     choice: ReplyChoice
     renderer: ReplyRenderer
 
@@ -209,8 +207,7 @@ class _Reply:
 Evaluate = Callable[[dict[str, Any], dict[str, Any]], tuple[tuple[GuardHit, ...], tuple[EscalationHit, ...], int]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Framework:
+class _Framework(NamedTuple):
     library: "Library"
     intent: str
     serves: tuple[str, ...]
@@ -232,8 +229,7 @@ class _Framework:
         return self.library.framework(self.intent)
 
 
-@dataclass(frozen=True, slots=True)
-class _Program:
+class _Program(NamedTuple):
     """What every framework shares: the signals (compiled as frameworks need them), the prepared texts."""
 
     compiler: ConditionCompiler
