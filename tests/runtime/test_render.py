@@ -33,3 +33,19 @@ def test_a_text_prints_what_its_template_renders(parts, note):
     text = Text(parts, NOT_GIVEN if note else "")
     for values in VALUES:
         assert text.render(values) == template.render(values=values).strip(), values
+
+
+@pytest.mark.parametrize("name", ["7*7", 'x"] ~ 7*7 ~ values["y', "x'] + str(1) + v['y", "x\n{{ 7*7 }}", "__class__", "_o"])
+def test_a_text_reads_any_name_as_a_key(name):
+    """A text is generated Python code; a name (even one no bundle may hold) is only a string key in
+    it, and a value is printed, never evaluated."""
+    values = {name: "V", "y": "W"}
+    assert Text([{"slot": name}]).render(values) == "V"
+    assert Text(["a ", {"optional": [{"field": name, "or": "F"}, "!"]}]).render(values) == "a V!"
+    assert Text(["a ", {"optional": [{"field": name}, "!"]}]).render({name: None}) == "a"
+    assert Text([{"slot": name}, " {{ 7*7 }}"]).render({name: "{{ 7*7 }}"}) == "{{ 7*7 }} {{ 7*7 }}"
+
+
+def test_a_long_text_renders():
+    parts = [p for i in range(3000) for p in (f"w{i} ", {"slot": "s"}, " ")]
+    assert Text(parts).render({"s": "x"}) == "".join(f"w{i} x " for i in range(3000)).strip()

@@ -95,7 +95,7 @@ def phrase_words(phrase: str) -> frozenset[str]:
     and at the phrase's ends a word character needs a boundary. For ASCII, Python's lower() and
     RE2's case folding agree once `ſ` is read as `s` (message_words does)."""
     if phrase.isascii():  # ASCII word characters are exactly [A-Za-z0-9_]
-        return frozenset(_ASCII_WORD.findall(phrase.lower()))
+        return frozenset(phrase.lower().encode().translate(_ASCII_WORDS_ONLY).decode().split())
     runs, run = set(), []
     for ch in phrase + " ":
         if is_word_char(ch):
@@ -109,7 +109,8 @@ def phrase_words(phrase: str) -> frozenset[str]:
 
 
 _WORD_RUN = re2.compile(r"[\pL\pN\pM_]+")  # the definition (is_word_char)
-_ASCII_WORD = re.compile(r"[a-z0-9_]+")  # the same on lowercase ASCII text
+# the same on ASCII text: its word characters kept, every other byte a space
+_ASCII_WORDS_ONLY = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 _PYTHON_WORD = re.compile(r"\w+")  # the same on text whose every character \w classes as RE2 does
 _FOLD = str.maketrans({"ſ": "s"})  # RE2's (?i) folds the long s into s; Python's lower() does not
 
@@ -128,8 +129,8 @@ def message_words(text: object) -> frozenset[str]:
     if not isinstance(text, str) or not text:
         return frozenset()
     lowered = text.lower()
-    if lowered.isascii():
-        return frozenset(_ASCII_WORD.findall(lowered))
+    if lowered.isascii():  # every other character a space, then split: twice as fast as a findall
+        return frozenset(lowered.encode().translate(_ASCII_WORDS_ONLY).decode().split())
     if "ſ" in lowered:
         lowered = lowered.translate(_FOLD)
     if all(_python_agrees(ch) for ch in set(lowered) if ch > "\x7f"):
