@@ -637,7 +637,7 @@ class Library:
                 invalid.append(Problem(("slots", name), f"slot `{name}` must be text, not {value!r}"))
                 not_text.add(name)
                 continue
-            elif not _is_text(value):
+            elif not (value.isascii() or _is_text(value)):
                 invalid.append(Problem(("slots", name), f"slot `{name}` {_NOT_TEXT}"))
                 continue
             elif not value or value.isspace():  # an empty or blank value counts as absent
@@ -647,9 +647,10 @@ class Library:
                 if why is not None:
                     invalid.append(Problem(("slots", name), why))
             variables[name] = value
-        missing = [name for name in fw.required if variables.get(name) is None and name not in not_text]
-        if missing:
-            raise MissingSlots(fw.intent, missing)
+        if None in map(variables.get, fw.required):
+            missing = [name for name in fw.required if variables.get(name) is None and name not in not_text]
+            if missing:
+                raise MissingSlots(fw.intent, missing)
         if invalid:
             raise InvalidSlots(invalid)
         return variables
@@ -678,7 +679,7 @@ class Library:
             raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]
         renderer = reply.renderer
-        if renderer.needs_slots or renderer.needs_fields:
+        if None in map(variables.get, renderer.needs):  # a value the reply prints is absent
             self._check_needs(fw, reply, variables)
         texts = renderer.render(variables, seed)
         out = Draft.of_moves(
@@ -700,7 +701,7 @@ class Library:
         if index < 0:
             raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]
-        if reply.renderer.needs_slots or reply.renderer.needs_fields:
+        if None in map(variables.get, reply.renderer.needs):
             self._check_needs(fw, reply, variables)
         return Verdict(reply.choice, guards, escalations)
 

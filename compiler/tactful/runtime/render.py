@@ -310,7 +310,7 @@ class TextRenderer:
 class ReplyRenderer:
     """All moves of one reply: each move's prepared text (a pick move: its bank's, one per phrase)."""
 
-    __slots__ = ("kinds", "needs_slots", "needs_fields", "_texts", "_plan", "_moves")
+    __slots__ = ("kinds", "needs_slots", "needs_fields", "needs", "_texts", "_plan", "_moves")
 
     def __init__(
         self,
@@ -341,6 +341,7 @@ class ReplyRenderer:
         self.kinds = tuple(m["kind"] for m in reply["moves"])
         self.needs_slots = tuple(n for n, source in needs.items() if source == "slot")
         self.needs_fields = tuple(n for n, source in needs.items() if source == "field")
+        self.needs = (*self.needs_slots, *self.needs_fields)  # the values it prints bare: none may be absent
         self._texts = texts
         self._plan = tuple(moves)
         self._moves: tuple[tuple[tuple[Text, ...], bytes | None], ...] | None = None
