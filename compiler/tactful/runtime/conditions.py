@@ -697,11 +697,18 @@ class ConditionCompiler:
         return compiled
 
     def _feature(self, name: str) -> Code:
+        """A message feature, computed once per message (kept in `m`; a signal's function reads it
+        up front as a local named by its memo, see _signal)."""
         if name in ("letter_count", "caps_ratio"):  # one pass gives both
-            both = "(_t if (_t := m.get('lc')) is not None else m.setdefault('lc', _lc(_message(values))))"
-            return Code(f"{both}[0]" if name == "letter_count" else f"_ratio({both})")
-        i = FEATURES.index(name)
-        return Code(f"(_t if (_t := m.get('f{i}')) is not None else m.setdefault('f{i}', _feature_{i}(_message(values))))")
+            memo, compute = "lc", "m.setdefault('lc', _lc(_message(values)))"
+        else:
+            i = FEATURES.index(name)
+            memo, compute = f"f{i}", f"m.setdefault('f{i}', _feature_{i}(_message(values)))"
+        lazy = f"(_t if (_t := m.get({memo!r})) is not None else {compute})"
+        self._memo_forms[memo] = (lazy, compute)
+        if memo == "lc":
+            return Code(f"{lazy}[0]" if name == "letter_count" else f"_ratio({lazy})", frozenset({memo}))
+        return Code(lazy, frozenset({memo}))
 
     def _lazy(self, make: Callable[[], Callable[[str], bool]]) -> str:
         lazy = _Lazy(make)
@@ -783,7 +790,7 @@ class ConditionCompiler:
             op, k = _CMP[cond["cmp"]], self.constant(cond["value"])
             if field in COMPUTE:
                 feature = self._feature(field)
-                return Code(f"({feature.expr} {op} {k})")
+                return Code(f"({feature.expr} {op} {k})", feature.memos)
             return Code(f"((_v := values[{field!r}]) is not None and _v {op} {k})")
         if op == "is":
             field, value = cond[op], cond["value"]

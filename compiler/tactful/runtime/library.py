@@ -558,6 +558,9 @@ class Library:
                 continue
             if value is None:
                 continue
+            if kind == "text" and value.__class__ is str and value.isascii():  # the common case, at once
+                values[key] = value
+                continue
             if isinstance(value, str) and not _is_text(value):
                 problems.append(Problem(("context", key), f"context field `{key}` {_NOT_TEXT}"))
                 continue
