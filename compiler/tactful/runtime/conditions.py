@@ -397,8 +397,8 @@ def _scanner(s: "re2.Filter", memo: str) -> Callable[[object, dict], Sequence[in
     kept in the draft's memo `m` for the other functions that read it."""
     match = s.Match
 
-    def scan(text: object, m: dict) -> Sequence[int]:
-        hits = m[memo] = (match(text) or ()) if isinstance(text, str) and text else ()
+    def scan(text: object, m: dict) -> Sequence[int]:  # (the binding takes UTF-8 bytes as they are)
+        hits = m[memo] = (match(text.encode()) or ()) if isinstance(text, str) and text else ()
         return hits
 
     return scan

@@ -543,6 +543,16 @@ class Library:
         kinds = self._kinds
         for key, value in context.items():
             kind = kinds.get(key)
+            if value.__class__ is str and value.isascii():  # the common cases, at once
+                if kind == "text":
+                    values[key] = value
+                    continue
+                if kind is None and key == "seed":
+                    seed = value
+                    continue
+                if kind == "channel" and value in self._channels:
+                    values[key] = value
+                    continue
             if kind is None:
                 if key == "seed":
                     if not isinstance(value, (str, int)) or isinstance(value, bool):
@@ -557,9 +567,6 @@ class Library:
                     unknown.append(key)
                 continue
             if value is None:
-                continue
-            if kind == "text" and value.__class__ is str and value.isascii():  # the common case, at once
-                values[key] = value
                 continue
             if isinstance(value, str) and not _is_text(value):
                 problems.append(Problem(("context", key), f"context field `{key}` {_NOT_TEXT}"))
