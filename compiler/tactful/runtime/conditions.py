@@ -161,7 +161,10 @@ class PhraseIndex:
         by_key: dict[str, list[tuple[frozenset[str], str]]] = {}
         for phrase in phrases:
             words = phrase_words(phrase)
-            key = max(sorted(words), key=len)
+            if len(words) == 1:  # most phrases: one word, its own key
+                (key,) = words
+            else:  # the longest word, the first in sorted order among equals
+                key = max(sorted(words), key=len)
             by_key.setdefault(key, []).append((words, phrase))
         self._by_key = by_key
         self.keys = frozenset(by_key)  # the generated code tests these first, inline
