@@ -248,4 +248,5 @@ def diff(old: str, new: str, *, cwd: str | Path | None = None, paths: Sequence[s
     a, b = load_side(old, cwd=where, paths=paths), load_side(new, cwd=where, paths=paths)
     if not (a.ok and b.ok):
         return Compared(a, b)
-    return Compared(a, b, diff_bundles(a.bundle, b.bundle, old_label=old, new_label=new))
+    examples = a.compiled is not None and b.compiled is not None  # a built bundle holds no examples
+    return Compared(a, b, diff_bundles(a.bundle, b.bundle, old_label=old, new_label=new, examples=examples))

@@ -112,3 +112,20 @@ def test_two_git_revisions_without_a_checkout(tmp_path, monkeypatch):
     assert git("status", "--porcelain").strip() == "M frameworks/refund.tact"  # nothing checked out or written
     r = invoke("diff", "HEAD~1", "HEAD", "--path", "elsewhere")
     assert r.exit_code == 2 and "no .tact files under elsewhere" in r.stderr
+
+
+def test_a_built_bundle_against_a_folder_does_not_count_the_examples_it_does_not_carry(tmp_path):
+    """bundle.json leaves the frameworks' examples out (they are in conformance.json): against a
+    folder, examples are not compared, so none shows up as added."""
+    example = ('  example "a refund question"\n    message "Where is my refund?"\n    channel email\n'
+               '    slots case_reference "BIL-20931"\n    expect reply private\n')
+    old = project(tmp_path / "old", {"frameworks/refund.tact": OLD + example})
+    new = project(tmp_path / "new", {"frameworks/refund.tact": NEW + example})
+    assert invoke("build", old / "frameworks", "--out", tmp_path / "out").exit_code == 0
+    r = invoke("diff", tmp_path / "out" / "bundle.json", new / "frameworks", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["counts"] == {"changed-reply": 1, "public-slot": 1, "removed-guard": 1}
+    both = json.loads(invoke("diff", old / "frameworks", new / "frameworks", "--format", "json").stdout)
+    assert both["counts"] == {"changed-reply": 1, "public-slot": 1, "removed-guard": 1}
+    without = project(tmp_path / "without", {"frameworks/refund.tact": NEW})
+    removed = json.loads(invoke("diff", old / "frameworks", without / "frameworks", "--format", "json").stdout)
+    assert removed["counts"].get("removed-example") == 1  # two folders still compare their examples

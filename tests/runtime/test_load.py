@@ -59,6 +59,8 @@ def test_another_major_version_is_refused():
         load_library({**_data(), "schema_version": f"{major + 1}.0"})
     with pytest.raises(BundleError, match="has schema version 2.0, .* rebuild the bundle"):  # the layout before 3.0
         load_library({**_data(), "schema_version": "2.0"})
+    with pytest.raises(BundleError, match="has schema version 3.0, .* rebuild the bundle"):  # phrase lists as arrays
+        load_library({**_data(), "schema_version": "3.0"})
 
 
 def test_a_newer_minor_version_is_refused_with_upgrade_advice():
@@ -92,6 +94,17 @@ def _refused(bundle: Bundle, match: str):
         load_library(bundle_data(bundle)).draft("billing.duplicate_charge", SLOTS, ctx())
 
 
+def _refused_signal(bundle: Bundle, name: str, match: str):
+    """A broken signal is refused by prepare() and when it is first evaluated; a signal is compiled
+    with the first framework that uses it, so a framework that does not still drafts."""
+    with pytest.raises(BundleError, match=match):
+        Library(bundle).prepare()
+    library = load_library(bundle_data(bundle))
+    assert library.draft("billing.duplicate_charge", SLOTS, ctx()).text
+    with pytest.raises(BundleError, match=match):
+        library.signal_holds(name, {"message": "aa"})
+
+
 def test_an_unknown_signal_is_refused():
     from tactful.runtime.bundle import SignalRef
 
@@ -113,7 +126,7 @@ def test_a_pattern_re2_rejects_is_refused():
     from tactful.runtime.bundle import Matches, Signal
 
     sig = Signal(name="backref", module="m", when=Matches(field="message", pattern=r"(a)\1"), location=duplicate_charge().location)
-    _refused(make_bundle(signals=[*make_bundle().signals, sig]), r"signal `backref`: RE2 rejects the pattern /\(a\)\\1/")
+    _refused_signal(make_bundle(signals=[*make_bundle().signals, sig]), "backref", r"signal `backref`: RE2 rejects the pattern /\(a\)\\1/")
 
 
 def test_signal_cycles_are_refused():
@@ -122,7 +135,7 @@ def test_signal_cycles_are_refused():
     loc = duplicate_charge().location
     a = Signal(name="a", module="m", when=SignalRef(name="b"), location=loc)
     b = Signal(name="b", module="m", when=SignalRef(name="a"), location=loc)
-    _refused(make_bundle(signals=[*make_bundle().signals, a, b]), "signals refer to each other in a cycle: a → b → a")
+    _refused_signal(make_bundle(signals=[*make_bundle().signals, a, b]), "a", "signals refer to each other in a cycle: a → b → a")
 
 
 def test_a_template_using_an_undeclared_name_is_refused():
@@ -151,7 +164,8 @@ def test_a_bad_slot_pattern_is_refused():
 
 def test_importing_the_runtime_pulls_in_neither_lark_nor_click(tmp_path):
     """Nor does loading a bundle and drafting build the pydantic models (tactful.runtime.bundle):
-    the runtime validates and drafts from the bundle's JSON data."""
+    the runtime validates and drafts from the bundle's JSON data; nor import Jinja2: the runtime
+    prints a text from its parts."""
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(_data()), encoding="utf-8")
     code = (
@@ -162,11 +176,11 @@ def test_importing_the_runtime_pulls_in_neither_lark_nor_click(tmp_path):
         f"library.draft('billing.duplicate_charge', {SLOTS!r}, {ctx()!r})\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'click', 'rich', 'fastapi', 'uvicorn'))\n"
         "print(','.join(bad))\n"
-        "print('jinja2' in sys.modules and 're2' in sys.modules and 'pydantic_core' in sys.modules)\n"
+        "print('jinja2' in sys.modules, 're2' in sys.modules and 'pydantic_core' in sys.modules)\n"
         "print('tactful.runtime.bundle' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
-    assert out == ["", "True", "False"]
+    assert out == ["", "False True", "False"]
 
 
 def test_a_stored_template_is_refused():
@@ -201,3 +215,31 @@ def test_loading_compiles_nothing_and_prepare_compiles_everything():
     assert library.prepare() is library
     assert all(lazy.built for lazy in lazies)
     assert set(library._prepared) == set(library.intents)
+
+
+def test_a_draft_compiles_only_the_signals_its_framework_uses_and_decides_as_a_prepared_library():
+    """A signal is compiled with the first framework that uses it (each such batch a group with its
+    own RE2 filters); prepare() compiles them all in one group. Both decide alike, traces included."""
+    from tactful.runtime.bundle import Matches, Mentions, Signal, SignalRef
+
+    at = duplicate_charge().location
+    extra = [Signal(name="unused", module="m", when=Matches(field="message", pattern="(?i)refund"), location=at),
+             Signal(name="uses_unused", module="m", when=SignalRef(name="unused"), location=at),
+             Signal(name="words", module="m", when=Mentions(field="message", phrases=["charged", "twice"]), location=at)]
+    bundle = make_bundle(signals=[*make_bundle().signals, *extra])
+    lazy, prepared = load_library(bundle_data(bundle)), Library(bundle).prepare()
+    messages = ["Where is my REFUND? charged twice", "I'm going to sue you", "YOU CHARGED ME TWICE", "hello"]
+    first = lazy.draft("billing.duplicate_charge", SLOTS, ctx(messages[0]))
+    compiled = lazy._program.compiler._compiled_signals
+    assert "unused" not in compiled and "uses_unused" not in compiled and "words" not in compiled
+    assert lazy.signal_holds("uses_unused", {"message": messages[0]})  # compiles it and `unused`, one group
+    assert {"unused", "uses_unused"} <= compiled.keys() and "words" not in compiled
+    assert not lazy.signal_holds("words", {"message": "hello"})  # a third group
+    assert len(lazy._program.compiler._groups) == 3 and len(prepared._program.compiler._groups) == 1
+    assert first.to_dict() == prepared.draft("billing.duplicate_charge", SLOTS, ctx(messages[0])).to_dict()
+    for message in messages:
+        a = lazy.draft("billing.duplicate_charge", SLOTS, ctx(message), trace=True)
+        b_ = prepared.draft("billing.duplicate_charge", SLOTS, ctx(message), trace=True)
+        assert a.to_dict() | {"trace": a.trace.to_dict()} == b_.to_dict() | {"trace": b_.trace.to_dict()}
+        for s in bundle.signals:
+            assert lazy.signal_holds(s.name, {"message": message}) == prepared.signal_holds(s.name, {"message": message})

@@ -109,3 +109,21 @@ def test_phrase_words_are_its_ascii_runs(phrase):
 
     runs = {m.group() for m in re2.finditer(r"[\pL\pN\pM_]+", phrase)}
     assert phrase_words(phrase) == {run.lower() for run in runs if run.isascii()}
+
+
+def test_the_words_of_ascii_text_are_its_runs_of_word_characters():
+    """message_words reads ASCII text without a regex; it is the regex's reading, run by run."""
+    import random
+    import re
+
+    from tactful.runtime.conditions import message_words, phrase_words
+
+    rng = random.Random(7)
+    alphabet = "aZ09_ -'’.,!?\t\n\x00\x7f~{}[]" + "".join(map(chr, range(32, 127)))
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        if not text.isascii():
+            continue
+        expected = frozenset(re.findall(r"[a-z0-9_]+", text.lower()))
+        assert message_words(text) == (expected if text else frozenset())
+        assert phrase_words(text) == expected

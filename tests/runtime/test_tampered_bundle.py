@@ -40,8 +40,8 @@ def built() -> dict:
 # a `module` is a label from a file path; `slot` and `field` are also a text part's, `signal`, `bool`,
 # `compare`, `is` and `in` a condition's (docs/reference/bundle.md)
 _NAME_KEYS = {"name", "field", "team", "pick", "id", "intent", "owner", "slot", "signal", "bool", "compare", "is", "in"}
-_FREE_TEXT = {"examples", "expect", "at"}  # example names and `expect` texts are prose
-_NAME_MAPS = {"phrases", "slots", "context"}  # maps whose keys are names (slots/context: in examples)
+_FREE_TEXT = {"at"}
+_NAME_MAPS = {"phrases"}  # maps whose keys are names
 
 
 def name_paths(data: object, path: tuple = ()) -> Iterator[tuple]:
@@ -56,8 +56,6 @@ def name_paths(data: object, path: tuple = ()) -> Iterator[tuple]:
                     yield from name_paths(v, (*here, k))
             elif key == "features" and path == ():
                 yield from ((*here, i) for i in range(len(value)))
-            elif key == "channel" and len(path) >= 2 and path[-2] == "examples":
-                yield here
             elif key == "name" and len(path) >= 2 and path[-2] == "guards":
                 continue  # a guard without `as` is named by its condition as written: free text
             elif key in _NAME_KEYS and isinstance(value, str) and not _FREE_TEXT & set(map(str, path)):
@@ -105,8 +103,8 @@ def names_the_field(message: str, path: tuple) -> bool:
 def test_the_bundle_has_names_in_every_kind_of_place(built):
     """The walk below must reach every kind of name, or the tamper test proves little."""
     kinds = {tuple(s for s in p if isinstance(s, str))[-1] if not isinstance(p[-1], tuple) else p[-2] for p in name_paths(built)}
-    assert {"name", "field", "team", "pick", "intent", "owner", "phrases", "features", "slots", "context",
-            "channel", "slot", "signal"} <= kinds | {p[0] for p in name_paths(built)}
+    assert {"name", "field", "team", "pick", "intent", "owner", "phrases", "features", "slot",
+            "signal"} <= kinds | {p[0] for p in name_paths(built)}
     slot_parts = [p for p in name_paths(built) if "parts" in p]
     assert slot_parts, "the shop fixture uses slots in its texts"
 

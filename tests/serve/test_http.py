@@ -153,7 +153,8 @@ def test_frameworks_are_listed_and_shown(server):
                                      "private": True, "example": "BIL-20931"}
     one = httpx.get(server.url + f"/v1/frameworks/{INTENT}")
     assert one.status_code == 200
-    assert one.json() == json.loads(make_bundle().frameworks[0].model_dump_json())
+    as_in_bundle = make_bundle().frameworks[0].model_copy(update={"examples": []})  # bundle.json leaves them out
+    assert one.json() == json.loads(as_in_bundle.model_dump_json())
 
 
 def test_an_unknown_framework_is_404(server):

@@ -277,7 +277,7 @@ def _about(intent: str, old: Framework, new: Framework) -> Iterable[Change]:
             yield Change(intent, "changed-framework", what, f"{what} changed", x, y)
 
 
-def _framework(old: Framework, new: Framework) -> list[Change]:
+def _framework(old: Framework, new: Framework, examples: bool) -> list[Change]:
     intent = new.intent
     out: list[Change] = list(_about(intent, old, new))
     out += _slots(intent, old.slots, new.slots)
@@ -285,7 +285,8 @@ def _framework(old: Framework, new: Framework) -> list[Change]:
     out += _escalations(intent, old, new)
     out += _opt_outs(intent, old, new)
     out += _replies(intent, old.replies, new.replies)
-    out += _examples(intent, old, new)
+    if examples:
+        out += _examples(intent, old, new)
     return out
 
 
@@ -294,8 +295,10 @@ def _summary(fw: Framework) -> str:
             f"{len(fw.replies)} replies")
 
 
-def diff_bundles(old: Bundle, new: Bundle, *, old_label: str = "old", new_label: str = "new") -> BundleDiff:
-    """Every change from old to new, by framework (sorted by intent), most serious first within each."""
+def diff_bundles(old: Bundle, new: Bundle, *, old_label: str = "old", new_label: str = "new",
+                 examples: bool = True) -> BundleDiff:
+    """Every change from old to new, by framework (sorted by intent), most serious first within each.
+    `examples=False` when a side is a built bundle, which does not carry the frameworks' examples."""
     a, b = _by_name(old.frameworks, "intent"), _by_name(new.frameworks, "intent")
     changes: list[Change] = []
     for intent in sorted(a.keys() | b.keys()):
@@ -304,7 +307,7 @@ def diff_bundles(old: Bundle, new: Bundle, *, old_label: str = "old", new_label:
         elif intent not in a:
             changes.append(Change(intent, "added-framework", "", "added framework", after=_summary(b[intent])))
         else:
-            found = _framework(a[intent], b[intent])
+            found = _framework(a[intent], b[intent], examples)
             found.sort(key=lambda c: (LEVELS.index(c.level), c.kind, c.subject, c.summary))
             changes.extend(found)
     return BundleDiff(old_label, new_label, tuple(changes))

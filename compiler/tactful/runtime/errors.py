@@ -10,7 +10,7 @@ same shape as its own request validation, with the same messages as the library.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tactful.runtime.types import close_matches
 
@@ -29,8 +29,7 @@ class BundleError(TactfulRuntimeError):
         super().__init__(message.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     loc: tuple[str, ...]  # ("slots", "amount"), ("context", "channel"), ("intent",)
     message: str
 

@@ -88,19 +88,23 @@ _MAGNITUDE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mil": 1e6, "mill": 1e6, "mil
               "billion": 1e9}
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "half a": 0.5, "a couple of": 2, "a few": 3, "several": 3, "multiple": 3}
-_AUDIENCE = re.compile(
+_AUDIENCE = (  # compiled on first use (_audience), like the contact patterns: a cold start needs neither
     r"(?<![\w.,])(?:(\d{1,3}(?:,\d{3})+|\d{1,12}(?:\.\d{1,3})?)\s?(k|m|mil|mill|million|thousand|bn|b)?"
     r"|(half a|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(thousand|million))(?![\w])"
     r"[ \t]*(?:[a-z]{1,12}[ \t]+){0,2}?"
     r"(?:followers|subscribers|subs|viewers|views|watchers|listeners|readers|fans|members|people|likes|shares|"
-    r"retweets|reposts|of\s+you)\b",
-    re.IGNORECASE,
+    r"retweets|reposts|of\s+you)\b"
 )
+
+
+@cache
+def _audience() -> re.Pattern:
+    return re.compile(_AUDIENCE, re.IGNORECASE)
 
 
 def audience(message: str) -> float:
     best = 0.0
-    for m in _AUDIENCE.finditer(message):
+    for m in _audience().finditer(message):
         digits, suffix, word, word_magnitude = m.groups()
         if digits is not None:
             value = float(digits.replace(",", "")) * _MAGNITUDE.get((suffix or "").lower(), 1)
@@ -115,29 +119,28 @@ _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seve
 _COUNTS = {**{k: v for k, v in _SMALL.items() if k not in ("a", "half a")}, "twice": 2, "once": 1}
 _CONTACT_NOUN = (r"(?:time|email|e-mail|message|msg|chat|call|phone call|ticket|thread|request|report|dm|letter|"
                  r"complaint|contact|follow[- ]up)")
-_ORDINAL_CONTACT = re.compile(
+_ORDINAL_CONTACT = (
     r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[2-9](?:st|nd|rd|th)|10th)[ \t]+(?:[a-z]{1,12}[ \t]+)?"
-    + _CONTACT_NOUN + r"s?\b", re.IGNORECASE)
-_COUNTED_CONTACTS = re.compile(
+    + _CONTACT_NOUN + r"s?\b")
+_COUNTED_CONTACTS = (
     r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|multiple)[ \t]+"
     r"(?:(?:more|different|separate|other|previous|earlier|whole|long)[ \t]+)?"
     r"(?:emails?|e-mails?|messages?|msgs|chats?|calls?|phone calls|tickets?|threads?|requests?|reports?|dms?|"
-    r"letters?|complaints?)\b", re.IGNORECASE)
+    r"letters?|complaints?)\b")
 _CONTACT_VERB = (r"(?:asked|emailed|e-mailed|messaged|called|rang|phoned|chatted|contacted|wrote|written|reported|"
                  r"raised|complained|chased|tweeted|dmed|dm'd|reached out|got in touch)")
-_VERB_TIMES = re.compile(
+_VERB_TIMES = (
     r"\b" + _CONTACT_VERB + r"\b[^.!?\n]{0,60}?\b(twice|once|\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|"
-    r"a couple of|a few|several|multiple)(?:[ \t]+times)?\b", re.IGNORECASE)
-_I_CONTACTED = re.compile(r"\b(?:i|we)(?:['’]ve|[ \t]+have|['’]d|[ \t]+had)?[ \t]+(?:already[ \t]+|also[ \t]+)?"
-                          + _CONTACT_VERB + r"\b", re.IGNORECASE)
-_CLAUSE_CONTACT = re.compile(r"(?:^|[.,;!?]\s*)(?:emailed|e-mailed|called|rang|phoned|messaged|chatted|wrote|dmed|dm'd|"
-                             r"tweeted|chased)\b", re.IGNORECASE)
-_FOLLOW_UP = re.compile(
+    r"a couple of|a few|several|multiple)(?:[ \t]+times)?\b")
+_I_CONTACTED = (r"\b(?:i|we)(?:['’]ve|[ \t]+have|['’]d|[ \t]+had)?[ \t]+(?:already[ \t]+|also[ \t]+)?"
+                + _CONTACT_VERB + r"\b")
+_CLAUSE_CONTACT = (r"(?:^|[.,;!?]\s*)(?:emailed|e-mailed|called|rang|phoned|messaged|chatted|wrote|dmed|dm'd|"
+                   r"tweeted|chased)\b")
+_FOLLOW_UP = (
     r"\b(?:again|following up|follow up on|chasing|still no (?:reply|answer|response|update)|no reply|no response|"
-    r"heard nothing|automated reply|auto-?reply|still waiting|as i said|already (?:told|sent|explained|asked))\b",
-    re.IGNORECASE)
-_LONG_CHASE = re.compile(r"\b(?:weeks|months|days)[ \t]+of[ \t]+(?:emails|messages|chasing|calls|back and forth)\b"
-                         r"|\bback and forth\b|\bkeep (?:asking|emailing|chasing|messaging)\b", re.IGNORECASE)
+    r"heard nothing|automated reply|auto-?reply|still waiting|as i said|already (?:told|sent|explained|asked))\b")
+_LONG_CHASE = (r"\b(?:weeks|months|days)[ \t]+of[ \t]+(?:emails|messages|chasing|calls|back and forth)\b"
+               r"|\bback and forth\b|\bkeep (?:asking|emailing|chasing|messaging)\b")
 
 
 def _count(word: str) -> float:
@@ -150,10 +153,16 @@ _CONTACT_PATTERNS = (_ORDINAL_CONTACT, _COUNTED_CONTACTS, _VERB_TIMES, _I_CONTAC
 
 
 @cache
+def _contacts() -> tuple[re.Pattern, ...]:
+    """The patterns above, compiled on first use, in the order of _CONTACT_PATTERNS."""
+    return tuple(re.compile(p, re.IGNORECASE) for p in _CONTACT_PATTERNS)
+
+
+@cache
 def _contact_gate():
     from tactful.runtime.types import compile_re2
 
-    body = "|".join(f"(?:{p.pattern})" for p in _CONTACT_PATTERNS).replace(r"\s", r"[\t\n\x0b\x0c\r\x1c-\x1f ]")
+    body = "|".join(f"(?:{p})" for p in _CONTACT_PATTERNS).replace(r"\s", r"[\t\n\x0b\x0c\r\x1c-\x1f ]")
     return compile_re2("(?i)" + body)
 
 
@@ -169,19 +178,20 @@ def mentioned_contacts(message: str) -> float:
     best = 0.0
     if not _may_mention_contacts(message):
         return best
-    for m in _ORDINAL_CONTACT.finditer(message):
+    ordinal_contact, counted_contacts, verb_times_, i_contacted, clause_contact, long_chase, follow_up = _contacts()
+    for m in ordinal_contact.finditer(message):
         best = max(best, _ORDINALS.get(m.group(1).lower(), 0))
-    counted = sum(_count(m.group(1)) for m in _COUNTED_CONTACTS.finditer(message))
-    verb_times = sum(_count(m.group(1)) for m in _VERB_TIMES.finditer(message))
+    counted = sum(_count(m.group(1)) for m in counted_contacts.finditer(message))
+    verb_times = sum(_count(m.group(1)) for m in verb_times_.finditer(message))
     stated = max(counted, verb_times)
     if stated:
         best = max(best, stated + 1)
-    verbs = len(_I_CONTACTED.findall(message)) + len(_CLAUSE_CONTACT.findall(message))
+    verbs = len(i_contacted.findall(message)) + len(clause_contact.findall(message))
     if verbs:
         best = max(best, verbs + 1)
-    if _LONG_CHASE.search(message):
+    if long_chase.search(message):
         best = max(best, 3)
-    if _FOLLOW_UP.search(message):
+    if follow_up.search(message):
         best = max(best, 2)
     return float(best)
 

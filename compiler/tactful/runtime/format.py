@@ -1,4 +1,4 @@
-"""The bundle's JSON layout (schema 3): how a Bundle is written compactly, and read back.
+"""The bundle's JSON layout (schema 4): how a Bundle is written compactly, and read back.
 
 bundle.py's pydantic models are the Bundle as the compiler and every emitter see it: each framework
 holds every guard and escalation it applies, each text its source, parts and template, each element
@@ -11,8 +11,12 @@ its full location. The JSON stores that without repeating itself (docs/reference
   the file of the top-level element around it (a framework, signal, policy, style rule, phrase);
 - a text is its parts; its source and Jinja2 template, which follow from the parts, are not stored
   (`source` is, when it differs from what the parts give); a reply's whole template likewise;
-- a field whose value is its default is left out; a signal example and an `expect` line are short
-  arrays.
+- a field whose value is its default is left out;
+- a list of phrases (`mentions`, `near`) is one string, the phrases joined by `|` (an array when a
+  phrase holds `|`), and a `forms of` list is `{"forms": <the phrases written>}`, which a reader
+  expands by the word-forms rule (wordforms.py; written only when it expands to the same list);
+- examples (a framework's and a signal's) are for people and tests: they are in conformance.json and
+  the docs, not in the bundle.
 
 `compact()` turns the models' JSON data (`Bundle.model_dump(mode="json")`) into this layout and
 `expand()` turns it back, so that JSON → models → JSON gives the same bytes. The runtime reads the
@@ -26,7 +30,7 @@ import re
 from functools import cache
 from typing import Any
 
-SCHEMA_VERSION = "3.0"
+SCHEMA_VERSION = "4.0"
 
 # Every name a bundle carries follows the language's identifier grammar, checked at load: a name
 # reaches generated code (Jinja2 templates, the conditions' Python, file names under templates/),
@@ -171,13 +175,47 @@ def reply_template(moves: list[Data]) -> str:
 # Each entry: (key in the models, key in the JSON, how to write it, default); "at" is the location.
 
 _TEXT, _TEXT_OR_NONE, _AT, _COND, _OMIT, _SOURCE = "text", "text?", "at", "cond", "omit", "source"
-_VISIBILITY = "visibility"  # an example's: left out when it is its channel's first
 _TEXT_FIELD = "message"  # the field a text condition (mentions, emoji, matches) reads unless it says
+
+
+# --- phrase lists ----------------------------------------------------------------------------------
+
+PHRASE_SEPARATOR = "|"
+
+
+def _joined(phrases: list[str]) -> str | list[str]:
+    """A list of phrases as stored: one string joined by `|`, or the array when a phrase holds `|`
+    (or the list is empty, which "" would not tell from [""])."""
+    if phrases and not any(PHRASE_SEPARATOR in p for p in phrases):
+        return PHRASE_SEPARATOR.join(phrases)
+    return list(phrases)
+
+
+def stored_phrases(phrases: list[str]) -> str | list[str] | Data:
+    """A `mentions` or `near` list as the bundle stores it (phrase_list() reads it back)."""
+    from tactful.runtime.wordforms import forms_base
+
+    base = forms_base(phrases)
+    if base is not None and len(base) < len(phrases):
+        return {"forms": _joined(base)}
+    return _joined(phrases)
+
+
+def phrase_list(stored: object) -> list[str]:
+    """The phrases of a stored `mentions` or `near` list (validated: a string, an array of strings
+    or {"forms": one of those})."""
+    if stored.__class__ is str:
+        return stored.split(PHRASE_SEPARATOR)  # type: ignore[union-attr]
+    if stored.__class__ is dict:
+        from tactful.runtime.wordforms import expand as forms
+
+        return forms(phrase_list(stored["forms"]), True)  # type: ignore[index]
+    return list(stored)  # type: ignore[call-overload]
 
 
 # A condition is an object whose one operator key says what it is (docs/reference/bundle.md):
 # {"all": […]}, {"any": […]}, {"not": c}, {"signal": name}, {"bool": field},
-# {"mentions": [phrases], "field"?, "near"?, "within"?, "asserted"?}, {"emoji": [emoji], "field"?},
+# {"mentions": phrases, "field"?, "near"?, "within"?, "asserted"?} (phrases: see phrase_list),, {"emoji": [emoji], "field"?},
 # {"matches": pattern, "field"?}, {"compare": field, "cmp": op, "value": n}, {"is": field, "value": v},
 # {"in": field, "values": [v]}. The models discriminate on `op` (FieldTrue's is "field").
 OPERATORS = ("all", "any", "not", "signal", "bool", "mentions", "emoji", "matches", "compare", "is", "in")
@@ -212,9 +250,9 @@ def _cond(c: Data | None) -> Data | None:
         return {"bool": c["field"]}
     out: Data
     if op == "mentions":
-        out = {op: c["phrases"]}
+        out = {op: stored_phrases(c["phrases"])}
         if c["near"]:
-            out["near"] = c["near"]
+            out["near"] = stored_phrases(c["near"])
         if c["within"] is not None:
             out["within"] = c["within"]
         if c["asserted"]:
@@ -249,7 +287,8 @@ def _full_cond(c: Data | None) -> Data | None:
     if op == "bool":
         return {"op": "field", "field": c[op]}
     if op == "mentions":
-        return {"op": op, "field": c.get("field", _TEXT_FIELD), "phrases": c[op], "near": c.get("near", []),
+        return {"op": op, "field": c.get("field", _TEXT_FIELD), "phrases": phrase_list(c[op]),
+                "near": phrase_list(c.get("near", [])),
                 "within": c.get("within"), "asserted": c.get("asserted", False)}
     if op == "emoji":
         return {"op": op, "field": c.get("field", _TEXT_FIELD), "emoji": c[op]}
@@ -277,15 +316,12 @@ _MOVE = (("kind", "kind", "", None), ("text", "text", _TEXT_OR_NONE, None), ("pi
          ("location", "at", _AT, None))
 _REPLY = (("id", "id", "", None), ("visibility", "visibility", "", None), ("when", "when", _COND, None),
           ("condition_source", "source", _SOURCE, None), ("moves", "moves", _MOVE, None), ("location", "at", _AT, None))
-_EXAMPLE = (("name", "name", "", None), ("message", "message", "", None), ("channel", "channel", "", None),
-            ("visibility", "visibility", _VISIBILITY, None), ("context", "context", "", {}), ("slots", "slots", "", {}),
-            ("expect", "expect", "expect", None), ("location", "at", _AT, None))
 _FRAMEWORK = (("intent", "intent", "", None), ("title", "title", "", None), ("module", "module", "", None),
               ("owner", "owner", "", None), ("tags", "tags", "", []), ("about", "about", "", ""),
               ("serves", "serves", "", None), ("slots", "slots", _SLOT, []),
               ("escalations", "escalations", "inherited escalations", []), ("guards", "guards", "inherited guards", []),
               ("opt_outs", "opt_outs", _OPT_OUT, []), ("replies", "replies", _REPLY, None),
-              ("examples", "examples", _EXAMPLE, []), ("hash", "hash", "", None), ("location", "at", _AT, None))
+              ("examples", "examples", _OMIT, []), ("hash", "hash", "", None), ("location", "at", _AT, None))
 _POLICY = (("name", "name", "", None), ("module", "module", "", None), ("about", "about", "", ""),
            ("guards", "guards", _GUARD, []), ("escalations", "escalations", _ESCALATION, []),
            ("location", "at", _AT, None))
@@ -321,8 +357,7 @@ def policy_rule(policies: list[Data]) -> dict[str, dict[str, str]]:
 
 
 class _Writer:
-    def __init__(self, policies: list[Data], channels: list[Data]):
-        self.visibility = _first_visibility(channels)
+    def __init__(self, policies: list[Data]):
         self.policies = {(kind, p["name"], e["name"]): e for p in policies
                          for kind in ("guards", "escalations") for e in p[kind]}
         self.rule = policy_rule(policies)
@@ -340,10 +375,6 @@ class _Writer:
                 continue
             if kind == _OMIT:
                 continue
-            if kind == _VISIBILITY:
-                if value != self.visibility.get(x["channel"]):
-                    out[key] = value
-                continue
             if kind == _SOURCE:  # the condition as written: left out when it is a signal's name
                 when = x["when"]
                 if value is not None and not (when is not None and when["op"] == "signal" and when["name"] == value):
@@ -358,12 +389,6 @@ class _Writer:
             elif kind == _COND:
                 if value is not None:
                     out[key] = _cond(value)
-            elif kind == "expect":
-                out[key] = [[e["kind"], span_text(e["location"], file)] + ([e["name"]] if e["name"] is not None else [])
-                            for e in value]
-            elif kind == "signal examples":
-                if value:
-                    out[key] = [[e["message"], e["fires"], span_text(e["location"], file)] for e in value]
             elif isinstance(kind, str) and kind.startswith("inherited "):
                 pass  # written by inheritance(), which needs the whole framework
             else:  # a list of elements
@@ -403,7 +428,7 @@ class _Writer:
 
 def compact(full: Data) -> Data:
     """The JSON layout of a bundle, from the models' JSON data (`Bundle.model_dump(mode="json")`)."""
-    w = _Writer(full.get("policies", []), full["channels"])
+    w = _Writer(full.get("policies", []))
     out: Data = {"schema_version": full["schema_version"], "revision": full["revision"],
                  "generator": full["generator"], "features": full["features"]}
     for key, layout in _TOP:
@@ -417,13 +442,8 @@ def compact(full: Data) -> Data:
     return out
 
 
-def _first_visibility(channels: list[Data]) -> dict[str, str]:
-    return {c["name"]: c["visibilities"][0] for c in channels if c["visibilities"]}
-
-
 class _Reader:
-    def __init__(self, policies: list[Data], channels: list[Data]):
-        self.visibility = _first_visibility(channels)
+    def __init__(self, policies: list[Data]):
         self.rule = policy_rule(policies)
         self.policies: dict[str, tuple[Data, str]] = {}
         for p in policies:
@@ -442,8 +462,6 @@ class _Reader:
             value = x.get(key)
             if kind == "" or kind == _OMIT:
                 out[name] = value if key in x else (default.copy() if isinstance(default, (list, dict)) else default)
-            elif kind == _VISIBILITY:
-                out[name] = value if value is not None else self.visibility.get(x["channel"])
             elif kind == _SOURCE:
                 out[name] = condition_source(x)
             elif kind == _AT:
@@ -452,12 +470,6 @@ class _Reader:
                 out[name] = _full_text(value, file) if value is not None else None
             elif kind == _COND:
                 out[name] = _full_cond(value)
-            elif kind == "expect":
-                out[name] = [{"kind": e[0], "location": span_location(e[1], file), "name": e[2] if len(e) > 2 else None}
-                             for e in value]
-            elif kind == "signal examples":
-                out[name] = [{"message": e[0], "fires": e[1], "location": span_location(e[2], file)}
-                             for e in value or ()]
             elif isinstance(kind, str) and kind.startswith("inherited "):
                 plural = kind.split()[1]
                 out[name] = [self.inherited(plural, e, file) for e in value or ()]
@@ -479,7 +491,7 @@ class _Reader:
 
 def expand(data: Data) -> Data:
     """The models' JSON data of a bundle in the JSON layout (validated by validator() first)."""
-    r = _Reader(data.get("policies", []), data["channels"])
+    r = _Reader(data.get("policies", []))
     out: Data = {"schema_version": data["schema_version"], "revision": data["revision"],
                  "generator": data.get("generator", "tactful"), "features": data["features"]}
     for key, layout in _TOP:
@@ -496,7 +508,7 @@ class Reader:
     """Turns the frameworks of one compact bundle into the models' JSON data, one at a time."""
 
     def __init__(self, data: Data):
-        self._reader = _Reader(data.get("policies", []), data["channels"])
+        self._reader = _Reader(data.get("policies", []))
 
     def framework(self, fw: Data) -> Data:
         out = self._reader.element(fw, _FRAMEWORK, None, top=True)
@@ -558,6 +570,10 @@ def core_schema():
     visibility = cs.literal_schema(["public", "private"])
     nullable = cs.nullable_schema
 
+    joined = cs.union_schema([text_, texts], mode="left_to_right")
+    phrases = cs.union_schema([joined, td({"forms": joined})], mode="left_to_right", custom_error_type="phrases",
+                              custom_error_message="not a list of phrases: a string of phrases joined by `|`, an array "
+                              'of strings, or {"forms": one of those}')
     simple_parts = {"text": text_, "slot": td({"slot": name}, {"or": text_}), "field": td({"field": name}, {"or": text_})}
     simple = cs.tagged_union_schema(simple_parts, discriminator=_part_kind)
     part = cs.tagged_union_schema(simple_parts | {"optional": td({"optional": cs.list_schema(simple)})},
@@ -571,7 +587,7 @@ def core_schema():
         "not": td({"not": cond}),
         "signal": td({"signal": name}),
         "bool": td({"bool": name}),
-        "mentions": td({"mentions": texts}, {"field": name, "near": texts, "within": integer, "asserted": boolean}),
+        "mentions": td({"mentions": phrases}, {"field": name, "near": phrases, "within": integer, "asserted": boolean}),
         "emoji": td({"emoji": texts}, {"field": name}),
         "matches": td({"matches": text_}, {"field": name}),
         "compare": td({"compare": name, "cmp": cs.literal_schema(["<", "<=", ">", ">=", "==", "!="]), "value": number}),
@@ -594,12 +610,6 @@ def core_schema():
               {"text": ref("Text"), "pick": name})
     reply = td({"visibility": visibility, "moves": cs.list_schema(move), "at": span},
                {"id": cs.str_schema(pattern=REPLY_ID), "when": cond, "source": text_}, order="id visibility when")
-    expect_kind = cs.literal_schema(["guard", "no_guard", "escalate", "no_escalate", "reply", "text_contains",
-                                     "text_lacks", "send", "hold"])
-    expectation = cs.tuple_schema([expect_kind, span, text_], variadic_item_index=2, max_length=3)
-    scalar = cs.union_schema([boolean, integer, number, text_], mode="left_to_right")
-    example = td({"name": text_, "message": text_, "channel": name, "expect": cs.list_schema(expectation), "at": span},
-                 {"visibility": visibility, "context": cs.dict_schema(name, scalar), "slots": cs.dict_schema(name, text_)})
     framework = td({"intent": dotted, "title": text_, "module": text_, "serves": cs.list_schema(visibility),
                     "replies": cs.list_schema(reply), "hash": text_, "at": span}, {
         "owner": name, "tags": texts, "about": text_, "slots": cs.list_schema(slot),
@@ -608,8 +618,8 @@ def core_schema():
         "guards": cs.list_schema(cs.tagged_union_schema({"inherited": inherited, "own": ref("Guard")},
                                                         discriminator=_inherited)),
         "opt_outs": cs.list_schema(td({"name": name, "reason": text_, "at": span})),
-        "examples": cs.list_schema(example), "inherit": boolean},
-        order="intent title module owner tags about serves slots escalations guards opt_outs replies examples")
+        "inherit": boolean},
+        order="intent title module owner tags about serves slots escalations guards opt_outs replies")
     policy = td({"name": name, "module": text_, "at": span}, {
         "about": text_, "guards": cs.list_schema(ref("Guard")), "escalations": cs.list_schema(ref("Escalation"))})
     signal = td({"name": name, "module": text_, "when": cond, "at": span})

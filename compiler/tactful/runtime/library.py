@@ -5,9 +5,9 @@ its data validated against the schema (every name an identifier, every field in 
 format.py; no pydantic model is built), and the fields, channels, features and intents are indexed.
 Everything else is prepared when first needed, and once: the first draft of a framework compiles
 its guards, escalations and reply choice into one generated Python function (text conditions go
-into one RE2 filter and one word set per field; see conditions.py), and checks its templates and slots; the first draft of any
-framework compiles the signals, which every framework shares. A `mentions`' whole-word confirmation
-is compiled the first time a message gets that far, and a template the first time it is rendered.
+into one RE2 filter and one word set per field; see conditions.py), checks its texts and slots, and
+compiles the signals it uses that are not compiled yet (as one group). A `mentions`' whole-word confirmation
+is compiled the first time a message gets that far, and a text is prepared the first time it is rendered.
 `Library.prepare()` does all of it at once (a service calls it before it takes traffic, so no
 request pays for it); a bundle that fails any of it is refused with a BundleError that says what is
 wrong. A prepared Library never fails on a well-formed request. Per message, the runtime validates
@@ -29,12 +29,10 @@ import math
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
-from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tactful.runtime import features as _features
 from tactful.runtime.conditions import ConditionCompiler, function_source
@@ -62,7 +60,7 @@ from tactful.runtime.format import (
     reply_ids,
     validator,
 )
-from tactful.runtime.render import ReplyRenderer, Templates, TextRenderer, make_environment, reserved_names
+from tactful.runtime.render import NOT_GIVEN, ReplyRenderer, Texts, TextRenderer, reserved_names
 from tactful.runtime.values import SlotChecker
 
 if TYPE_CHECKING:  # the models cost an import a bot that only drafts does not need
@@ -130,12 +128,13 @@ def read_bundle(source: BundleSource) -> dict[str, Any]:
     if isinstance(source, str) and source.lstrip().startswith("{"):  # JSON text (no path starts with `{`)
         source = source.encode("utf-8")
     if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
+        path = os.fspath(source)  # (not pathlib: a cold start does not import it)
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as f:
+                raw = f.read()
         except OSError as e:
             raise BundleError(f"cannot read the bundle {path}: {e.strerror or e}") from None
-        where = str(path)
+        where = path
     elif isinstance(source, bytes):
         raw, where = source, "the bundle"
     elif isinstance(source, Mapping):
@@ -200,8 +199,7 @@ def load_library(source: BundleSource) -> "Library":
 # --- the prepared library -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Reply:
+class _Reply(NamedTuple):
     choice: ReplyChoice
     renderer: ReplyRenderer
 
@@ -209,8 +207,7 @@ class _Reply:
 Evaluate = Callable[[dict[str, Any], dict[str, Any]], tuple[tuple[GuardHit, ...], tuple[EscalationHit, ...], int]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Framework:
+class _Framework(NamedTuple):
     library: "Library"
     intent: str
     serves: tuple[str, ...]
@@ -232,14 +229,12 @@ class _Framework:
         return self.library.framework(self.intent)
 
 
-@dataclass(frozen=True, slots=True)
-class _Program:
-    """What every framework shares: the signals' functions and RE2 sets, the template caches."""
+class _Program(NamedTuple):
+    """What every framework shares: the signals (compiled as frameworks need them), the prepared texts."""
 
     compiler: ConditionCompiler
-    signals: dict[str, Callable[[dict[str, Any], dict], bool]]
-    templates: Templates
-    note_templates: Templates
+    texts: Texts
+    note_texts: Texts
 
 
 class _Frameworks(Mapping):
@@ -363,23 +358,22 @@ class Library:
 
     @cached_property
     def _program(self) -> _Program:
-        """The signals, compiled on the first draft of any framework (a race waits on the lock)."""
+        """What the frameworks share, made on the first draft of any (a race waits on the lock). A
+        signal is compiled with the first framework that uses it (see _compile_signals)."""
         with self._lock:
             if "_program" in self.__dict__:  # pragma: no cover - another thread prepared it meanwhile
                 return self.__dict__["_program"]
-            compiler = ConditionCompiler(self._data["signals"], self._fields)
-            numbers = {}
-            for i, s in enumerate(self._data["signals"]):
-                compiler.signal(s["name"], f"signal `{s['name']}`")
-                numbers[s["name"]] = i
-            try:
-                source = compiler.signal_source()
-                namespace = compiler.run(source)
-                self._sources.append(source)
-            except RecursionError:
-                raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
-            signals = {name: namespace[f"_sig_{i}"] for name, i in numbers.items()}
-            return _Program(compiler, signals, Templates(make_environment()), Templates(make_environment(note=True)))
+            return _Program(ConditionCompiler(self._data["signals"], self._fields), Texts(), Texts(NOT_GIVEN))
+
+    def _compile_signals(self, program: _Program, names: Iterable[str] = ()) -> None:
+        """Compile the signals named so far (by frameworks being prepared) and `names`, as one group
+        of the signals' code and RE2 filters. Call under the lock."""
+        try:
+            source = program.compiler.compile_pending(names)
+        except RecursionError:
+            raise BundleError("the bundle's conditions are nested too deeply to prepare") from None
+        if source:
+            self._sources.append(source)
 
     def _prepare_intent(self, intent: str) -> _Framework:
         raw = self._raw.get(intent) if intent.__class__ is str else None
@@ -401,6 +395,8 @@ class Library:
         """Prepare every framework now, and compile every pattern and test: what drafting would
         otherwise do the first time it needs each. Raises BundleError. Returns the library."""
         program = self._program
+        with self._lock:  # every signal in one group (one scan per field), before any framework
+            self._compile_signals(program, (s["name"] for s in self._data["signals"]))
         for intent in self._raw:
             fw = self._frameworks[intent]
             for lazy in fw.lazies:
@@ -447,7 +443,7 @@ class Library:
             codes.append(code)
             if e.get("handoff") is not None:
                 where = f"`{intent}` escalation `{name}` handoff"
-                handoff = compiler.constant(TextRenderer(program.note_templates, e["handoff"], known, where).render)
+                handoff = compiler.constant(TextRenderer(program.note_texts, e["handoff"], known, where).render)
                 hit = f"_EscalationHit({name!r}, {team!r}, {handoff}(variables))"
             else:
                 hit = compiler.constant(EscalationHit(name, team, None))
@@ -467,7 +463,7 @@ class Library:
             body += [f"if {test}:", f"    return guards, escalations, {i}"]
             replies.append(_Reply(
                 ReplyChoice(r["id"], visibility, condition_source(r) if r.get("when") is not None else None),
-                ReplyRenderer(program.templates, intent, r, self._data["phrases"], known),
+                ReplyRenderer(program.texts, intent, r, self._data["phrases"], known),
             ))
         body.append("return guards, escalations, -1")
         try:
@@ -475,6 +471,7 @@ class Library:
         except Exception as e:  # noqa: BLE001 - re2 raises its own error type
             raise BundleError(f"`{intent}`: a slot pattern is not valid RE2: {e}") from None
         source = function_source("_framework", "values, variables", codes, body)
+        self._compile_signals(program)
         namespace = compiler.run(source)
         self._sources.append(f"# {intent}\n{source}")
         return _Framework(
@@ -506,8 +503,7 @@ class Library:
     def _tracer(self):
         from tactful.runtime.trace import Tracer
 
-        compiler = self._program.compiler
-        return Tracer(self.bundle, compiler.finish(), compiler.set_index)
+        return Tracer(self.bundle, self._program.compiler.text_set)
 
     # --- queries ----------------------------------------------------------------------------------
 
@@ -551,6 +547,16 @@ class Library:
         kinds = self._kinds
         for key, value in context.items():
             kind = kinds.get(key)
+            if value.__class__ is str and value.isascii():  # the common cases, at once
+                if kind == "text":
+                    values[key] = value
+                    continue
+                if kind is None and key == "seed":
+                    seed = value
+                    continue
+                if kind == "channel" and value in self._channels:
+                    values[key] = value
+                    continue
             if kind is None:
                 if key == "seed":
                     if not isinstance(value, (str, int)) or isinstance(value, bool):
@@ -645,7 +651,7 @@ class Library:
                 invalid.append(Problem(("slots", name), f"slot `{name}` must be text, not {value!r}"))
                 not_text.add(name)
                 continue
-            elif not _is_text(value):
+            elif not (value.isascii() or _is_text(value)):
                 invalid.append(Problem(("slots", name), f"slot `{name}` {_NOT_TEXT}"))
                 continue
             elif not value or value.isspace():  # an empty or blank value counts as absent
@@ -655,9 +661,10 @@ class Library:
                 if why is not None:
                     invalid.append(Problem(("slots", name), why))
             variables[name] = value
-        missing = [name for name in fw.required if variables.get(name) is None and name not in not_text]
-        if missing:
-            raise MissingSlots(fw.intent, missing)
+        if None in map(variables.get, fw.required):
+            missing = [name for name in fw.required if variables.get(name) is None and name not in not_text]
+            if missing:
+                raise MissingSlots(fw.intent, missing)
         if invalid:
             raise InvalidSlots(invalid)
         return variables
@@ -686,7 +693,7 @@ class Library:
             raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]
         renderer = reply.renderer
-        if renderer.needs_slots or renderer.needs_fields:
+        if None in map(variables.get, renderer.needs):  # a value the reply prints is absent
             self._check_needs(fw, reply, variables)
         texts = renderer.render(variables, seed)
         out = Draft.of_moves(
@@ -708,7 +715,7 @@ class Library:
         if index < 0:
             raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]
-        if reply.renderer.needs_slots or reply.renderer.needs_fields:
+        if None in map(variables.get, reply.renderer.needs):
             self._check_needs(fw, reply, variables)
         return Verdict(reply.choice, guards, escalations)
 
@@ -766,6 +773,10 @@ class Library:
 
     def signal_holds(self, name: str, context: Mapping[str, Any]) -> bool:
         """Whether the signal holds for a context (a bare {"message": …} is enough). Raises KeyError."""
-        holds = self._program.signals[name]
+        program = self._program
+        with self._lock:
+            if name in program.compiler._signals:
+                self._compile_signals(program, (name,))
+            holds = program.compiler.signal_function(name)
         values, _ = self._context(context, for_draft=False)
         return holds(values, {})

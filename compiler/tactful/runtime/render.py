@@ -1,49 +1,52 @@
-"""Rendering: the Jinja2 environment, the templates the compiler writes, and `pick`.
+"""Rendering: the texts of replies and handoffs, `pick`, and the templates the compiler writes.
 
-Template conventions (the compiler writes templates this way; the runtime relies on it):
+A text is stored as its parts (docs/reference/bundle.md). Its Jinja2 template (`parts_template`)
+is the one definition of what it prints; the compiler writes it for tools (templates/, docs), and
+the runtime prints the same text from the parts directly (`Text`), so that drafting needs no
+template engine (and no Jinja2 import: a cold start pays for neither):
 
-- Every text (move, phrase, handoff) is compiled by the compiler to a Jinja2 template. A template
-  has one variable, `values`, the mapping of slot and field values, and reads a slot or a context
-  field by subscript: `{amount}` → `{{ values["amount"] }}`. An optional segment
-  `[ for order {order_id}]` → `{% if values["order_id"] %} for order {{ values["order_id"] }}{% endif %}`;
-  a fallback `{customer_name or "the customer"}` → `{{ values["customer_name"] or "the customer" }}`.
-  A name is only ever a string literal in a template, so no name can be evaluated as an expression
-  (and the bundle's names are identifiers, checked at load, besides). Literal text that looks like
-  template syntax is escaped by the compiler, so a framework cannot run Jinja2 code. (A reply's
-  whole template, written for tools, reads a `pick` move's phrase as `{{ picks.<move kind> }}`.)
+- Every text (move, phrase, handoff) has one variable, `values`, the mapping of slot and field
+  values, and reads a slot or a context field by subscript: `{amount}` → `{{ values["amount"] }}`.
+  An optional segment `[ for order {order_id}]` →
+  `{% if values["order_id"] %} for order {{ values["order_id"] }}{% endif %}`; a fallback
+  `{customer_name or "the customer"}` → `{{ values["customer_name"] or "the customer" }}`.
+  A name is only ever a string literal in a template (and a key in the runtime), so no name can be
+  evaluated as an expression. Literal text that looks like template syntax is escaped by the
+  compiler, so a framework cannot run Jinja2 code. (A reply's whole template, written for tools,
+  reads a `pick` move's phrase as `{{ picks.<move kind> }}`.)
+- What a text prints: literal text as written (a line break as "\\n"); a value as `str(value)`, an
+  absent (None) one as "" in a reply and as "(not given)" in a handoff note (read by the team the
+  case goes to); a fallback when the value is falsy (None, "", 0, false); an optional segment
+  when every value it names is truthy; the whole text stripped of surrounding whitespace.
 - The values are every context field the bundle declares (None when the caller did not pass it)
   and every slot of the framework (None when absent; an empty or blank value counts as absent). A
   slot and a context field with the same name are one value: the slot's value when given, else
   the context's.
 - A reply's `template` is its moves joined by a space. The runtime renders each move (so that a Draft
-  carries every move's text), and the reply's text is the non-empty moves, stripped, joined by a
-  space. The bundle stores a text's parts only: each move's template (each phrase's) is made from
-  them (`parts_template`) and compiled once, the first time a draft needs it; a draft renders the chosen
-  reply's moves with one template context over its variables.
-- `pick <bank>` moves have no template of their own: the runtime chooses one phrase of
-  `bundle.phrases[bank]` (each a Text with its own template) from the conversation's seed, and
-  renders it with the same variables. The choice is
-  `crc32(utf8("<seed>\\x1f<intent>\\x1f<reply id>\\x1f<move kind>")) % len(bank)` (CRC-32 as in zlib,
-  gzip and PNG; cheap, and the same in every language), so one conversation always gets the same
-  phrase and different conversations get variety. Without a seed, the seed is "".
+  carries every move's text), and the reply's text is the non-empty moves joined by a space. Each
+  text is prepared once, the first time a draft needs it.
+- `pick <bank>` moves have no text of their own: the runtime chooses one phrase of
+  `bundle.phrases[bank]` from the conversation's seed, and renders it with the same values. The
+  choice is `crc32(utf8("<seed>\\x1f<intent>\\x1f<reply id>\\x1f<move kind>")) % len(bank)` (CRC-32 as
+  in zlib, gzip and PNG; cheap, and the same in every language), so one conversation always gets
+  the same phrase and different conversations get variety. Without a seed, the seed is "".
 
-The environment is a SandboxedEnvironment with autoescape off (plain text), StrictUndefined (a
-variable the bundle forgot to declare is an error at load, not an empty string) and a `finalize`
-that turns None into "" so that "None" never reaches a customer. Slot values and the customer's
-message are only ever *values* of variables: Jinja2 never evaluates them, so `{{ 7*7 }}` in a slot
-is rendered as written.
+`make_environment()` is the Jinja2 environment that renders the written templates to the same text:
+a SandboxedEnvironment with autoescape off (plain text), StrictUndefined and a `finalize` that turns
+None into "" (or "(not given)"). Slot values and the customer's message are only ever *values*:
+nothing evaluates them, so `{{ 7*7 }}` in a slot is printed as written.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-
-from jinja2 import StrictUndefined, TemplateSyntaxError
-from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING
 
 from tactful.runtime.errors import BundleError
+
+if TYPE_CHECKING:  # pragma: no cover - Jinja2 is for the compiler's emitters and tools, not drafting
+    from jinja2.sandbox import SandboxedEnvironment
 
 RESERVED_PREFIX = "tactful_"
 
@@ -59,13 +62,16 @@ def _finalize_note(value: object) -> object:
     return NOT_GIVEN if value is None else value
 
 
-def make_environment(*, note: bool = False) -> SandboxedEnvironment:
+def make_environment(*, note: bool = False) -> "SandboxedEnvironment":
     """The environment tactful templates are rendered with (the compiler may use it too).
 
     Replies print an absent value as "" (the runtime refuses to draft a reply that would print an
     absent value outside an optional segment, so that never leaves a gap). Handoff notes, read by
     the team the case goes to, print it as "(not given)" (`note=True`).
     """
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(
         autoescape=False,
         undefined=StrictUndefined,
@@ -163,72 +169,152 @@ def bare_names(parts: list) -> list[tuple[str, str]]:
             for p in parts if p.__class__ is not str and "or" not in p and "optional" not in p]
 
 
-class Templates:
-    """Compiled templates of one environment, by source: a phrase shared by many replies compiles once.
+class _Value:
+    """A slot's or a field's value in a text: `{name}`, or `{name or "fallback"}`."""
 
-    Rendering calls a template's compiled root function with a Context over the caller's variables
-    (what `Template.render` does, without copying the variables into a new dict merged with the
-    environment's globals: a bundle's templates may use only its slots and fields, checked at load).
-    The generated code is the sandboxed environment's, with its StrictUndefined and `finalize`.
-    """
+    __slots__ = ("name", "fallback")
 
-    __slots__ = ("env", "_compiled")
-
-    def __init__(self, env: SandboxedEnvironment):
-        self.env = env
-        self._compiled: dict[str, Callable] = {}
-
-    def get(self, text: dict, known: frozenset[str], where: str) -> str:
-        """Check a text (as stored) now; its template's source, to compile() when it is first rendered."""
-        return check_text(text["parts"], known, where)
-
-    def compile(self, source: str, where: str = "a template") -> Callable:
-        """The root render function of source, compiled once per environment."""
-        root = self._compiled.get(source)
-        if root is None:
-            try:
-                root = self._compiled[source] = self.env.from_string(source).root_render_func
-            except TemplateSyntaxError as e:  # pragma: no cover - check_text() only lets our own templates through
-                raise BundleError(f"{where}: the template is not valid Jinja2 ({e.message})") from None
-        return root
-
-    def context(self, variables: Mapping[str, object]) -> Context:
-        """A template context whose one variable, VALUES, is variables (not copied)."""
-        return self.env.context_class(self.env, {VALUES: variables}, None, _NO_BLOCKS)
+    def __init__(self, name: str, fallback: str | None):
+        self.name = name
+        self.fallback = fallback
 
 
-_NO_BLOCKS: dict = {}
+class _Optional:
+    """An optional segment: its parts, printed when every value it names is truthy."""
+
+    __slots__ = ("names", "parts")
+
+    def __init__(self, names: tuple[str, ...], parts: tuple):
+        self.names = names
+        self.parts = parts
+
+
+def _literal(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as a template's text: newlines are "\n"
+
+
+def _plan(parts: Sequence) -> tuple:
+    out: list = []
+    for p in parts:
+        if p.__class__ is str:
+            out.append(_literal(p))
+        elif "optional" in p:
+            out.append(_Optional(tuple(dict.fromkeys(_names(p["optional"]))), _plan(p["optional"])))
+        else:
+            out.append(_Value(p["slot"] if "slot" in p else p["field"], p.get("or")))
+    return tuple(out)
+
+
+def _render(plan: tuple, values: Mapping[str, object], absent: str) -> str:
+    out = []
+    for seg in plan:
+        cls = seg.__class__
+        if cls is str:
+            out.append(seg)
+        elif cls is _Value:
+            value = values[seg.name]
+            if seg.fallback is not None:
+                value = value or seg.fallback
+            out.append(value if value.__class__ is str else absent if value is None else str(value))
+        elif all(values[n] for n in seg.names):
+            out.append(_render(seg.parts, values, absent))
+    return "".join(out)
+
+
+def _source(plan: tuple) -> str:
+    """A Python expression over `v` (the values) that prints the plan: literals and names only ever
+    as repr() literals (a name is a key of `v`), so nothing a bundle holds is evaluated."""
+    pieces = []
+    for seg in plan:
+        if seg.__class__ is str:
+            pieces.append(repr(seg))
+        elif seg.__class__ is _Value:
+            read = f"v[{seg.name!r}]" if seg.fallback is None else f"(v[{seg.name!r}] or {seg.fallback!r})"
+            pieces.append(f"(x if (x := {read}).__class__ is str else _o(x))")
+        else:
+            test = " and ".join(f"v[{n!r}]" for n in seg.names)
+            pieces.append(f"({_source(seg.parts)} if {test} else '')")
+    return "''.join((" + "".join(p + ", " for p in pieces) + "))"  # a flat tuple, however long the text
+
+
+class Text:
+    """One text, ready to render: what its template (parts_template) prints, without Jinja2.
+
+    The runtime renders the stored parts directly, with the template's meaning: literal text as
+    written (its line breaks as "\\n"), a value as `str(value)` (an absent one as `absent`), a
+    fallback when the value is falsy (None, "", 0, false: Jinja2's and Python's `or`), an optional
+    segment when every value it names is truthy; the whole text stripped. A text without values is
+    one string, stripped once; another is one generated Python function (a third of the time of
+    walking its parts; `_render` does that if Python cannot compile it)."""
+
+    __slots__ = ("render", "_plan", "_absent")
+
+    def __init__(self, parts: Sequence, absent: str = ""):
+        plan = _plan(parts)
+        self._plan = plan
+        self._absent = absent
+        if all(p.__class__ is str for p in plan):
+            const = "".join(plan).strip()
+            self.render: Callable[[Mapping[str, object]], str] = lambda values: const
+            return
+        other = (lambda x: absent if x is None else str(x))  # a value that is not text
+        try:
+            self.render = eval(compile(f"lambda v: {_source(plan)}.strip()", "<tactful text>", "eval"),  # noqa: S307
+                               {"__builtins__": {}, "str": str, "_o": other})
+        except (SyntaxError, RecursionError, MemoryError):  # pragma: no cover - a text longer than Python takes
+            self.render = self._walk
+
+    def _walk(self, values: Mapping[str, object]) -> str:
+        return _render(self._plan, values, self._absent).strip()
+
+
+class Texts:
+    """Prepared texts by template source: a phrase shared by many replies is prepared once. `absent`
+    is what an absent value prints as ("" in a reply, NOT_GIVEN in a handoff note)."""
+
+    __slots__ = ("absent", "_prepared")
+
+    def __init__(self, absent: str = ""):
+        self.absent = absent
+        self._prepared: dict[str, Text] = {}
+
+    def get(self, text: dict, known: frozenset[str], where: str) -> tuple[str, list]:
+        """Check a text (as stored) now: (its template source, its parts), to prepare() on first render."""
+        return check_text(text["parts"], known, where), text["parts"]
+
+    def prepare(self, checked: tuple[str, list]) -> Text:
+        source, parts = checked
+        prepared = self._prepared.get(source)
+        if prepared is None:
+            prepared = self._prepared[source] = Text(parts, self.absent)
+        return prepared
 
 
 class TextRenderer:
-    """One text (a handoff); its template is compiled the first time it is rendered."""
+    """One text (a handoff); prepared the first time it is rendered."""
 
-    __slots__ = ("_root", "_source", "_templates")
+    __slots__ = ("_text", "_checked", "_texts")
 
-    def __init__(self, templates: Templates, text: dict, known: frozenset[str], where: str):
-        self._templates = templates
-        self._source = templates.get(text, known, where)
-        self._root: Callable | None = None
+    def __init__(self, texts: Texts, text: dict, known: frozenset[str], where: str):
+        self._texts = texts
+        self._checked = texts.get(text, known, where)
+        self._text: Text | None = None
 
     def render(self, variables: Mapping[str, object]) -> str:
-        root = self._root
-        if root is None:
-            root = self._root = self._templates.compile(self._source)
-        try:
-            return "".join(root(self._templates.context(variables))).strip()
-        except Exception:
-            self._templates.env.handle_exception()
-            raise  # pragma: no cover - handle_exception raises
+        text = self._text
+        if text is None:
+            text = self._text = self._texts.prepare(self._checked)
+        return text.render(variables)
 
 
 class ReplyRenderer:
-    """All moves of one reply: each move's compiled template (a pick move: its bank's, one per phrase)."""
+    """All moves of one reply: each move's prepared text (a pick move: its bank's, one per phrase)."""
 
-    __slots__ = ("kinds", "needs_slots", "needs_fields", "_templates", "_plan", "_moves")
+    __slots__ = ("kinds", "needs_slots", "needs_fields", "needs", "_texts", "_plan", "_moves")
 
     def __init__(
         self,
-        templates: Templates,
+        texts: Texts,
         intent: str,
         reply: dict,
         phrases: Mapping[str, Sequence[dict]],
@@ -236,53 +322,49 @@ class ReplyRenderer:
     ):
         """`reply` and `phrases` as the bundle stores them (tactful.runtime.format)."""
         where = f"`{intent}` reply `{reply['id']}`"
-        moves: list[tuple[tuple[str, ...], bytes | None]] = []  # (template sources, pick key after the seed)
+        moves: list[tuple[tuple, bytes | None]] = []  # (checked texts, pick key after the seed)
         needs: dict[str, str] = {}
         for move in reply["moves"]:
             kind, pick, text = move["kind"], move.get("pick"), move.get("text")
-            texts = phrases.get(pick, ()) if pick is not None else [text] if text else []
-            needs.update(bare for t in texts for bare in bare_names(t["parts"]))
+            some = phrases.get(pick, ()) if pick is not None else [text] if text else []
+            needs.update(bare for t in some for bare in bare_names(t["parts"]))
             if pick is not None:
                 bank = phrases.get(pick)
                 if not bank:
                     raise BundleError(f"{where}: `pick {pick}` names a phrase bank the bundle lacks or that is empty")
-                roots = tuple(templates.get(p, known, f"{where}, phrase bank `{pick}`") for p in bank)
-                moves.append((roots, f"\x1f{intent}\x1f{reply['id']}\x1f{kind}".encode()))
+                checked = tuple(texts.get(p, known, f"{where}, phrase bank `{pick}`") for p in bank)
+                moves.append((checked, f"\x1f{intent}\x1f{reply['id']}\x1f{kind}".encode()))
             elif text is not None:
-                moves.append(((templates.get(text, known, f"{where}, move `{kind}`"),), None))
+                moves.append(((texts.get(text, known, f"{where}, move `{kind}`"),), None))
             else:
                 raise BundleError(f"{where}: move `{kind}` has neither a text nor a pick")
         self.kinds = tuple(m["kind"] for m in reply["moves"])
         self.needs_slots = tuple(n for n, source in needs.items() if source == "slot")
         self.needs_fields = tuple(n for n, source in needs.items() if source == "field")
-        self._templates = templates
+        self.needs = (*self.needs_slots, *self.needs_fields)  # the values it prints bare: none may be absent
+        self._texts = texts
         self._plan = tuple(moves)
-        self._moves: tuple[tuple[tuple[Callable, ...], bytes | None], ...] | None = None
+        self._moves: tuple[tuple[tuple[Text, ...], bytes | None], ...] | None = None
 
-    def _compile(self) -> tuple[tuple[tuple[Callable, ...], bytes | None], ...]:
-        """Compile the moves' templates: once, at the first draft that chooses this reply."""
-        compile_ = self._templates.compile
-        self._moves = tuple((tuple(compile_(src) for src in sources), pick) for sources, pick in self._plan)
+    def _prepare(self) -> tuple[tuple[tuple[Text, ...], bytes | None], ...]:
+        """Prepare the moves' texts: once, at the first draft that chooses this reply."""
+        prepare = self._texts.prepare
+        self._moves = tuple((tuple(prepare(c) for c in checked), pick) for checked, pick in self._plan)
         return self._moves
 
     def render(self, variables: dict[str, object], seed: str) -> list[str]:
-        """Each move's text, stripped, in order. `variables` is handed over (not copied)."""
-        moves = self._moves or self._compile()
-        context = self._templates.context(variables)
+        """Each move's text, stripped, in order. `variables` is read, not copied."""
+        moves = self._moves or self._prepare()
         texts = []
         seed_crc = None
-        try:
-            for roots, pick in moves:
-                if pick is None:
-                    root = roots[0]
-                else:  # pick_index(), with the seed's share of the CRC computed once per draft
-                    if seed_crc is None:
-                        seed_crc = zlib.crc32(seed.encode())
-                    root = roots[zlib.crc32(pick, seed_crc) % len(roots)]
-                texts.append("".join(root(context)).strip())
-        except Exception:
-            self._templates.env.handle_exception()
-            raise  # pragma: no cover - handle_exception raises
+        for choices, pick in moves:
+            if pick is None:
+                text = choices[0]
+            else:  # pick_index(), with the seed's share of the CRC computed once per draft
+                if seed_crc is None:
+                    seed_crc = zlib.crc32(seed.encode())
+                text = choices[zlib.crc32(pick, seed_crc) % len(choices)]
+            texts.append(text.render(variables))
         return texts
 
 

@@ -99,26 +99,25 @@ class Tracer:
     patterns (built on first use, per instance); safe to share between threads (a pattern compiled
     twice by two threads at once is the same pattern)."""
 
-    def __init__(self, bundle: Bundle, sets: Mapping[str, Any] | None = None,
-                 set_index: Callable[[str, str], int | None] | None = None):
-        """`sets` and `set_index`: the runtime's own RE2 filters per text field and the index of a
-        pattern in them (ConditionCompiler.set_index). With them, a `matches` holds exactly when the
-        runtime's scan says so, and only what matched is searched again for its spans."""
+    def __init__(self, bundle: Bundle, text_set: Callable[[str, str], tuple[Any, int] | None] | None = None):
+        """`text_set(field, pattern)`: the runtime's own RE2 filter that holds a pattern on a text
+        field, and the pattern's index in it (ConditionCompiler.text_set). With it, a `matches` holds
+        exactly when the runtime's scan says so, and only what matched is searched again for its spans."""
         self._signals = {s.name: s for s in bundle.signals}
-        self._sets = dict(sets or {})
-        self._set_index = set_index or (lambda field, pattern: None)
+        self._text_set = text_set or (lambda field, pattern: None)
         self._mentions: dict[tuple, Any] = {}
         self._regexes: dict[str, Any] = {}
         self._plans: dict[int, tuple[Condition, Callable]] = {}  # id(condition) -> (it, its plan)
 
-    def _hits(self, field: str, text: str, memo: dict) -> frozenset[int] | None:
-        """The indices of the runtime's set on `field` that occur in text (one scan per message)."""
-        key = ("scan", field)
+    @staticmethod
+    def _hits(s: Any, text: str, memo: dict) -> frozenset[int]:
+        """The indices of the patterns of the runtime's filter `s` that occur in text (one scan per
+        message and filter)."""
+        key = ("scan", id(s))
         hits = memo.get(key)  # type: ignore[call-overload]
         if hits is None:
-            s = self._sets.get(field)
-            hits = memo[key] = frozenset(s.Match(text) or ()) if s is not None else frozenset({-1})  # type: ignore[index]
-        return None if -1 in hits else hits
+            hits = memo[key] = frozenset(s.Match(text) or ())  # type: ignore[index]
+        return hits
 
     def _phrases(self, phrases: tuple[str, ...]) -> PhraseSpans:
         """The runtime's own whole-word occurrences of the phrases (conditions.PhraseSpans)."""
@@ -238,7 +237,7 @@ class Tracer:
                         spans = [{"start": m.start(), "end": m.end(), "text": m.group()} for m in regex.finditer(text)]
                     return {"op": "has_emoji", "field": field, "emoji": list(emoji), "held": bool(spans), "spans": spans}
             case Matches(field=field, pattern=pattern):
-                index = self._set_index(field, pattern)
+                found = self._text_set(field, pattern)
                 regex = self._regex(pattern)
                 hits_of = self._hits
 
@@ -247,8 +246,8 @@ class Tracer:
                     spans = []
                     held = False
                     if isinstance(text, str) and text:
-                        hits = hits_of(field, text, memo) if index is not None else None
-                        if hits is None or index in hits:
+                        hits = hits_of(found[0], text, memo) if found is not None else None
+                        if hits is None or found[1] in hits:
                             spans = [{"start": m.start(), "end": m.end(), "text": m.group()} for m in regex.finditer(text)]
                             held = bool(spans) if hits is None else True
                     return {"op": "matches", "field": field, "pattern": pattern, "held": held, "spans": spans}

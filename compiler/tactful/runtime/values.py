@@ -13,7 +13,6 @@ type never breaks an older runtime.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -39,6 +38,8 @@ _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
 
 
 def _date(value: str) -> bool:
+    import datetime  # here: a cold start that checks no date does not import it
+
     try:
         datetime.date.fromisoformat(value)
     except ValueError:
