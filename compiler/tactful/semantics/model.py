@@ -59,7 +59,7 @@ class Declarations:
     policy_escalations: dict[str, PolicyEntry] = field(default_factory=dict)
     frameworks: dict[str, tuple[str, ast.FrameworkDecl]] = field(default_factory=dict)  # intent → (module, decl)
     uses: dict[str, list[str]] = field(default_factory=dict)  # module → modules it uses (known ones)
-    _visible: dict = field(default_factory=dict, repr=False)  # visible()'s answers, by (module, kind)
+    _visible: dict = field(default_factory=dict, repr=False)  # visible()'s answers and what it made them from
 
     def field_type(self, name: str) -> str | None:
         if name in FEATURES:
@@ -72,9 +72,16 @@ class Declarations:
         declaration)}. Made once per module and kind (the declarations do not change); not to be changed."""
         found = self._visible.get((module, kind))
         if found is None:
+            # Most modules see the same declaring modules (the stdlib's): one table per such set.
             table = self.signals if kind == "signal" else self.banks
-            mods = {module, *self.uses.get(module, ())}
-            found = self._visible[(module, kind)] = {n: v for n, v in table.items() if v[0] in mods}
+            declaring = self._visible.get(kind)
+            if declaring is None:
+                declaring = self._visible[kind] = {v[0] for v in table.values()}
+            mods = frozenset(m for m in (module, *self.uses.get(module, ())) if m in declaring)
+            found = self._visible.get((mods, kind))
+            if found is None:
+                found = self._visible[(mods, kind)] = {n: v for n, v in table.items() if v[0] in mods}
+            self._visible[(module, kind)] = found
         return found
 
 

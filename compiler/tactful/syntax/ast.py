@@ -120,16 +120,34 @@ class Text(Node):
     """A quoted text, parsed into literal parts, slots and optional segments.
 
     The parts are kept as plain data (`pieces`, see Piece): most texts are only ever read as a whole,
-    and a parse makes tens of thousands of them. `parts` gives them as nodes."""
+    and a parse makes tens of thousands of them. `parts` gives them as nodes. A text written as plain
+    words on one line between single quotes (no slot, bracket or escape: most titles, messages and
+    examples) is stored without its pieces (`_pieces` is None): its one literal piece, the whole value
+    inside the quotes, is made on request, so a parse builds three objects fewer for each."""
 
     value: str  # unescaped and un-indented, as the reader sees it
-    pieces: tuple[Piece, ...]
+    _pieces: tuple[Piece, ...] | None  # None: plain (see above)
     loc: Loc = _loc()
+
+    @property
+    def pieces(self) -> tuple[Piece, ...]:
+        pieces = self._pieces
+        if pieces is not None:
+            return pieces
+        if not self.value:
+            return ()
+        path, start, end, line, column, end_line, end_column = self.loc
+        return (("lit", self.value, (path, start + 1, end - 1, line, column + 1, end_line, end_column - 1)),)
+
+    @property
+    def plain(self) -> bool:
+        """Written as plain words on one line: one literal piece (none when empty), no slots."""
+        return self._pieces is None
 
     def __eq__(self, other):
         if other.__class__ is not Text:
             return NotImplemented
-        return self.value == other.value and (self.pieces is other.pieces or _bare(self.pieces) == _bare(other.pieces))
+        return self.value == other.value and (self._pieces is other._pieces or _bare(self.pieces) == _bare(other.pieces))
 
     def __hash__(self):
         return hash((self.value, _bare(self.pieces)))
@@ -141,7 +159,9 @@ class Text(Node):
     def slot_pieces(self) -> list[Piece]:
         """The ("slot", …) pieces, those inside optional segments included, in order."""
         out: list[Piece] = []
-        for p in self.pieces:
+        if self._pieces is None:
+            return out
+        for p in self._pieces:
             if p[0] == "slot":
                 out.append(p)
             elif p[0] == "opt":

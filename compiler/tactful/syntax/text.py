@@ -74,11 +74,9 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
             lines = pieces(raw, start)
         else:
             body = raw[1:-1]
-            if not _SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal
-                end = start + len(raw)
-                literal = (("lit", body, (path, start + 1, end - 1, line, column + 1, line, end - 1 + delta)),) \
-                    if body else ()
-                return ast.Text(body, literal, loc=(path, start, end, line, column, line, end + delta))
+            if not _SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal,
+                end = start + len(raw)  # which the Text makes on request (see ast.Text)
+                return ast.Text(body, None, loc=(path, start, end, line, column, line, end + delta))
             if "[" not in body and "]" not in body and "\\" not in body:
                 text = _plain_slots(body, start, path, line, delta)
                 if text is not None:

@@ -21,6 +21,8 @@ def text_references(model: Model) -> Iterator[Diagnostic]:
         broken = junk_slot_names(fw)
         used: set[str] = set()
         for text, visibility in framework_texts(fw):
+            if text.plain:  # no slots in it
+                continue
             pieces = text.pieces
             if not pieces and text.value.strip():  # a text that did not parse (T1004): its slots count as used
                 used.update(m.group(1) for m in _BRACED.finditer(text.value))
