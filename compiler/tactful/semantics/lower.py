@@ -162,23 +162,23 @@ class Lowerer:
                                 guards=guards, escalations=escalations, location=location(p.span)))
         return out
 
-    def policy_guard(self, name: str, g: ast.Guard, policy: str) -> b.Guard:
-        key = (id(g), name, policy)
+    def _shared(self, item, name: str, policy: str, make):
+        """A policy entry lowered once and shared by every framework that inherits it (models are immutable)."""
+        key = (id(item), name, policy)
         out = self._inherited.get(key)
         if out is None:
-            out = self._inherited[key] = b.Guard(
-                name=name, when=self.cond(g.when), condition_source=self.model.cond_source(g.when),
-                reason=g.reason.value, policy=policy, location=location(g.span))
+            out = self._inherited[key] = make()
         return out
 
+    def policy_guard(self, name: str, g: ast.Guard, policy: str) -> b.Guard:
+        return self._shared(g, name, policy, lambda: b.Guard(
+            name=name, when=self.cond(g.when), condition_source=self.model.cond_source(g.when),
+            reason=g.reason.value, policy=policy, location=location(g.span)))
+
     def policy_escalation(self, name: str, e: ast.Escalate, policy: str) -> b.Escalation:
-        key = (id(e), name, policy)
-        out = self._inherited.get(key)
-        if out is None:
-            out = self._inherited[key] = b.Escalation(
-                name=name, team=e.team.value, when=self.cond(e.when), condition_source=self.model.cond_source(e.when),
-                handoff=self.text(e.handoff, {}) if e.handoff else None, policy=policy, location=location(e.span))
-        return out
+        return self._shared(e, name, policy, lambda: b.Escalation(
+            name=name, team=e.team.value, when=self.cond(e.when), condition_source=self.model.cond_source(e.when),
+            handoff=self.text(e.handoff, {}) if e.handoff else None, policy=policy, location=location(e.span)))
 
     # ---- frameworks ----------------------------------------------------------------------------
     def framework(self, module: str, fw: ast.FrameworkDecl) -> b.Framework:
