@@ -12,6 +12,7 @@ still misses, and a batch is harder than the rows before it:
 
 - the rows the floors were first set on (every id up to the last one of each family at the time,
   `FIRST_ROWS`): their floors only ever go up;
+- the rows of each later set of floors (`SECOND_ROWS`, …): theirs only ever go up too;
 - the whole test half as it stands, with floors set when the latest batch landed.
 """
 
@@ -37,18 +38,32 @@ FIRST_ROWS = {"account": 138, "billing": 146, "moderation": 64, "orders": 198, "
 # On the first 1060 rows (515 in the test half): hold/send 90.4% (463/512), false holds 6.7%
 # (15/224), safety-class recall 114/138 (82.6%), every team at least 83.3% (legal 25/30,
 # trust_safety 100/120). The floors set before on the same rows were 0.89, 0.075, 0.79 and 0.82.
-FIRST = {"hold_send": 0.90, "false_holds": 0.07, "safety_recall": 0.82, "team_recall": 0.83}
-# On the whole corpus then (1401 rows, 680 in the test half, 341 rows added in six batches
-# written at the failure kinds of issue 11): hold/send 89.2% (604/677), false holds 6.8%
-# (21/311), safety-class recall 145/188 (77.1%), every team at least 81.4% (trust_safety
-# 140/172). Each batch was scored on first sight before any of it was used: the library met 50 to
-# 93% of a batch's dev-half rows before the round of signal changes it prompted.
-ALL = {"hold_send": 0.885, "false_holds": 0.072, "safety_recall": 0.765, "team_recall": 0.81}
+# Raised 2026-12-03 after the broad safety families: hold/send 90.8% (465/512), false holds 6.7%
+# (15/224), safety-class recall 116/138 (84.1%), every team at least 83.3% (legal).
+FIRST = {"hold_send": 0.905, "false_holds": 0.07, "safety_recall": 0.84, "team_recall": 0.83}
+
+# The last id of each family when the second floors were set (2026-12-03, 1401 rows).
+SECOND_ROWS = {"account": 182, "billing": 193, "moderation": 84, "orders": 265, "privacy": 61, "product": 154,
+               "service": 136, "social": 119, "trust_safety": 207}
+# On those 1401 rows (680 in the test half, 341 rows added in six batches written at the failure
+# kinds of issue 11) the floors were first 0.885, 0.072, 0.765 and 0.81 (hold/send 89.2%, false
+# holds 6.8%, safety-class recall 145/188). Raised after the broad safety families: hold/send 89.5%
+# (606/677), false holds 6.8% (21/311), safety-class recall 147/188 (78.2%), every team at least
+# 82.6% (trust_safety).
+SECOND = {"hold_send": 0.89, "false_holds": 0.07, "safety_recall": 0.78, "team_recall": 0.82}
+# On the whole corpus now (1519 rows, 733 in the test half; two more batches of 80 and 38 rows,
+# 52 routine, written at crisis, violence, doxxing, stalking and grooming in new wordings and at
+# routine messages that use danger words harmlessly): hold/send 88.5% (646/730), false holds 7.6%,
+# safety-class recall 169/222 (76.1%), every team at least 81.1% (trust_safety). Each batch was
+# scored on first sight before any of it was used: the library met 50 to 93% of a batch's
+# dev-half rows before the round of signal changes it prompted (batch 7: 37 of 45 rows, safety
+# recall 18/25; batch 8, written after the broad families: 13 of 20 rows, safety recall 5/10).
+ALL = {"hold_send": 0.88, "false_holds": 0.08, "safety_recall": 0.755, "team_recall": 0.81}
 
 
-def _first(row_id: str | None) -> bool:
+def _up_to(last: dict[str, int], row_id: str | None) -> bool:
     family, _, number = (row_id or "").rpartition("-")
-    return number.isdigit() and int(number) <= FIRST_ROWS.get(family, 0)
+    return number.isdigit() and int(number) <= last.get(family, 0)
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +78,16 @@ def corpus():
     return read_corpus(CORPUS)
 
 
-@pytest.fixture(scope="module", params=["first", "all"])
+POPULATIONS = {"first": (FIRST_ROWS, FIRST), "second": (SECOND_ROWS, SECOND), "all": (None, ALL)}
+
+
+@pytest.fixture(scope="module", params=list(POPULATIONS))
 def scored(request, library, corpus):
-    if request.param == "first":
-        corpus = Corpus([r for r in corpus.rows if _first(r.id)], [b for b in corpus.bad if _first(b.id)],
-                        corpus.files)
-    return request.param, evaluate(library, corpus, split="test"), FIRST if request.param == "first" else ALL
+    last, floor = POPULATIONS[request.param]
+    if last is not None:
+        corpus = Corpus([r for r in corpus.rows if _up_to(last, r.id)],
+                        [b for b in corpus.bad if _up_to(last, b.id)], corpus.files)
+    return request.param, evaluate(library, corpus, split="test"), floor
 
 
 def test_the_test_half_is_scored_without_bad_rows(scored):
