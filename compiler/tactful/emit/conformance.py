@@ -32,7 +32,6 @@ from tactful.runtime.errors import DraftError
 from tactful.runtime.examples import example_request, where
 from tactful.runtime.features import compute
 from tactful.runtime.library import Library
-from tactful.runtime.trace import compact_trace
 
 ABOUT = "Inputs and expected outputs for tactful runtimes; see tactful.emit.conformance."
 
@@ -60,12 +59,12 @@ def _drafts(bundle: Bundle, library: Library) -> Iterator[dict]:
         for example in fw.examples:
             request = example_request(fw, example)
             try:
-                draft = library.draft(request["intent"], request["slots"], request["context"], trace=True)
+                draft = library.draft(request["intent"], request["slots"], request["context"], trace="compact")
             except DraftError as e:
                 expected, features = {"error": e.to_dict()}, compute(example.message)
             else:
                 trace, draft.trace = draft.trace, None
-                expected, features = {"draft": draft.to_dict(), "trace": compact_trace(trace)}, trace.features
+                expected, features = {"draft": draft.to_dict(), "trace": trace.data}, trace.features
             yield {
                 "id": f"{fw.intent}/{example.name}",
                 "source": where(example.location),
