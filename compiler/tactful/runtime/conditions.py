@@ -227,6 +227,14 @@ class PhraseSpans:
         if self._index is not None:
             self._index.build()
 
+    @property
+    def keys(self) -> frozenset[str] | None:
+        """Words one of which a text must have for a phrase to occur in it; None when a phrase
+        without an ASCII word may occur in any text."""
+        if self._others is not None:
+            return None
+        return self._index.keys if self._index is not None else frozenset()
+
     def __call__(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
         if words is None:
             words = message_words(text)

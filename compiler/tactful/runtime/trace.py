@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, assert_never
 
 import re2
@@ -367,12 +368,12 @@ class Tracer:
         match cond:
             case AllOf(of=parts) | AnyOf(of=parts):
                 plans = [self._compact_plan(c) for c in parts]
-                every = isinstance(cond, AllOf)
+                test = all if isinstance(cond, AllOf) else any
 
                 def read(values, features, memo):
                     nodes = [p(values, features, memo) for p in plans]
-                    held = all(n[0] for n in nodes) if every else any(n[0] for n in nodes)
-                    return [1 if held else 0, *nodes]
+                    nodes.insert(0, 1 if test(map(_first, nodes)) else 0)
+                    return nodes
             case Not(of=inner):
                 plan = self._compact_plan(inner)
 
@@ -394,8 +395,16 @@ class Tracer:
                     return [1 if actual is True else 0, actual]
             case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
                 test = self._mentions_test(field, tuple(phrases), tuple(near or ()), within, asserted)
+                phrases = tuple(phrases)
+                # most messages have none of a list's words: then nothing is found, at once
+                index = self._phrases(phrases).keys if any(p.split() for p in phrases) else None
+                words_key = ("words", field)
 
                 def read(values, features, memo):
+                    if index is not None:
+                        words = memo.get(words_key)
+                        if words is not None and index.isdisjoint(words):
+                            return [0]
                     _, found, held = test(values, memo)
                     return [1 if held else 0, *([a, b] for a, b in found)]
             case HasEmoji(field=field, emoji=emoji):
@@ -406,8 +415,14 @@ class Tracer:
                     return [1 if spans else 0, *([a, b] for a, b, _ in spans)]
             case Matches(field=field, pattern=pattern):
                 matches_test = self._matches_test(field, pattern)
+                found = self._text_set(field, pattern)
+                scan = ("scan", id(found[0])) if found is not None else None
+                position = found[1] if found is not None else None
 
                 def read(values, features, memo):
+                    hits = memo.get(scan)  # the runtime's scan of the field, once read: most patterns did not match
+                    if hits is not None and position not in hits:
+                        return [0]
                     spans, held = matches_test(values, memo)
                     return [1 if held else 0, *([a, b] for a, b, _ in spans)]
             case Compare(field=field, cmp=cmp, value=value):
@@ -434,6 +449,7 @@ class Tracer:
 
 
 _SIGNALS = ("compact", "signals")  # memo's key of the compact signal trees of one message
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
