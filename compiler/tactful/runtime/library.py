@@ -405,6 +405,13 @@ class Library:
             lazy.build()
         return self
 
+    def _release(self, intent: str) -> None:
+        """Forget intent's prepared framework; the next draft prepares it again. For a caller that
+        drafts each framework's examples once, one framework after the other (conformance.json), so
+        that a large library's prepared frameworks are not all kept until the end."""
+        with self._lock:
+            self._prepared.pop(intent, None)
+
     def _entries(self, fw: dict[str, Any], plural: str) -> list[dict[str, Any]]:
         """fw's guards or escalations, with the policy entries it refers to or inherits."""
         items = fw.get(plural, ())
