@@ -502,6 +502,7 @@ class ConditionCompiler:
         self._compiled_signals: dict[str, Code] = {} if group_of is None else group_of._compiled_signals
         self._pending: dict[str, str] = {}  # the registry's: signals named but not compiled, and where
         self._groups: list[ConditionCompiler] = []  # the registry's
+        self._signal_functions: dict[str, object] = {}  # the registry's: `_sig_N` -> its function, once compiled
         self._signal_sources: list[str] = []
         self._memo_forms: dict[str, tuple[str, str]] = {}  # memo -> (its lazy expression, its computation)
         self._compiling: list[str] = []
@@ -578,6 +579,7 @@ class ConditionCompiler:
                 del self._compiled_signals[name]
             raise
         self._groups.append(group)
+        self._signal_functions.update((k, v) for k, v in self.namespace.items() if k.startswith("_sig_"))
         return source
 
     def text_set(self, field: str, pattern: str) -> "tuple[re2.Filter, int] | None":
@@ -612,7 +614,7 @@ class ConditionCompiler:
         """Compile and run generated source (function definitions only) in the namespace, once."""
         self.finish()
         if self._program is not None:
-            self.namespace.update((k, v) for k, v in self._program.namespace.items() if k.startswith("_sig_"))
+            self.namespace.update(self._program._signal_functions)
         code = self._codes.get(source)
         if code is None:
             try:
