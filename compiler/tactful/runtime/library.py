@@ -411,6 +411,9 @@ class Library:
         that a large library's prepared frameworks are not all kept until the end."""
         with self._lock:
             self._prepared.pop(intent, None)
+            tracer, model = self.__dict__.get("_tracer"), self._models.get(intent)
+            if tracer is not None and model is not None:  # and the trace's plans of its own conditions
+                tracer.forget(model)
 
     def _entries(self, fw: dict[str, Any], plural: str) -> list[dict[str, Any]]:
         """fw's guards or escalations, with the policy entries it refers to or inherits."""

@@ -175,6 +175,26 @@ class Tracer:
                             "condition": node})
         return Trace(features, tuple(guards), tuple(escalations), tuple(replies))
 
+    def forget(self, fw: Framework) -> None:
+        """Let go of the plans of fw's own conditions (its own guards, escalations and replies; a
+        policy's entries and the signals' trees are every framework's); they are made again if fw is
+        traced again."""
+        def drop(cond: Condition) -> None:
+            self._plans.pop(id(cond), None)
+            self._compact_plans.pop(id(cond), None)
+            if isinstance(cond, (AllOf, AnyOf)):
+                for part in cond.of:
+                    drop(part)
+            elif isinstance(cond, Not):
+                drop(cond.of)
+
+        for item in (*fw.guards, *fw.escalations):
+            if item.policy is None:
+                drop(item.when)
+        for r in fw.replies:
+            if r.when is not None:
+                drop(r.when)
+
     def condition(self, cond: Condition, values: Mapping[str, Any], features: Mapping[str, Any],
                   memo: dict | None = None) -> dict:
         """One condition's node (see the module docstring); `memo` shares signal nodes and field scans
