@@ -186,3 +186,14 @@ def test_draft_text_equals_the_compiled_reply_template(library):
     variables |= {"message": ctx()["message"], "channel": "email", "visibility": "private", "contact_count": 3}
     variables |= {**SLOTS, "order_id": "A-7"}
     assert make_environment().from_string(reply.template).render(values=variables) == d.text
+
+
+def test_a_released_framework_is_prepared_again_and_drafts_the_same(library):
+    """Library._release (conformance.json lets each framework go after its examples)."""
+    context = ctx("I'm going to SUE you, this is the third time", contact_count=3, seed="c1")
+    before = library.draft(INTENT, SLOTS, context, trace="compact")
+    library._release(INTENT)
+    library._release("no.such_intent")  # nothing to let go
+    after = library.draft(INTENT, SLOTS, context, trace="compact")
+    assert after.to_dict() == before.to_dict() and after.trace == before.trace
+    assert [e.name for e in after.escalations] == ["legal_threat"] and after.reply.id == "private.1"

@@ -49,3 +49,17 @@ def test_a_text_reads_any_name_as_a_key(name):
 def test_a_long_text_renders():
     parts = [p for i in range(3000) for p in (f"w{i} ", {"slot": "s"}, " ")]
     assert Text(parts).render({"s": "x"}) == "".join(f"w{i} x " for i in range(3000)).strip()
+
+
+def test_a_phrase_bank_is_checked_once_per_set_of_known_names_and_each_set_is_checked():
+    from tactful.runtime.errors import BundleError
+    from tactful.runtime.render import Texts
+
+    texts = Texts()
+    bank = [{"parts": ["Thanks, ", {"slot": "customer_name"}, "."]}, {"parts": ["Thanks."]}]
+    known = frozenset({"customer_name", "message"})
+    first = texts.bank(bank, known, "`a` reply `r`")
+    assert texts.bank(bank, frozenset({"message", "customer_name"}), "`b` reply `r`") is first  # shared
+    assert [parts for _, parts in first] == [bank[0]["parts"], bank[1]["parts"]]
+    with pytest.raises(BundleError, match="`c` reply `r`.*`customer_name`"):  # another set of names: checked
+        texts.bank(bank, frozenset({"message"}), "`c` reply `r`")

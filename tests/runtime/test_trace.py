@@ -117,3 +117,23 @@ def test_the_trace_reaches_the_verdict_the_draft_reached(library, words, channel
     assert chosen == [draft.reply.id]
     earlier = draft.trace.replies[:[r["id"] for r in draft.trace.replies].index(draft.reply.id)]
     assert all(r["status"] in ("not_held", "other_visibility") for r in earlier)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # read-only
+@given(words=st.lists(st.sampled_from([*WORDS, "😡", "🙂", "not", "never"]), min_size=1, max_size=12),
+       channel=st.sampled_from([("email", "private"), ("x", "public"), ("instagram", "public")]),
+       contact_count=st.one_of(st.none(), st.integers(1, 5)))
+def test_the_compact_trace_read_directly_is_the_compact_form_of_the_full_one(library, words, channel, contact_count):
+    """trace="compact" (what conformance.json holds) gives what compact_trace makes of trace=True."""
+    from tactful.runtime.trace import compact_trace
+
+    context = ctx(" ".join(words), channel=channel[0], visibility=channel[1])
+    if contact_count is not None:
+        context["contact_count"] = contact_count
+    full = library.draft("billing.duplicate_charge", SLOTS, context, trace=True)
+    compact = library.draft("billing.duplicate_charge", SLOTS, context, trace="compact")
+    assert compact.trace.data == compact_trace(full.trace)
+    assert compact.trace.features == full.trace.features
+    assert json.dumps(compact.trace.data) == json.dumps(compact_trace(full.trace))  # ints stay ints, 0/1 stay 0/1
+    full.trace = compact.trace = None
+    assert compact.to_dict() == full.to_dict()

@@ -32,7 +32,6 @@ from tactful.runtime.errors import DraftError
 from tactful.runtime.examples import example_request, where
 from tactful.runtime.features import compute
 from tactful.runtime.library import Library
-from tactful.runtime.trace import compact_trace
 
 ABOUT = "Inputs and expected outputs for tactful runtimes; see tactful.emit.conformance."
 
@@ -45,27 +44,31 @@ def conformance(bundle: Bundle, library: Library | None = None) -> dict:
 def _document(bundle: Bundle, collect: Callable[[Iterator[dict]], Any], library: Library | None = None) -> dict:
     """The document, each list of cases made one case at a time and handed to collect (`list`, or
     the encoder of emit_conformance, which keeps each case's text and lets its data go)."""
+    own = library is None  # then each framework is let go once its examples are read
     library = Library(bundle, data=bundle_data(bundle)) if library is None else library
     return {
         "schema_version": SCHEMA_VERSION,
         "revision": bundle.revision,
         "about": ABOUT,
-        "drafts": collect(_drafts(bundle, library)),
+        "drafts": collect(_drafts(bundle, library, release=own)),
         "signals": collect(_signals(bundle, library)),
     }
 
 
-def _drafts(bundle: Bundle, library: Library) -> Iterator[dict]:
+def _drafts(bundle: Bundle, library: Library, *, release: bool = False) -> Iterator[dict]:
+    """The draft cases, framework by framework; with `release`, each prepared framework is let go
+    after its examples (Library._release), so that the heap, which every full garbage collection
+    walks, does not keep a large library's prepared frameworks until the end."""
     for fw in bundle.frameworks:
         for example in fw.examples:
             request = example_request(fw, example)
             try:
-                draft = library.draft(request["intent"], request["slots"], request["context"], trace=True)
+                draft = library.draft(request["intent"], request["slots"], request["context"], trace="compact")
             except DraftError as e:
                 expected, features = {"error": e.to_dict()}, compute(example.message)
             else:
                 trace, draft.trace = draft.trace, None
-                expected, features = {"draft": draft.to_dict(), "trace": compact_trace(trace)}, trace.features
+                expected, features = {"draft": draft.to_dict(), "trace": trace.data}, trace.features
             yield {
                 "id": f"{fw.intent}/{example.name}",
                 "source": where(example.location),
@@ -73,6 +76,8 @@ def _drafts(bundle: Bundle, library: Library) -> Iterator[dict]:
                 "features": features,  # the trace's: computed once per message
                 "expected": expected,
             }
+        if release:
+            library._release(fw.intent)
 
 
 def _signals(bundle: Bundle, library: Library) -> Iterator[dict]:

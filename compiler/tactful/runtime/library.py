@@ -405,6 +405,16 @@ class Library:
             lazy.build()
         return self
 
+    def _release(self, intent: str) -> None:
+        """Forget intent's prepared framework; the next draft prepares it again. For a caller that
+        drafts each framework's examples once, one framework after the other (conformance.json), so
+        that a large library's prepared frameworks are not all kept until the end."""
+        with self._lock:
+            self._prepared.pop(intent, None)
+            tracer, model = self.__dict__.get("_tracer"), self._models.get(intent)
+            if tracer is not None and model is not None:  # and the trace's plans of its own conditions
+                tracer.forget(model)
+
     def _entries(self, fw: dict[str, Any], plural: str) -> list[dict[str, Any]]:
         """fw's guards or escalations, with the policy entries it refers to or inherits."""
         items = fw.get(plural, ())
@@ -671,13 +681,15 @@ class Library:
 
     def draft(
         self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None,
-        *, trace: bool = False,
+        *, trace: bool | str = False,
     ) -> Draft:
         """The draft reply for one message. Raises a DraftError subclass for a bad request.
 
         With trace=True the draft's `trace` says why (tactful.runtime.trace): every guard, escalation
         and reply condition, whether it held and what it read. It costs a second reading of the
-        framework's conditions, so it is off by default."""
+        framework's conditions, so it is off by default. With trace="compact" it is the same trace in
+        the compact form of conformance.json (a trace.CompactTrace: its `data` and the message's
+        `features`), read directly."""
         if intent.__class__ is not str or not (slots is None or slots.__class__ is dict) or not (
                 context is None or context.__class__ is dict):
             _check_shapes(intent, slots, context)  # the rare caller that passes something else
@@ -700,7 +712,10 @@ class Library:
             intent, self.revision, reply.choice, renderer.kinds, texts, guards, escalations, fw.tags, fw.owner
         )
         if trace:
-            out.trace = self._tracer.framework(fw.model, values, index)
+            if trace == "compact":
+                out.trace = self._tracer.compact(fw.model, values)
+            else:
+                out.trace = self._tracer.framework(fw.model, values, index)
         return out
 
     def verdict(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Verdict:

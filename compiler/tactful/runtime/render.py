@@ -272,11 +272,22 @@ class Texts:
     """Prepared texts by template source: a phrase shared by many replies is prepared once. `absent`
     is what an absent value prints as ("" in a reply, NOT_GIVEN in a handoff note)."""
 
-    __slots__ = ("absent", "_prepared")
+    __slots__ = ("absent", "_prepared", "_banks")
 
     def __init__(self, absent: str = ""):
         self.absent = absent
         self._prepared: dict[str, Text] = {}
+        # (id of a phrase bank as stored, the names known) -> (the bank, its texts checked): the
+        # replies of many frameworks pick from one bank
+        self._banks: dict[tuple[int, frozenset[str]], tuple[Sequence[dict], tuple]] = {}
+
+    def bank(self, bank: Sequence[dict], known: frozenset[str], where: str) -> tuple[tuple[str, list], ...]:
+        """get() of every phrase of a bank (checked once for each set of known names)."""
+        key = (id(bank), known)
+        entry = self._banks.get(key)
+        if entry is None or entry[0] is not bank:
+            entry = self._banks[key] = (bank, tuple(self.get(p, known, where) for p in bank))
+        return entry[1]
 
     def get(self, text: dict, known: frozenset[str], where: str) -> tuple[str, list]:
         """Check a text (as stored) now: (its template source, its parts), to prepare() on first render."""
@@ -332,7 +343,7 @@ class ReplyRenderer:
                 bank = phrases.get(pick)
                 if not bank:
                     raise BundleError(f"{where}: `pick {pick}` names a phrase bank the bundle lacks or that is empty")
-                checked = tuple(texts.get(p, known, f"{where}, phrase bank `{pick}`") for p in bank)
+                checked = texts.bank(bank, known, f"{where}, phrase bank `{pick}`")
                 moves.append((checked, f"\x1f{intent}\x1f{reply['id']}\x1f{kind}".encode()))
             elif text is not None:
                 moves.append(((texts.get(text, known, f"{where}, move `{kind}`"),), None))

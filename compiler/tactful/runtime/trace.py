@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, assert_never
 
 import re2
@@ -108,6 +109,7 @@ class Tracer:
         self._mentions: dict[tuple, Any] = {}
         self._regexes: dict[str, Any] = {}
         self._plans: dict[int, tuple[Condition, Callable]] = {}  # id(condition) -> (it, its plan)
+        self._compact_plans: dict[int, tuple[Condition, Callable]] = {}  # the same, for compact()
 
     @staticmethod
     def _hits(s: Any, text: str, memo: dict) -> frozenset[int]:
@@ -173,6 +175,26 @@ class Tracer:
                             "condition": node})
         return Trace(features, tuple(guards), tuple(escalations), tuple(replies))
 
+    def forget(self, fw: Framework) -> None:
+        """Let go of the plans of fw's own conditions (its own guards, escalations and replies; a
+        policy's entries and the signals' trees are every framework's); they are made again if fw is
+        traced again."""
+        def drop(cond: Condition) -> None:
+            self._plans.pop(id(cond), None)
+            self._compact_plans.pop(id(cond), None)
+            if isinstance(cond, (AllOf, AnyOf)):
+                for part in cond.of:
+                    drop(part)
+            elif isinstance(cond, Not):
+                drop(cond.of)
+
+        for item in (*fw.guards, *fw.escalations):
+            if item.policy is None:
+                drop(item.when)
+        for r in fw.replies:
+            if r.when is not None:
+                drop(r.when)
+
     def condition(self, cond: Condition, values: Mapping[str, Any], features: Mapping[str, Any],
                   memo: dict | None = None) -> dict:
         """One condition's node (see the module docstring); `memo` shares signal nodes and field scans
@@ -226,30 +248,18 @@ class Tracer:
             case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
                 read = self._mentions_plan(field, tuple(phrases), tuple(near or ()), within, asserted)
             case HasEmoji(field=field, emoji=emoji):
-                pattern = emoji_pattern(emoji)
-                regex = self._regex(pattern) if pattern else None
                 emoji = tuple(emoji)
+                emoji_test = self._emoji_test(field, emoji)
 
                 def read(values, features, memo):
-                    text = values.get(field)
-                    spans = []
-                    if regex is not None and isinstance(text, str) and text:
-                        spans = [{"start": m.start(), "end": m.end(), "text": m.group()} for m in regex.finditer(text)]
+                    spans = [{"start": a, "end": b, "text": m.group()} for a, b, m in emoji_test(values)]
                     return {"op": "has_emoji", "field": field, "emoji": list(emoji), "held": bool(spans), "spans": spans}
             case Matches(field=field, pattern=pattern):
-                found = self._text_set(field, pattern)
-                regex = self._regex(pattern)
-                hits_of = self._hits
+                matches_test = self._matches_test(field, pattern)
 
                 def read(values, features, memo):
-                    text = values.get(field)
-                    spans = []
-                    held = False
-                    if isinstance(text, str) and text:
-                        hits = hits_of(found[0], text, memo) if found is not None else None
-                        if hits is None or found[1] in hits:
-                            spans = [{"start": m.start(), "end": m.end(), "text": m.group()} for m in regex.finditer(text)]
-                            held = bool(spans) if hits is None else True
+                    found, held = matches_test(values, memo)
+                    spans = [{"start": a, "end": b, "text": m.group()} for a, b, m in found]
                     return {"op": "matches", "field": field, "pattern": pattern, "held": held, "spans": spans}
             case Compare(field=field, cmp=cmp, value=value):
                 test, computed = _CMP[cmp], field in COMPUTE
@@ -274,16 +284,16 @@ class Tracer:
                 assert_never(cond)
         return read
 
-    def _mentions_plan(self, field: str, phrases: tuple[str, ...], near: tuple[str, ...], within: int | None,
+    def _mentions_test(self, field: str, phrases: tuple[str, ...], near: tuple[str, ...], within: int | None,
                        asserted: bool):
-        op = "says" if asserted else "mentions"
+        """(values, memo) -> (the field's text, the spans found, whether the condition held)."""
         if any(p.split() for p in phrases):
             spans_of = self._phrases(phrases)
             close = self._near(phrases, near, within, asserted) if near else None
         else:  # no phrase to find: the runtime's condition is false
             spans_of = close = None
 
-        def read(values, features, memo):
+        def test(values, memo):
             text = values.get(field)
             found: list[tuple[int, int]] = []
             held = False
@@ -297,6 +307,17 @@ class Tracer:
                 held = bool(found)
                 if close is not None:  # the runtime's own proximity test decides
                     held = held and close(text, words)
+            return text, found, held
+
+        return test
+
+    def _mentions_plan(self, field: str, phrases: tuple[str, ...], near: tuple[str, ...], within: int | None,
+                       asserted: bool):
+        op = "says" if asserted else "mentions"
+        test = self._mentions_test(field, phrases, near, within, asserted)
+
+        def read(values, features, memo):
+            text, found, held = test(values, memo)
             node = {"op": op, "field": field, "phrases": list(phrases), "held": held,
                     "spans": [{"start": a, "end": b, "text": text[a:b]} for a, b in found]}
             if near:
@@ -304,6 +325,162 @@ class Tracer:
             return node
 
         return read
+
+    def _matches_test(self, field: str, pattern: str):
+        """(values, memo) -> (the spans found, whether the `matches` held): the runtime's scan decides."""
+        found = self._text_set(field, pattern)
+        regex = self._regex(pattern)
+        hits_of = self._hits
+
+        def test(values, memo):
+            text = values.get(field)
+            if isinstance(text, str) and text:
+                hits = hits_of(found[0], text, memo) if found is not None else None
+                if hits is None or found[1] in hits:
+                    spans = [(m.start(), m.end(), m) for m in regex.finditer(text)]
+                    return spans, bool(spans) if hits is None else True
+            return [], False
+
+        return test
+
+    def _emoji_test(self, field: str, emoji: tuple[str, ...]):
+        """(values) -> the spans of the emoji in the field's text."""
+        pattern = emoji_pattern(emoji)
+        regex = self._regex(pattern) if pattern else None
+
+        def test(values):
+            text = values.get(field)
+            if regex is not None and isinstance(text, str) and text:
+                return [(m.start(), m.end(), m) for m in regex.finditer(text)]
+            return []
+
+        return test
+
+    # --- the compact form, read directly ---------------------------------------------------------------
+    #
+    # What compact_trace(Tracer.framework(…)) gives, without making the JSON form's nodes first (a
+    # build traces every example of the library: most of a node is the bundle's, repeated). Each
+    # condition gets a second plan, (values, features, memo) -> its compact node; a signal's tree
+    # goes into memo[_SIGNALS], once per message.
+
+    def compact(self, fw: Framework, values: Mapping[str, Any]) -> "CompactTrace":
+        """compact_trace(self.framework(fw, values, chosen)) and the message's features, read directly."""
+        message = values.get("message")
+        features = compute(message if isinstance(message, str) else "")
+        signals: dict[str, list] = {}
+        memo: dict = {_SIGNALS: signals}
+        plan = self._compact_plan
+        data = {
+            "guards": [plan(g.when)(values, features, memo) for g in fw.guards],
+            "escalations": [plan(e.when)(values, features, memo) for e in fw.escalations],
+            "replies": [None if r.when is None else plan(r.when)(values, features, memo) for r in fw.replies],
+        }
+        data["signals"] = dict(sorted(signals.items()))
+        return CompactTrace(features, data)
+
+    def _compact_plan(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:
+        entry = self._compact_plans.get(id(cond))
+        if entry is None or entry[0] is not cond:
+            entry = self._compact_plans[id(cond)] = (cond, self._build_compact(cond))
+        return entry[1]
+
+    def _build_compact(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:  # noqa: C901
+        match cond:
+            case AllOf(of=parts) | AnyOf(of=parts):
+                plans = [self._compact_plan(c) for c in parts]
+                test = all if isinstance(cond, AllOf) else any
+
+                def read(values, features, memo):
+                    nodes = [p(values, features, memo) for p in plans]
+                    nodes.insert(0, 1 if test(map(_first, nodes)) else 0)
+                    return nodes
+            case Not(of=inner):
+                plan = self._compact_plan(inner)
+
+                def read(values, features, memo):
+                    node = plan(values, features, memo)
+                    return [0 if node[0] else 1, node]
+            case SignalRef(name=name):
+                signal_plan = self._compact_plan(self._signals[name].when)
+
+                def read(values, features, memo):
+                    signals = memo[_SIGNALS]
+                    inner = signals.get(name)
+                    if inner is None:
+                        inner = signals[name] = signal_plan(values, features, memo)
+                    return [inner[0]]
+            case FieldTrue(field=field):
+                def read(values, features, memo):
+                    actual = values.get(field)
+                    return [1 if actual is True else 0, actual]
+            case Mentions(field=field, phrases=phrases, near=near, within=within, asserted=asserted):
+                test = self._mentions_test(field, tuple(phrases), tuple(near or ()), within, asserted)
+                phrases = tuple(phrases)
+                # most messages have none of a list's words: then nothing is found, at once
+                index = self._phrases(phrases).keys if any(p.split() for p in phrases) else None
+                words_key = ("words", field)
+
+                def read(values, features, memo):
+                    if index is not None:
+                        words = memo.get(words_key)
+                        if words is not None and index.isdisjoint(words):
+                            return [0]
+                    _, found, held = test(values, memo)
+                    return [1 if held else 0, *([a, b] for a, b in found)]
+            case HasEmoji(field=field, emoji=emoji):
+                emoji_test = self._emoji_test(field, tuple(emoji))
+
+                def read(values, features, memo):
+                    spans = emoji_test(values)
+                    return [1 if spans else 0, *([a, b] for a, b, _ in spans)]
+            case Matches(field=field, pattern=pattern):
+                matches_test = self._matches_test(field, pattern)
+                found = self._text_set(field, pattern)
+                scan = ("scan", id(found[0])) if found is not None else None
+                position = found[1] if found is not None else None
+
+                def read(values, features, memo):
+                    hits = memo.get(scan)  # the runtime's scan of the field, once read: most patterns did not match
+                    if hits is not None and position not in hits:
+                        return [0]
+                    spans, held = matches_test(values, memo)
+                    return [1 if held else 0, *([a, b] for a, b, _ in spans)]
+            case Compare(field=field, cmp=cmp, value=value):
+                test, computed = _CMP[cmp], field in COMPUTE
+
+                def read(values, features, memo):
+                    actual = features[field] if computed else values.get(field)
+                    return [1 if actual is not None and test(actual, value) else 0, actual]
+            case Is(field=field, value=value):
+                source = "visibility" if field == "channel" and value in ("public", "private") else field
+
+                def read(values, features, memo):
+                    actual = values.get(source)
+                    return [1 if actual == value else 0, actual]
+            case In(field=field, values=allowed):
+                allowed = tuple(allowed)
+
+                def read(values, features, memo):
+                    actual = values.get(field)
+                    return [1 if actual in allowed else 0, actual]
+            case _:
+                assert_never(cond)
+        return read
+
+
+_SIGNALS = ("compact", "signals")  # memo's key of the compact signal trees of one message
+_first = itemgetter(0)
+
+
+@dataclass(frozen=True, slots=True)
+class CompactTrace:
+    """A trace in the compact form (see below), and the message features it was read with."""
+
+    features: dict[str, float | int]
+    data: dict
+
+    def to_dict(self) -> dict:
+        return self.data
 
 
 # --- the compact form (conformance.json) -------------------------------------------------------------
