@@ -102,14 +102,19 @@ WORDS = ["I", "was", "charged", "twice", "SUE", "lawyer", "thanks", "a", "lot", 
          "press", "chargeback", "bank", "dispute", "!!!", "AGAIN", "issue", "Suez", "refund", "journalist"]
 
 
+def _context(words: list[str], channel: tuple[str, str], contact_count: int | None) -> dict:
+    context = ctx(" ".join(words), channel=channel[0], visibility=channel[1])
+    if contact_count is not None:
+        context["contact_count"] = contact_count
+    return context
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # read-only
 @given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
        channel=st.sampled_from([("email", "private"), ("x", "public"), ("x", "private"), ("instagram", "public")]),
        contact_count=st.one_of(st.none(), st.integers(1, 5)))
 def test_the_trace_reaches_the_verdict_the_draft_reached(library, words, channel, contact_count):
-    context = ctx(" ".join(words), channel=channel[0], visibility=channel[1])
-    if contact_count is not None:
-        context["contact_count"] = contact_count
+    context = _context(words, channel, contact_count)
     draft = library.draft("billing.duplicate_charge", SLOTS, context, trace=True)
     assert [g["name"] for g in draft.trace.guards if g["held"]] == [g.name for g in draft.guards]
     assert [e["name"] for e in draft.trace.escalations if e["held"]] == [e.name for e in draft.escalations]
@@ -127,9 +132,7 @@ def test_the_compact_trace_read_directly_is_the_compact_form_of_the_full_one(lib
     """trace="compact" (what conformance.json holds) gives what compact_trace makes of trace=True."""
     from tactful.runtime.trace import compact_trace
 
-    context = ctx(" ".join(words), channel=channel[0], visibility=channel[1])
-    if contact_count is not None:
-        context["contact_count"] = contact_count
+    context = _context(words, channel, contact_count)
     full = library.draft("billing.duplicate_charge", SLOTS, context, trace=True)
     compact = library.draft("billing.duplicate_charge", SLOTS, context, trace="compact")
     assert compact.trace.data == compact_trace(full.trace)

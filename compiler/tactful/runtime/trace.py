@@ -210,10 +210,7 @@ class Tracer:
     # once for the whole library. Per message, `memo` holds each signal's node and each field's scan.
 
     def _plan(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], dict]:
-        entry = self._plans.get(id(cond))
-        if entry is None or entry[0] is not cond:
-            entry = self._plans[id(cond)] = (cond, self._build(cond))
-        return entry[1]
+        return _planned(self._plans, cond, self._build)
 
     def _build(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], dict]:  # noqa: C901
         match cond:
@@ -379,10 +376,7 @@ class Tracer:
         return CompactTrace(features, data)
 
     def _compact_plan(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:
-        entry = self._compact_plans.get(id(cond))
-        if entry is None or entry[0] is not cond:
-            entry = self._compact_plans[id(cond)] = (cond, self._build_compact(cond))
-        return entry[1]
+        return _planned(self._compact_plans, cond, self._build_compact)
 
     def _build_compact(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:  # noqa: C901
         match cond:
@@ -714,3 +708,11 @@ def format_trace(trace: Trace | Mapping) -> str:
         if r["condition"] is not None and r["status"] != "other_visibility":
             _tree(r["condition"], 3, lines)
     return "\n".join(lines) + "\n"
+
+
+def _planned(plans: dict, cond: Condition, build: Callable[[Condition], Callable]) -> Callable:
+    """The plan of a condition from plans (keyed by its id, the entry keeping it alive), built once."""
+    entry = plans.get(id(cond))
+    if entry is None or entry[0] is not cond:
+        entry = plans[id(cond)] = (cond, build(cond))
+    return entry[1]
