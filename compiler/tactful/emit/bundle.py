@@ -41,15 +41,19 @@ def bundle_data(bundle: Bundle) -> dict:
     change it."""
     data = _DATA.get(id(bundle))
     if data is None:
-        data = _DATA[id(bundle)] = compact(model_data(bundle))
+        data = _DATA[id(bundle)] = compact(model_data(bundle, lazy=True))
         weakref.finalize(bundle, _DATA.pop, id(bundle), None)
     return data
 
 
-def model_data(bundle: Bundle) -> dict:
+def model_data(bundle: Bundle, lazy: bool = False) -> dict:
     """`bundle.model_dump(mode="json")` (equal to it), with each guard or escalation dumped once
     however many frameworks hold it: the compiler gives every framework that inherits a policy's
-    entry the policy's own model, and dumping it once per framework was most of the dump."""
+    entry the policy's own model, and dumping it once per framework was most of the dump.
+
+    lazy: "frameworks" is an iterator that dumps each framework as it is read, for compact(), which
+    reads it once: each framework's dump then goes as soon as it is compacted, instead of the whole
+    library's dump living (and being walked by the garbage collector) until the end."""
     dumped: dict[int, dict] = {}  # by id of a model the bundle holds (alive for this call)
 
     def entry(model) -> dict:
@@ -58,13 +62,15 @@ def model_data(bundle: Bundle) -> dict:
             data = dumped[id(model)] = model.model_dump(mode="json")
         return data
 
-    full = bundle.model_dump(mode="json", exclude={"frameworks"})
-    full["frameworks"] = frameworks = []
-    for fw in bundle.frameworks:
+    def framework(fw) -> dict:
         data = fw.model_dump(mode="json", exclude={"guards", "escalations"})
         data["guards"] = [entry(g) for g in fw.guards]
         data["escalations"] = [entry(e) for e in fw.escalations]
-        frameworks.append(data)
+        return data
+
+    full = bundle.model_dump(mode="json", exclude={"frameworks"})
+    frameworks = map(framework, bundle.frameworks)
+    full["frameworks"] = frameworks if lazy else list(frameworks)
     return full
 
 
