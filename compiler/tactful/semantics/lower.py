@@ -41,6 +41,7 @@ class Lowerer:
         # by its text, a slot by (name, source, fallback)
         self._entry_json: dict[int, bytes] = {}  # a policy entry's JSON, by id (see entry_json)
         self._parts: dict[str | tuple[str, str, str | None], b.LiteralPart | b.SlotPart] = {}
+        self._conds: dict[tuple[ast.Cond, str], b.Condition] = {}  # see when()
 
     # ---- texts ---------------------------------------------------------------------------------
     def text(self, t: ast.Text, slots: dict[str, ast.Slot] | None = None) -> b.Text:
@@ -70,6 +71,17 @@ class Lowerer:
         return b.Text(source=t.value, parts=parts, template=template_source(parts), location=location(t.span))
 
     # ---- conditions ----------------------------------------------------------------------------
+    def when(self, c: ast.Cond) -> tuple[b.Condition, str]:
+        """A condition lowered, and its source text: one (immutable) model per distinct condition,
+        shared by every signal, entry and reply that has it. Equal conditions (the AST ignores
+        positions) with the same source text lower alike; the source tells `> 0` from `> -0`."""
+        source = self.model.cond_source(c)
+        key = (c, source)
+        out = self._conds.get(key)
+        if out is None:
+            out = self._conds[key] = self.cond(c)
+        return out, source
+
     def cond(self, c: ast.Cond):
         match c:
             case ast.Or(items=items):
@@ -128,8 +140,9 @@ class Lowerer:
         for n, (module, s) in sorted(lib.signals.items()):
             examples = [b.SignalExample(message=t.value, fires=True, location=location(t.span)) for t in s.fires]
             examples += [b.SignalExample(message=t.value, fires=False, location=location(t.span)) for t in s.quiet]
+            when, source = self.when(s.when[0])
             signals.append(b.Signal(name=n, module=module, about=s.about.value if s.about else "",
-                                    when=self.cond(s.when[0]), condition_source=self.model.cond_source(s.when[0]),
+                                    when=when, condition_source=source,
                                     examples=examples, location=location(s.span)))
         phrases = {n: [self.text(p) for p in bank.phrases] for n, (_, bank) in sorted(lib.banks.items())}
         style = []
@@ -171,14 +184,21 @@ class Lowerer:
         return out
 
     def policy_guard(self, name: str, g: ast.Guard, policy: str) -> b.Guard:
-        return self._shared(g, name, policy, lambda: b.Guard(
-            name=name, when=self.cond(g.when), condition_source=self.model.cond_source(g.when),
-            reason=g.reason.value, policy=policy, location=location(g.span)))
+        return self._shared(g, name, policy, lambda: self.guard(name, g, policy))
 
     def policy_escalation(self, name: str, e: ast.Escalate, policy: str) -> b.Escalation:
-        return self._shared(e, name, policy, lambda: b.Escalation(
-            name=name, team=e.team.value, when=self.cond(e.when), condition_source=self.model.cond_source(e.when),
-            handoff=self.text(e.handoff, {}) if e.handoff else None, policy=policy, location=location(e.span)))
+        return self._shared(e, name, policy, lambda: self.escalation(name, e, {}, policy))
+
+    def guard(self, name: str, g: ast.Guard, policy: str | None) -> b.Guard:
+        when, source = self.when(g.when)
+        return b.Guard(name=name, when=when, condition_source=source, reason=g.reason.value, policy=policy,
+                       location=location(g.span))
+
+    def escalation(self, name: str, e: ast.Escalate, slots, policy: str | None) -> b.Escalation:
+        when, source = self.when(e.when)
+        return b.Escalation(name=name, team=e.team.value, when=when, condition_source=source,
+                            handoff=self.text(e.handoff, slots) if e.handoff else None, policy=policy,
+                            location=location(e.span))
 
     # ---- frameworks ----------------------------------------------------------------------------
     def framework(self, module: str, fw: ast.FrameworkDecl) -> b.Framework:
@@ -194,15 +214,9 @@ class Lowerer:
                 example=s.examples[0].value if s.examples else None,
                 about=s.abouts[0].value if s.abouts else "", location=location(s.span)))
         eff = effective(self.decls, fw, model.cond_source)
-        escalations = [b.Escalation(name=n, team=e.team.value, when=self.cond(e.when),
-                                    condition_source=model.cond_source(e.when),
-                                    handoff=self.text(e.handoff, slots) if e.handoff else None,
-                                    policy=None, location=location(e.span))
-                       if policy is None else self.policy_escalation(n, e, policy)
+        escalations = [self.escalation(n, e, slots, None) if policy is None else self.policy_escalation(n, e, policy)
                        for n, e, policy in eff.escalations]
-        guards = [b.Guard(name=n, when=self.cond(g.when), condition_source=model.cond_source(g.when),
-                          reason=g.reason.value, policy=None, location=location(g.span))
-                  if policy is None else self.policy_guard(n, g, policy)
+        guards = [self.guard(n, g, None) if policy is None else self.policy_guard(n, g, policy)
                   for n, g, policy in eff.guards]
         replies, reply_ids = self.replies(fw, slots)
         about = fw.of(ast.About)
@@ -264,8 +278,8 @@ class Lowerer:
                             pick=mv.pick.value if mv.pick is not None else None, location=location(mv.span))
                      for mv in r.moves]
             template = " ".join(m.text.template if m.text is not None else f"{{{{ picks.{m.kind} }}}}" for m in moves)
-            out.append(b.Reply(id=rid, visibility=vis, when=self.cond(r.when) if r.when is not None else None,
-                               condition_source=self.model.cond_source(r.when) if r.when is not None else None,
+            when, source = self.when(r.when) if r.when is not None else (None, None)
+            out.append(b.Reply(id=rid, visibility=vis, when=when, condition_source=source,
                                moves=moves, template=template, location=location(r.span)))
         return out, ids
 
