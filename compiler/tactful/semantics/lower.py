@@ -37,10 +37,11 @@ class Lowerer:
         # a policy's guards and escalations, lowered once: every framework that inherits one holds
         # the same (immutable) model, not a copy of its own; by (id of the entry, name, policy)
         self._inherited: dict[tuple[int, str, str], b.Guard | b.Escalation] = {}
-        # the literal and slot parts of texts, one (immutable) model per distinct part: a literal
-        # by its text, a slot by (name, source, fallback)
+        # the parts of texts, one (immutable) model per distinct part: a literal by its text, a slot
+        # by (name, source, fallback), an optional part by its parts
         self._entry_json: dict[int, bytes] = {}  # a policy entry's JSON, by id (see entry_json)
         self._parts: dict[str | tuple[str, str, str | None], b.LiteralPart | b.SlotPart] = {}
+        self._optionals: dict[tuple[int, ...], b.OptionalPart] = {}  # by the ids of its parts
         self._conds: dict[tuple[ast.Cond, str], b.Condition] = {}  # see when()
 
     # ---- texts ---------------------------------------------------------------------------------
@@ -48,6 +49,7 @@ class Lowerer:
         slots = slots or {}
 
         known = self._parts
+        optionals = self._optionals
 
         def part(p):
             match p:
@@ -64,7 +66,12 @@ class Lowerer:
                         out = known[key] = b.SlotPart(name=key[0], source=key[1], fallback=key[2])
                     return out
                 case ast.TextOptional():
-                    return b.OptionalPart(parts=[part(q) for q in p.parts])
+                    inner = [part(q) for q in p.parts]
+                    key = tuple(map(id, inner))  # parts this Lowerer holds: their ids are their own
+                    out = optionals.get(key)
+                    if out is None:
+                        out = optionals[key] = b.OptionalPart(parts=inner)
+                    return out
             raise AssertionError(f"unexpected text part {p!r}")  # pragma: no cover
 
         parts = [part(p) for p in t.parts]
