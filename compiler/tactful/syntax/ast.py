@@ -8,7 +8,7 @@ semantics/checks/).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Union
 
 from tactful.source import NO_SPAN, Span
@@ -39,8 +39,14 @@ class Node:
     def span(self) -> Span:
         return tuple.__new__(Span, self.loc)
 
+    def __repr__(self) -> str:
+        """A dataclass's repr (the fields shown, not loc), written once here: the node classes are
+        made with repr=False, which spares compiling a __repr__ for each when the module is imported."""
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return f"{self.__class__.__qualname__}({shown})"
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, repr=False)
 class Name(Node):
     """An identifier as written; also a dotted module or intent name (`billing.refund`)."""
 
@@ -48,7 +54,7 @@ class Name(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Comment(Node):
     """A `#` comment, kept so that a formatter can put it back."""
 
@@ -56,7 +62,7 @@ class Comment(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Junk(Node):
     """Source that could not be parsed; its diagnostic was already reported."""
 
@@ -67,7 +73,7 @@ class Junk(Node):
 # --- texts --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TextLiteral(Node):
     """Plain words of a text, escapes resolved."""
 
@@ -75,7 +81,7 @@ class TextLiteral(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TextSlot(Node):
     """`{slot}` or `{slot or 'fallback'}` inside a text."""
 
@@ -84,7 +90,7 @@ class TextSlot(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TextOptional(Node):
     """`[ … ]`: a segment that vanishes when a slot inside it has no value."""
 
@@ -115,7 +121,7 @@ def _part(p: Piece) -> TextPart:
     return TextOptional(tuple(map(_part, p[1])), loc=p[2])
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Text(Node):
     """A quoted text, parsed into literal parts, slots and optional segments.
 
@@ -172,7 +178,7 @@ class Text(Node):
         return [_part(p) for p in self.slot_pieces()]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Regex(Node):
     """A `/pattern/` (RE2 syntax), slashes removed and `\\/` unescaped."""
 
@@ -188,7 +194,7 @@ it names (T1407). The builder never makes a condition tree deeper than one level
 stage's recursion over a condition can reach Python's stack limit."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Or(Node):
     """`a or b or …`"""
 
@@ -196,7 +202,7 @@ class Or(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class And(Node):
     """`a and b and …`"""
 
@@ -204,7 +210,7 @@ class And(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Not(Node):
     """`not a`"""
 
@@ -212,7 +218,7 @@ class Not(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class NameCond(Node):
     """A bare name: a signal or a bool field."""
 
@@ -220,7 +226,7 @@ class NameCond(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Mentions(Node):
     """`field mentions "phrase", …`: whole words, case-insensitive.
 
@@ -239,7 +245,7 @@ class Mentions(Node):
     asserted: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class HasEmoji(Node):
     """`field has emoji "🙃", "🤡"`: any of the emoji, with any skin tone or presentation."""
 
@@ -248,7 +254,7 @@ class HasEmoji(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Matches(Node):
     """`field matches /regex/`"""
 
@@ -257,7 +263,7 @@ class Matches(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Compare(Node):
     """`field < 3`: a number field or message feature against a number."""
 
@@ -267,7 +273,7 @@ class Compare(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Is(Node):
     """`field is value`: an enum field, the channel or the visibility."""
 
@@ -276,7 +282,7 @@ class Is(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class In(Node):
     """`field in (a, b)`"""
 
@@ -291,7 +297,7 @@ Cond = Union[Or, And, Not, NameCond, Mentions, HasEmoji, Matches, Compare, Is, I
 # --- library declarations -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Use(Node):
     """`use module`: makes that module's declarations usable in this file."""
 
@@ -299,7 +305,7 @@ class Use(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TeamDecl(Node):
     """`team name "title"`: who a case can be escalated to or owned by."""
 
@@ -308,7 +314,7 @@ class TeamDecl(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ChannelDecl(Node):
     """`channel name public, private "title"`: where customers write, and how visibly."""
 
@@ -318,7 +324,7 @@ class ChannelDecl(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TypeRef(Node):
     """A slot or field type: a type name, or `enum(a, b, …)`."""
 
@@ -327,7 +333,7 @@ class TypeRef(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class FieldDecl(Node):
     """`field name type`: a context value a conversation carries (contact count, tier …)."""
 
@@ -337,7 +343,7 @@ class FieldDecl(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class SignalDecl(Node):
     """`signal name`: a named condition, with messages it must fire on and stay quiet on."""
 
@@ -349,7 +355,7 @@ class SignalDecl(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class PhraseBank(Node):
     """`phrases name`: interchangeable wordings a reply can `pick` from."""
 
@@ -359,7 +365,7 @@ class PhraseBank(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class StyleDecl(Node):
     """`style name`: phrases house style avoids, and what to prefer."""
 
@@ -371,7 +377,7 @@ class StyleDecl(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Guard(Node):
     """`guard <cond> [as name] "reason"`: when it holds, the draft is not sent as written."""
 
@@ -381,7 +387,7 @@ class Guard(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Escalate(Node):
     """`escalate team when <cond> [as name]`, with its handoff note."""
 
@@ -392,7 +398,7 @@ class Escalate(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class PolicyDecl(Node):
     """`policy name`: guards and escalations that apply to every framework."""
 
@@ -405,7 +411,7 @@ class PolicyDecl(Node):
 # --- frameworks ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Owner(Node):
     """`owner team`"""
 
@@ -413,7 +419,7 @@ class Owner(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Tags(Node):
     """`tags a, b`"""
 
@@ -421,7 +427,7 @@ class Tags(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Serves(Node):
     """`serves public, private`: the visibilities the framework answers in."""
 
@@ -429,7 +435,7 @@ class Serves(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class About(Node):
     """`about "…"`: what the framework is for, for readers and the docs."""
 
@@ -437,7 +443,7 @@ class About(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Slot(Node):
     """`slot name [type] [required] [private]`, with its patterns, examples and notes."""
 
@@ -449,7 +455,7 @@ class Slot(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Except(Node):
     """`except name "reason"`: opting out of one policy guard or escalation."""
 
@@ -458,7 +464,7 @@ class Except(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Move(Node):
     """One move of a reply: `acknowledge`, `ask`, `restate`, `next` or `close`, with a text or `pick bank`."""
 
@@ -468,7 +474,7 @@ class Move(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Reply(Node):
     """`reply public|private [when <cond>]` and its moves."""
 
@@ -478,7 +484,7 @@ class Reply(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Value(Node):
     """A value in an example: a text, a number or a name."""
 
@@ -487,7 +493,7 @@ class Value(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Pair(Node):
     """`key value` in an example's `slots` or `context` line."""
 
@@ -496,7 +502,7 @@ class Pair(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ExMessage(Node):
     """`message "…"` in an example: the customer's words."""
 
@@ -504,7 +510,7 @@ class ExMessage(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ExChannel(Node):
     """`channel name [public|private]` in an example."""
 
@@ -513,7 +519,7 @@ class ExChannel(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ExContext(Node):
     """`context key value, …` in an example."""
 
@@ -521,7 +527,7 @@ class ExContext(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ExSlots(Node):
     """`slots key value, …` in an example."""
 
@@ -529,7 +535,7 @@ class ExSlots(Node):
     loc: Loc = _loc()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Expect(Node):
     """`expect …` in an example: what the draft must show."""
 
@@ -543,7 +549,7 @@ class Expect(Node):
 ExampleItem = Union[ExMessage, ExChannel, ExContext, ExSlots, Expect]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Example(Node):
     """`example "name"`: a conversation the framework must handle as expected."""
 
@@ -555,7 +561,7 @@ class Example(Node):
 Member = Union[Owner, Tags, Serves, About, Slot, Escalate, Guard, Except, Reply, Example, Junk]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class FrameworkDecl(Node):
     """`framework intent "title"` and its members."""
 
@@ -588,7 +594,7 @@ class FrameworkDecl(Node):
 Entry = Union[Use, TeamDecl, ChannelDecl, FieldDecl, SignalDecl, PhraseBank, StyleDecl, PolicyDecl, FrameworkDecl, Junk]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Module(Node):
     """One parsed file."""
 
