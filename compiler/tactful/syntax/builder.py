@@ -38,13 +38,14 @@ class Builder(Transformer):
     def __init__(self) -> None:
         super().__init__(visit_tokens=False)
         self.source: SourceFile = SourceFile("", "")
+        self.path = ""  # the source's path, which every loc starts with
         self.base = 0  # offset of the parsed text's first character within the file
         self.line_base = 0
         self.diagnostics: list[Diagnostic] = []
         self._depths: dict[int, tuple[object, int, bool]] = {}
 
     def reset(self, source: SourceFile, base: int = 0, line_base: int = 0) -> None:
-        self.source, self.base, self.line_base = source, base, line_base
+        self.source, self.path, self.base, self.line_base = source, source.path, base, line_base
         self.diagnostics = []
         self._depths = {}
 
@@ -81,7 +82,7 @@ class Builder(Transformer):
     # ---- spans -------------------------------------------------------------------------------
     def _tspan(self, tok) -> ast.Loc:
         lb = self.line_base
-        return (self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
+        return (self.path, self.base + tok.start_pos, self.base + tok.end_pos,
                 tok.line + lb, tok.column, tok.end_line + lb, tok.end_column)
 
     def _span(self, children: list) -> ast.Loc:
@@ -103,7 +104,7 @@ class Builder(Transformer):
             end, end_line, end_column = base + last.end_pos, last.end_line + lb, last.end_column
         else:
             _, _, end, _, _, end_line, end_column = last.loc
-        return (self.source.path, start, end, line, column, end_line, end_column)
+        return (self.path, start, end, line, column, end_line, end_column)
 
     def _opt_text(self, children: list) -> ast.Text | None:
         return next((c for c in children if isinstance(c, ast.Text)), None)
@@ -129,7 +130,8 @@ class Builder(Transformer):
     def name(self, c):  # the commonest node: _tspan written out
         tok = c[0]
         lb = self.line_base
-        return ast.Name(tok.value, loc=(self.source.path, self.base + tok.start_pos, self.base + tok.end_pos,
+        base = self.base
+        return ast.Name(tok.value, loc=(self.path, base + tok.start_pos, base + tok.end_pos,
                                          tok.line + lb, tok.column, tok.end_line + lb, tok.end_column))
 
     visibility = name
