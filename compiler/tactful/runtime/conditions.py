@@ -60,7 +60,7 @@ from typing import Any, NamedTuple
 import re
 from bisect import bisect_left
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate
 from types import CodeType
 
 import re2
@@ -424,6 +424,26 @@ def _words_of(text: object, m: dict, memo: str) -> frozenset[str]:
     return words
 
 
+KEY_INDEX_FROM = 16  # `mentions` in the signals from which their gates read a KeyIndex
+
+
+def _mentions_at_least(signals: Iterable[dict[str, Any]], count: int) -> bool:
+    """Whether the signals' conditions have at least `count` `mentions` (counted without recursion)."""
+    stack = [s["when"] for s in signals]
+    while stack:
+        node = stack.pop()
+        op = condition_op(node) if isinstance(node, dict) else None
+        if op == "mentions":
+            count -= 1
+            if count <= 0:
+                return True
+        elif op == "all" or op == "any":
+            stack.extend(node[op] or ())
+        elif op == "not":
+            stack.append(node[op])
+    return False
+
+
 class KeyIndex:
     """The registry's inverted index of its signals' PhraseIndexes: word -> the numbers of those that
     have it as a key. A signal's `mentions` then tests `number in present` on the numbers present in
@@ -436,25 +456,31 @@ class KeyIndex:
     __slots__ = ("_ids", "count")
 
     def __init__(self) -> None:
-        self._ids: dict[str, tuple[int, ...]] = {}
+        self._ids: dict[str, frozenset[int]] = {}
         self.count = 0
 
     def publish(self, added: dict[str, list[int]]) -> None:
         if added:
             ids = dict(self._ids)
             for word, numbers in added.items():
-                ids[word] = ids.get(word, ()) + tuple(numbers)
+                ids[word] = ids.get(word, frozenset()).union(numbers)
             self._ids = ids
 
-    def present(self, text: object, m: dict, words_memo: str, memo: str) -> frozenset[int] | set[int]:
+    def present(self, text: object, m: dict, words_memo: str, memo: str) -> frozenset[int]:
         """The numbers of the indexes with a key among the text's words (kept in `m` as `words_memo`)."""
         words = m.get(words_memo)
         if words is None:
             words = m[words_memo] = message_words(text)
         ids = self._ids
         found = ids.keys() & words
-        present = m[memo] = set(chain.from_iterable(map(ids.__getitem__, found))) if found else frozenset()
+        if len(found) > 1:
+            present = m[memo] = frozenset().union(*map(ids.__getitem__, found))
+        else:  # most messages: one key or none
+            present = m[memo] = ids[found.pop()] if found else _NONE
         return present
+
+
+_NONE: frozenset[int] = frozenset()
 
 
 # RE2's budget for each pattern of a field's filter: Unicode classes under repetition need more than
@@ -558,7 +584,10 @@ class ConditionCompiler:
             self.namespace: dict[str, object] = group_of.namespace
             return
         self.lazies = []  # tests built on their first call (see prepare())
-        self._key_index = KeyIndex() if registry is None else None  # a framework's compiler tests keys inline
+        # a framework's compiler tests keys inline, as does a library with few `mentions` in its signals
+        # (one lookup a draft costs about what five inline tests do)
+        many = registry is None and _mentions_at_least(self._signals.values(), KEY_INDEX_FROM)
+        self._key_index = KeyIndex() if many else None
         self.namespace = {
             "__builtins__": {"isinstance": isinstance, "str": str, "bool": bool},
             "_message": _message,
@@ -614,7 +643,8 @@ class ConditionCompiler:
             for name, where in pending:
                 group.signal(name, where)
             source = group.signal_source()
-            self._key_index.publish(group._added_keys)  # before the code that reads it
+            if self._key_index is not None:
+                self._key_index.publish(group._added_keys)  # before the code that reads it
             group.run(source)
         except BaseException:  # nothing of a failed group stays: a later call reports the same error
             for name in [n for n in self._compiled_signals if n not in compiled]:
