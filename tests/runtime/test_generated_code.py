@@ -116,3 +116,20 @@ def test_conditions_nested_beyond_what_python_compiles_are_refused_with_a_messag
         library.prepare()
     with pytest.raises(BundleError, match="nested more than 64 levels deep"):
         library.draft(INTENT, SLOTS, ctx())  # or on the framework's first draft
+
+
+@pytest.mark.parametrize("message", [
+    "I'll call my lawyer, journalist", "I will sue you", "YOU CHARGED ME TWICE. AGAIN.", "Where is my refund?",
+    "my lawyer friend says I could sue", "", "issue with Suez",
+])
+def test_signals_gated_by_the_key_index_decide_as_the_inline_gates_do(monkeypatch, message):
+    """A library with many `mentions` in its signals gates them with one KeyIndex lookup a message;
+    a small one tests each gate's keys inline: the same drafts either way."""
+    from tactful.runtime import conditions
+
+    inline = Library(make_bundle()).draft(INTENT, SLOTS, ctx(message))
+    monkeypatch.setattr(conditions, "KEY_INDEX_FROM", 1)
+    library = Library(make_bundle())
+    indexed = library.draft(INTENT, SLOTS, ctx(message))
+    assert "_present(" in "".join(library._sources)
+    assert indexed == inline

@@ -156,7 +156,7 @@ class PhraseIndex:
     those candidates, each with its own PhraseFinder, compiled on first use (`build()` compiles them
     all now; a BundleError for a phrase RE2 cannot compile)."""
 
-    __slots__ = ("_by_key", "keys", "_finders", "_where")
+    __slots__ = ("_by_key", "keys", "single", "_finders", "_where")
 
     def __init__(self, phrases: Iterable[str], where: str):
         by_key: dict[str, list[tuple[frozenset[str], str]]] = {}
@@ -169,6 +169,8 @@ class PhraseIndex:
             by_key.setdefault(key, []).append((words, phrase))
         self._by_key = by_key
         self.keys = frozenset(by_key)  # the generated code tests these first, inline
+        # every phrase one word, its key: a text that has a key may have a phrase (maybe() is true)
+        self.single = all(len(needed) == 1 for entries in by_key.values() for needed, _ in entries)
         self._finders: dict[str, PhraseFinder] = {}  # by phrase, each compiled on first use
         self._where = where
 
@@ -422,6 +424,65 @@ def _words_of(text: object, m: dict, memo: str) -> frozenset[str]:
     return words
 
 
+KEY_INDEX_FROM = 16  # `mentions` in the signals from which their gates read a KeyIndex
+
+
+def _mentions_at_least(signals: Iterable[dict[str, Any]], count: int) -> bool:
+    """Whether the signals' conditions have at least `count` `mentions` (counted without recursion)."""
+    stack = [s["when"] for s in signals]
+    while stack:
+        node = stack.pop()
+        op = condition_op(node) if isinstance(node, dict) else None
+        if op == "mentions":
+            count -= 1
+            if count <= 0:
+                return True
+        elif op == "all" or op == "any":
+            stack.extend(node[op] or ())
+        elif op == "not":
+            stack.append(node[op])
+    return False
+
+
+class KeyIndex:
+    """The registry's inverted index of its signals' PhraseIndexes: word -> the numbers of those that
+    have it as a key. A signal's `mentions` then tests `number in present` on the numbers present in
+    a field's words (`present(...)`, once per message and field) instead of a set operation each.
+
+    Each group of signals adds its indexes before its code runs (`publish`), by replacing the dict
+    whole, so a draft running meanwhile reads either the old one or the new one, each complete for
+    the code compiled before it."""
+
+    __slots__ = ("_ids", "count")
+
+    def __init__(self) -> None:
+        self._ids: dict[str, frozenset[int]] = {}
+        self.count = 0
+
+    def publish(self, added: dict[str, list[int]]) -> None:
+        if added:
+            ids = dict(self._ids)
+            for word, numbers in added.items():
+                ids[word] = ids.get(word, frozenset()).union(numbers)
+            self._ids = ids
+
+    def present(self, text: object, m: dict, words_memo: str, memo: str) -> frozenset[int]:
+        """The numbers of the indexes with a key among the text's words (kept in `m` as `words_memo`)."""
+        words = m.get(words_memo)
+        if words is None:
+            words = m[words_memo] = message_words(text)
+        ids = self._ids
+        found = ids.keys() & words
+        if len(found) > 1:
+            present = m[memo] = frozenset().union(*map(ids.__getitem__, found))
+        else:  # most messages: one key or none
+            present = m[memo] = ids[found.pop()] if found else _NONE
+        return present
+
+
+_NONE: frozenset[int] = frozenset()
+
+
 # RE2's budget for each pattern of a field's filter: Unicode classes under repetition need more than
 # RE2's default 8 MiB to keep their DFA cached.
 SET_MAX_MEM = 64 << 20
@@ -515,11 +576,18 @@ class ConditionCompiler:
         # same source (their constants differ in value, not in name): compiled once, run in each one's
         # namespace.
         self._codes: dict[str, CodeType] = {} if registry is None else registry._codes
+        # a group's PhraseIndexes, by key, for the registry's KeyIndex (published when it runs)
+        self._added_keys: dict[str, list[int]] = {}
         if group_of is not None:  # a group: the registry's generated code and lazy tests
+            self._key_index: KeyIndex | None = group_of._key_index
             self.lazies: list[_Lazy] = group_of.lazies
             self.namespace: dict[str, object] = group_of.namespace
             return
         self.lazies = []  # tests built on their first call (see prepare())
+        # a framework's compiler tests keys inline, as does a library with few `mentions` in its signals
+        # (one lookup a draft costs about what five inline tests do)
+        many = registry is None and _mentions_at_least(self._signals.values(), KEY_INDEX_FROM)
+        self._key_index = KeyIndex() if many else None
         self.namespace = {
             "__builtins__": {"isinstance": isinstance, "str": str, "bool": bool},
             "_message": _message,
@@ -527,6 +595,8 @@ class ConditionCompiler:
             "_ratio": _ratio,
             "_words_of": _words_of,
         }
+        if self._key_index is not None:
+            self.namespace["_present"] = self._key_index.present
         for i, name in enumerate(FEATURES):
             self.namespace[f"_feature_{i}"] = COMPUTE[name]
 
@@ -573,6 +643,8 @@ class ConditionCompiler:
             for name, where in pending:
                 group.signal(name, where)
             source = group.signal_source()
+            if self._key_index is not None:
+                self._key_index.publish(group._added_keys)  # before the code that reads it
             group.run(source)
         except BaseException:  # nothing of a failed group stays: a later call reports the same error
             for name in [n for n in self._compiled_signals if n not in compiled]:
@@ -669,13 +741,26 @@ class ConditionCompiler:
         self._memo_forms[memo] = (lazy, compute)
         return lazy
 
-    def _phrase_index(self, phrases: Sequence[str], where: str, *, confirms: bool) -> tuple[str, str]:
-        """The names of a PhraseIndex of the phrases and of its keys, for the generated code;
-        prepare() compiles its confirmations only where the code calls `holds`."""
+    def _phrase_index(self, phrases: Sequence[str], field: str, where: str, *,
+                      confirms: bool) -> tuple[PhraseIndex, str, str, str]:
+        """A PhraseIndex of the phrases, its name for the generated code, the test that one of its
+        keys is among the field's words and that test's memo; prepare() compiles its confirmations
+        only where the code calls `holds`.
+
+        A group of signals tests the number of the index in the registry's KeyIndex (the memo
+        `p_<field>`), any other compiler the index's keys against the field's words."""
         index = PhraseIndex(phrases, where)
         if confirms:
             self.lazies.append(index)
-        return self.constant(index), self.constant(index.keys)
+        words, words_memo = self._words(field)
+        if self._group_of is None or self._key_index is None:
+            return index, self.constant(index), f"not {self.constant(index.keys)}.isdisjoint({words})", words_memo
+        number, self._key_index.count = self._key_index.count, self._key_index.count + 1
+        for key in index.keys:
+            self._added_keys.setdefault(key, []).append(number)
+        memo = f"p_{field}"
+        present = self._memo(memo, f"_present(values[{field!r}], m, {words_memo!r}, {memo!r})")
+        return index, self.constant(index), f"{number} in {present}", memo
 
     def _hits(self, field: str, memo: str) -> str:
         return self._memo(memo, f"_scan{memo}(values[{field!r}], m)")
@@ -764,9 +849,10 @@ class ConditionCompiler:
             memos: set[str] = set()
             may, in_set = None, None
             if indexed:
-                memos.add(words_memo)
-                index, keys = self._phrase_index(indexed, where, confirms=not (near or asserted))
-                may = f"(not {keys}.isdisjoint({words}) and {index}.maybe({words}))"
+                phrase_index, index, gate, gate_memo = self._phrase_index(
+                    indexed, field, where, confirms=not (near or asserted))
+                memos.update((words_memo, gate_memo))
+                may = f"({gate})" if phrase_index.single else f"({gate} and {index}.maybe({words}))"
             if others:
                 try:
                     prefilter = mentions_prefilter(others)
@@ -785,13 +871,17 @@ class ConditionCompiler:
                 maybe = " or ".join(t for t in (may, in_set) if t)
                 near_indexed, near_others = split_phrases(near)
                 if near_indexed and not near_others:  # and one of `near` may occur too
-                    near_index, near_keys = self._phrase_index(near_indexed, where, confirms=False)
-                    maybe = f"({maybe}) and not {near_keys}.isdisjoint({words}) and {near_index}.maybe({words})"
+                    near_phrases, near_index, near_gate, near_memo = self._phrase_index(
+                        near_indexed, field, where, confirms=False)
+                    memos.add(near_memo)
+                    maybe = f"({maybe}) and {near_gate}"
+                    if not near_phrases.single:
+                        maybe += f" and {near_index}.maybe({words})"
                 memos.add(words_memo)
                 return Code(f"(({maybe}) and {confirm}({text}, {words}))", frozenset(memos))
             held = []
             if indexed:
-                held.append(f"(not {keys}.isdisjoint({words}) and {index}.holds({text}, {words}))")
+                held.append(f"({gate} and {index}.holds({text}, {words}))")
             if others:  # phrase by phrase, boundaries checked in Python: far cheaper for RE2 to start
                 held.append(f"({in_set} and {self._lazy(lambda: _phrase_finder(others, where))}({text}))")
             return Code("(" + " or ".join(held) + ")", frozenset(memos))
