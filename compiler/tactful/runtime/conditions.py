@@ -470,7 +470,7 @@ class KeyIndex:
         """The numbers of the indexes with a key among the text's words (kept in `m` as `words_memo`)."""
         words = m.get(words_memo)
         if words is None:
-            words = m[words_memo] = message_words(text)
+            words = _words_of(text, m, words_memo)
         ids = self._ids
         found = ids.keys() & words
         if len(found) > 1:
