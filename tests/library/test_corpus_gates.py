@@ -40,7 +40,7 @@ FIRST_ROWS = {"account": 138, "billing": 146, "moderation": 64, "orders": 198, "
 # trust_safety 100/120). The floors set before on the same rows were 0.89, 0.075, 0.79 and 0.82.
 # Raised 2026-12-03 after the broad safety families: hold/send 90.8% (465/512), false holds 6.7%
 # (15/224), safety-class recall 116/138 (84.1%), every team at least 83.3% (legal).
-# Raised again after batch 9 and the broad families that replaced 193 phrases: hold/send 91.2%
+# Raised again after batch 9 and the broad families that replaced 209 phrases: hold/send 91.2%
 # (467/512), false holds 6.2%, safety-class recall 117/138 (84.8%), every team at least 83% (legal).
 FIRST = {"hold_send": 0.91, "false_holds": 0.065, "safety_recall": 0.845, "team_recall": 0.83}
 
