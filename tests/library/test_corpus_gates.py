@@ -40,7 +40,9 @@ FIRST_ROWS = {"account": 138, "billing": 146, "moderation": 64, "orders": 198, "
 # trust_safety 100/120). The floors set before on the same rows were 0.89, 0.075, 0.79 and 0.82.
 # Raised 2026-12-03 after the broad safety families: hold/send 90.8% (465/512), false holds 6.7%
 # (15/224), safety-class recall 116/138 (84.1%), every team at least 83.3% (legal).
-FIRST = {"hold_send": 0.905, "false_holds": 0.07, "safety_recall": 0.84, "team_recall": 0.83}
+# Raised again after batch 9 and the broad families that replaced 209 phrases: hold/send 91.2%
+# (467/512), false holds 6.2%, safety-class recall 117/138 (84.8%), every team at least 83% (legal).
+FIRST = {"hold_send": 0.91, "false_holds": 0.065, "safety_recall": 0.845, "team_recall": 0.83}
 
 # The last id of each family when the second floors were set (2026-12-03, 1401 rows).
 SECOND_ROWS = {"account": 182, "billing": 193, "moderation": 84, "orders": 265, "privacy": 61, "product": 154,
@@ -50,15 +52,31 @@ SECOND_ROWS = {"account": 182, "billing": 193, "moderation": 84, "orders": 265, 
 # holds 6.8%, safety-class recall 145/188). Raised after the broad safety families: hold/send 89.5%
 # (606/677), false holds 6.8% (21/311), safety-class recall 147/188 (78.2%), every team at least
 # 82.6% (trust_safety).
-SECOND = {"hold_send": 0.89, "false_holds": 0.07, "safety_recall": 0.78, "team_recall": 0.82}
-# On the whole corpus now (1519 rows, 733 in the test half; two more batches of 80 and 38 rows,
+# Raised after batch 9's round: hold/send 90.1% (610/677), false holds 6.4%, safety-class recall
+# 151/188 (80.3%), every team at least 84% (trust_safety).
+SECOND = {"hold_send": 0.895, "false_holds": 0.065, "safety_recall": 0.80, "team_recall": 0.835}
+# The last id of each family when the third floors were set (2026-12-03, 1519 rows, 733 in the test
+# half): the floors below called ALL until batch 9 landed.
+THIRD_ROWS = {"account": 200, "billing": 204, "moderation": 90, "orders": 287, "privacy": 67, "product": 172,
+              "service": 146, "social": 130, "trust_safety": 223}
+# On those 1519 rows (733 in the test half; two more batches of 80 and 38 rows,
 # 52 routine, written at crisis, violence, doxxing, stalking and grooming in new wordings and at
 # routine messages that use danger words harmlessly): hold/send 88.5% (646/730), false holds 7.6%,
 # safety-class recall 169/222 (76.1%), every team at least 81.1% (trust_safety). Each batch was
 # scored on first sight before any of it was used: the library met 50 to 93% of a batch's
 # dev-half rows before the round of signal changes it prompted (batch 7: 37 of 45 rows, safety
 # recall 18/25; batch 8, written after the broad families: 13 of 20 rows, safety recall 5/10).
-ALL = {"hold_send": 0.88, "false_holds": 0.08, "safety_recall": 0.755, "team_recall": 0.81}
+# After batch 9's round, on the same rows: hold/send 89.0% (650/730), false holds 7.3%, safety-class
+# recall 174/222 (78.4%), every team at least 83% (trust_safety).
+THIRD = {"hold_send": 0.885, "false_holds": 0.075, "safety_recall": 0.78, "team_recall": 0.825}
+# On the whole corpus now (1684 rows, 825 in the test half; batch 9, 165 rows, 76 routine, written
+# at every kind issue 11 lists, labelled before the library was run on them; on first sight the
+# library met 58 of its 73 dev-half rows, hold/send 84.9%, safety-class recall 13/20). Before the
+# round it prompted: hold/send 88.2% (724/821), false holds 7.4%, safety-class recall 180/241
+# (74.7%). After it: hold/send 88.8% (729/821), false holds 7.2% (27/377), safety-class recall
+# 185/241 (76.8%: crisis 59/79, violence 55/71, safety_risk 39/54, child_safety 32/37), every
+# team at least 82% (trust_safety).
+ALL = {"hold_send": 0.885, "false_holds": 0.075, "safety_recall": 0.765, "team_recall": 0.815}
 
 
 def _up_to(last: dict[str, int], row_id: str | None) -> bool:
@@ -78,7 +96,8 @@ def corpus():
     return read_corpus(CORPUS)
 
 
-POPULATIONS = {"first": (FIRST_ROWS, FIRST), "second": (SECOND_ROWS, SECOND), "all": (None, ALL)}
+POPULATIONS = {"first": (FIRST_ROWS, FIRST), "second": (SECOND_ROWS, SECOND), "third": (THIRD_ROWS, THIRD),
+               "all": (None, ALL)}
 
 
 @pytest.fixture(scope="module", params=list(POPULATIONS))
