@@ -89,12 +89,16 @@ def test_cold_check_command(benchmark, library):
 
 def test_build_in_process(benchmark, library, tmp_path, monkeypatch):
     """`tactful build`, stage by stage: compile (check, then lower), each emitter, the write. The
-    target (issue 16) is at most 1.5× `check` of the same library in the same process."""
+    target (issue 16) is at most 1.5× `check` of the same library in the same process. Each round
+    builds into a new folder (what a first build or a CI build pays), and the stages printed are the
+    fastest round's; then one rebuild into the last folder, with the same outputs (the writer links
+    the files that did not change)."""
     from tactful.emit import BUILD, emitter
     from tactful.semantics import lower
 
     folder, _ = library
     stages: dict[str, float] = {}
+    rounds: list[dict[str, float]] = []
 
     def timed(name, f, *args):
         start = time.perf_counter()
@@ -105,23 +109,33 @@ def test_build_in_process(benchmark, library, tmp_path, monkeypatch):
     lower_program = lower.lower
     monkeypatch.setattr(lower, "lower", lambda *args: timed("lower", lower_program, *args))
 
-    def build():
+    def build(out: Path):
+        stages.clear()
+        start = time.perf_counter()
         result = timed("compile", api.compile, [folder])
         assert result.bundle is not None
         outputs: dict[str, str] = {}
         for name in BUILD:
             outputs.update(timed(name, emitter(name), result.bundle))
-        return timed("write", api.write_outputs, dict(sorted(outputs.items())), tmp_path / "out")
+        written = timed("write", api.write_outputs, dict(sorted(outputs.items())), out)
+        rounds.append({"total": time.perf_counter() - start, "check (in compile)": stages["compile"] - stages["lower"],
+                       **{k: v for k, v in stages.items() if k != "compile"}})
+        return written
 
-    written = benchmark.pedantic(build, rounds=1, iterations=1)
+    outs = iter(tmp_path / f"out{n}" for n in range(10))
+    written = benchmark.pedantic(lambda out: build(out), setup=lambda: ((next(outs),), {}), rounds=3, iterations=1)
     assert len(written) > 1000
     _report("build (in process)", benchmark.stats.stats.min)
+    best = min(rounds, key=lambda r: r["total"])
     check = RESULTS.get("check (in process)")
-    stages = {"check (in compile)": stages.pop("compile") - stages["lower"], **stages}
     if check:
         print(f"build = {benchmark.stats.stats.min / check:.2f}× check (target: at most 1.5×)")
-    print("stages: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items()))
-    conformance = tmp_path / "out" / "conformance.json"
+    print("stages: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in best.items() if name != "total"))
+    out = next(p.parent for p in written if p.name == "bundle.json")
+    rebuilt = build(out)
+    print(f"rebuild, same outputs: {rounds[-1]['total']:.3f} s, write {rounds[-1]['write']:.2f} s")
+    assert rebuilt == written
+    conformance = out / "conformance.json"
     print(f"conformance.json: {conformance.stat().st_size / 1e6:.1f} MB; {len(written)} files written")
 
 

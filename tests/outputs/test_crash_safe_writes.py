@@ -116,6 +116,32 @@ def test_the_output_folder_may_itself_be_a_symlink(tmp_path):
     assert (tmp_path / "out").is_symlink() and snapshot(real) == library("A")
 
 
+def test_a_rebuild_links_the_files_that_did_not_change_and_writes_the_others(tmp_path):
+    out = tmp_path / "out"
+    first = library("A")
+    write(first, out, prune=PRUNE)
+    before = {rel: os.stat(out / rel).st_ino for rel in first}
+    changed = "templates/A.intent_1/reply.private.1.j2"
+    second = {**first, changed: "changed\n", "conformance.json": first["conformance.json"] + " "}
+    write(second, out, prune=PRUNE)
+    assert snapshot(out) == second
+    after = {rel: os.stat(out / rel).st_ino for rel in second}
+    kept = {rel for rel in second if after[rel] == before[rel]}
+    assert kept == set(first) - {changed, "conformance.json"}
+
+
+def test_a_symlink_to_a_file_with_the_same_bytes_is_replaced_not_kept(tmp_path):
+    outputs = library("A")
+    twin = tmp_path / "twin.json"
+    twin.write_bytes(outputs["bundle.json"].encode("utf-8"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "bundle.json").symlink_to(twin)
+    write(outputs, out, prune=PRUNE)
+    assert not (out / "bundle.json").is_symlink() and snapshot(out) == outputs
+    assert os.stat(out / "bundle.json").st_ino != os.stat(twin).st_ino
+
+
 def test_an_output_path_outside_the_folder_is_refused(tmp_path):
     for rel in ("../x.j2", "/etc/x", "templates/../../x", ""):
         with pytest.raises(ValueError, match="outside the output folder"):

@@ -19,6 +19,11 @@ files elsewhere):
   The output folder itself may be a symlink: the folder it names is the one replaced.
 - One writer at a time: a lock file beside the output folder (`.<name>.tactful-lock`, filelock). A
   second writer waits for it, up to `wait` seconds, then fails with a message that says so.
+- An output whose file in the old folder already holds the same bytes is not written again: the
+  new folder gets a hard link to that file (a rebuild after a small change writes only the files
+  that changed, and the others keep their modification times). Only regular files are compared:
+  an output where a symlink stood is written. The old file is never changed, so the old folder
+  stays complete until the swap.
 - Files are not fsynced: the guarantee is against a killed process, not a power cut.
 - Leftovers of a killed write (`.<name>.tactful-new-…`, `.<name>.tactful-old-…`) are removed by the
   next write, under the lock.
@@ -71,10 +76,12 @@ def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | Non
         new = parent / f".{name}.tactful-new-{secrets.token_hex(6)}"
         os.mkdir(new)
         try:
+            old = None
             if out.is_dir():
                 os.chmod(new, stat.S_IMODE(out.stat().st_mode))
                 _carry(out, new, outputs, prune or {})
-            _write_all(outputs, str(new))
+                old = str(out)
+            _write_all(outputs, str(new), old)
             if _before_swap is not None:
                 _before_swap()
             _swap(new, out, parent, name)
@@ -86,9 +93,10 @@ def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | Non
     return [Path(out_dir) / rel for rel in sorted(outputs)]
 
 
-def _write_all(outputs: dict[str, str], new: str) -> None:
+def _write_all(outputs: dict[str, str], new: str, old: str | None = None) -> None:
     """Each output as a new file under new (a folder of this write's own): each folder made once,
-    each file opened, written and closed with three system calls (a build writes thousands)."""
+    each file opened, written and closed with three system calls (a build writes thousands), or
+    linked from old when old's file holds the same bytes (see _same)."""
     made = {""}
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for rel, text in sorted(outputs.items()):
@@ -96,13 +104,33 @@ def _write_all(outputs: dict[str, str], new: str) -> None:
         if folder not in made:
             os.makedirs(os.path.join(new, folder), exist_ok=True)
             made.update(_ancestors(folder))
-        data = memoryview(text.encode("utf-8"))  # `\n` stays `\n`: the file is written as bytes
-        fd = os.open(os.path.join(new, rel), flags, 0o666)
+        encoded = text.encode("utf-8")  # `\n` stays `\n`: the file is written as bytes
+        target = os.path.join(new, rel)
+        if old is not None and _same(os.path.join(old, rel), encoded):
+            try:
+                os.link(os.path.join(old, rel), target, follow_symlinks=False)
+                continue
+            except OSError:  # a file system without hard links (or at its limit): write it
+                pass
+        data = memoryview(encoded)
+        fd = os.open(target, flags, 0o666)
         try:
             while data:
                 data = data[os.write(fd, data):]
         finally:
             os.close(fd)
+
+
+def _same(path: str, data: bytes) -> bool:
+    """Whether path is a regular file (not a symlink) that holds exactly data."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 # --- carrying what the outputs do not own ---------------------------------------------------------
