@@ -92,17 +92,38 @@ def test_build_in_process(benchmark, library, tmp_path, monkeypatch):
     target (issue 16) is at most 1.5× `check` of the same library in the same process. Each round
     builds into a new folder (what a first build or a CI build pays), and the stages printed are the
     fastest round's; then one rebuild into the last folder, with the same outputs (the writer links
-    the files that did not change)."""
+    the files that did not change). Full garbage collections are counted per stage (gc.callbacks,
+    here only, to measure): each walks every object the build holds, so they are a large part of
+    the time of the stages that keep many objects."""
+    import gc
+
     from tactful.emit import BUILD, emitter
     from tactful.semantics import lower
 
     folder, _ = library
     stages: dict[str, float] = {}
     rounds: list[dict[str, float]] = []
+    current = ["other"]
+    collections: dict[str, list[float]] = {}  # stage -> [count, seconds] of full collections
+    started = [0.0]
+
+    def collected(phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            seen = collections.setdefault(current[0], [0, 0.0])
+            seen[0] += 1
+            seen[1] += time.perf_counter() - started[0]
 
     def timed(name, f, *args):
+        outer, current[0] = current[0], name
         start = time.perf_counter()
-        out = f(*args)
+        try:
+            out = f(*args)
+        finally:
+            current[0] = outer
         stages[name] = time.perf_counter() - start
         return out
 
@@ -123,7 +144,11 @@ def test_build_in_process(benchmark, library, tmp_path, monkeypatch):
         return written
 
     outs = iter(tmp_path / f"out{n}" for n in range(10))
-    written = benchmark.pedantic(lambda out: build(out), setup=lambda: ((next(outs),), {}), rounds=3, iterations=1)
+    gc.callbacks.append(collected)
+    try:
+        written = benchmark.pedantic(lambda out: build(out), setup=lambda: ((next(outs),), {}), rounds=3, iterations=1)
+    finally:
+        gc.callbacks.remove(collected)
     assert len(written) > 1000
     _report("build (in process)", benchmark.stats.stats.min)
     best = min(rounds, key=lambda r: r["total"])
@@ -131,6 +156,8 @@ def test_build_in_process(benchmark, library, tmp_path, monkeypatch):
     if check:
         print(f"build = {benchmark.stats.stats.min / check:.2f}× check (target: at most 1.5×)")
     print("stages: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in best.items() if name != "total"))
+    print("full collections, per round: " + ", ".join(
+        f"{stage} {count / 3:.1f} ({seconds / 3:.2f} s)" for stage, (count, seconds) in collections.items()))
     out = next(p.parent for p in written if p.name == "bundle.json")
     rebuilt = build(out)
     print(f"rebuild, same outputs: {rounds[-1]['total']:.3f} s, write {rounds[-1]['write']:.2f} s")
