@@ -130,6 +130,36 @@ def test_a_rebuild_links_the_files_that_did_not_change_and_writes_the_others(tmp
     assert kept == set(first) - {changed, "conformance.json"}
 
 
+def test_a_rebuild_with_the_same_outputs_touches_nothing(tmp_path):
+    out = tmp_path / "out"
+    outputs = library("A")
+    write(outputs, out, prune=PRUNE)
+    (out / "keep.txt").write_text("mine\n", encoding="utf-8")
+    before = {p: os.lstat(p) for p in [out, *out.rglob("*")]}
+    write(outputs, out, prune=PRUNE)
+    after = {p: os.lstat(p) for p in [out, *out.rglob("*")]}
+    assert after.keys() == before.keys()
+    assert all((after[p].st_ino, after[p].st_mtime_ns) == (before[p].st_ino, before[p].st_mtime_ns) for p in after)
+    assert [p.name for p in tmp_path.iterdir() if p.name != ".out.tactful-lock"] == ["out"]
+
+
+@pytest.mark.parametrize("leftover", ["templates/gone/reply.public.default.j2", "templates/gone/", "templates/x.j2"])
+def test_a_rebuild_with_the_same_outputs_still_prunes_what_an_earlier_build_left(tmp_path, leftover):
+    out = tmp_path / "out"
+    outputs = library("A")
+    write(outputs, out, prune=PRUNE)
+    (out / "templates" / "README.txt").write_text("ours\n", encoding="utf-8")
+    path = out / leftover
+    if leftover.endswith("/"):
+        path.mkdir()
+    else:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("old\n", encoding="utf-8")
+    write(outputs, out, prune=PRUNE)
+    assert snapshot(out) == expected(outputs, {"templates/README.txt": "ours\n"})
+    assert not (out / "templates" / "gone").exists()
+
+
 def test_a_symlink_to_a_file_with_the_same_bytes_is_replaced_not_kept(tmp_path):
     outputs = library("A")
     twin = tmp_path / "twin.json"

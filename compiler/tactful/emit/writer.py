@@ -23,7 +23,8 @@ files elsewhere):
   new folder gets a hard link to that file (a rebuild after a small change writes only the files
   that changed, and the others keep their modification times). Only regular files are compared:
   an output where a symlink stood is written. The old file is never changed, so the old folder
-  stays complete until the swap.
+  stays complete until the swap. When the folder already holds exactly what the write would leave,
+  nothing is written at all.
 - Files are not fsynced: the guarantee is against a killed process, not a power cut.
 - Leftovers of a killed write (`.<name>.tactful-new-…`, `.<name>.tactful-old-…`) are removed by the
   next write, under the lock.
@@ -73,6 +74,8 @@ def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | Non
                          "try again when it has finished") from None
     try:
         _recover(parent, name)
+        if out.is_dir() and not out.is_symlink() and _unchanged(str(out), outputs, prune or {}):
+            return [Path(out_dir) / rel for rel in sorted(outputs)]  # what a write would leave is there
         new = parent / f".{name}.tactful-new-{secrets.token_hex(6)}"
         os.mkdir(new)
         try:
@@ -119,6 +122,45 @@ def _write_all(outputs: dict[str, str], new: str, old: str | None = None) -> Non
                 data = data[os.write(fd, data):]
         finally:
             os.close(fd)
+
+
+def _unchanged(out: str, outputs: dict[str, str], prune: dict[str, str]) -> bool:
+    """Whether out already holds what writing outputs into it would leave: each output a regular
+    file with the same bytes, in real folders (no symlink on the way), and in the pruned folders
+    nothing a write would drop (a file left from an earlier build, a folder no output is in). A
+    rebuild of unchanged sources then touches nothing; when anything differs (a new revision makes
+    bundle.json differ at once) the folder is written as usual."""
+    folders = {a for rel in outputs for a in _ancestors(rel.rpartition("/")[0])}
+    for folder in folders:
+        try:
+            if not stat.S_ISDIR(os.lstat(os.path.join(out, folder)).st_mode):
+                return False
+        except OSError:
+            return False
+    if not all(_same(os.path.join(out, rel), text.encode("utf-8")) for rel, text in sorted(outputs.items())):
+        return False
+    stack = []
+    for top in prune:
+        try:
+            if not stat.S_ISDIR(os.lstat(os.path.join(out, top)).st_mode):
+                continue  # a file or symlink there: kept as it is, or refused above when an output needs the folder
+        except OSError:
+            continue
+        if top not in folders:
+            return False  # a write would not bring it back (see _carry)
+        stack.append(top)
+    while stack:
+        rel_dir = stack.pop()
+        with os.scandir(os.path.join(out, rel_dir)) as entries:
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    if rel not in folders:
+                        return False  # a write would not bring it back (see _carry)
+                    stack.append(rel)
+                elif rel not in outputs and rel.endswith(prune[rel.split("/", 1)[0]]):
+                    return False  # left from an earlier build: a write prunes it
+    return True
 
 
 def _same(path: str, data: bytes) -> bool:
