@@ -160,6 +160,24 @@ def test_a_rebuild_with_the_same_outputs_still_prunes_what_an_earlier_build_left
     assert not (out / "templates" / "gone").exists()
 
 
+def test_a_file_with_the_same_bytes_behind_a_symlinked_folder_is_not_linked(tmp_path):
+    """Nothing is followed out of the folder: a template that a symlinked `templates/` reaches
+    elsewhere is not linked into the new folder, even when it holds the same bytes."""
+    outputs = library("A")
+    elsewhere = tmp_path / "elsewhere"
+    for rel, text in outputs.items():
+        if rel.startswith("templates/"):
+            (elsewhere / rel).parent.mkdir(parents=True, exist_ok=True)
+            (elsewhere / rel).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "templates").symlink_to(elsewhere / "templates", target_is_directory=True)
+    write(outputs, out, prune=PRUNE)
+    assert not (out / "templates").is_symlink() and snapshot(out) == outputs
+    rel = next(r for r in outputs if r.startswith("templates/"))
+    assert os.stat(out / rel).st_ino != os.stat(elsewhere / rel).st_ino
+
+
 def test_a_symlink_to_a_file_with_the_same_bytes_is_replaced_not_kept(tmp_path):
     outputs = library("A")
     twin = tmp_path / "twin.json"

@@ -101,6 +101,7 @@ def _write_all(outputs: dict[str, str], new: str, old: str | None = None) -> Non
     each file opened, written and closed with three system calls (a build writes thousands), or
     linked from old when old's file holds the same bytes (see _same)."""
     made = {""}
+    real: dict[str, bool] = {"": True}  # folders of old that are folders, not symlinks (nothing is followed out)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for rel, text in sorted(outputs.items()):
         folder = rel.rpartition("/")[0]
@@ -109,7 +110,7 @@ def _write_all(outputs: dict[str, str], new: str, old: str | None = None) -> Non
             made.update(_ancestors(folder))
         encoded = text.encode("utf-8")  # `\n` stays `\n`: the file is written as bytes
         target = os.path.join(new, rel)
-        if old is not None and _same(os.path.join(old, rel), encoded):
+        if old is not None and _real_folder(old, folder, real) and _same(os.path.join(old, rel), encoded):
             try:
                 os.link(os.path.join(old, rel), target, follow_symlinks=False)
                 continue
@@ -161,6 +162,19 @@ def _unchanged(out: str, outputs: dict[str, str], prune: dict[str, str]) -> bool
                 elif rel not in outputs and rel.endswith(prune[rel.split("/", 1)[0]]):
                     return False  # left from an earlier build: a write prunes it
     return True
+
+
+def _real_folder(root: str, folder: str, known: dict[str, bool]) -> bool:
+    """Whether folder and every folder above it under root is a folder, not a symlink (memo: known)."""
+    found = known.get(folder)
+    if found is None:
+        parent = folder.rpartition("/")[0]
+        try:
+            found = _real_folder(root, parent, known) and stat.S_ISDIR(os.lstat(os.path.join(root, folder)).st_mode)
+        except OSError:
+            found = False
+        known[folder] = found
+    return found
 
 
 def _same(path: str, data: bytes) -> bool:
