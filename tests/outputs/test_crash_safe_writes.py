@@ -116,6 +116,80 @@ def test_the_output_folder_may_itself_be_a_symlink(tmp_path):
     assert (tmp_path / "out").is_symlink() and snapshot(real) == library("A")
 
 
+def test_a_rebuild_links_the_files_that_did_not_change_and_writes_the_others(tmp_path):
+    out = tmp_path / "out"
+    first = library("A")
+    write(first, out, prune=PRUNE)
+    before = {rel: os.stat(out / rel).st_ino for rel in first}
+    changed = "templates/A.intent_1/reply.private.1.j2"
+    second = {**first, changed: "changed\n", "conformance.json": first["conformance.json"] + " "}
+    write(second, out, prune=PRUNE)
+    assert snapshot(out) == second
+    after = {rel: os.stat(out / rel).st_ino for rel in second}
+    kept = {rel for rel in second if after[rel] == before[rel]}
+    assert kept == set(first) - {changed, "conformance.json"}
+
+
+def test_a_rebuild_with_the_same_outputs_touches_nothing(tmp_path):
+    out = tmp_path / "out"
+    outputs = library("A")
+    write(outputs, out, prune=PRUNE)
+    (out / "keep.txt").write_text("mine\n", encoding="utf-8")
+    before = {p: os.lstat(p) for p in [out, *out.rglob("*")]}
+    write(outputs, out, prune=PRUNE)
+    after = {p: os.lstat(p) for p in [out, *out.rglob("*")]}
+    assert after.keys() == before.keys()
+    assert all((after[p].st_ino, after[p].st_mtime_ns) == (before[p].st_ino, before[p].st_mtime_ns) for p in after)
+    assert [p.name for p in tmp_path.iterdir() if p.name != ".out.tactful-lock"] == ["out"]
+
+
+@pytest.mark.parametrize("leftover", ["templates/gone/reply.public.default.j2", "templates/gone/", "templates/x.j2"])
+def test_a_rebuild_with_the_same_outputs_still_prunes_what_an_earlier_build_left(tmp_path, leftover):
+    out = tmp_path / "out"
+    outputs = library("A")
+    write(outputs, out, prune=PRUNE)
+    (out / "templates" / "README.txt").write_text("ours\n", encoding="utf-8")
+    path = out / leftover
+    if leftover.endswith("/"):
+        path.mkdir()
+    else:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("old\n", encoding="utf-8")
+    write(outputs, out, prune=PRUNE)
+    assert snapshot(out) == expected(outputs, {"templates/README.txt": "ours\n"})
+    assert not (out / "templates" / "gone").exists()
+
+
+def test_a_file_with_the_same_bytes_behind_a_symlinked_folder_is_not_linked(tmp_path):
+    """Nothing is followed out of the folder: a template that a symlinked `templates/` reaches
+    elsewhere is not linked into the new folder, even when it holds the same bytes."""
+    outputs = library("A")
+    elsewhere = tmp_path / "elsewhere"
+    for rel, text in outputs.items():
+        if rel.startswith("templates/"):
+            (elsewhere / rel).parent.mkdir(parents=True, exist_ok=True)
+            (elsewhere / rel).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "templates").symlink_to(elsewhere / "templates", target_is_directory=True)
+    write(outputs, out, prune=PRUNE)
+    assert not (out / "templates").is_symlink() and snapshot(out) == outputs
+    rel = next(r for r in outputs if r.startswith("templates/"))
+    assert os.stat(out / rel).st_ino != os.stat(elsewhere / rel).st_ino
+
+
+def test_a_symlink_to_a_file_with_the_same_bytes_is_replaced_not_kept(tmp_path):
+    outputs = library("A")
+    twin = tmp_path / "twin.json"
+    twin.write_bytes(outputs["bundle.json"].encode("utf-8"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "bundle.json").symlink_to(twin)
+    write(outputs, out, prune=PRUNE)
+    assert not (out / "bundle.json").is_symlink() and snapshot(out) == outputs
+    assert os.stat(out / "bundle.json").st_ino != os.stat(twin).st_ino
+
+
 def test_an_output_path_outside_the_folder_is_refused(tmp_path):
     for rel in ("../x.j2", "/etc/x", "templates/../../x", ""):
         with pytest.raises(ValueError, match="outside the output folder"):

@@ -19,6 +19,12 @@ files elsewhere):
   The output folder itself may be a symlink: the folder it names is the one replaced.
 - One writer at a time: a lock file beside the output folder (`.<name>.tactful-lock`, filelock). A
   second writer waits for it, up to `wait` seconds, then fails with a message that says so.
+- An output whose file in the old folder already holds the same bytes is not written again: the
+  new folder gets a hard link to that file (a rebuild after a small change writes only the files
+  that changed, and the others keep their modification times). Only regular files are compared:
+  an output where a symlink stood is written. The old file is never changed, so the old folder
+  stays complete until the swap. When the folder already holds exactly what the write would leave,
+  nothing is written at all.
 - Files are not fsynced: the guarantee is against a killed process, not a power cut.
 - Leftovers of a killed write (`.<name>.tactful-new-…`, `.<name>.tactful-old-…`) are removed by the
   next write, under the lock.
@@ -68,13 +74,17 @@ def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | Non
                          "try again when it has finished") from None
     try:
         _recover(parent, name)
+        if out.is_dir() and not out.is_symlink() and _unchanged(str(out), outputs, prune or {}):
+            return [Path(out_dir) / rel for rel in sorted(outputs)]  # what a write would leave is there
         new = parent / f".{name}.tactful-new-{secrets.token_hex(6)}"
         os.mkdir(new)
         try:
+            old = None
             if out.is_dir():
                 os.chmod(new, stat.S_IMODE(out.stat().st_mode))
                 _carry(out, new, outputs, prune or {})
-            _write_all(outputs, str(new))
+                old = str(out)
+            _write_all(outputs, str(new), old)
             if _before_swap is not None:
                 _before_swap()
             _swap(new, out, parent, name)
@@ -86,23 +96,97 @@ def write(outputs: dict[str, str], out_dir: Path, *, prune: dict[str, str] | Non
     return [Path(out_dir) / rel for rel in sorted(outputs)]
 
 
-def _write_all(outputs: dict[str, str], new: str) -> None:
+def _write_all(outputs: dict[str, str], new: str, old: str | None = None) -> None:
     """Each output as a new file under new (a folder of this write's own): each folder made once,
-    each file opened, written and closed with three system calls (a build writes thousands)."""
+    each file opened, written and closed with three system calls (a build writes thousands), or
+    linked from old when old's file holds the same bytes (see _same)."""
     made = {""}
+    real: dict[str, bool] = {"": True}  # folders of old that are folders, not symlinks (nothing is followed out)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for rel, text in sorted(outputs.items()):
         folder = rel.rpartition("/")[0]
         if folder not in made:
             os.makedirs(os.path.join(new, folder), exist_ok=True)
             made.update(_ancestors(folder))
-        data = memoryview(text.encode("utf-8"))  # `\n` stays `\n`: the file is written as bytes
-        fd = os.open(os.path.join(new, rel), flags, 0o666)
+        encoded = text.encode("utf-8")  # `\n` stays `\n`: the file is written as bytes
+        target = os.path.join(new, rel)
+        if old is not None and _real_folder(old, folder, real) and _same(os.path.join(old, rel), encoded):
+            try:
+                os.link(os.path.join(old, rel), target, follow_symlinks=False)
+                continue
+            except OSError:  # a file system without hard links (or at its limit): write it
+                pass
+        data = memoryview(encoded)
+        fd = os.open(target, flags, 0o666)
         try:
             while data:
                 data = data[os.write(fd, data):]
         finally:
             os.close(fd)
+
+
+def _unchanged(out: str, outputs: dict[str, str], prune: dict[str, str]) -> bool:
+    """Whether out already holds what writing outputs into it would leave: each output a regular
+    file with the same bytes, in real folders (no symlink on the way), and in the pruned folders
+    nothing a write would drop (a file left from an earlier build, a folder no output is in). A
+    rebuild of unchanged sources then touches nothing; when anything differs (a new revision makes
+    bundle.json differ at once) the folder is written as usual."""
+    folders = {a for rel in outputs for a in _ancestors(rel.rpartition("/")[0])}
+    for folder in folders:
+        try:
+            if not stat.S_ISDIR(os.lstat(os.path.join(out, folder)).st_mode):
+                return False
+        except OSError:
+            return False
+    if not all(_same(os.path.join(out, rel), text.encode("utf-8")) for rel, text in sorted(outputs.items())):
+        return False
+    stack = []
+    for top in prune:
+        try:
+            if not stat.S_ISDIR(os.lstat(os.path.join(out, top)).st_mode):
+                continue  # a file or symlink there: kept as it is, or refused above when an output needs the folder
+        except OSError:
+            continue
+        if top not in folders:
+            return False  # a write would not bring it back (see _carry)
+        stack.append(top)
+    while stack:
+        rel_dir = stack.pop()
+        with os.scandir(os.path.join(out, rel_dir)) as entries:
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    if rel not in folders:
+                        return False  # a write would not bring it back (see _carry)
+                    stack.append(rel)
+                elif rel not in outputs and rel.endswith(prune[rel.split("/", 1)[0]]):
+                    return False  # left from an earlier build: a write prunes it
+    return True
+
+
+def _real_folder(root: str, folder: str, known: dict[str, bool]) -> bool:
+    """Whether folder and every folder above it under root is a folder, not a symlink (memo: known)."""
+    found = known.get(folder)
+    if found is None:
+        parent = folder.rpartition("/")[0]
+        try:
+            found = _real_folder(root, parent, known) and stat.S_ISDIR(os.lstat(os.path.join(root, folder)).st_mode)
+        except OSError:
+            found = False
+        known[folder] = found
+    return found
+
+
+def _same(path: str, data: bytes) -> bool:
+    """Whether path is a regular file (not a symlink) that holds exactly data."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 # --- carrying what the outputs do not own ---------------------------------------------------------

@@ -350,11 +350,17 @@ class Library:
         self._policy_rule = policy_rule(data.get("policies", ()))
         self._prepared: dict[str, _Framework] = {}
         self._models: dict[str, Framework] = {}
-        self._frameworks = _Frameworks(self)
         self._lock = threading.RLock()
         self._sources: list[str] = []  # the generated code so far, for whoever debugs it
 
     # --- preparing ----------------------------------------------------------------------------------
+
+    @property
+    def _frameworks(self) -> _Frameworks:
+        """The frameworks by intent, prepared on first access: a view made on each use (one kept
+        here would make a cycle, and a library in a cycle outlives its last user, bundle and all,
+        until a full garbage collection walks it)."""
+        return _Frameworks(self)
 
     @cached_property
     def _program(self) -> _Program:
