@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from tactful.runtime.errors import BundleError
+from tactful.runtime.format import move_kind, move_says, reply_visibility
 
 if TYPE_CHECKING:  # pragma: no cover - Jinja2 is for the compiler's emitters and tools, not drafting
     from jinja2.sandbox import SandboxedEnvironment
@@ -335,8 +336,11 @@ class ReplyRenderer:
         where = f"`{intent}` reply `{reply['id']}`"
         moves: list[tuple[tuple, bytes | None]] = []  # (checked texts, pick key after the seed)
         needs: dict[str, str] = {}
-        for move in reply["moves"]:
-            kind, pick, text = move["kind"], move.get("pick"), move.get("text")
+        kinds = []
+        for move in reply[reply_visibility(reply)]:
+            kind = move_kind(move)
+            text, pick = move_says(move, kind)
+            kinds.append(kind)
             some = phrases.get(pick, ()) if pick is not None else [text] if text else []
             needs.update(bare for t in some for bare in bare_names(t["parts"]))
             if pick is not None:
@@ -349,7 +353,7 @@ class ReplyRenderer:
                 moves.append(((texts.get(text, known, f"{where}, move `{kind}`"),), None))
             else:
                 raise BundleError(f"{where}: move `{kind}` has neither a text nor a pick")
-        self.kinds = tuple(m["kind"] for m in reply["moves"])
+        self.kinds = tuple(kinds)
         self.needs_slots = tuple(n for n, source in needs.items() if source == "slot")
         self.needs_fields = tuple(n for n, source in needs.items() if source == "field")
         self.needs = (*self.needs_slots, *self.needs_fields)  # the values it prints bare: none may be absent
