@@ -111,6 +111,7 @@ def phrase_words(phrase: str) -> frozenset[str]:
 _WORD_RUN = re2.compile(r"[\pL\pN\pM_]+")  # the definition (is_word_char)
 # the same on ASCII text: its word characters kept, every other byte a space
 _ASCII_WORDS_ONLY = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+_ASCII_WORDS_AND_BAR = _ASCII_WORDS_ONLY[:124] + b"|" + _ASCII_WORDS_ONLY[125:]  # and `|`, between phrases
 _PYTHON_WORD = re.compile(r"\w+")  # the same on text whose every character \w classes as RE2 does
 _FOLD = str.maketrans({"ſ": "s"})  # RE2's (?i) folds the long s into s; Python's lower() does not
 
@@ -148,22 +149,39 @@ def _ascii_words(phrase: str) -> list[str]:
 def _key(words: list[str]) -> tuple[str, frozenset[str] | None]:
     """A phrase's key in a PhraseIndex (its longest word, the first in sorted order among equals) and
     the words it needs besides, None when the key is its only word (most phrases)."""
-    if len(words) > 1:
-        distinct = frozenset(words)
-        if len(distinct) > 1:
-            return max(sorted(distinct), key=len), distinct
-    return words[0], None
+    key, distinct = _longest(words)
+    return key, frozenset(words) if distinct else None
+
+
+def _longest(words: list[str]) -> tuple[str, bool]:
+    """(_key's key, whether the words are not all the same word)."""
+    first = key = words[0]
+    distinct = False
+    for word in words[1:]:
+        if word != first:
+            distinct = True
+        if len(word) > len(key) or (len(word) == len(key) and word < key):
+            key = word
+    return key, distinct
+
+
+def _phrases_words(phrases: list[str]) -> list[list[str]]:
+    """_ascii_words of each phrase: of an ASCII list in one pass over the list joined by `|`."""
+    joined = "|".join(phrases)
+    if joined.isascii() and joined.count("|") == len(phrases) - 1:
+        return [chunk.split() for chunk in joined.lower().encode().translate(_ASCII_WORDS_AND_BAR).decode().split("|")]
+    return [_ascii_words(p) for p in phrases]
 
 
 def index_phrases(phrases: Iterable[str], where: str) -> "tuple[PhraseIndex | None, list[str]]":
     """A list's non-blank phrases: a PhraseIndex of those with an ASCII word (None when there are
     none), and the others."""
+    phrases = phrases if isinstance(phrases, list) else list(phrases)
     indexed: list[str] = []
     keys: set[str] = set()
     others: list[str] = []
     single = True
-    for phrase in phrases:
-        words = _ascii_words(phrase)
+    for phrase, words in zip(phrases, _phrases_words(phrases)):
         if not words:
             if phrase.split():
                 others.append(phrase)
@@ -172,9 +190,9 @@ def index_phrases(phrases: Iterable[str], where: str) -> "tuple[PhraseIndex | No
         if len(words) == 1:
             keys.add(words[0])
         else:
-            key, needed = _key(words)
+            key, distinct = _longest(words)
             keys.add(key)
-            single = single and needed is None
+            single = single and not distinct
     return (PhraseIndex(indexed, frozenset(keys), single, where) if indexed else None), others
 
 
@@ -522,8 +540,10 @@ class KeyIndex:
     def publish(self, added: dict[str, list[int]]) -> None:
         if added:
             ids = dict(self._ids)
+            same: dict[frozenset[int], frozenset[int]] = {}  # equal sets once: most words share theirs
             for word, numbers in added.items():
-                ids[word] = ids.get(word, frozenset()).union(numbers)
+                found = ids.get(word, frozenset()).union(numbers)
+                ids[word] = same.setdefault(found, found)
             self._ids = ids
 
     def present(self, text: object, m: dict, words_memo: str, memo: str) -> frozenset[int]:
