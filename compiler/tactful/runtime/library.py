@@ -58,6 +58,8 @@ from tactful.runtime.format import (
     expand,
     framework_serves,
     inherit,
+    move_kind,
+    move_says,
     policy_rule,
     reply_ids,
     reply_visibility,
@@ -309,6 +311,13 @@ def _is_text(value: str) -> bool:
 _NOT_TEXT = "is not valid Unicode text (it holds a lone surrogate, such as an undecodable byte)"
 
 
+def _moves(stored: list[dict[str, Any]]) -> Iterator[tuple[str, dict | None, str | None]]:
+    """(kind, text, phrase bank) of each stored move of a reply."""
+    for move in stored:
+        kind = move_kind(move)
+        yield (kind, *move_says(move, kind))
+
+
 def _slot(s: dict[str, Any]) -> SimpleNamespace:
     """A slot as SlotChecker reads it, with its defaults."""
     return SimpleNamespace(name=s["name"], type=s.get("type", "text"), values=s.get("values", []),
@@ -486,7 +495,7 @@ class Library:
             body += [f"if {test}:", f"    return guards, escalations, {i}"]
             replies.append(_Reply(
                 ReplyChoice(r["id"], visibility, condition_source(r) if r.get("when") is not None else None),
-                ReplyRenderer(program.texts, intent, r, self._data["phrases"], known),
+                ReplyRenderer(program.texts, intent, r["id"], _moves(r[visibility]), self._data["phrases"], known),
             ))
         body.append("return guards, escalations, -1")
         try:

@@ -44,7 +44,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from tactful.runtime.errors import BundleError
-from tactful.runtime.format import move_kind, move_says, reply_visibility
 
 if TYPE_CHECKING:  # pragma: no cover - Jinja2 is for the compiler's emitters and tools, not drafting
     from jinja2.sandbox import SandboxedEnvironment
@@ -328,18 +327,18 @@ class ReplyRenderer:
         self,
         texts: Texts,
         intent: str,
-        reply: dict,
+        reply_id: str,
+        reply_moves: Iterable[tuple[str, dict | None, str | None]],
         phrases: Mapping[str, Sequence[dict]],
         known: frozenset[str],
     ):
-        """`reply` and `phrases` as the bundle stores them (tactful.runtime.format)."""
-        where = f"`{intent}` reply `{reply['id']}`"
+        """`reply_moves`: each move's (kind, text, phrase bank), one of text and bank None
+        (format.move_says); texts and `phrases` as the bundle stores them (tactful.runtime.format)."""
+        where = f"`{intent}` reply `{reply_id}`"
         moves: list[tuple[tuple, bytes | None]] = []  # (checked texts, pick key after the seed)
         needs: dict[str, str] = {}
         kinds = []
-        for move in reply[reply_visibility(reply)]:
-            kind = move_kind(move)
-            text, pick = move_says(move, kind)
+        for kind, text, pick in reply_moves:
             kinds.append(kind)
             some = phrases.get(pick, ()) if pick is not None else [text] if text else []
             needs.update(bare for t in some for bare in bare_names(t["parts"]))
@@ -348,7 +347,7 @@ class ReplyRenderer:
                 if not bank:
                     raise BundleError(f"{where}: `pick {pick}` names a phrase bank the bundle lacks or that is empty")
                 checked = texts.bank(bank, known, f"{where}, phrase bank `{pick}`")
-                moves.append((checked, f"\x1f{intent}\x1f{reply['id']}\x1f{kind}".encode()))
+                moves.append((checked, f"\x1f{intent}\x1f{reply_id}\x1f{kind}".encode()))
             elif text is not None:
                 moves.append(((texts.get(text, known, f"{where}, move `{kind}`"),), None))
             else:
