@@ -11,6 +11,7 @@ import pytest
 from bundle_builder import SLOTS, bundle_data, ctx, duplicate_charge, make_bundle, mentions, text
 from tactful.runtime import BundleError, Library, load_bundle, load_library
 from tactful.runtime.bundle import SCHEMA_VERSION, Bundle
+from tactful.runtime.format import move_kind, reply_visibility
 
 
 def _data() -> dict:
@@ -187,9 +188,13 @@ def test_a_stored_template_is_refused():
     """The bundle stores a text's parts only; the runtime makes the template from them, so a
     hand-edited bundle cannot smuggle template code in: a `template` beside the parts is refused."""
     data = _data()
-    move = data["frameworks"][0]["replies"][0]["moves"][-1]
-    move["text"]["template"] = "{{ 7*7 }}"
-    with pytest.raises(BundleError, match=r"replies\[0\]\.moves\[\d+\]\.text\.template: Extra inputs are not permitted"):
+    reply = data["frameworks"][0]["replies"][0]
+    visibility = reply_visibility(reply)
+    move = next(m for m in reply[visibility] if not isinstance(m[move_kind(m)], str))  # a move with a text
+    kind = move_kind(move)
+    text = move[kind] if isinstance(move[kind], dict) else {"parts": move[kind], "at": move["at"]}
+    move[kind] = {**text, "template": "{{ 7*7 }}"}
+    with pytest.raises(BundleError, match=rf"replies\[0\]\.{visibility}\[\d+\]\.{kind}\.text\.template: Extra inputs are not permitted"):
         load_library(data)
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from tactful.runtime import BundleError, Library, load_bundle, load_library
 from tactful.runtime import bundle as b
+from tactful.runtime.format import MOVE_KINDS, entry_name
 from tactful.runtime.render import make_environment, template_source
 
 SHOP = Path(__file__).parent / "fixtures" / "shop"
@@ -39,7 +40,7 @@ def built() -> dict:
 
 # a `module` is a label from a file path; `slot` and `field` are also a text part's, `signal`, `bool`,
 # `compare`, `is` and `in` a condition's (docs/reference/bundle.md)
-_NAME_KEYS = {"name", "field", "team", "pick", "id", "intent", "owner", "slot", "signal", "bool", "compare", "is", "in"}
+_NAME_KEYS = {"name", "field", "team", "id", "intent", "owner", "slot", "signal", "bool", "compare", "is", "in"}
 _FREE_TEXT = {"at"}
 _NAME_MAPS = {"phrases"}  # maps whose keys are names
 
@@ -59,6 +60,8 @@ def name_paths(data: object, path: tuple = ()) -> Iterator[tuple]:
             elif key == "name" and len(path) >= 2 and path[-2] == "guards":
                 continue  # a guard without `as` is named by its condition as written: free text
             elif key in _NAME_KEYS and isinstance(value, str) and not _FREE_TEXT & set(map(str, path)):
+                yield here
+            elif key in MOVE_KINDS and isinstance(value, str):  # a move that picks from a phrase bank
                 yield here
             elif key not in ("at",):
                 yield from name_paths(value, here)
@@ -103,8 +106,9 @@ def names_the_field(message: str, path: tuple) -> bool:
 def test_the_bundle_has_names_in_every_kind_of_place(built):
     """The walk below must reach every kind of name, or the tamper test proves little."""
     kinds = {tuple(s for s in p if isinstance(s, str))[-1] if not isinstance(p[-1], tuple) else p[-2] for p in name_paths(built)}
-    assert {"name", "field", "team", "pick", "intent", "owner", "phrases", "features", "slot",
+    assert {"name", "field", "team", "intent", "owner", "phrases", "features", "slot",
             "signal"} <= kinds | {p[0] for p in name_paths(built)}
+    assert kinds & set(MOVE_KINDS), "the shop fixture picks from a phrase bank"
     slot_parts = [p for p in name_paths(built) if "parts" in p]
     assert slot_parts, "the shop fixture uses slots in its texts"
 
@@ -204,7 +208,9 @@ def test_a_condition_nested_deeper_than_the_compiler_allows_is_refused(built, de
     when: dict = {"bool": "is_outage_active"}
     for _ in range(depth):
         when = {"not": when}
-    fw["guards"][next(i for i, g in enumerate(fw["guards"]) if isinstance(g, dict))]["when"] = when
+    guard = next(g for g in fw["guards"] if isinstance(g, dict))
+    guard["name"] = entry_name(guard)  # left out while its condition was a signal of that name
+    guard["when"] = when
     with pytest.raises(BundleError, match="nested"):
         load_library(data).prepare()  # refused at load (too deep for the schema) or when prepared
 

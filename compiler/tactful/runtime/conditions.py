@@ -87,7 +87,6 @@ def mentions_prefilter(phrases: Iterable[str]) -> str:
     return "(?i)(?:" + "|".join(r"\s+".join(map(word_pattern, p.split())) for p in phrases if p.split()) + ")"
 
 
-@lru_cache(maxsize=65536)
 def phrase_words(phrase: str) -> frozenset[str]:
     """The plain-ASCII runs of word characters of a phrase, lowercased.
 
@@ -112,6 +111,7 @@ def phrase_words(phrase: str) -> frozenset[str]:
 _WORD_RUN = re2.compile(r"[\pL\pN\pM_]+")  # the definition (is_word_char)
 # the same on ASCII text: its word characters kept, every other byte a space
 _ASCII_WORDS_ONLY = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+_ASCII_WORDS_AND_BAR = _ASCII_WORDS_ONLY[:124] + b"|" + _ASCII_WORDS_ONLY[125:]  # and `|`, between phrases
 _PYTHON_WORD = re.compile(r"\w+")  # the same on text whose every character \w classes as RE2 does
 _FOLD = str.maketrans({"ſ": "s"})  # RE2's (?i) folds the long s into s; Python's lower() does not
 
@@ -139,40 +139,105 @@ def message_words(text: object) -> frozenset[str]:
     return frozenset(_WORD_RUN.findall(lowered))
 
 
-def split_phrases(phrases: Iterable[str]) -> tuple[list[str], list[str]]:
-    """A list's non-blank phrases: those with an ASCII word (a PhraseIndex can look them up), the others."""
-    indexed, others = [], []
-    for phrase in phrases:
-        if phrase.split():
-            (indexed if phrase_words(phrase) else others).append(phrase)
-    return indexed, others
+def _ascii_words(phrase: str) -> list[str]:
+    """phrase_words of a phrase, as a list (an ASCII phrase's read in C)."""
+    if phrase.isascii():
+        return phrase.lower().encode().translate(_ASCII_WORDS_ONLY).decode().split()
+    return list(phrase_words(phrase))
+
+
+def _key(words: list[str]) -> tuple[str, frozenset[str] | None]:
+    """A phrase's key in a PhraseIndex (its longest word, the first in sorted order among equals) and
+    the words it needs besides, None when the key is its only word (most phrases)."""
+    key, distinct = _longest(words)
+    return key, frozenset(words) if distinct else None
+
+
+def _longest(words: list[str]) -> tuple[str, bool]:
+    """(_key's key, whether the words are not all the same word)."""
+    first = key = words[0]
+    distinct = False
+    for word in words[1:]:
+        if word != first:
+            distinct = True
+        if len(word) > len(key) or (len(word) == len(key) and word < key):
+            key = word
+    return key, distinct
+
+
+def _phrases_words(phrases: list[str]) -> list[list[str]]:
+    """_ascii_words of each phrase: of an ASCII list in one pass over the list joined by `|`."""
+    joined = "|".join(phrases)
+    if joined.isascii() and joined.count("|") == len(phrases) - 1:
+        return [chunk.split() for chunk in joined.lower().encode().translate(_ASCII_WORDS_AND_BAR).decode().split("|")]
+    return [_ascii_words(p) for p in phrases]
+
+
+def index_phrases(phrases: Iterable[str], where: str) -> "tuple[PhraseIndex | None, list[str]]":
+    """A list's non-blank phrases: a PhraseIndex of those with an ASCII word (None when there are
+    none), and the others."""
+    phrases = phrases if isinstance(phrases, list) else list(phrases)
+    indexed: list[str] = []
+    keys: set[str] = set()
+    others: list[str] = []
+    single = True
+    for phrase, words in zip(phrases, _phrases_words(phrases)):
+        if not words:
+            if phrase.split():
+                others.append(phrase)
+            continue
+        indexed.append(phrase)
+        if len(words) == 1:
+            keys.add(words[0])
+        else:
+            key, distinct = _longest(words)
+            keys.add(key)
+            single = single and not distinct
+    return (PhraseIndex(indexed, frozenset(keys), single, where) if indexed else None), others
 
 
 class PhraseIndex:
-    """The phrases of one `mentions` that have an ASCII word, keyed by their longest such word.
+    """The phrases of one `mentions` that have an ASCII word, keyed by their longest such word
+    (index_phrases makes it).
 
     `maybe(words)`: whether one of them may occur in a text with these words (every ASCII word of
     the phrase among them); `holds(text, words)`: whether one occurs as whole words, confirming only
     those candidates, each with its own PhraseFinder, compiled on first use (`build()` compiles them
-    all now; a BundleError for a phrase RE2 cannot compile)."""
+    all now; a BundleError for a phrase RE2 cannot compile).
 
-    __slots__ = ("_by_key", "keys", "single", "_finders", "_where")
+    Only the keys are made up front: the generated code tests them, and most messages have none of
+    an index's keys. The phrases by key are sorted out the first time a message has one. A key then
+    maps to its phrase when that is the only one and has no other word (most phrases), else to
+    (words, phrase) pairs, words None for a phrase whose only word is the key."""
 
-    def __init__(self, phrases: Iterable[str], where: str):
-        by_key: dict[str, list[tuple[frozenset[str], str]]] = {}
-        for phrase in phrases:
-            words = phrase_words(phrase)
-            if len(words) == 1:  # most phrases: one word, its own key
-                (key,) = words
-            else:  # the longest word, the first in sorted order among equals
-                key = max(sorted(words), key=len)
-            by_key.setdefault(key, []).append((words, phrase))
-        self._by_key = by_key
-        self.keys = frozenset(by_key)  # the generated code tests these first, inline
+    __slots__ = ("_phrases", "_by_key", "keys", "single", "_finders", "_where")
+
+    def __init__(self, phrases: list[str], keys: frozenset[str], single: bool, where: str):
+        self._phrases = phrases
+        self._by_key: dict[str, Any] | None = None
+        self.keys = keys  # the generated code tests these first, inline
         # every phrase one word, its key: a text that has a key may have a phrase (maybe() is true)
-        self.single = all(len(needed) == 1 for entries in by_key.values() for needed, _ in entries)
+        self.single = single
         self._finders: dict[str, PhraseFinder] = {}  # by phrase, each compiled on first use
         self._where = where
+
+    def _entries(self) -> dict[str, Any]:
+        by_key = self._by_key
+        if by_key is None:  # a race only sorts them twice
+            by_key = {}
+            for phrase in self._phrases:
+                key, needed = _key(_ascii_words(phrase))
+                entry = by_key.get(key)
+                if entry is None and needed is None:
+                    by_key[key] = phrase
+                elif entry is None:
+                    by_key[key] = ((needed, phrase),)
+                elif entry.__class__ is str:
+                    by_key[key] = ((None, entry), (needed, phrase))
+                else:
+                    by_key[key] = (*entry, (needed, phrase))
+            self._by_key = by_key
+        return by_key
 
     def _finder(self, phrase: str) -> PhraseFinder:
         finder = self._finders.get(phrase)
@@ -181,34 +246,48 @@ class PhraseIndex:
         return finder
 
     def build(self) -> None:
-        for entries in self._by_key.values():
-            for _, phrase in entries:
-                self._finder(phrase)
+        for phrase in self._phrases:
+            self._finder(phrase)
 
     @property
     def built(self) -> bool:
-        return all(phrase in self._finders for entries in self._by_key.values() for _, phrase in entries)
+        return all(phrase in self._finders for phrase in self._phrases)
 
     def maybe(self, words: frozenset[str]) -> bool:
+        by_key = self._by_key if self._by_key is not None else self._entries()
         for key in self.keys.intersection(words):
-            for needed, _ in self._by_key[key]:
-                if needed <= words:
+            entry = by_key[key]
+            if entry.__class__ is str:
+                return True
+            for needed, _ in entry:
+                if needed is None or needed <= words:
                     return True
         return False
 
     def holds(self, text: object, words: frozenset[str]) -> bool:
+        by_key = self._by_key if self._by_key is not None else self._entries()
         for key in self.keys.intersection(words):
-            for needed, phrase in self._by_key[key]:
-                if needed <= words and self._finder(phrase)(text):
+            entry = by_key[key]
+            if entry.__class__ is str:
+                if self._finder(entry)(text):
+                    return True
+                continue
+            for needed, phrase in entry:
+                if (needed is None or needed <= words) and self._finder(phrase)(text):
                     return True
         return False
 
     def spans(self, text: str, words: frozenset[str]) -> list[tuple[int, int]]:
         """(start, end) of every whole-word occurrence of the phrases, candidates only (unsorted)."""
         found: list[tuple[int, int]] = []
+        by_key = self._by_key if self._by_key is not None else self._entries()
         for key in self.keys.intersection(words):
-            for needed, phrase in self._by_key[key]:
-                if needed <= words:
+            entry = by_key[key]
+            if entry.__class__ is str:
+                found.extend(self._finder(entry).spans(text))
+                continue
+            for needed, phrase in entry:
+                if needed is None or needed <= words:
                     found.extend(self._finder(phrase).spans(text))
         return found
 
@@ -221,8 +300,7 @@ class PhraseSpans:
     __slots__ = ("_index", "_others")
 
     def __init__(self, phrases: Iterable[str], where: str):
-        indexed, others = split_phrases(phrases)
-        self._index = PhraseIndex(indexed, where) if indexed else None
+        self._index, others = index_phrases(phrases, where)
         self._others = _phrase_finder(others, where) if others else None
 
     def build(self) -> None:
@@ -462,8 +540,10 @@ class KeyIndex:
     def publish(self, added: dict[str, list[int]]) -> None:
         if added:
             ids = dict(self._ids)
+            same: dict[frozenset[int], frozenset[int]] = {}  # equal sets once: most words share theirs
             for word, numbers in added.items():
-                ids[word] = ids.get(word, frozenset()).union(numbers)
+                found = ids.get(word, frozenset()).union(numbers)
+                ids[word] = same.setdefault(found, found)
             self._ids = ids
 
     def present(self, text: object, m: dict, words_memo: str, memo: str) -> frozenset[int]:
@@ -645,6 +725,7 @@ class ConditionCompiler:
             source = group.signal_source()
             if self._key_index is not None:
                 self._key_index.publish(group._added_keys)  # before the code that reads it
+                group._added_keys = {}
             group.run(source)
         except BaseException:  # nothing of a failed group stays: a later call reports the same error
             for name in [n for n in self._compiled_signals if n not in compiled]:
@@ -741,26 +822,24 @@ class ConditionCompiler:
         self._memo_forms[memo] = (lazy, compute)
         return lazy
 
-    def _phrase_index(self, phrases: Sequence[str], field: str, where: str, *,
-                      confirms: bool) -> tuple[PhraseIndex, str, str, str]:
-        """A PhraseIndex of the phrases, its name for the generated code, the test that one of its
-        keys is among the field's words and that test's memo; prepare() compiles its confirmations
-        only where the code calls `holds`.
+    def _phrase_index(self, index: PhraseIndex, field: str, *, confirms: bool) -> tuple[str, str, str]:
+        """A PhraseIndex's name for the generated code, the test that one of its keys is among the
+        field's words and that test's memo; prepare() compiles its confirmations only where the code
+        calls `holds`.
 
         A group of signals tests the number of the index in the registry's KeyIndex (the memo
         `p_<field>`), any other compiler the index's keys against the field's words."""
-        index = PhraseIndex(phrases, where)
         if confirms:
             self.lazies.append(index)
         words, words_memo = self._words(field)
         if self._group_of is None or self._key_index is None:
-            return index, self.constant(index), f"not {self.constant(index.keys)}.isdisjoint({words})", words_memo
+            return self.constant(index), f"not {self.constant(index.keys)}.isdisjoint({words})", words_memo
         number, self._key_index.count = self._key_index.count, self._key_index.count + 1
         for key in index.keys:
             self._added_keys.setdefault(key, []).append(number)
         memo = f"p_{field}"
         present = self._memo(memo, f"_present(values[{field!r}], m, {words_memo!r}, {memo!r})")
-        return index, self.constant(index), f"{number} in {present}", memo
+        return self.constant(index), f"{number} in {present}", memo
 
     def _hits(self, field: str, memo: str) -> str:
         return self._memo(memo, f"_scan{memo}(values[{field!r}], m)")
@@ -845,12 +924,11 @@ class ConditionCompiler:
                 return _FALSE
             text = f"values[{field!r}]"
             words, words_memo = self._words(field)
-            indexed, others = split_phrases(phrases)
+            phrase_index, others = index_phrases(phrases, where)
             memos: set[str] = set()
             may, in_set = None, None
-            if indexed:
-                phrase_index, index, gate, gate_memo = self._phrase_index(
-                    indexed, field, where, confirms=not (near or asserted))
+            if phrase_index is not None:
+                index, gate, gate_memo = self._phrase_index(phrase_index, field, confirms=not (near or asserted))
                 memos.update((words_memo, gate_memo))
                 may = f"({gate})" if phrase_index.single else f"({gate} and {index}.maybe({words}))"
             if others:
@@ -869,10 +947,9 @@ class ConditionCompiler:
                 else:
                     confirm = self._lazy(lambda: _asserted_search(PhraseSpans(phrases, where)))
                 maybe = " or ".join(t for t in (may, in_set) if t)
-                near_indexed, near_others = split_phrases(near)
-                if near_indexed and not near_others:  # and one of `near` may occur too
-                    near_phrases, near_index, near_gate, near_memo = self._phrase_index(
-                        near_indexed, field, where, confirms=False)
+                near_phrases, near_others = index_phrases(near, where)
+                if near_phrases is not None and not near_others:  # and one of `near` may occur too
+                    near_index, near_gate, near_memo = self._phrase_index(near_phrases, field, confirms=False)
                     memos.add(near_memo)
                     maybe = f"({maybe}) and {near_gate}"
                     if not near_phrases.single:
@@ -880,7 +957,7 @@ class ConditionCompiler:
                 memos.add(words_memo)
                 return Code(f"(({maybe}) and {confirm}({text}, {words}))", frozenset(memos))
             held = []
-            if indexed:
+            if phrase_index is not None:
                 held.append(f"({gate} and {index}.holds({text}, {words}))")
             if others:  # phrase by phrase, boundaries checked in Python: far cheaper for RE2 to start
                 held.append(f"({in_set} and {self._lazy(lambda: _phrase_finder(others, where))}({text}))")

@@ -150,48 +150,57 @@ def _count(word: str) -> float:
 
 _CONTACT_PATTERNS = (_ORDINAL_CONTACT, _COUNTED_CONTACTS, _VERB_TIMES, _I_CONTACTED, _CLAUSE_CONTACT, _LONG_CHASE,
                      _FOLLOW_UP)
+_ALL_CONTACT_PATTERNS = range(len(_CONTACT_PATTERNS))
 
 
 @cache
-def _contacts() -> tuple[re.Pattern, ...]:
-    """The patterns above, compiled on first use, in the order of _CONTACT_PATTERNS."""
-    return tuple(re.compile(p, re.IGNORECASE) for p in _CONTACT_PATTERNS)
+def _contact(i: int) -> re.Pattern:
+    """_CONTACT_PATTERNS[i], compiled the first time a message may match it (most messages match one
+    or none, so a cold start compiles one or none of them)."""
+    return re.compile(_CONTACT_PATTERNS[i], re.IGNORECASE)
 
 
 @cache
 def _contact_gate():
-    from tactful.runtime.types import compile_re2
+    """The patterns as one RE2 set: one pass (a DFA, a few µs) says which of them may match."""
+    import re2
 
-    body = "|".join(f"(?:{p})" for p in _CONTACT_PATTERNS).replace(r"\s", r"[\t\n\x0b\x0c\r\x1c-\x1f ]")
-    return compile_re2("(?i)" + body)
+    options = re2.Options()
+    options.log_errors = False
+    gate = re2.Set.SearchSet(options)
+    for p in _CONTACT_PATTERNS:
+        gate.Add("(?i)" + p.replace(r"\s", r"[\t\n\x0b\x0c\r\x1c-\x1f ]"))
+    gate.Compile()
+    return gate
 
 
-def _may_mention_contacts(message: str) -> bool:
-    """False only when none of the patterns above can match: one RE2 pass (a DFA, a few µs) instead of
-    seven backtracking searches, for the many messages that state no contact. Exact on ASCII text,
-    where RE2's `\\b`, `\\s` and case folding are Python's (`\\s` is widened to Python's ASCII
-    white space); other text is always searched."""
-    return not message.isascii() or _contact_gate().search(message) is not None
+def _contact_candidates(message: str) -> "list[int] | range | None":
+    """The indices of the patterns above that may match: exactly those that do on ASCII text, where
+    RE2's `\\b`, `\\s` and case folding are Python's (`\\s` is widened to Python's ASCII white
+    space); every pattern for other text. None when none can: the many messages that state no contact
+    cost one RE2 pass instead of seven backtracking searches."""
+    return _contact_gate().Match(message) if message.isascii() else _ALL_CONTACT_PATTERNS
 
 
 def mentioned_contacts(message: str) -> float:
     best = 0.0
-    if not _may_mention_contacts(message):
+    candidates = _contact_candidates(message)
+    if not candidates:
         return best
-    ordinal_contact, counted_contacts, verb_times_, i_contacted, clause_contact, long_chase, follow_up = _contacts()
-    for m in ordinal_contact.finditer(message):
-        best = max(best, _ORDINALS.get(m.group(1).lower(), 0))
-    counted = sum(_count(m.group(1)) for m in counted_contacts.finditer(message))
-    verb_times = sum(_count(m.group(1)) for m in verb_times_.finditer(message))
+    if 0 in candidates:
+        for m in _contact(0).finditer(message):
+            best = max(best, _ORDINALS.get(m.group(1).lower(), 0))
+    counted = sum(_count(m.group(1)) for m in _contact(1).finditer(message)) if 1 in candidates else 0
+    verb_times = sum(_count(m.group(1)) for m in _contact(2).finditer(message)) if 2 in candidates else 0
     stated = max(counted, verb_times)
     if stated:
         best = max(best, stated + 1)
-    verbs = len(i_contacted.findall(message)) + len(clause_contact.findall(message))
+    verbs = sum(len(_contact(i).findall(message)) for i in (3, 4) if i in candidates)
     if verbs:
         best = max(best, verbs + 1)
-    if long_chase.search(message):
+    if 5 in candidates and _contact(5).search(message):
         best = max(best, 3)
-    if follow_up.search(message):
+    if 6 in candidates and _contact(6).search(message):
         best = max(best, 2)
     return float(best)
 

@@ -1,4 +1,4 @@
-"""The bundle's JSON layout (schema 4): how a Bundle is written compactly, and read back.
+"""The bundle's JSON layout (schema 5): how a Bundle is written compactly, and read back.
 
 bundle.py's pydantic models are the Bundle as the compiler and every emitter see it: each framework
 holds every guard and escalation it applies, each text its source, parts and template, each element
@@ -11,6 +11,12 @@ its full location. The JSON stores that without repeating itself (docs/reference
   the file of the top-level element around it (a framework, signal, policy, style rule, phrase);
 - a text is its parts; its source and Jinja2 template, which follow from the parts, are not stored
   (`source` is, when it differs from what the parts give); a reply's whole template likewise;
+- a reply is keyed by its visibility and a move by its kind (`{"restate": parts, "at": …}`; a pick
+  holds the bank's name); a move's text and a handoff are their bare parts when their location
+  follows from the element's (docs/reference/bundle.md, "Locations");
+- what follows from the rest is left out: a condition's `source` when it is condition_text(), a
+  guard's or escalation's `name` when it is its signal's, a `module` when it is the intent or the
+  file's (file_module), a framework's `serves` when it is its replies' visibilities;
 - a field whose value is its default is left out;
 - a list of phrases (`mentions`, `near`) is one string, the phrases joined by `|` (an array when a
   phrase holds `|`), and a `forms of` list is `{"forms": <the phrases written>}`, which a reader
@@ -30,7 +36,7 @@ import re
 from functools import cache
 from typing import Any
 
-SCHEMA_VERSION = "4.0"
+SCHEMA_VERSION = "5.0"
 
 # Every name a bundle carries follows the language's identifier grammar, checked at load: a name
 # reaches generated code (Jinja2 templates, the conditions' Python, file names under templates/),
@@ -121,22 +127,157 @@ def _text(t: Data, file: str | None) -> Data:
     return out
 
 
+def _move(m: Data, file: str | None) -> Data:
+    """A move as stored: `{<kind>: what it says, "at": …}`; what it says is a phrase bank's name (a
+    pick), or its text: the parts when the text starts one space after the kind and ends with the
+    move (its location follows), else the text object."""
+    kind, loc = m["kind"], m["location"]
+    out: Data
+    if m["pick"] is not None:
+        out = {kind: m["pick"]}
+    else:
+        text = _text(m["text"], file)
+        t = m["text"]["location"]
+        if list(text) == ["parts", "at"] and t == _text_location(loc, kind):
+            out = {kind: text["parts"]}
+        else:
+            out = {kind: text}
+    out["at"] = span_text(loc, file)
+    return out
+
+
+def served(visibilities: list[str]) -> list[str]:
+    """What a framework serves unless it says: the visibilities its replies have, public first."""
+    return [v for v in ("public", "private") if v in visibilities]
+
+
+def framework_serves(fw: Data) -> list[str]:
+    """A stored framework's `serves`."""
+    serves = fw.get("serves")
+    return serves if serves is not None else served([reply_visibility(r) for r in fw["replies"]])
+
+
+def _handoff_location(escalation: Data) -> Data:
+    """Where a handoff's text is when its parts alone are stored: on the line after its escalation's
+    first, ten columns right of it (`handoff ` indented by two), to the escalation's end."""
+    return {**escalation, "line": escalation["line"] + 1, "column": escalation["column"] + 10}
+
+
+def _handoff(t: Data, escalation: Data, file: str | None) -> Data | list:
+    """A handoff as stored: its parts when its location follows its escalation's, else the text."""
+    text = _text(t, file)
+    if list(text) == ["parts", "at"] and t["location"] == _handoff_location(escalation):
+        return text["parts"]
+    return text
+
+
+def _full_handoff(stored: Data | list, escalation: Data | None, file: str | None) -> Data:
+    if stored.__class__ is list:
+        text = _full_text({"parts": stored}, file)
+        text["location"] = _handoff_location(escalation)  # type: ignore[arg-type]
+        return text
+    return _full_text(stored, file)  # type: ignore[arg-type]
+
+
+def stored_text(stored: Data | list) -> Data:
+    """A stored handoff or move text as a text object (`{"parts": …}` for bare parts)."""
+    return {"parts": stored} if stored.__class__ is list else stored  # type: ignore[return-value]
+
+
+def _text_location(move: Data, kind: str) -> Data:
+    """Where a move's text is when its parts alone are stored: one space after the kind, to the end."""
+    return {**move, "column": move["column"] + len(kind) + 1}
+
+
+def _full_move(m: Data, file: str | None) -> Data:
+    kind = move_kind(m)
+    loc = span_location(m["at"], file)
+    value = m[kind]
+    if value.__class__ is str:
+        return {"kind": kind, "text": None, "pick": value, "location": loc}
+    if value.__class__ is list:
+        text = _full_text({"parts": value}, file)
+        text["location"] = _text_location(loc, kind)
+    else:
+        text = _full_text(value, file)
+    return {"kind": kind, "text": text, "pick": None, "location": loc}
+
+
+def file_module(file: str | None) -> str | None:
+    """The module a top-level element's file gives: its path without `.tact`, folders joined by `.`,
+    `<stdlib>` read as `stdlib` (`<stdlib>/signals.tact` gives `stdlib.signals`)."""
+    if not file or not file.endswith(".tact"):
+        return None
+    path = file[:-len(".tact")]
+    if path.startswith("<stdlib>/"):
+        path = "stdlib/" + path[len("<stdlib>/"):]
+    return path.replace("/", ".")
+
+
 def _full_text(t: Data, file: str | None) -> Data:
     from tactful.runtime.render import parts_template
 
     return {"source": t.get("source", text_source(t["parts"])), "parts": [_full_part(p) for p in t["parts"]],
-            "template": parts_template(t["parts"]), "location": span_location(t["at"], file)}
+            "template": parts_template(t["parts"]), "location": span_location(t.get("at"), file)}
 
 
 def condition_source(x: Data) -> str | None:
     """A stored guard's, escalation's or reply's condition as written: its `source`, which is left
-    out when the condition is a signal's name."""
+    out when it is the condition's text (condition_text)."""
     source = x.get("source")
     if source is None:
         when = x.get("when")
-        if when is not None and "signal" in when:
-            return when["signal"]
+        if when is not None:
+            return condition_text(when)
     return source
+
+
+def _quoted(stored: object) -> str:
+    """A stored phrase list as a condition writes it: `"a", "b"`, after `forms of ` for a forms list."""
+    if stored.__class__ is dict:
+        return "forms of " + _quoted(stored["forms"])  # type: ignore[index]
+    phrases = stored.split(PHRASE_SEPARATOR) if stored.__class__ is str else stored  # type: ignore[union-attr]
+    return ", ".join(f'"{p}"' for p in phrases)  # type: ignore[union-attr]
+
+
+def _number(value: object) -> str:
+    """A number as a condition writes it: a whole number without `.0`."""
+    if value.__class__ is float and value.is_integer():  # type: ignore[union-attr]
+        return str(int(value))  # type: ignore[call-overload]
+    return repr(value)
+
+
+def condition_text(c: Data) -> str:
+    """A stored condition in the language's words, as the compiler's `source` usually has it, so
+    that the bundle stores a `source` only when it differs (docs/reference/bundle.md, "Conditions").
+    Each operand that is an `all` or an `any` is in parentheses."""
+    op = condition_op(c)
+    if op == "all" or op == "any":
+        return f" {'and' if op == 'all' else 'or'} ".join(_operand(x) for x in c[op])
+    if op == "not":
+        return "not " + _operand(c[op])
+    if op == "signal" or op == "bool":
+        return c[op]
+    if op == "compare":
+        return f"{c[op]} {c['cmp']} {_number(c['value'])}"
+    if op == "is":
+        return f"{c[op]} is {c['value']}"
+    if op == "in":
+        return f"{c[op]} in ({', '.join(c['values'])})"
+    field = c.get("field", _TEXT_FIELD)
+    if op == "mentions":
+        out = f"{field} {'says' if c.get('asserted') else 'mentions'} {_quoted(c[op])}"
+        if "near" in c:
+            out += f" near {_quoted(c['near'])} within {c.get('within')} words"
+        return out
+    if op == "emoji":
+        return f"{field} has emoji " + ", ".join(f'"{e}"' for e in c[op])
+    return f"{field} matches /{c[op]}/"
+
+
+def _operand(c: Data) -> str:
+    text = condition_text(c)
+    return f"({text})" if "all" in c or "any" in c else text
 
 
 def reply_ids(replies: list[Data]) -> list[str]:
@@ -147,7 +288,7 @@ def reply_ids(replies: list[Data]) -> list[str]:
     used: set[str] = set()
     out = []
     for r in replies:
-        vis = r["visibility"]
+        vis = reply_visibility(r)
         when = r.get("when")
         rid = r.get("id")
         if rid is None:
@@ -166,6 +307,31 @@ def reply_ids(replies: list[Data]) -> list[str]:
     return out
 
 
+def reply_visibility(r: Data) -> str:
+    """A stored reply's visibility: the key its moves are under (`{"private": [moves], …}`)."""
+    return "private" if "private" in r else "public"
+
+
+def move_kind(m: Data) -> str:
+    """A stored move's kind: its one kind key (`{"restate": …, "at": …}`)."""
+    for key in m:
+        if key in MOVE_KINDS:
+            return key
+    raise KeyError("kind")  # the schema allows no move without one
+
+
+MOVE_KINDS = ("acknowledge", "ask", "restate", "next", "close")
+
+
+def move_says(m: Data, kind: str) -> tuple[Data | None, str | None]:
+    """(text, phrase bank) of a stored move, one of them None: its kind key holds the bank's name
+    (a pick), the text's parts, or a text object."""
+    value = m[kind]
+    if value.__class__ is str:
+        return None, value
+    return ({"parts": value} if value.__class__ is list else value), None
+
+
 def reply_template(moves: list[Data]) -> str:
     """A reply's whole template, from its moves (full data): the moves' templates joined by a space."""
     return " ".join(m["text"]["template"] if m["text"] is not None else f"{{{{ picks.{m['kind']} }}}}" for m in moves)
@@ -175,6 +341,7 @@ def reply_template(moves: list[Data]) -> str:
 # Each entry: (key in the models, key in the JSON, how to write it, default); "at" is the location.
 
 _TEXT, _TEXT_OR_NONE, _AT, _COND, _OMIT, _SOURCE = "text", "text?", "at", "cond", "omit", "source"
+_MODULE, _VISIBILITY, _MOVES, _SERVES, _HANDOFF, _NAME = "module", "visibility", "moves", "serves", "handoff", "name"
 _TEXT_FIELD = "message"  # the field a text condition (mentions, emoji, matches) reads unless it says
 
 
@@ -306,26 +473,24 @@ def _full_cond(c: Data | None) -> Data | None:
 _SLOT = (("name", "name", "", None), ("type", "type", "", "text"), ("values", "values", "", []),
          ("required", "required", "", False), ("private", "private", "", False), ("pattern", "pattern", "", None),
          ("example", "example", "", None), ("about", "about", "", ""), ("location", "at", _AT, None))
-_ESCALATION = (("name", "name", "", None), ("team", "team", "", None), ("when", "when", _COND, None),
-               ("condition_source", "source", _SOURCE, None), ("handoff", "handoff", _TEXT_OR_NONE, None),
+_ESCALATION = (("name", "name", _NAME, None), ("team", "team", "", None), ("when", "when", _COND, None),
+               ("condition_source", "source", _SOURCE, None), ("handoff", "handoff", _HANDOFF, None),
                ("policy", "policy", "", None), ("location", "at", _AT, None))
-_GUARD = (("name", "name", "", None), ("when", "when", _COND, None), ("condition_source", "source", _SOURCE, None),
+_GUARD = (("name", "name", _NAME, None), ("when", "when", _COND, None), ("condition_source", "source", _SOURCE, None),
           ("reason", "reason", "", None), ("policy", "policy", "", None), ("location", "at", _AT, None))
 _OPT_OUT = (("name", "name", "", None), ("reason", "reason", "", None), ("location", "at", _AT, None))
-_MOVE = (("kind", "kind", "", None), ("text", "text", _TEXT_OR_NONE, None), ("pick", "pick", "", None),
-         ("location", "at", _AT, None))
-_REPLY = (("id", "id", "", None), ("visibility", "visibility", "", None), ("when", "when", _COND, None),
-          ("condition_source", "source", _SOURCE, None), ("moves", "moves", _MOVE, None), ("location", "at", _AT, None))
-_FRAMEWORK = (("intent", "intent", "", None), ("title", "title", "", None), ("module", "module", "", None),
+_REPLY = (("id", "id", "", None), ("visibility", None, _VISIBILITY, None), ("when", "when", _COND, None),
+          ("condition_source", "source", _SOURCE, None), ("moves", None, _MOVES, None), ("location", "at", _AT, None))
+_FRAMEWORK = (("intent", "intent", "", None), ("title", "title", "", None), ("module", "module", _MODULE, None),
               ("owner", "owner", "", None), ("tags", "tags", "", []), ("about", "about", "", ""),
-              ("serves", "serves", "", None), ("slots", "slots", _SLOT, []),
+              ("serves", "serves", _SERVES, None), ("slots", "slots", _SLOT, []),
               ("escalations", "escalations", "inherited escalations", []), ("guards", "guards", "inherited guards", []),
               ("opt_outs", "opt_outs", _OPT_OUT, []), ("replies", "replies", _REPLY, None),
               ("examples", "examples", _OMIT, []), ("hash", "hash", "", None), ("location", "at", _AT, None))
-_POLICY = (("name", "name", "", None), ("module", "module", "", None), ("about", "about", "", ""),
+_POLICY = (("name", "name", "", None), ("module", "module", _MODULE, None), ("about", "about", "", ""),
            ("guards", "guards", _GUARD, []), ("escalations", "escalations", _ESCALATION, []),
            ("location", "at", _AT, None))
-_SIGNAL = (("name", "name", "", None), ("module", "module", "", None), ("about", "about", _OMIT, ""),
+_SIGNAL = (("name", "name", "", None), ("module", "module", _MODULE, None), ("about", "about", _OMIT, ""),
            ("when", "when", _COND, None), ("condition_source", "source", _OMIT, ""),
            ("examples", "examples", _OMIT, []), ("location", "at", _AT, None))
 _STYLE = (("name", "name", "", None), ("about", "about", "", ""), ("avoid", "avoid", "", None),
@@ -346,14 +511,28 @@ _REQUIRED = {"fields": True, "features": True, "teams": True, "channels": True, 
 def inherit(entries: dict[str, str], fw: Data, own: list) -> list[tuple[str, str]]:
     """(policy, name) of each policy entry a framework inherits unless it says otherwise: every
     entry of every policy, by name, that the framework neither opts out of nor redefines."""
-    skip = {o["name"] for o in fw.get("opt_outs", ())} | {e["name"] for e in own}
+    skip = {o["name"] for o in fw.get("opt_outs", ())} | {entry_name(e) for e in own}
     return [(entries[n], n) for n in sorted(entries) if n not in skip]
 
 
 def policy_rule(policies: list[Data]) -> dict[str, dict[str, str]]:
     """For inherit(): per kind ("guards", "escalations"), each policy entry's name and its policy."""
-    return {plural: {e["name"]: p["name"] for p in policies for e in p.get(plural, ())}
+    return {plural: {entry_name(e): p["name"] for p in policies for e in p.get(plural, ())}
             for plural in ("guards", "escalations")}
+
+
+def entry_name(e: Data) -> str:
+    """A guard's or escalation's name, as stored: left out when its condition is a signal of that
+    name (`guard repeat_contact "…"`, `escalate legal when legal_threat`)."""
+    name = e.get("name")
+    if name is None:
+        name = e["when"].get("signal")
+        if name is None:
+            from tactful.runtime.errors import BundleError
+
+            raise BundleError("a guard or escalation without a `name` needs a signal as its condition (the name is left "
+                              "out only when it is the signal's)")
+    return name
 
 
 class _Writer:
@@ -375,10 +554,32 @@ class _Writer:
                 continue
             if kind == _OMIT:
                 continue
-            if kind == _SOURCE:  # the condition as written: left out when it is a signal's name
+            if kind == _SOURCE:  # the condition as written: left out when it is the condition's text
                 when = x["when"]
-                if value is not None and not (when is not None and when["op"] == "signal" and when["name"] == value):
+                if value is not None and (when is None or value != condition_text(_cond(when))):
                     out[key] = value
+                continue
+            if kind == _MODULE:  # left out when it is the one the element gives (file_module)
+                if value != (x["intent"] if "intent" in x else file_module(file if top else None)):
+                    out[key] = value
+                continue
+            if kind == _VISIBILITY:  # the key of the moves
+                continue
+            if kind == _NAME:  # left out when the condition is a signal of that name
+                when = x["when"]
+                if not (when is not None and when["op"] == "signal" and when["name"] == value):
+                    out[key] = value
+                continue
+            if kind == _SERVES:  # left out when it is what the replies serve
+                if value != served([r["visibility"] for r in x["replies"]]):
+                    out[key] = value
+                continue
+            if kind == _HANDOFF:
+                if value is not None:
+                    out[key] = _handoff(value, x["location"], file)
+                continue
+            if kind == _MOVES:
+                out[x["visibility"]] = [_move(m, file) for m in value]
                 continue
             if kind == _AT:
                 if value is not None:
@@ -452,7 +653,7 @@ class _Reader:
                 for e in p.get(plural, ()):
                     full = self.element(e, layout, file)
                     full["policy"] = p["name"]
-                    self.policies[f"{plural}:{p['name']}.{e['name']}"] = full
+                    self.policies[f"{plural}:{p['name']}.{entry_name(e)}"] = full
 
     def element(self, x: Data, layout: tuple, file: str | None, top: bool = False) -> Data:
         if top:
@@ -464,6 +665,18 @@ class _Reader:
                 out[name] = value if key in x else (default.copy() if isinstance(default, (list, dict)) else default)
             elif kind == _SOURCE:
                 out[name] = condition_source(x)
+            elif kind == _MODULE:
+                out[name] = x[key] if key in x else x["intent"] if "intent" in x else file_module(file)
+            elif kind == _VISIBILITY:
+                out[name] = reply_visibility(x)
+            elif kind == _NAME:
+                out[name] = entry_name(x)
+            elif kind == _SERVES:
+                out[name] = x[key] if key in x else served([reply_visibility(r) for r in x["replies"]])
+            elif kind == _HANDOFF:
+                out[name] = None if value is None else _full_handoff(value, span_location(x["at"], file), file)
+            elif kind == _MOVES:
+                out[name] = [_full_move(m, file) for m in x[reply_visibility(x)]]
             elif kind == _AT:
                 out[name] = span_location(value, file)
             elif kind in (_TEXT, _TEXT_OR_NONE):
@@ -534,6 +747,25 @@ def _part_kind(p: object) -> str | None:
 _PART_KINDS = frozenset(("slot", "field", "optional"))
 
 
+def _says_tag(v: object) -> str | None:
+    """What a move's kind key or a handoff holds: a phrase bank's name, a text's parts, or a text."""
+    return "pick" if v.__class__ is str else "parts" if v.__class__ is list else "text" if v.__class__ is dict else None
+
+
+def _move_tag(m: object) -> str | None:
+    if m.__class__ is dict:
+        for key in m:
+            if key in MOVE_KINDS:
+                return key
+    return None
+
+
+def _reply_tag(r: object) -> str | None:
+    if r.__class__ is dict:
+        return "private" if "private" in r else "public" if "public" in r else None
+    return None
+
+
 def _condition_tag(c: object) -> str | None:
     return condition_op(c) if c.__class__ is dict else None
 
@@ -578,7 +810,8 @@ def core_schema():
     simple = cs.tagged_union_schema(simple_parts, discriminator=_part_kind)
     part = cs.tagged_union_schema(simple_parts | {"optional": td({"optional": cs.list_schema(simple)})},
                                   discriminator=_part_kind)
-    text = td({"parts": cs.list_schema(part), "at": span}, {"source": text_}, "Text")
+    parts = cs.list_schema(part)
+    text = td({"parts": parts, "at": span}, {"source": text_}, "Text")
 
     cond = ref("Condition")
     choices = {
@@ -599,20 +832,34 @@ def core_schema():
                                        custom_error_message="not a condition: it needs one operator key ("
                                        + ", ".join(OPERATORS) + ")")
 
-    guard = td({"name": text_, "when": cond, "reason": text_, "at": span}, {"source": text_, "policy": name}, "Guard")
-    escalation = td({"name": name, "team": name, "when": cond, "at": span},
-                    {"source": text_, "handoff": ref("Text"), "policy": name}, "Escalation")
+    # a guard's or escalation's `name` is left out when its condition is a signal of that name (entry_name)
+    guard = td({"when": cond, "reason": text_, "at": span}, {"name": text_, "source": text_, "policy": name}, "Guard",
+               order="name")
+    escalation = td({"team": name, "when": cond, "at": span},
+                    {"name": name, "source": text_, "policy": name,
+                     "handoff": cs.tagged_union_schema(
+                         {"parts": parts, "text": ref("Text")}, discriminator=_says_tag, custom_error_type="text",
+                         custom_error_message="not a text: its parts, or an object with its parts and location")},
+                    "Escalation",
+                    order="name")
     inherited = cs.str_schema(pattern=REF)
     slot = td({"name": name, "at": span}, {
         "type": cs.literal_schema(["text", "money", "number", "date", "email", "phone", "url", "enum"]),
         "values": texts, "required": boolean, "private": boolean, "pattern": text_, "example": text_, "about": text_})
-    move = td({"kind": cs.literal_schema(["acknowledge", "ask", "restate", "next", "close"]), "at": span},
-              {"text": ref("Text"), "pick": name})
-    reply = td({"visibility": visibility, "moves": cs.list_schema(move), "at": span},
-               {"id": cs.str_schema(pattern=REPLY_ID), "when": cond, "source": text_}, order="id visibility when")
-    framework = td({"intent": dotted, "title": text_, "module": text_, "serves": cs.list_schema(visibility),
+    says = cs.tagged_union_schema({"pick": name, "parts": parts, "text": ref("Text")}, discriminator=_says_tag,
+                                  custom_error_type="move", custom_error_message="not what a move says: the name of "
+                                  "a phrase bank, a text's parts or a text")
+    move = cs.tagged_union_schema({k: td({k: says, "at": span}) for k in MOVE_KINDS}, discriminator=_move_tag,
+                                  custom_error_type="move", custom_error_message="not a move: it needs one kind key ("
+                                  + ", ".join(MOVE_KINDS) + ")")
+    reply = cs.tagged_union_schema(
+        {v: td({v: cs.list_schema(move), "at": span}, {"id": cs.str_schema(pattern=REPLY_ID), "when": cond,
+                                                       "source": text_}, order=f"id {v} when") for v in ("public", "private")},
+        discriminator=_reply_tag, custom_error_type="reply",
+        custom_error_message="not a reply: it needs its moves under its visibility (public or private)")
+    framework = td({"intent": dotted, "title": text_,
                     "replies": cs.list_schema(reply), "hash": text_, "at": span}, {
-        "owner": name, "tags": texts, "about": text_, "slots": cs.list_schema(slot),
+        "serves": cs.list_schema(visibility), "module": text_, "owner": name, "tags": texts, "about": text_, "slots": cs.list_schema(slot),
         "escalations": cs.list_schema(cs.tagged_union_schema({"inherited": inherited, "own": ref("Escalation")},
                                                              discriminator=_inherited)),
         "guards": cs.list_schema(cs.tagged_union_schema({"inherited": inherited, "own": ref("Guard")},
@@ -620,9 +867,9 @@ def core_schema():
         "opt_outs": cs.list_schema(td({"name": name, "reason": text_, "at": span})),
         "inherit": boolean},
         order="intent title module owner tags about serves slots escalations guards opt_outs replies")
-    policy = td({"name": name, "module": text_, "at": span}, {
-        "about": text_, "guards": cs.list_schema(ref("Guard")), "escalations": cs.list_schema(ref("Escalation"))})
-    signal = td({"name": name, "module": text_, "when": cond, "at": span})
+    policy = td({"name": name, "at": span}, {
+        "module": text_, "about": text_, "guards": cs.list_schema(ref("Guard")), "escalations": cs.list_schema(ref("Escalation"))})
+    signal = td({"name": name, "when": cond, "at": span}, {"module": text_})
     style = td({"name": name, "avoid": texts, "at": span}, {
         "about": text_, "avoid_patterns": texts, "prefer": text_,
         "severity": cs.literal_schema(["error", "warning"])})

@@ -54,10 +54,16 @@ from tactful.runtime.format import (
     Reader,
     compact,
     condition_source,
+    entry_name,
     expand,
+    framework_serves,
     inherit,
+    move_kind,
+    move_says,
     policy_rule,
     reply_ids,
+    reply_visibility,
+    stored_text,
     validator,
 )
 from tactful.runtime.render import NOT_GIVEN, ReplyRenderer, Texts, TextRenderer, reserved_names
@@ -102,7 +108,15 @@ def _validation_message(e) -> str:
     errors = e.errors()
     shown = []
     for err in errors[:5]:
-        path = [p for p in err["loc"] if p not in ("own", "inherited")]  # format.py's tags of a guard or escalation
+        path, pending = [], None
+        for p in err["loc"]:
+            if p in ("own", "inherited"):  # format.py's tags of a guard or escalation
+                continue
+            if path and p == path[-1] == pending:  # a union's tag, then the key it names: once
+                pending = None
+                continue
+            path.append(p)
+            pending = p if isinstance(p, str) else None
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
         if len(loc) > 160:
             loc = loc[:80] + " … " + loc[-60:]
@@ -297,6 +311,13 @@ def _is_text(value: str) -> bool:
 _NOT_TEXT = "is not valid Unicode text (it holds a lone surrogate, such as an undecodable byte)"
 
 
+def _moves(stored: list[dict[str, Any]]) -> Iterator[tuple[str, dict | None, str | None]]:
+    """(kind, text, phrase bank) of each stored move of a reply."""
+    for move in stored:
+        kind = move_kind(move)
+        yield (kind, *move_says(move, kind))
+
+
 def _slot(s: dict[str, Any]) -> SimpleNamespace:
     """A slot as SlotChecker reads it, with its defaults."""
     return SimpleNamespace(name=s["name"], type=s.get("type", "text"), values=s.get("values", []),
@@ -345,7 +366,7 @@ class Library:
             if fw["intent"] in self._raw:
                 raise BundleError(f"the bundle has two frameworks for `{fw['intent']}`")
             self._raw[fw["intent"]] = fw
-        self._policy_items = {(plural, f"{p['name']}.{e['name']}"): e for p in data.get("policies", ())
+        self._policy_items = {(plural, f"{p['name']}.{entry_name(e)}"): e for p in data.get("policies", ())
                               for plural in ("guards", "escalations") for e in p.get(plural, ())}
         self._policy_rule = policy_rule(data.get("policies", ()))
         self._prepared: dict[str, _Framework] = {}
@@ -449,17 +470,18 @@ class Library:
         codes = []
         body = ["guards = ()"]
         for g in self._entries(fw, "guards"):
-            code = compiler.compile(g["when"], f"`{intent}` guard `{g['name']}`")
+            guard = entry_name(g)
+            code = compiler.compile(g["when"], f"`{intent}` guard `{guard}`")
             codes.append(code)
-            body += [f"if {code.expr}:", f"    guards += ({compiler.constant(GuardHit(g['name'], g['reason']))},)"]
+            body += [f"if {code.expr}:", f"    guards += ({compiler.constant(GuardHit(guard, g['reason']))},)"]
         body.append("escalations = ()")
         for e in self._entries(fw, "escalations"):
-            name, team = e["name"], e["team"]
+            name, team = entry_name(e), e["team"]
             code = compiler.compile(e["when"], f"`{intent}` escalation `{name}`")
             codes.append(code)
             if e.get("handoff") is not None:
                 where = f"`{intent}` escalation `{name}` handoff"
-                handoff = compiler.constant(TextRenderer(program.note_texts, e["handoff"], known, where).render)
+                handoff = compiler.constant(TextRenderer(program.note_texts, stored_text(e["handoff"]), known, where).render)
                 hit = f"_EscalationHit({name!r}, {team!r}, {handoff}(variables))"
             else:
                 hit = compiler.constant(EscalationHit(name, team, None))
@@ -469,7 +491,7 @@ class Library:
         for i, (r, rid) in enumerate(zip(fw["replies"], reply_ids(fw["replies"]))):
             if "id" not in r:
                 r = {**r, "id": rid}
-            visibility = r["visibility"]
+            visibility = reply_visibility(r)
             if r.get("when") is not None:
                 code = compiler.compile(r["when"], f"`{intent}` reply `{r['id']}`")
                 codes.append(code)
@@ -479,7 +501,7 @@ class Library:
             body += [f"if {test}:", f"    return guards, escalations, {i}"]
             replies.append(_Reply(
                 ReplyChoice(r["id"], visibility, condition_source(r) if r.get("when") is not None else None),
-                ReplyRenderer(program.texts, intent, r, self._data["phrases"], known),
+                ReplyRenderer(program.texts, intent, r["id"], _moves(r[visibility]), self._data["phrases"], known),
             ))
         body.append("return guards, escalations, -1")
         try:
@@ -493,7 +515,7 @@ class Library:
         return _Framework(
             library=self,
             intent=intent,
-            serves=tuple(fw["serves"]),
+            serves=tuple(framework_serves(fw)),
             slot_names=tuple(s["name"] for s in slots),
             required=tuple(s["name"] for s in slots if s.get("required")),
             checkers=checkers,

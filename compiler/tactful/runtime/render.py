@@ -327,16 +327,19 @@ class ReplyRenderer:
         self,
         texts: Texts,
         intent: str,
-        reply: dict,
+        reply_id: str,
+        reply_moves: Iterable[tuple[str, dict | None, str | None]],
         phrases: Mapping[str, Sequence[dict]],
         known: frozenset[str],
     ):
-        """`reply` and `phrases` as the bundle stores them (tactful.runtime.format)."""
-        where = f"`{intent}` reply `{reply['id']}`"
+        """`reply_moves`: each move's (kind, text, phrase bank), one of text and bank None
+        (format.move_says); texts and `phrases` as the bundle stores them (tactful.runtime.format)."""
+        where = f"`{intent}` reply `{reply_id}`"
         moves: list[tuple[tuple, bytes | None]] = []  # (checked texts, pick key after the seed)
         needs: dict[str, str] = {}
-        for move in reply["moves"]:
-            kind, pick, text = move["kind"], move.get("pick"), move.get("text")
+        kinds = []
+        for kind, text, pick in reply_moves:
+            kinds.append(kind)
             some = phrases.get(pick, ()) if pick is not None else [text] if text else []
             needs.update(bare for t in some for bare in bare_names(t["parts"]))
             if pick is not None:
@@ -344,12 +347,12 @@ class ReplyRenderer:
                 if not bank:
                     raise BundleError(f"{where}: `pick {pick}` names a phrase bank the bundle lacks or that is empty")
                 checked = texts.bank(bank, known, f"{where}, phrase bank `{pick}`")
-                moves.append((checked, f"\x1f{intent}\x1f{reply['id']}\x1f{kind}".encode()))
+                moves.append((checked, f"\x1f{intent}\x1f{reply_id}\x1f{kind}".encode()))
             elif text is not None:
                 moves.append(((texts.get(text, known, f"{where}, move `{kind}`"),), None))
             else:
                 raise BundleError(f"{where}: move `{kind}` has neither a text nor a pick")
-        self.kinds = tuple(m["kind"] for m in reply["moves"])
+        self.kinds = tuple(kinds)
         self.needs_slots = tuple(n for n, source in needs.items() if source == "slot")
         self.needs_fields = tuple(n for n, source in needs.items() if source == "field")
         self.needs = (*self.needs_slots, *self.needs_fields)  # the values it prints bare: none may be absent
