@@ -209,7 +209,7 @@ def slot_type(slot: ast.Slot) -> ast.TypeRef | None:
         if isinstance(f, ast.TypeRef):
             return f
         if f.value not in ("required", "private"):
-            return ast.TypeRef(f, loc=f.loc)
+            return ast.TypeRef(f, src=f.src, start=f.start, end=f.end)
     return None
 
 

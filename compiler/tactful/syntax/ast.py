@@ -1,7 +1,7 @@
 """The AST: what was written, as frozen dataclasses.
 
-Every node carries its position, as `loc` (plain data) and `span` (a Span, made on request); equality
-ignores it, so tests compare structure while snapshots keep positions. A Text keeps its parts as
+Every node carries its position, as its source file and offsets (`src`, `start`, `end`), and gives it
+as `span` (a Span, made on request); equality ignores it, so tests compare structure while snapshots keep positions. A Text keeps its parts as
 plain data too (`pieces`; `parts` makes nodes of them). Nodes hold no check logic (checks live in
 semantics/checks/).
 """
@@ -11,37 +11,48 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Union
 
-from tactful.source import NO_SPAN, Span
+from tactful.source import NO_SPAN, SourceFile, Span
 
 
 Loc = tuple  # a Span's seven fields as a plain tuple: (file, start, end, line, column, end_line, end_column)
 NO_LOC: Loc = tuple(NO_SPAN)
 
 
-def _loc() -> Loc:
-    return field(default=NO_LOC, compare=False, repr=False, kw_only=True)
+def span_at(src: SourceFile | None, start: int, end: int) -> Span:
+    """The Span of offsets start to end in src (without a source, a position made by hand: line 1)."""
+    if src is None:
+        return tuple.__new__(Span, ("", start, end, 1, 1, 1, 1))
+    return src.span(start, end)
 
 
-def joined(first: Loc, last: Loc) -> Loc:
-    """The loc from the start of first to the end of last (Span.to, for locs)."""
-    return (first[0], first[1], last[2], first[3], first[4], last[5], last[6])
+def _pos(default):
+    return field(default=default, compare=False, repr=False, kw_only=True)
 
 
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Node:
-    """What every AST node shares: its position, kept as `loc`, a plain tuple, and given as a Span on
-    request. A parse makes a position for every node; a plain tuple of strings and numbers is the
-    cheapest object Python builds, and the garbage collector stops tracking it after one look (a
-    Span, a named tuple, it would traverse in every collection for as long as the AST lives)."""
+    """What every AST node shares: its position, as the source file it was parsed from (`src`) and
+    its character offsets in it (`start`, `end`), given as a Span on request. A parse makes a node
+    for every name, text and clause; an offset is a plain int, while a position made in full (a
+    tuple of seven) would be one more object for the garbage collector per node, and its line and
+    column are wanted only for the few nodes a diagnostic or a bundle location names."""
 
-    __slots__ = ()
+    src: SourceFile | None = _pos(None)  # None: a node made by hand, without a position
+    start: int = _pos(0)
+    end: int = _pos(0)
 
     @property
     def span(self) -> Span:
-        return tuple.__new__(Span, self.loc)
+        return span_at(self.src, self.start, self.end)
+
+    @property
+    def loc(self) -> Loc:
+        """The span's seven fields as a plain tuple."""
+        return tuple(self.span)
 
     def __repr__(self) -> str:
-        """A dataclass's repr (the fields shown, not loc), written once here: the node classes are
-        made with repr=False, which spares compiling a __repr__ for each when the module is imported."""
+        """A dataclass's repr (the fields shown, not the position), written once here: the node classes
+        are made with repr=False, which spares compiling a __repr__ for each when the module is imported."""
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
         return f"{self.__class__.__qualname__}({shown})"
 
@@ -51,7 +62,6 @@ class Name(Node):
     """An identifier as written; also a dotted module or intent name (`billing.refund`)."""
 
     value: str
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -59,7 +69,6 @@ class Comment(Node):
     """A `#` comment, kept so that a formatter can put it back."""
 
     text: str  # including the leading '#'
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -67,7 +76,6 @@ class Junk(Node):
     """Source that could not be parsed; its diagnostic was already reported."""
 
     text: str
-    loc: Loc = _loc()
 
 
 # --- texts --------------------------------------------------------------------------------------
@@ -78,7 +86,6 @@ class TextLiteral(Node):
     """Plain words of a text, escapes resolved."""
 
     text: str
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -87,7 +94,6 @@ class TextSlot(Node):
 
     name: Name
     fallback: str | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -95,7 +101,6 @@ class TextOptional(Node):
     """`[ … ]`: a segment that vanishes when a slot inside it has no value."""
 
     parts: tuple[TextLiteral | TextSlot, ...]
-    loc: Loc = _loc()
 
 
 TextPart = Union[TextLiteral, TextSlot, TextOptional]
@@ -103,7 +108,8 @@ TextPart = Union[TextLiteral, TextSlot, TextOptional]
 
 Piece = tuple
 """A part of a Text as plain data (what the parser builds; `Text.parts` makes nodes of them):
-("lit", text, loc), ("slot", name, fallback or None, loc of the name, loc) or ("opt", pieces, loc)."""
+("lit", text, start, end), ("slot", name, fallback or None, name start, name end, start, end) or
+("opt", pieces, start, end), with offsets in the Text's source file."""
 
 
 def _bare(pieces: tuple[Piece, ...]) -> tuple:
@@ -112,13 +118,13 @@ def _bare(pieces: tuple[Piece, ...]) -> tuple:
                  for p in pieces)
 
 
-def _part(p: Piece) -> TextPart:
+def _part(p: Piece, src: SourceFile | None) -> TextPart:
     kind = p[0]
     if kind == "lit":
-        return TextLiteral(p[1], loc=p[2])
+        return TextLiteral(p[1], src=src, start=p[2], end=p[3])
     if kind == "slot":
-        return TextSlot(Name(p[1], loc=p[3]), p[2], loc=p[4])
-    return TextOptional(tuple(map(_part, p[1])), loc=p[2])
+        return TextSlot(Name(p[1], src=src, start=p[3], end=p[4]), p[2], src=src, start=p[5], end=p[6])
+    return TextOptional(tuple(_part(q, src) for q in p[1]), src=src, start=p[2], end=p[3])
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
@@ -133,7 +139,6 @@ class Text(Node):
 
     value: str  # unescaped and un-indented, as the reader sees it
     _pieces: tuple[Piece, ...] | None  # None: plain (see above)
-    loc: Loc = _loc()
 
     @property
     def pieces(self) -> tuple[Piece, ...]:
@@ -142,8 +147,7 @@ class Text(Node):
             return pieces
         if not self.value:
             return ()
-        path, start, end, line, column, end_line, end_column = self.loc
-        return (("lit", self.value, (path, start + 1, end - 1, line, column + 1, end_line, end_column - 1)),)
+        return (("lit", self.value, self.start + 1, self.end - 1),)
 
     @property
     def plain(self) -> bool:
@@ -160,7 +164,8 @@ class Text(Node):
 
     @property
     def parts(self) -> tuple[TextPart, ...]:
-        return tuple(map(_part, self.pieces))
+        src = self.src
+        return tuple(_part(p, src) for p in self.pieces)
 
     def slot_pieces(self) -> list[Piece]:
         """The ("slot", …) pieces, those inside optional segments included, in order."""
@@ -175,7 +180,8 @@ class Text(Node):
         return out
 
     def slots(self) -> list[TextSlot]:
-        return [_part(p) for p in self.slot_pieces()]
+        src = self.src
+        return [_part(p, src) for p in self.slot_pieces()]
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -183,7 +189,6 @@ class Regex(Node):
     """A `/pattern/` (RE2 syntax), slashes removed and `\\/` unescaped."""
 
     pattern: str
-    loc: Loc = _loc()
 
 
 # --- conditions ---------------------------------------------------------------------------------
@@ -199,7 +204,6 @@ class Or(Node):
     """`a or b or …`"""
 
     items: tuple["Cond", ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -207,7 +211,6 @@ class And(Node):
     """`a and b and …`"""
 
     items: tuple["Cond", ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -215,7 +218,6 @@ class Not(Node):
     """`not a`"""
 
     item: "Cond"
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -223,7 +225,6 @@ class NameCond(Node):
     """A bare name: a signal or a bool field."""
 
     name: Name
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -237,7 +238,6 @@ class Mentions(Node):
 
     field: Name
     phrases: tuple[Text, ...]
-    loc: Loc = _loc()
     forms: bool = False
     near: tuple[Text, ...] = ()
     near_forms: bool = False
@@ -251,7 +251,6 @@ class HasEmoji(Node):
 
     field: Name
     emoji: tuple[Text, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -260,7 +259,6 @@ class Matches(Node):
 
     field: Name
     regex: Regex
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -270,7 +268,6 @@ class Compare(Node):
     field: Name
     op: str
     value: float
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -279,7 +276,6 @@ class Is(Node):
 
     field: Name
     value: Name
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -288,7 +284,6 @@ class In(Node):
 
     field: Name
     values: tuple[Name, ...]
-    loc: Loc = _loc()
 
 
 Cond = Union[Or, And, Not, NameCond, Mentions, HasEmoji, Matches, Compare, Is, In]
@@ -302,7 +297,6 @@ class Use(Node):
     """`use module`: makes that module's declarations usable in this file."""
 
     module: Name
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -311,7 +305,6 @@ class TeamDecl(Node):
 
     name: Name
     title: Text | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -321,7 +314,6 @@ class ChannelDecl(Node):
     name: Name
     visibilities: tuple[Name, ...]
     title: Text | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -330,7 +322,6 @@ class TypeRef(Node):
 
     name: Name  # text, money, …, or enum
     values: tuple[Name, ...] = ()
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -340,7 +331,6 @@ class FieldDecl(Node):
     name: Name
     type: TypeRef
     about: Text | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -352,7 +342,6 @@ class SignalDecl(Node):
     when: tuple[Cond, ...]  # exactly one expected; more or none is a check
     fires: tuple[Text, ...]
     quiet: tuple[Text, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -362,7 +351,6 @@ class PhraseBank(Node):
     name: Name
     about: Text | None
     phrases: tuple[Text, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -374,7 +362,6 @@ class StyleDecl(Node):
     avoid: tuple[Text | Regex, ...]
     prefer: Text | None
     severity: Name | None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -384,7 +371,6 @@ class Guard(Node):
     when: Cond
     alias: Name | None
     reason: Text
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -395,7 +381,6 @@ class Escalate(Node):
     when: Cond
     alias: Name | None
     handoff: Text | None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -405,7 +390,6 @@ class PolicyDecl(Node):
     name: Name
     about: Text | None
     items: tuple[Guard | Escalate, ...]
-    loc: Loc = _loc()
 
 
 # --- frameworks ---------------------------------------------------------------------------------
@@ -416,7 +400,6 @@ class Owner(Node):
     """`owner team`"""
 
     team: Name
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -424,7 +407,6 @@ class Tags(Node):
     """`tags a, b`"""
 
     names: tuple[Name, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -432,7 +414,6 @@ class Serves(Node):
     """`serves public, private`: the visibilities the framework answers in."""
 
     visibilities: tuple[Name, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -440,7 +421,6 @@ class About(Node):
     """`about "…"`: what the framework is for, for readers and the docs."""
 
     text: Text
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -452,7 +432,6 @@ class Slot(Node):
     patterns: tuple[Regex, ...] = ()
     examples: tuple[Text, ...] = ()
     abouts: tuple[Text, ...] = ()
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -461,7 +440,6 @@ class Except(Node):
 
     name: Name
     reason: Text
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -471,7 +449,6 @@ class Move(Node):
     kind: Name
     text: Text | None = None
     pick: Name | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -481,7 +458,6 @@ class Reply(Node):
     visibility: Name
     when: Cond | None
     moves: tuple[Move, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -490,7 +466,6 @@ class Value(Node):
 
     kind: str  # "text" | "number" | "name"
     value: str | float
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -499,7 +474,6 @@ class Pair(Node):
 
     key: Name
     value: Value
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -507,7 +481,6 @@ class ExMessage(Node):
     """`message "…"` in an example: the customer's words."""
 
     text: Text
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -516,7 +489,6 @@ class ExChannel(Node):
 
     name: Name
     visibility: Name | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -524,7 +496,6 @@ class ExContext(Node):
     """`context key value, …` in an example."""
 
     pairs: tuple[Pair, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -532,7 +503,6 @@ class ExSlots(Node):
     """`slots key value, …` in an example."""
 
     pairs: tuple[Pair, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -543,7 +513,6 @@ class Expect(Node):
     name: Name | None = None
     when: Cond | None = None
     text: Text | None = None
-    loc: Loc = _loc()
 
 
 ExampleItem = Union[ExMessage, ExChannel, ExContext, ExSlots, Expect]
@@ -555,7 +524,6 @@ class Example(Node):
 
     name: Text
     items: tuple[ExampleItem, ...]
-    loc: Loc = _loc()
 
 
 Member = Union[Owner, Tags, Serves, About, Slot, Escalate, Guard, Except, Reply, Example, Junk]
@@ -568,7 +536,6 @@ class FrameworkDecl(Node):
     intent: Name
     title: Text
     members: tuple[Member, ...]
-    loc: Loc = _loc()
     # members by node class, made on first use: the checks ask every framework for its slots,
     # replies, examples … about twenty times in all
     _by_kind: dict | None = field(default=None, init=False, compare=False, repr=False)
@@ -602,4 +569,3 @@ class Module(Node):
     path: str  # project-relative path
     entries: tuple[Entry, ...]
     comments: tuple[Comment, ...] = ()
-    loc: Loc = _loc()
