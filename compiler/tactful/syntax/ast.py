@@ -536,26 +536,16 @@ class FrameworkDecl(Node):
     intent: Name
     title: Text
     members: tuple[Member, ...]
-    # members by node class, made on first use: the checks ask every framework for its slots,
-    # replies, examples … about twenty times in all
-    _by_kind: dict | None = field(default=None, init=False, compare=False, repr=False)
-
-    def _kinds(self) -> dict:
-        by_kind = self._by_kind
-        if by_kind is None:
-            by_kind = {}
-            for m in self.members:
-                by_kind.setdefault(type(m), []).append(m)
-            object.__setattr__(self, "_by_kind", by_kind)
-        return by_kind
 
     @property
     def has_junk(self) -> bool:
-        return Junk in self._kinds()
+        return any(m.__class__ is Junk for m in self.members)
 
     def of(self, kind: type) -> list:
-        """The members that are kind nodes, in order (a new list)."""
-        return list(self._kinds().get(kind, ()))
+        """The members that are kind nodes, in order (a new list). Not kept: a framework has a dozen
+        or so members, and a cache per framework would be a dict and a list per kind that the
+        garbage collector walks for as long as the AST lives."""
+        return [m for m in self.members if m.__class__ is kind]
 
 
 Entry = Union[Use, TeamDecl, ChannelDecl, FieldDecl, SignalDecl, PhraseBank, StyleDecl, PolicyDecl, FrameworkDecl, Junk]
