@@ -112,6 +112,47 @@ Piece = tuple
 ("opt", pieces, start, end), with offsets in the Text's source file."""
 
 
+def flat(pieces) -> tuple:
+    """Pieces as one flat tuple, as a Text keeps them: each piece's fields in a row, and an optional
+    segment as ("opt", number of pieces in it, start, end) followed by its pieces. A parse makes tens
+    of thousands of pieces; kept nested, each would be one more object for the garbage collector for
+    as long as the AST lives."""
+    out: list = []
+    for p in pieces:
+        if p[0] == "opt":
+            out += ("opt", len(p[1]), p[2], p[3])
+            for q in p[1]:
+                out += q
+        else:
+            out += p
+    return tuple(out)
+
+
+_WIDTH = {"lit": 4, "slot": 7, "opt": 4}
+
+
+def _nested(data: tuple) -> tuple[Piece, ...]:
+    """flat()'s pieces back as nested tuples."""
+    out: list = []
+    i, n = 0, len(data)
+    while i < n:
+        kind = data[i]
+        if kind == "opt":
+            inner: list = []
+            count, start, end = data[i + 1], data[i + 2], data[i + 3]
+            i += 4
+            for _ in range(count):
+                w = _WIDTH[data[i]]
+                inner.append(data[i:i + w])
+                i += w
+            out.append(("opt", tuple(inner), start, end))
+        else:
+            w = _WIDTH[kind]
+            out.append(data[i:i + w])
+            i += w
+    return tuple(out)
+
+
 def _bare(pieces: tuple[Piece, ...]) -> tuple:
     """Pieces without their positions: what Text equality compares."""
     return tuple(("slot", p[1], p[2]) if p[0] == "slot" else ("opt", _bare(p[1])) if p[0] == "opt" else p[:2]
@@ -131,20 +172,20 @@ def _part(p: Piece, src: SourceFile | None) -> TextPart:
 class Text(Node):
     """A quoted text, parsed into literal parts, slots and optional segments.
 
-    The parts are kept as plain data (`pieces`, see Piece): most texts are only ever read as a whole,
+    The parts are kept as plain data (`pieces`, see Piece; stored flat, see flat()): most texts are only ever read as a whole,
     and a parse makes tens of thousands of them. `parts` gives them as nodes. A text written as plain
     words on one line between single quotes (no slot, bracket or escape: most titles, messages and
     examples) is stored without its pieces (`_pieces` is None): its one literal piece, the whole value
     inside the quotes, is made on request, so a parse builds three objects fewer for each."""
 
     value: str  # unescaped and un-indented, as the reader sees it
-    _pieces: tuple[Piece, ...] | None  # None: plain (see above)
+    _pieces: tuple | None  # the pieces as flat() makes them; None: plain (see above)
 
     @property
     def pieces(self) -> tuple[Piece, ...]:
         pieces = self._pieces
         if pieces is not None:
-            return pieces
+            return _nested(pieces)
         if not self.value:
             return ()
         return (("lit", self.value, self.start + 1, self.end - 1),)
@@ -172,7 +213,7 @@ class Text(Node):
         out: list[Piece] = []
         if self._pieces is None:
             return out
-        for p in self._pieces:
+        for p in _nested(self._pieces):
             if p[0] == "slot":
                 out.append(p)
             elif p[0] == "opt":

@@ -68,7 +68,7 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
 
     if len(lines) == 1 and not _SPECIAL.search(lines[0][0]):
         s, off = lines[0]
-        return ast.Text(s, (("lit", s, off, off + len(s)),) if s else (), src=source, start=start, end=end)
+        return ast.Text(s, ("lit", s, off, off + len(s)) if s else (), src=source, start=start, end=end)
 
     parts: list[ast.Piece] = []
     out = parts  # where the next part goes: parts, or the open optional segment
@@ -145,14 +145,14 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
         text = "".join(literal)
         out.append(("lit", text, lit_start, last_end))
         value.append(text)
-    return ast.Text("".join(value), tuple(parts), src=source, start=start, end=end)
+    return ast.Text("".join(value), ast.flat(parts), src=source, start=start, end=end)
 
 
 def _plain_slots(body: str, start: int, source: SourceFile) -> ast.Text | None:
     """A one-line text whose only specials are `{name}` slots, built from one split (the general loop
     below gives the same nodes, more slowly); None when another brace is in it."""
     pieces = _PLAIN_SLOT.split(body)  # literal, name, literal, name, …, literal
-    parts: list[ast.Piece] = []
+    parts: list = []  # flat (see ast.flat)
     pos = start + 1
     for i, piece in enumerate(pieces):
         if i % 2 == 0:
@@ -161,9 +161,9 @@ def _plain_slots(body: str, start: int, source: SourceFile) -> ast.Text | None:
             if "{" in piece or "}" in piece:
                 return None
             end = pos + len(piece)
-            parts.append(("lit", piece, pos, end))
+            parts += ("lit", piece, pos, end)
         else:
             end = pos + len(piece) + 2
-            parts.append(("slot", piece, None, pos + 1, end - 1, pos, end))
+            parts += ("slot", piece, None, pos + 1, end - 1, pos, end)
         pos = end
     return ast.Text(body, tuple(parts), src=source, start=start, end=start + len(body) + 2)
