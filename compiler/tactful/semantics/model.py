@@ -192,7 +192,8 @@ class Model:
         return src.text[span.start:span.end] if src else ""
 
     def cond_source(self, cond: ast.Cond) -> str:
-        return " ".join(self.text_of(cond.span).split())
+        src = cond.src  # the text the condition was parsed from: no line table needed
+        return " ".join(src.text[cond.start:cond.end].split()) if src is not None else ""
 
     def slots_of(self, fw: ast.FrameworkDecl) -> dict[str, ast.Slot]:
         """A framework's slots by name (the first of a name); made once per framework, not to be changed."""
@@ -209,7 +210,7 @@ def slot_type(slot: ast.Slot) -> ast.TypeRef | None:
         if isinstance(f, ast.TypeRef):
             return f
         if f.value not in ("required", "private"):
-            return ast.TypeRef(f, loc=f.loc)
+            return ast.TypeRef(f, src=f.src, start=f.start, end=f.end)
     return None
 
 

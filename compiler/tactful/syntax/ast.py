@@ -1,7 +1,7 @@
 """The AST: what was written, as frozen dataclasses.
 
-Every node carries its position, as `loc` (plain data) and `span` (a Span, made on request); equality
-ignores it, so tests compare structure while snapshots keep positions. A Text keeps its parts as
+Every node carries its position, as its source file and offsets (`src`, `start`, `end`), and gives it
+as `span` (a Span, made on request); equality ignores it, so tests compare structure while snapshots keep positions. A Text keeps its parts as
 plain data too (`pieces`; `parts` makes nodes of them). Nodes hold no check logic (checks live in
 semantics/checks/).
 """
@@ -11,37 +11,48 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Union
 
-from tactful.source import NO_SPAN, Span
+from tactful.source import NO_SPAN, SourceFile, Span
 
 
 Loc = tuple  # a Span's seven fields as a plain tuple: (file, start, end, line, column, end_line, end_column)
 NO_LOC: Loc = tuple(NO_SPAN)
 
 
-def _loc() -> Loc:
-    return field(default=NO_LOC, compare=False, repr=False, kw_only=True)
+def span_at(src: SourceFile | None, start: int, end: int) -> Span:
+    """The Span of offsets start to end in src (without a source, a position made by hand: line 1)."""
+    if src is None:
+        return tuple.__new__(Span, ("", start, end, 1, 1, 1, 1))
+    return src.span(start, end)
 
 
-def joined(first: Loc, last: Loc) -> Loc:
-    """The loc from the start of first to the end of last (Span.to, for locs)."""
-    return (first[0], first[1], last[2], first[3], first[4], last[5], last[6])
+def _pos(default):
+    return field(default=default, compare=False, repr=False, kw_only=True)
 
 
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Node:
-    """What every AST node shares: its position, kept as `loc`, a plain tuple, and given as a Span on
-    request. A parse makes a position for every node; a plain tuple of strings and numbers is the
-    cheapest object Python builds, and the garbage collector stops tracking it after one look (a
-    Span, a named tuple, it would traverse in every collection for as long as the AST lives)."""
+    """What every AST node shares: its position, as the source file it was parsed from (`src`) and
+    its character offsets in it (`start`, `end`), given as a Span on request. A parse makes a node
+    for every name, text and clause; an offset is a plain int, while a position made in full (a
+    tuple of seven) would be one more object for the garbage collector per node, and its line and
+    column are wanted only for the few nodes a diagnostic or a bundle location names."""
 
-    __slots__ = ()
+    src: SourceFile | None = _pos(None)  # None: a node made by hand, without a position
+    start: int = _pos(0)
+    end: int = _pos(0)
 
     @property
     def span(self) -> Span:
-        return tuple.__new__(Span, self.loc)
+        return span_at(self.src, self.start, self.end)
+
+    @property
+    def loc(self) -> Loc:
+        """The span's seven fields as a plain tuple."""
+        return tuple(self.span)
 
     def __repr__(self) -> str:
-        """A dataclass's repr (the fields shown, not loc), written once here: the node classes are
-        made with repr=False, which spares compiling a __repr__ for each when the module is imported."""
+        """A dataclass's repr (the fields shown, not the position), written once here: the node classes
+        are made with repr=False, which spares compiling a __repr__ for each when the module is imported."""
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
         return f"{self.__class__.__qualname__}({shown})"
 
@@ -51,7 +62,6 @@ class Name(Node):
     """An identifier as written; also a dotted module or intent name (`billing.refund`)."""
 
     value: str
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -59,7 +69,6 @@ class Comment(Node):
     """A `#` comment, kept so that a formatter can put it back."""
 
     text: str  # including the leading '#'
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -67,7 +76,6 @@ class Junk(Node):
     """Source that could not be parsed; its diagnostic was already reported."""
 
     text: str
-    loc: Loc = _loc()
 
 
 # --- texts --------------------------------------------------------------------------------------
@@ -78,7 +86,6 @@ class TextLiteral(Node):
     """Plain words of a text, escapes resolved."""
 
     text: str
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -87,7 +94,6 @@ class TextSlot(Node):
 
     name: Name
     fallback: str | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -95,7 +101,6 @@ class TextOptional(Node):
     """`[ … ]`: a segment that vanishes when a slot inside it has no value."""
 
     parts: tuple[TextLiteral | TextSlot, ...]
-    loc: Loc = _loc()
 
 
 TextPart = Union[TextLiteral, TextSlot, TextOptional]
@@ -103,7 +108,49 @@ TextPart = Union[TextLiteral, TextSlot, TextOptional]
 
 Piece = tuple
 """A part of a Text as plain data (what the parser builds; `Text.parts` makes nodes of them):
-("lit", text, loc), ("slot", name, fallback or None, loc of the name, loc) or ("opt", pieces, loc)."""
+("lit", text, start, end), ("slot", name, fallback or None, name start, name end, start, end) or
+("opt", pieces, start, end), with offsets in the Text's source file."""
+
+
+def flat(pieces) -> tuple:
+    """Pieces as one flat tuple, as a Text keeps them: each piece's fields in a row, and an optional
+    segment as ("opt", number of pieces in it, start, end) followed by its pieces. A parse makes tens
+    of thousands of pieces; kept nested, each would be one more object for the garbage collector for
+    as long as the AST lives."""
+    out: list = []
+    for p in pieces:
+        if p[0] == "opt":
+            out += ("opt", len(p[1]), p[2], p[3])
+            for q in p[1]:
+                out += q
+        else:
+            out += p
+    return tuple(out)
+
+
+_WIDTH = {"lit": 4, "slot": 7, "opt": 4}
+
+
+def _nested(data: tuple) -> tuple[Piece, ...]:
+    """flat()'s pieces back as nested tuples."""
+    out: list = []
+    i, n = 0, len(data)
+    while i < n:
+        kind = data[i]
+        if kind == "opt":
+            inner: list = []
+            count, start, end = data[i + 1], data[i + 2], data[i + 3]
+            i += 4
+            for _ in range(count):
+                w = _WIDTH[data[i]]
+                inner.append(data[i:i + w])
+                i += w
+            out.append(("opt", tuple(inner), start, end))
+        else:
+            w = _WIDTH[kind]
+            out.append(data[i:i + w])
+            i += w
+    return tuple(out)
 
 
 def _bare(pieces: tuple[Piece, ...]) -> tuple:
@@ -112,38 +159,36 @@ def _bare(pieces: tuple[Piece, ...]) -> tuple:
                  for p in pieces)
 
 
-def _part(p: Piece) -> TextPart:
+def _part(p: Piece, src: SourceFile | None) -> TextPart:
     kind = p[0]
     if kind == "lit":
-        return TextLiteral(p[1], loc=p[2])
+        return TextLiteral(p[1], src=src, start=p[2], end=p[3])
     if kind == "slot":
-        return TextSlot(Name(p[1], loc=p[3]), p[2], loc=p[4])
-    return TextOptional(tuple(map(_part, p[1])), loc=p[2])
+        return TextSlot(Name(p[1], src=src, start=p[3], end=p[4]), p[2], src=src, start=p[5], end=p[6])
+    return TextOptional(tuple(_part(q, src) for q in p[1]), src=src, start=p[2], end=p[3])
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Text(Node):
     """A quoted text, parsed into literal parts, slots and optional segments.
 
-    The parts are kept as plain data (`pieces`, see Piece): most texts are only ever read as a whole,
+    The parts are kept as plain data (`pieces`, see Piece; stored flat, see flat()): most texts are only ever read as a whole,
     and a parse makes tens of thousands of them. `parts` gives them as nodes. A text written as plain
     words on one line between single quotes (no slot, bracket or escape: most titles, messages and
     examples) is stored without its pieces (`_pieces` is None): its one literal piece, the whole value
     inside the quotes, is made on request, so a parse builds three objects fewer for each."""
 
     value: str  # unescaped and un-indented, as the reader sees it
-    _pieces: tuple[Piece, ...] | None  # None: plain (see above)
-    loc: Loc = _loc()
+    _pieces: tuple | None  # the pieces as flat() makes them; None: plain (see above)
 
     @property
     def pieces(self) -> tuple[Piece, ...]:
         pieces = self._pieces
         if pieces is not None:
-            return pieces
+            return _nested(pieces)
         if not self.value:
             return ()
-        path, start, end, line, column, end_line, end_column = self.loc
-        return (("lit", self.value, (path, start + 1, end - 1, line, column + 1, end_line, end_column - 1)),)
+        return (("lit", self.value, self.start + 1, self.end - 1),)
 
     @property
     def plain(self) -> bool:
@@ -160,14 +205,15 @@ class Text(Node):
 
     @property
     def parts(self) -> tuple[TextPart, ...]:
-        return tuple(map(_part, self.pieces))
+        src = self.src
+        return tuple(_part(p, src) for p in self.pieces)
 
     def slot_pieces(self) -> list[Piece]:
         """The ("slot", …) pieces, those inside optional segments included, in order."""
         out: list[Piece] = []
         if self._pieces is None:
             return out
-        for p in self._pieces:
+        for p in _nested(self._pieces):
             if p[0] == "slot":
                 out.append(p)
             elif p[0] == "opt":
@@ -175,7 +221,8 @@ class Text(Node):
         return out
 
     def slots(self) -> list[TextSlot]:
-        return [_part(p) for p in self.slot_pieces()]
+        src = self.src
+        return [_part(p, src) for p in self.slot_pieces()]
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -183,7 +230,6 @@ class Regex(Node):
     """A `/pattern/` (RE2 syntax), slashes removed and `\\/` unescaped."""
 
     pattern: str
-    loc: Loc = _loc()
 
 
 # --- conditions ---------------------------------------------------------------------------------
@@ -199,7 +245,6 @@ class Or(Node):
     """`a or b or …`"""
 
     items: tuple["Cond", ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -207,7 +252,6 @@ class And(Node):
     """`a and b and …`"""
 
     items: tuple["Cond", ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -215,7 +259,6 @@ class Not(Node):
     """`not a`"""
 
     item: "Cond"
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -223,7 +266,6 @@ class NameCond(Node):
     """A bare name: a signal or a bool field."""
 
     name: Name
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -237,7 +279,6 @@ class Mentions(Node):
 
     field: Name
     phrases: tuple[Text, ...]
-    loc: Loc = _loc()
     forms: bool = False
     near: tuple[Text, ...] = ()
     near_forms: bool = False
@@ -251,7 +292,6 @@ class HasEmoji(Node):
 
     field: Name
     emoji: tuple[Text, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -260,7 +300,6 @@ class Matches(Node):
 
     field: Name
     regex: Regex
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -270,7 +309,6 @@ class Compare(Node):
     field: Name
     op: str
     value: float
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -279,7 +317,6 @@ class Is(Node):
 
     field: Name
     value: Name
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -288,7 +325,6 @@ class In(Node):
 
     field: Name
     values: tuple[Name, ...]
-    loc: Loc = _loc()
 
 
 Cond = Union[Or, And, Not, NameCond, Mentions, HasEmoji, Matches, Compare, Is, In]
@@ -302,7 +338,6 @@ class Use(Node):
     """`use module`: makes that module's declarations usable in this file."""
 
     module: Name
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -311,7 +346,6 @@ class TeamDecl(Node):
 
     name: Name
     title: Text | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -321,7 +355,6 @@ class ChannelDecl(Node):
     name: Name
     visibilities: tuple[Name, ...]
     title: Text | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -330,7 +363,6 @@ class TypeRef(Node):
 
     name: Name  # text, money, …, or enum
     values: tuple[Name, ...] = ()
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -340,7 +372,6 @@ class FieldDecl(Node):
     name: Name
     type: TypeRef
     about: Text | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -352,7 +383,6 @@ class SignalDecl(Node):
     when: tuple[Cond, ...]  # exactly one expected; more or none is a check
     fires: tuple[Text, ...]
     quiet: tuple[Text, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -362,7 +392,6 @@ class PhraseBank(Node):
     name: Name
     about: Text | None
     phrases: tuple[Text, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -374,7 +403,6 @@ class StyleDecl(Node):
     avoid: tuple[Text | Regex, ...]
     prefer: Text | None
     severity: Name | None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -384,7 +412,6 @@ class Guard(Node):
     when: Cond
     alias: Name | None
     reason: Text
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -395,7 +422,6 @@ class Escalate(Node):
     when: Cond
     alias: Name | None
     handoff: Text | None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -405,7 +431,6 @@ class PolicyDecl(Node):
     name: Name
     about: Text | None
     items: tuple[Guard | Escalate, ...]
-    loc: Loc = _loc()
 
 
 # --- frameworks ---------------------------------------------------------------------------------
@@ -416,7 +441,6 @@ class Owner(Node):
     """`owner team`"""
 
     team: Name
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -424,7 +448,6 @@ class Tags(Node):
     """`tags a, b`"""
 
     names: tuple[Name, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -432,7 +455,6 @@ class Serves(Node):
     """`serves public, private`: the visibilities the framework answers in."""
 
     visibilities: tuple[Name, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -440,7 +462,6 @@ class About(Node):
     """`about "…"`: what the framework is for, for readers and the docs."""
 
     text: Text
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -452,7 +473,6 @@ class Slot(Node):
     patterns: tuple[Regex, ...] = ()
     examples: tuple[Text, ...] = ()
     abouts: tuple[Text, ...] = ()
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -461,7 +481,6 @@ class Except(Node):
 
     name: Name
     reason: Text
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -471,7 +490,6 @@ class Move(Node):
     kind: Name
     text: Text | None = None
     pick: Name | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -481,7 +499,6 @@ class Reply(Node):
     visibility: Name
     when: Cond | None
     moves: tuple[Move, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -490,7 +507,6 @@ class Value(Node):
 
     kind: str  # "text" | "number" | "name"
     value: str | float
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -499,7 +515,6 @@ class Pair(Node):
 
     key: Name
     value: Value
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -507,7 +522,6 @@ class ExMessage(Node):
     """`message "…"` in an example: the customer's words."""
 
     text: Text
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -516,7 +530,6 @@ class ExChannel(Node):
 
     name: Name
     visibility: Name | None = None
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -524,7 +537,6 @@ class ExContext(Node):
     """`context key value, …` in an example."""
 
     pairs: tuple[Pair, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -532,7 +544,6 @@ class ExSlots(Node):
     """`slots key value, …` in an example."""
 
     pairs: tuple[Pair, ...]
-    loc: Loc = _loc()
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -543,7 +554,6 @@ class Expect(Node):
     name: Name | None = None
     when: Cond | None = None
     text: Text | None = None
-    loc: Loc = _loc()
 
 
 ExampleItem = Union[ExMessage, ExChannel, ExContext, ExSlots, Expect]
@@ -555,7 +565,6 @@ class Example(Node):
 
     name: Text
     items: tuple[ExampleItem, ...]
-    loc: Loc = _loc()
 
 
 Member = Union[Owner, Tags, Serves, About, Slot, Escalate, Guard, Except, Reply, Example, Junk]
@@ -568,27 +577,16 @@ class FrameworkDecl(Node):
     intent: Name
     title: Text
     members: tuple[Member, ...]
-    loc: Loc = _loc()
-    # members by node class, made on first use: the checks ask every framework for its slots,
-    # replies, examples … about twenty times in all
-    _by_kind: dict | None = field(default=None, init=False, compare=False, repr=False)
-
-    def _kinds(self) -> dict:
-        by_kind = self._by_kind
-        if by_kind is None:
-            by_kind = {}
-            for m in self.members:
-                by_kind.setdefault(type(m), []).append(m)
-            object.__setattr__(self, "_by_kind", by_kind)
-        return by_kind
 
     @property
     def has_junk(self) -> bool:
-        return Junk in self._kinds()
+        return any(m.__class__ is Junk for m in self.members)
 
     def of(self, kind: type) -> list:
-        """The members that are kind nodes, in order (a new list)."""
-        return list(self._kinds().get(kind, ()))
+        """The members that are kind nodes, in order (a new list). Not kept: a framework has a dozen
+        or so members, and a cache per framework would be a dict and a list per kind that the
+        garbage collector walks for as long as the AST lives."""
+        return [m for m in self.members if m.__class__ is kind]
 
 
 Entry = Union[Use, TeamDecl, ChannelDecl, FieldDecl, SignalDecl, PhraseBank, StyleDecl, PolicyDecl, FrameworkDecl, Junk]
@@ -602,4 +600,3 @@ class Module(Node):
     path: str  # project-relative path
     entries: tuple[Entry, ...]
     comments: tuple[Comment, ...] = ()
-    loc: Loc = _loc()

@@ -38,14 +38,12 @@ class Builder(Transformer):
     def __init__(self) -> None:
         super().__init__(visit_tokens=False)
         self.source: SourceFile = SourceFile("", "")
-        self.path = ""  # the source's path, which every loc starts with
         self.base = 0  # offset of the parsed text's first character within the file
-        self.line_base = 0
         self.diagnostics: list[Diagnostic] = []
         self._depths: dict[int, tuple[object, int, bool]] = {}
 
-    def reset(self, source: SourceFile, base: int = 0, line_base: int = 0) -> None:
-        self.source, self.path, self.base, self.line_base = source, source.path, base, line_base
+    def reset(self, source: SourceFile, base: int = 0) -> None:
+        self.source, self.base = source, base
         self.diagnostics = []
         self._depths = {}
 
@@ -79,32 +77,20 @@ class Builder(Transformer):
             return Tree(data, children)
         raise AssertionError(f"the builder has no method for grammar rule {data!r}")
 
-    # ---- spans -------------------------------------------------------------------------------
-    def _tspan(self, tok) -> ast.Loc:
-        lb = self.line_base
-        return (self.path, self.base + tok.start_pos, self.base + tok.end_pos,
-                tok.line + lb, tok.column, tok.end_line + lb, tok.end_column)
+    # ---- positions ---------------------------------------------------------------------------
+    # A node's position is its source file and offsets (ast.Node); a token's offsets are relative to
+    # the parsed text, which starts at offset base + 1 of the file.
+    def _start(self, x) -> int:
+        """Where x starts: a token, a node, or a tagged item ("pattern", Regex), ("avoid", (Text, …))."""
+        while type(x) is tuple:
+            x = x[1] if type(x[0]) is str else x[0]
+        return self.base + x.start_pos if isinstance(x, TOKENS) else x.start
 
-    def _span(self, children: list) -> ast.Loc:
-        """From the start of the first child to the end of the last, as a node's loc."""
-        return self._between(children[0], children[-1])
-
-    def _between(self, first, last) -> ast.Loc:
-        """From the start of first to the end of last (tokens or nodes), as a node's loc."""
-        while type(first) is tuple:  # tagged items: ("pattern", Regex), ("avoid", (Text, …))
-            first = first[1] if type(first[0]) is str else first[0]
-        while type(last) is tuple or type(last) is list:  # and lists: a phrase_list
-            last = last[-1]
-        base, lb = self.base, self.line_base
-        if isinstance(first, TOKENS):
-            start, line, column = base + first.start_pos, first.line + lb, first.column
-        else:
-            _, start, _, line, column, _, _ = first.loc
-        if isinstance(last, TOKENS):
-            end, end_line, end_column = base + last.end_pos, last.end_line + lb, last.end_column
-        else:
-            _, _, end, _, _, end_line, end_column = last.loc
-        return (self.path, start, end, line, column, end_line, end_column)
+    def _end(self, x) -> int:
+        """Where x ends: a token, a node, or the last of a tagged item or a list (a phrase_list)."""
+        while type(x) is tuple or type(x) is list:
+            x = x[-1]
+        return self.base + x.end_pos if isinstance(x, TOKENS) else x.end
 
     def _opt_text(self, children: list) -> ast.Text | None:
         return next((c for c in children if isinstance(c, ast.Text)), None)
@@ -127,12 +113,10 @@ class Builder(Transformer):
     def member_chunk(self, c):
         return c[0]
 
-    def name(self, c):  # the commonest node: _tspan written out
+    def name(self, c):  # the commonest node
         tok = c[0]
-        lb = self.line_base
         base = self.base
-        return ast.Name(tok.value, loc=(self.path, base + tok.start_pos, base + tok.end_pos,
-                                         tok.line + lb, tok.column, tok.end_line + lb, tok.end_column))
+        return ast.Name(tok.value, src=self.source, start=base + tok.start_pos, end=base + tok.end_pos)
 
     visibility = name
 
@@ -140,43 +124,43 @@ class Builder(Transformer):
         if len(c) == 1:
             return c[0]
         first, last = c[0], c[2]
-        return ast.Name(f"{first.value}.{last.value}", loc=ast.joined(first.loc, last.loc))
+        return ast.Name(f"{first.value}.{last.value}", src=self.source, start=first.start, end=last.end)
 
     def text(self, c):
         tok = c[0]
         start = self.base + tok.start_pos
         try:
-            return parse_text(tok.value, start, self.source, tok.line + self.line_base, tok.column)
+            return parse_text(tok.value, start, self.source)
         except TextError as e:
             self.diagnostics.append(Diagnostic(Code.INVALID_TEXT, e.message, self.source.span(e.start, e.end), hint=e.hint))
-            return ast.Text(tok.value, (), loc=self._tspan(tok))
+            return ast.Text(tok.value, (), src=self.source, start=start, end=self.base + tok.end_pos)
 
     def regex(self, c):
         tok = c[0]
-        return ast.Regex(tok.value[1:-1].replace("\\/", "/"), loc=self._tspan(tok))
+        return ast.Regex(tok.value[1:-1].replace("\\/", "/"), src=self.source, start=self.base + tok.start_pos, end=self.base + tok.end_pos)
 
     # ---- library declarations ------------------------------------------------------------------
     def use(self, c):
-        return ast.Use(c[1], loc=self._span(c))
+        return ast.Use(c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def team(self, c):
-        return ast.TeamDecl(c[1], self._opt_text(c), loc=self._span(c))
+        return ast.TeamDecl(c[1], self._opt_text(c), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def channel(self, c):
-        return ast.ChannelDecl(c[1], c[2], self._opt_text(c), loc=self._span(c))
+        return ast.ChannelDecl(c[1], c[2], self._opt_text(c), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def visibility_list(self, c):
         return tuple(_names(c))
 
     def field_decl(self, c):
-        return ast.FieldDecl(c[1], c[2], self._opt_text(c), loc=self._span(c))
+        return ast.FieldDecl(c[1], c[2], self._opt_text(c), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def type_ref(self, c):
         x = c[0]
-        return x if isinstance(x, ast.TypeRef) else ast.TypeRef(x, loc=x.loc)
+        return x if isinstance(x, ast.TypeRef) else ast.TypeRef(x, src=x.src, start=x.start, end=x.end)
 
     def enum_type(self, c):
-        return ast.TypeRef(ast.Name("enum", loc=self._tspan(c[0])), tuple(_names(c)), loc=self._span(c))
+        return ast.TypeRef(ast.Name("enum", src=self.source, start=self.base + c[0].start_pos, end=self.base + c[0].end_pos), tuple(_names(c)), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def signal(self, c):
         items = _nodes(c)[1:]
@@ -187,7 +171,7 @@ class Builder(Transformer):
             tuple(v for k, v in tagged if k == "when"),
             tuple(v for k, v in tagged if k == "fires"),
             tuple(v for k, v in tagged if k == "quiet"),
-            loc=self._span(c),
+            src=self.source, start=self._start(c[0]), end=self._end(c[-1]),
         )
 
     def signal_when(self, c):
@@ -202,7 +186,7 @@ class Builder(Transformer):
     def phrases(self, c):
         nodes = _nodes(c)[1:]
         about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
-        return ast.PhraseBank(c[1], about, tuple(p[0] for p in nodes if isinstance(p, tuple)), loc=self._span(c))
+        return ast.PhraseBank(c[1], about, tuple(p[0] for p in nodes if isinstance(p, tuple)), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def phrase(self, c):
         return (c[0],)
@@ -214,7 +198,7 @@ class Builder(Transformer):
         avoid = tuple(a for k, v in tagged if k == "avoid" for a in v)
         prefer = next((v for k, v in tagged if k == "prefer"), None)
         severity = next((v for k, v in tagged if k == "severity"), None)
-        return ast.StyleDecl(c[1], about, avoid, prefer, severity, loc=self._span(c))
+        return ast.StyleDecl(c[1], about, avoid, prefer, severity, src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def style_avoid(self, c):
         return ("avoid", tuple(_nodes(c)))
@@ -232,7 +216,7 @@ class Builder(Transformer):
         nodes = _nodes(c)[1:]
         about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
         items = tuple(n for n in nodes if isinstance(n, (ast.Guard, ast.Escalate)))
-        return ast.PolicyDecl(c[1], about, items, loc=self._span(c))
+        return ast.PolicyDecl(c[1], about, items, src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def policy_item(self, c):
         return c[0]
@@ -240,7 +224,7 @@ class Builder(Transformer):
     # ---- frameworks ----------------------------------------------------------------------------
     def framework(self, c):
         head, *members = c[0]
-        return ast.FrameworkDecl(head.intent, head.title, tuple(members), loc=ast.joined(head.loc, members[-1].loc))
+        return ast.FrameworkDecl(head.intent, head.title, tuple(members), src=self.source, start=head.start, end=members[-1].end)
 
     def members(self, c):  # [head, member, member, …]
         first = c[0]
@@ -250,25 +234,25 @@ class Builder(Transformer):
         return [first, c[2]]
 
     def framework_head(self, c):
-        return ast.FrameworkDecl(c[1], c[2], (), loc=self._span(c))
+        return ast.FrameworkDecl(c[1], c[2], (), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def owner(self, c):
-        return ast.Owner(c[1], loc=self._span(c))
+        return ast.Owner(c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def tags(self, c):
         if len(c) == 2:
-            return ast.Tags((c[1],), loc=self._span(c))
+            return ast.Tags((c[1],), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
         tags, name = c[0], c[2]
-        return ast.Tags(tags.names + (name,), loc=ast.joined(tags.loc, name.loc))
+        return ast.Tags(tags.names + (name,), src=self.source, start=tags.start, end=name.end)
 
     def serves(self, c):
         if len(c) == 2:
-            return ast.Serves((c[1],), loc=self._span(c))
+            return ast.Serves((c[1],), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
         serves, name = c[0], c[2]
-        return ast.Serves(serves.visibilities + (name,), loc=ast.joined(serves.loc, name.loc))
+        return ast.Serves(serves.visibilities + (name,), src=self.source, start=serves.start, end=name.end)
 
     def about(self, c):
-        return ast.About(c[1], loc=self._span(c))
+        return ast.About(c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def slot(self, c):
         x = c[0]
@@ -283,7 +267,7 @@ class Builder(Transformer):
             tuple(v for k, v in items if k == "pattern"),
             tuple(v for k, v in items if k == "example"),
             tuple(v for k, v in items if k == "about"),
-            loc=self._between(flags[0], last),
+            src=self.source, start=self._start(flags[0]), end=self._end(last),
         )
 
     def slot_flags(self, c):  # [SLOT, name, flag, …]
@@ -312,24 +296,24 @@ class Builder(Transformer):
     def escalate(self, c):
         alias = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "alias"), None)
         handoff = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "handoff"), None)
-        return ast.Escalate(c[1], c[3], alias, handoff, loc=self._span(c))
+        return ast.Escalate(c[1], c[3], alias, handoff, src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def handoff(self, c):
         return ("handoff", c[2])
 
     def guard(self, c):
         alias = next((x[1] for x in c if isinstance(x, tuple)), None)
-        return ast.Guard(c[1], alias, c[-1], loc=self._span(c))
+        return ast.Guard(c[1], alias, c[-1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def alias(self, c):
         return ("alias", c[1])
 
     def except_(self, c):
-        return ast.Except(c[1], c[2], loc=self._span(c))
+        return ast.Except(c[1], c[2], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def reply(self, c):
         reply, visibility, when, *moves = c[0]
-        return ast.Reply(visibility, when, tuple(moves), loc=self._between(reply, moves[-1]))
+        return ast.Reply(visibility, when, tuple(moves), src=self.source, start=self._start(reply), end=self._end(moves[-1]))
 
     def moves(self, c):  # [REPLY, visibility, condition or None, move, move, …]
         first = c[0]
@@ -340,14 +324,14 @@ class Builder(Transformer):
 
     def move(self, c):  # _NL2 kind (text | PICK name)
         tok = c[1]
-        kind = ast.Name(tok.value, loc=self._tspan(tok))
+        kind = ast.Name(tok.value, src=self.source, start=self.base + tok.start_pos, end=self.base + tok.end_pos)
         if len(c) == 3:
-            return ast.Move(kind, text=c[2], loc=self._between(tok, c[2]))
-        return ast.Move(kind, pick=c[3], loc=self._between(tok, c[3]))
+            return ast.Move(kind, text=c[2], src=self.source, start=self._start(tok), end=self._end(c[2]))
+        return ast.Move(kind, pick=c[3], src=self.source, start=self._start(tok), end=self._end(c[3]))
 
     def example(self, c):
         example, name, *items = c[0]
-        return ast.Example(name, tuple(items), loc=self._between(example, items[-1]))
+        return ast.Example(name, tuple(items), src=self.source, start=self._start(example), end=self._end(items[-1]))
 
     def example_items(self, c):  # [EXAMPLE, name, item, item, …]
         first = c[0]
@@ -358,22 +342,22 @@ class Builder(Transformer):
 
     # an example's items start with their _NL2 token
     def ex_message(self, c):
-        return ast.ExMessage(c[2], loc=self._between(c[1], c[2]))
+        return ast.ExMessage(c[2], src=self.source, start=self._start(c[1]), end=self._end(c[2]))
 
     def ex_channel(self, c):
-        return ast.ExChannel(c[2], c[3] if len(c) > 3 else None, loc=self._between(c[1], c[-1]))
+        return ast.ExChannel(c[2], c[3] if len(c) > 3 else None, src=self.source, start=self._start(c[1]), end=self._end(c[-1]))
 
     def ex_context(self, c):
         pairs = c[2]
-        return ast.ExContext(tuple(pairs), loc=self._between(c[1], pairs[-1]))
+        return ast.ExContext(tuple(pairs), src=self.source, start=self._start(c[1]), end=self._end(pairs[-1]))
 
     def ex_slots(self, c):
         pairs = c[2]
-        return ast.ExSlots(tuple(pairs), loc=self._between(c[1], pairs[-1]))
+        return ast.ExSlots(tuple(pairs), src=self.source, start=self._start(c[1]), end=self._end(pairs[-1]))
 
     def ex_expect(self, c):
         e = c[2]
-        return ast.Expect(e.kind, e.name, e.when, e.text, loc=self._between(c[1], e))
+        return ast.Expect(e.kind, e.name, e.when, e.text, src=self.source, start=self._start(c[1]), end=self._end(e))
 
     def pairs(self, c):
         if len(c) == 1:
@@ -383,19 +367,19 @@ class Builder(Transformer):
         return pairs
 
     def pair(self, c):
-        return ast.Pair(c[0], c[1], loc=self._span(c))
+        return ast.Pair(c[0], c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def value(self, c):
         x = c[0]
         if isinstance(x, ast.Text):
-            return ast.Value("text", x.value, loc=x.loc)
+            return ast.Value("text", x.value, src=x.src, start=x.start, end=x.end)
         if isinstance(x, ast.Name):
-            return ast.Value("name", x.value, loc=x.loc)
-        return ast.Value("number", float(x.value), loc=self._tspan(x))
+            return ast.Value("name", x.value, src=x.src, start=x.start, end=x.end)
+        return ast.Value("number", float(x.value), src=self.source, start=self.base + x.start_pos, end=self.base + x.end_pos)
 
     def _expect(self, kind: str, c: list, **kw):
         names = _names(c)
-        return ast.Expect(kind, names[0] if names else None, loc=self._span(c), **kw)
+        return ast.Expect(kind, names[0] if names else None, src=self.source, start=self._start(c[0]), end=self._end(c[-1]), **kw)
 
     def expect_guard(self, c):
         return self._expect("guard", c)
@@ -410,7 +394,7 @@ class Builder(Transformer):
         return self._expect("no_escalate", c)
 
     def expect_reply(self, c):
-        return ast.Expect("reply", c[1], when=c[3] if len(c) > 3 else None, loc=self._span(c))
+        return ast.Expect("reply", c[1], when=c[3] if len(c) > 3 else None, src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def expect_contains(self, c):
         return self._expect("text_contains", c, text=c[-1])
@@ -429,22 +413,22 @@ class Builder(Transformer):
         if len(c) == 1:
             return c[0]
         items = tuple(_nodes(c))
-        return self._nested(ast.Or(items, loc=self._span(c)), items)
+        return self._nested(ast.Or(items, src=self.source, start=self._start(c[0]), end=self._end(c[-1])), items)
 
     def and_cond(self, c):
         if len(c) == 1:
             return c[0]
         items = tuple(_nodes(c))
-        return self._nested(ast.And(items, loc=self._span(c)), items)
+        return self._nested(ast.And(items, src=self.source, start=self._start(c[0]), end=self._end(c[-1])), items)
 
     def cond_not(self, c):
-        return self._nested(ast.Not(c[1], loc=self._span(c)), (c[1],))
+        return self._nested(ast.Not(c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1])), (c[1],))
 
     def cond_group(self, c):
         return c[1]
 
     def cond_name(self, c):
-        return ast.NameCond(c[0], loc=c[0].loc)
+        return ast.NameCond(c[0], src=c[0].src, start=c[0].start, end=c[0].end)
 
     def phrase_list(self, c):  # [forms, text, text, …]
         if len(c) == 1:
@@ -461,24 +445,24 @@ class Builder(Transformer):
         if len(c) > 3:  # `near <phrases> within N words`
             near_forms, *near = c[4]
             near = tuple(near)
-            return ast.Mentions(c[0], phrases, loc=self._span(c), forms=forms, near=near, near_forms=near_forms,
+            return ast.Mentions(c[0], phrases, src=self.source, start=self._start(c[0]), end=self._end(c[-1]), forms=forms, near=near, near_forms=near_forms,
                                 within=int(float(c[6].value)), asserted=asserted)
-        return ast.Mentions(c[0], phrases, loc=self._span(c), forms=forms, asserted=asserted)
+        return ast.Mentions(c[0], phrases, src=self.source, start=self._start(c[0]), end=self._end(c[-1]), forms=forms, asserted=asserted)
 
     def cond_says(self, c):
         return self.cond_mentions(c, asserted=True)
 
     def cond_emoji(self, c):
-        return ast.HasEmoji(c[0], tuple(x for x in c[3:] if isinstance(x, ast.Text)), loc=self._span(c))
+        return ast.HasEmoji(c[0], tuple(x for x in c[3:] if isinstance(x, ast.Text)), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def cond_matches(self, c):
-        return ast.Matches(c[0], c[2], loc=self._span(c))
+        return ast.Matches(c[0], c[2], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def cond_compare(self, c):
-        return ast.Compare(c[0], c[1].value, float(c[2].value), loc=self._span(c))
+        return ast.Compare(c[0], c[1].value, float(c[2].value), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def cond_is(self, c):
-        return ast.Is(c[0], c[2], loc=self._span(c))
+        return ast.Is(c[0], c[2], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def cond_in(self, c):
-        return ast.In(c[0], tuple(_names(c)[1:]), loc=self._span(c))
+        return ast.In(c[0], tuple(_names(c)[1:]), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))

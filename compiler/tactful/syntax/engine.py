@@ -149,10 +149,9 @@ class Engine:
         )
         self.tables = Tables(self.lark.rules)  # for error messages
 
-    def run(self, text: str, start: str, source: SourceFile, *, base: int = -1, line_base: int = -1,
-            widths: list[int] | None = None):
+    def run(self, text: str, start: str, source: SourceFile, *, base: int = -1, widths: list[int] | None = None):
         """Parse text (already prepared) that sits at offset base+1 of source; raises ERRORS."""
-        self.builder.reset(source, base, line_base)
+        self.builder.reset(source, base)
         self.lines.reset(widths if widths is not None else [0])
         return self.lark.parse(text, start=start)
 

@@ -52,7 +52,7 @@ class Parser:
                 entries = engine.run(prepare(source.text), "start", source)
             except ERRORS:
                 return parse_recovering(engine, source, name)
-            comments = tuple(ast.Comment(t, loc=tuple(source.span(o - 1, o - 1 + len(t)))) for o, t in engine.lines.comments)
+            comments = tuple(ast.Comment(t, src=source, start=o - 1, end=o - 1 + len(t)) for o, t in engine.lines.comments)
             return ast.Module(name, source.path, tuple(entries), comments), engine.builder.diagnostics
         finally:
             self._free.append(engine)

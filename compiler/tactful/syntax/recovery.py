@@ -61,19 +61,19 @@ def parse_recovering(engine: Engine, source: SourceFile, name: str) -> tuple[ast
         chunk = text[base:end]
         prepared = prepare(chunk) if start != "member_chunk" else "\n" + chunk.rstrip() + "\n"
         try:
-            result = engine.run(prepared, start, source, base=base - 1, line_base=first - 1, widths=widths)
+            result = engine.run(prepared, start, source, base=base - 1, widths=widths)
         except ERRORS as e:
             diagnostics.append(syntax_diagnostic(e, source, base - 1, engine.tables))
             return None
         finally:
             for o, t in engine.lines.comments:
-                comments.setdefault(base - 1 + o, ast.Comment(t, loc=tuple(source.span(base - 1 + o, base - 1 + o + len(t)))))
+                comments.setdefault(base - 1 + o, ast.Comment(t, src=source, start=base - 1 + o, end=base - 1 + o + len(t)))
         diagnostics.extend(engine.builder.diagnostics)
         return result
 
     def junk(first: int, last: int) -> ast.Junk:
         end = starts[last] - 1 if last < len(starts) else len(text)
-        return ast.Junk(text[starts[first]:end], loc=tuple(source.span(starts[first], max(end, starts[first]))))
+        return ast.Junk(text[starts[first]:end], src=source, start=starts[first], end=max(end, starts[first]))
 
     ranges = _chunks(lines, _is_entry)
     if ranges and ranges[0][0] > 0 and not all(_blank(ln) for ln in lines[: ranges[0][0]]):
@@ -94,8 +94,8 @@ def parse_recovering(engine: Engine, source: SourceFile, name: str) -> tuple[ast
         if len(diagnostics) == before:  # member by member hid the error: keep the whole-entry one
             diagnostics.append(entry_error)
             if isinstance(fw, ast.FrameworkDecl):
-                fw = ast.FrameworkDecl(fw.intent, fw.title, fw.members + (ast.Junk("", loc=tuple(entry_error.span)),),
-                                       loc=fw.loc)
+                fw = ast.FrameworkDecl(fw.intent, fw.title, fw.members + (ast.Junk("", src=source, start=entry_error.span.start, end=entry_error.span.end),),
+                                       src=fw.src, start=fw.start, end=fw.end)
         entries.append(fw)
     diagnostics.sort(key=lambda d: d.span.start)
     return ast.Module(name, source.path, tuple(entries), tuple(comments[k] for k in sorted(comments))), diagnostics
@@ -135,4 +135,4 @@ def _recover_framework(lines, first, last, attempt, junk, diagnostics):
         members.append(m if m is not None else junk(a, b))
     if head is None or not members:
         return junk(first, last)
-    return ast.FrameworkDecl(head.intent, head.title, tuple(members), loc=ast.joined(head.loc, members[-1].loc))
+    return ast.FrameworkDecl(head.intent, head.title, tuple(members), src=head.src, start=head.start, end=members[-1].end)

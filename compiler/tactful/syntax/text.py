@@ -8,7 +8,6 @@ run template code.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from tactful.source import SourceFile
 from tactful.syntax import ast
@@ -52,43 +51,24 @@ def pieces(raw: str, start: int) -> list[tuple[str, int]]:
     return [(raw[1:-1], start + 1)]
 
 
-def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int) -> ast.Text:
-    """Build a Text node from a string token (quotes included) that starts at absolute offset start,
-    at 1-based line and column."""
-    if "\n" in raw:
+def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
+    """Build a Text node from a string token (quotes included) that starts at offset start of source."""
+    if "\n" in raw or raw.startswith('"""'):
         lines = pieces(raw, start)
-        path = source.path
-        starts = [start]  # where each line of the text starts in the file (the first at the quotes)
-        i = raw.find("\n")
-        while i != -1:
-            starts.append(start + i + 1)
-            i = raw.find("\n", i + 1)
-
-        def span(a: int, b: int) -> ast.Loc:  # what source.span gives, from the text's own lines
-            i, j = bisect_right(starts, a) - 1, bisect_right(starts, b) - 1
-            return (path, a, b, line + i, a - starts[i] + (column if i == 0 else 1),
-                    line + j, b - starts[j] + (column if j == 0 else 1))
-    else:  # one line: every span is arithmetic from the position of the opening quote
-        path, delta = source.path, column - start
-        if raw.startswith('"""'):
-            lines = pieces(raw, start)
-        else:
-            body = raw[1:-1]
-            if not _SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal,
-                end = start + len(raw)  # which the Text makes on request (see ast.Text)
-                return ast.Text(body, None, loc=(path, start, end, line, column, line, end + delta))
-            if "[" not in body and "]" not in body and "\\" not in body:
-                text = _plain_slots(body, start, path, line, delta)
-                if text is not None:
-                    return text
-            lines = [(body, start + 1)]
-
-        def span(a: int, b: int) -> ast.Loc:
-            return (path, a, b, line, a + delta, line, b + delta)
+    else:
+        body = raw[1:-1]
+        if not _SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal piece,
+            return ast.Text(body, None, src=source, start=start, end=start + len(raw))  # made on request
+        if "[" not in body and "]" not in body and "\\" not in body:
+            text = _plain_slots(body, start, source)
+            if text is not None:
+                return text
+        lines = [(body, start + 1)]
+    end = start + len(raw)
 
     if len(lines) == 1 and not _SPECIAL.search(lines[0][0]):
         s, off = lines[0]
-        return ast.Text(s, (("lit", s, span(off, off + len(s))),) if s else (), loc=span(start, start + len(raw)))
+        return ast.Text(s, ("lit", s, off, off + len(s)) if s else (), src=source, start=start, end=end)
 
     parts: list[ast.Piece] = []
     out = parts  # where the next part goes: parts, or the open optional segment
@@ -119,7 +99,7 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
                 continue
             if literal:  # a slot or a bracket ends the literal before it
                 text = "".join(literal)
-                out.append(("lit", text, span(lit_start, at)))
+                out.append(("lit", text, lit_start, at))
                 value.append(text)
                 literal, lit_start = [], -1
             if kind == "slot":
@@ -128,7 +108,7 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
                 if fb is not None and "\\" in fb:
                     fb = _ESCAPE_IN_FALLBACK.sub(lambda e: _ESCAPES.get(e.group(1), e.group(1)), fb)
                 nstart = off + m.start("name")
-                out.append(("slot", name, fb, span(nstart, nstart + len(name)), span(at, off + m.end())))
+                out.append(("slot", name, fb, nstart, nstart + len(name), at, off + m.end()))
                 value.append(m.group())
                 continue
             ch = m.group()
@@ -156,23 +136,23 @@ def parse_text(raw: str, start: int, source: SourceFile, line: int, column: int)
             if not any(p[0] == "slot" for p in out):
                 raise TextError("an optional segment needs a `{slot}` inside", opt_start, at + 1,
                                 "without a slot it would always show; remove the brackets or write `\\[`")
-            parts.append(("opt", tuple(out), span(opt_start, at + 1)))
+            parts.append(("opt", tuple(out), opt_start, at + 1))
             out = parts
         last_end = off + len(content)
     if out is not parts:
         raise TextError("this `[` is never closed", opt_start, opt_start + 1, "close the segment with `]`, or write `\\[`")
     if literal:
         text = "".join(literal)
-        out.append(("lit", text, span(lit_start, last_end)))
+        out.append(("lit", text, lit_start, last_end))
         value.append(text)
-    return ast.Text("".join(value), tuple(parts), loc=span(start, start + len(raw)))
+    return ast.Text("".join(value), ast.flat(parts), src=source, start=start, end=end)
 
 
-def _plain_slots(body: str, start: int, path: str, line: int, delta: int) -> ast.Text | None:
+def _plain_slots(body: str, start: int, source: SourceFile) -> ast.Text | None:
     """A one-line text whose only specials are `{name}` slots, built from one split (the general loop
     below gives the same nodes, more slowly); None when another brace is in it."""
     pieces = _PLAIN_SLOT.split(body)  # literal, name, literal, name, …, literal
-    parts: list[ast.Piece] = []
+    parts: list = []  # flat (see ast.flat)
     pos = start + 1
     for i, piece in enumerate(pieces):
         if i % 2 == 0:
@@ -181,11 +161,9 @@ def _plain_slots(body: str, start: int, path: str, line: int, delta: int) -> ast
             if "{" in piece or "}" in piece:
                 return None
             end = pos + len(piece)
-            parts.append(("lit", piece, (path, pos, end, line, pos + delta, line, end + delta)))
+            parts += ("lit", piece, pos, end)
         else:
             end = pos + len(piece) + 2
-            parts.append(("slot", piece, None, (path, pos + 1, end - 1, line, pos + 1 + delta, line, end - 1 + delta),
-                          (path, pos, end, line, pos + delta, line, end + delta)))
+            parts += ("slot", piece, None, pos + 1, end - 1, pos, end)
         pos = end
-    end = start + len(body) + 2
-    return ast.Text(body, tuple(parts), loc=(path, start, end, line, start + delta, line, end + delta))
+    return ast.Text(body, tuple(parts), src=source, start=start, end=start + len(body) + 2)

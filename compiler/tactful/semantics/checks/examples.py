@@ -8,6 +8,7 @@ from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
 from tactful.semantics.checks.common import atoms
 from tactful.semantics.model import FEATURES, Model, did_you_mean, field_hint, effective, junk_slot_names, served, slot_flag, value_problem, value_text
+from tactful.source import Span
 from tactful.syntax import ast
 
 
@@ -60,17 +61,21 @@ def _failed_entries(model: Model, module: str, fw: ast.FrameworkDecl) -> dict:
     return out
 
 
+def _head(ex: ast.Example) -> Span:
+    """The example's first line, from `example` to its name: where a missing part is reported."""
+    return ast.span_at(ex.src, ex.start, ex.name.end)
+
+
 def _example(model, fw, ex: ast.Example, guards, escalations, slots, replies, failed) -> Iterator[Diagnostic]:
     messages = [i for i in ex.items if isinstance(i, ast.ExMessage)]
     channels = [i for i in ex.items if isinstance(i, ast.ExChannel)]
     expects = [i for i in ex.items if isinstance(i, ast.Expect)]
-    head = ex.span.to(ex.name.span)
     if not messages:
-        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example has no `message`", head, hint='add `message "…"`: the customer\'s words')
+        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example has no `message`", _head(ex), hint='add `message "…"`: the customer\'s words')
     if not channels:
-        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example has no `channel`", head, hint="add `channel <name> public|private`")
+        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example has no `channel`", _head(ex), hint="add `channel <name> public|private`")
     if not expects:
-        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example expects nothing", head, hint="add `expect …` lines: what must happen")
+        yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example expects nothing", _head(ex), hint="add `expect …` lines: what must happen")
     for kind, items in (("message", messages), ("channel", channels)):
         for extra in items[1:]:
             yield Diagnostic(Code.REPEATED_SETTING, f"this example sets `{kind}` twice", extra.span)
@@ -107,7 +112,7 @@ def _example(model, fw, ex: ast.Example, guards, escalations, slots, replies, fa
     missing = [n for n, s in slots.items() if slot_flag(s, "required") and n not in set_slots]
     if missing:
         yield Diagnostic(Code.INCOMPLETE_EXAMPLE, "this example does not set required slot" + ("s " if len(missing) > 1 else " ")
-                         + ", ".join(f"`{m}`" for m in missing), head,
+                         + ", ".join(f"`{m}`" for m in missing), _head(ex),
                          hint="add `slots " + ", ".join(f'{m} "…"' for m in missing) + "`")
     vis_served = served(fw)
     for e in expects:

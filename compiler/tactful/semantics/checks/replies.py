@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
 from tactful.semantics.model import MOVE_ORDER, Model, did_you_mean, framework_texts, junk_slot_names, served, slot_flag
-from tactful.source import Span
 from tactful.syntax import ast
 
 _BRACED = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)")
@@ -32,20 +31,21 @@ def text_references(model: Model) -> Iterator[Diagnostic]:
                     continue
                 inside_optional = kind == "opt"
                 for ref in ([q for q in piece[1] if q[0] == "slot"] if inside_optional else (piece,)):
-                    _, n, fallback, name_loc, loc = ref
+                    _, n, fallback, name_start, name_end, start, end = ref
                     slot = slots.get(n)
                     if slot is None:
                         if n not in fields and n not in broken:
-                            yield _undeclared(ast.TextSlot(ast.Name(n, loc=name_loc), fallback, loc=loc), fw, slots, fields)
+                            yield _undeclared(ast.TextSlot(ast.Name(n, src=text.src, start=name_start, end=name_end), fallback,
+                                                          src=text.src, start=start, end=end), fw, slots, fields)
                         continue
                     used.add(n)
                     if visibility == "public" and slot_flag(slot, "private"):
-                        yield Diagnostic(Code.PRIVATE_SLOT_IN_PUBLIC_REPLY, f"private slot `{n}` is used in a public reply", Span(*loc),
+                        yield Diagnostic(Code.PRIVATE_SLOT_IN_PUBLIC_REPLY, f"private slot `{n}` is used in a public reply", ast.span_at(text.src, start, end),
                                          label=f"`{n}` is private", related=(Related(slot.name.span, "declared private here"),),
                                          hint="keep it for the private reply; in public, ask the customer to continue in a private channel")
                     # in a handoff note an absent optional slot reads "(not given)": no hole, no warning
                     if visibility is not None and not inside_optional and fallback is None and not slot_flag(slot, "required"):
-                        yield Diagnostic(Code.OPTIONAL_SLOT_WITHOUT_FALLBACK, f"optional slot `{n}` is used without a fallback", Span(*loc),
+                        yield Diagnostic(Code.OPTIONAL_SLOT_WITHOUT_FALLBACK, f"optional slot `{n}` is used without a fallback", ast.span_at(text.src, start, end),
                                          label="may be absent",
                                          hint=f"write `{{{n} or 'a fallback'}}`, put it in an optional segment `[ … {{{n}}}]`, or make the slot required")
         for slot in slots.values():
