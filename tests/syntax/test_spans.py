@@ -93,3 +93,21 @@ def test_names_end_at_the_word_whatever_spaces_follow():
     fw = module.entries[0]
     assert [n.value for n in fw.members[1].names] == ["alpha", "beta"]
     assert (fw.members[0].team.span.column, fw.members[0].team.span.end_column) == (9, 16)
+
+
+@pytest.mark.parametrize("when", [
+    "not is_outage_active and (all_caps or shouting)",
+    "(all_caps or shouting) and not is_outage_active",
+    "(all_caps and shouting) or (abuse and sarcasm)",
+    "not (all_caps or shouting)",
+    "abuse or ((all_caps))",
+])
+def test_a_condition_around_a_group_spans_its_parentheses(when):
+    """An `and`, `or` or `not` whose first or last operand is in parentheses spans them: its span is
+    what the bundle stores as the condition's source text, which once lost a closing parenthesis."""
+    text = f'framework demo.a "A"\n  owner support\n  guard {when} as g "Hold."\n  reply public\n    next "Hi."\n'
+    module, diagnostics = parse_text(text)
+    assert diagnostics == []
+    guard = next(n for n in nodes(module.entries) if isinstance(n, ast.Guard))
+    span = guard.when.span
+    assert text[span.start:span.end] == when

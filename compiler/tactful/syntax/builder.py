@@ -41,11 +41,13 @@ class Builder(Transformer):
         self.base = 0  # offset of the parsed text's first character within the file
         self.diagnostics: list[Diagnostic] = []
         self._depths: dict[int, tuple[object, int, bool]] = {}
+        self._groups: dict[int, tuple[object, int, int]] = {}
 
     def reset(self, source: SourceFile, base: int = 0) -> None:
         self.source, self.base = source, base
         self.diagnostics = []
         self._depths = {}
+        self._groups = {}
 
     # ---- condition depth -------------------------------------------------------------------------
     # Each and/or/not node's depth, by id (the node is kept too, so that its id is not reused). A node
@@ -413,19 +415,32 @@ class Builder(Transformer):
         if len(c) == 1:
             return c[0]
         items = tuple(_nodes(c))
-        return self._nested(ast.Or(items, src=self.source, start=self._start(c[0]), end=self._end(c[-1])), items)
+        return self._nested(ast.Or(items, src=self.source, start=self._cond_start(c[0]), end=self._cond_end(c[-1])), items)
 
     def and_cond(self, c):
         if len(c) == 1:
             return c[0]
         items = tuple(_nodes(c))
-        return self._nested(ast.And(items, src=self.source, start=self._start(c[0]), end=self._end(c[-1])), items)
+        return self._nested(ast.And(items, src=self.source, start=self._cond_start(c[0]), end=self._cond_end(c[-1])), items)
 
     def cond_not(self, c):
-        return self._nested(ast.Not(c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1])), (c[1],))
+        return self._nested(ast.Not(c[1], src=self.source, start=self._start(c[0]), end=self._cond_end(c[-1])), (c[1],))
 
+    # A group returns the condition inside its parentheses (its own span unchanged), and records the
+    # parentheses' extent, so that an `and`, `or` or `not` around it spans them too: the source text
+    # of `a and (b or c)` keeps its closing parenthesis.
     def cond_group(self, c):
-        return c[1]
+        inner = c[1]
+        self._groups[id(inner)] = (inner, self._start(c[0]), self._end(c[-1]))
+        return inner
+
+    def _cond_start(self, x) -> int:
+        group = self._groups.get(id(x))
+        return group[1] if group is not None and group[0] is x else self._start(x)
+
+    def _cond_end(self, x) -> int:
+        group = self._groups.get(id(x))
+        return group[2] if group is not None and group[0] is x else self._end(x)
 
     def cond_name(self, c):
         return ast.NameCond(c[0], src=c[0].src, start=c[0].start, end=c[0].end)
