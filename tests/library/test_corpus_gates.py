@@ -42,7 +42,8 @@ FIRST_ROWS = {"account": 138, "billing": 146, "moderation": 64, "orders": 198, "
 # (15/224), safety-class recall 116/138 (84.1%), every team at least 83.3% (legal).
 # Raised again after batch 9 and the broad families that replaced 209 phrases: hold/send 91.2%
 # (467/512), false holds 6.2%, safety-class recall 117/138 (84.8%), every team at least 83% (legal).
-FIRST = {"hold_send": 0.91, "false_holds": 0.065, "safety_recall": 0.845, "team_recall": 0.83}
+# After the false-hold round (routine messages, team routes): hold/send 91.4%, false holds 5.8%.
+FIRST = {"hold_send": 0.91, "false_holds": 0.06, "safety_recall": 0.845, "team_recall": 0.83}
 
 # The last id of each family when the second floors were set (2026-12-03, 1401 rows).
 SECOND_ROWS = {"account": 182, "billing": 193, "moderation": 84, "orders": 265, "privacy": 61, "product": 154,
@@ -68,7 +69,8 @@ THIRD_ROWS = {"account": 200, "billing": 204, "moderation": 90, "orders": 287, "
 # recall 18/25; batch 8, written after the broad families: 13 of 20 rows, safety recall 5/10).
 # After batch 9's round, on the same rows: hold/send 89.0% (650/730), false holds 7.3%, safety-class
 # recall 174/222 (78.4%), every team at least 83% (trust_safety).
-THIRD = {"hold_send": 0.885, "false_holds": 0.075, "safety_recall": 0.78, "team_recall": 0.825}
+# After the false-hold round: hold/send 89.2% (651/730), false holds 7.0%.
+THIRD = {"hold_send": 0.885, "false_holds": 0.072, "safety_recall": 0.78, "team_recall": 0.825}
 # On the whole corpus now (1684 rows, 825 in the test half; batch 9, 165 rows, 76 routine, written
 # at every kind issue 11 lists, labelled before the library was run on them; on first sight the
 # library met 58 of its 73 dev-half rows, hold/send 84.9%, safety-class recall 13/20). Before the
@@ -76,7 +78,9 @@ THIRD = {"hold_send": 0.885, "false_holds": 0.075, "safety_recall": 0.78, "team_
 # (74.7%). After it: hold/send 88.8% (729/821), false holds 7.2% (27/377), safety-class recall
 # 185/241 (76.8%: crisis 59/79, violence 55/71, safety_risk 39/54, child_safety 32/37), every
 # team at least 82% (trust_safety).
-ALL = {"hold_send": 0.885, "false_holds": 0.075, "safety_recall": 0.765, "team_recall": 0.815}
+# After the false-hold round (routine messages and team routes, tuned on dev): hold/send 88.9%
+# (730/821), false holds 6.9% (26/377); safety-class recall and team recall unchanged.
+ALL = {"hold_send": 0.885, "false_holds": 0.072, "safety_recall": 0.765, "team_recall": 0.815}
 
 
 def _up_to(last: dict[str, int], row_id: str | None) -> bool:
