@@ -35,7 +35,7 @@ _WORDS = {
     "NAME": "a name", "STRING": "a text in quotes", "LONG_STRING": "a text in quotes", "REGEX": "a /regex/",
     "NUMBER": "a number", "_NL0": "the end of the line", "_NL1": "the end of the line", "_NL2": "the end of the line",
     "PUBLIC": "`public`", "PRIVATE": "`private`", "CMP": "a comparison such as `>=`", "LPAR": "`(`", "RPAR": "`)`",
-    "COMMA": "`,`", "_COMMA": "`,`", "DOT": "`.`", "$END": "the end of the file",
+    "COMMA": "`,`", "_COMMA": "`,`", "_SEMI": "`;`", "DOT": "`.`", "$END": "the end of the file",
 }
 # The keywords a line can start with in each block, from the grammar (grammar.line_keywords).
 _BLOCK_RULES = {
