@@ -127,3 +127,13 @@ framework desk.cues "Cues"
     context["message"] = "goodbye"
     node = lib.draft("desk.cues", {}, context, trace=True).trace.guards[0]["condition"]
     assert (node["held"], [n["held"] for n in node["of"]]) == (False, [True, False, False])
+
+
+def test_the_docs_print_it_in_notation_and_in_plain_words(built):
+    from tactful.emit.docs import condition_text as docs_text, plain_words
+
+    when = _signal(built, "all_three").when
+    assert docs_text(when) == 'at least 3 of (message mentions "a"; message mentions "b"; message mentions "c")'
+    assert plain_words(when) == ("at least 3 of these: the message mentions “a” as whole words; the message "
+                                 "mentions “b” as whole words; the message mentions “c” as whole words")
+    assert docs_text(_signal(built, "nested").when).startswith("vip and at least 1 of (not ")
