@@ -61,7 +61,9 @@ def test_items_may_continue_on_the_next_line_after_a_semicolon():
 def test_items_separated_by_commas_are_a_syntax_error_not_a_traceback():
     _, diagnostics = parse_text(GUARD.format(cond="at least 2 of (a, b, c)"))
     assert [d.code for d in diagnostics] == ["T1001"]
-    assert "`;`" in diagnostics[0].message + (diagnostics[0].hint or "")
+    assert "at least N of" in diagnostics[0].message
+    assert "separate the conditions with `;`" in diagnostics[0].hint
+    assert diagnostics[0].span.column == 25  # the first comma
 
 
 def test_depth_counts_at_least_levels(tmp_path):
