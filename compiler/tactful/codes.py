@@ -205,6 +205,12 @@ class Code(str, enum.Enum):
          "stage, from the checks to the runtime's compiled code, within bounds whatever a file holds.",
          "  guard " + "not " * 33 + "legal_threat \"Nested past the limit.\"\n",
          "Simplify the condition, or give a part of it a name with `signal`.")
+    BAD_COUNT = ("T1408", "bad-count", E, "`at least N of (…)` asks for a count outside 1 to its number of conditions",
+         "`at least N of (a; b; c)` holds when N or more of the conditions between the parentheses hold. N must "
+         "be a whole number from 1 to the number of conditions: 0 would always hold, and more than there are "
+         "could never hold.",
+         '  guard at least 3 of (message mentions "bye"; message mentions "farewell") "x"\n',
+         "Use a whole number from 1 to the number of conditions (`at least 1 of` is `or`, and N equal to the number is `and`).")
     # --- T15xx: guards, escalations, policy and examples -------------------------------------------
     MISSING_REASON = ("T1501", "missing-reason", E, "A guard or an opt-out has no reason",
          "The reason is shown to the person about to send the draft; an opt-out's reason explains "

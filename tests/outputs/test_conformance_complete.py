@@ -14,11 +14,11 @@ from output_helpers import REPO
 from tactful import api
 from tactful.emit.conformance import conformance, emit_conformance
 from tactful.runtime import Library
-from tactful.runtime.bundle import AllOf, AnyOf, Bundle, Example, Mentions, Not
+from tactful.runtime.bundle import AllOf, AnyOf, AtLeastOf, Bundle, Example, Mentions, Not
 from tactful.runtime.trace import expand_trace
 
 CONSTRUCTS = REPO / "tests" / "outputs" / "fixtures" / "constructs"
-OPS = {"all", "any", "not", "signal", "field", "mentions", "says", "matches", "has_emoji", "compare", "is", "in"}
+OPS = {"all", "any", "atleast", "not", "signal", "field", "mentions", "says", "matches", "has_emoji", "compare", "is", "in"}
 _TRACE_OP = {"emoji": "has_emoji"}  # the bundle's op -> the trace node's
 STATUSES = {"chosen", "held", "not_held", "other_visibility"}
 
@@ -56,7 +56,7 @@ def _bundle_ops(bundle: Bundle) -> set[str]:
         cond = stack.pop()
         op = "says" if isinstance(cond, Mentions) and cond.asserted else _TRACE_OP.get(cond.op, cond.op)
         found.add(op + (" near" if isinstance(cond, Mentions) and cond.near else ""))
-        if isinstance(cond, (AllOf, AnyOf)):
+        if isinstance(cond, (AllOf, AnyOf, AtLeastOf)):
             stack += cond.of
         elif isinstance(cond, Not):
             stack.append(cond.of)

@@ -84,7 +84,7 @@ def test_schema_violations_say_where():
     message = str(e.value)
     assert message.startswith("the bundle does not match its schema (2 problems):")
     assert "at frameworks[0].slots[1].name: Field required" in message
-    assert "at frameworks[0].guards[0].when: not a condition: it needs one operator key (all, any, not," in message
+    assert "at frameworks[0].guards[0].when: not a condition: it needs one operator key (all, any, atleast, not," in message
 
 
 def _refused(bundle: Bundle, match: str):

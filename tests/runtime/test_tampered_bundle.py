@@ -245,3 +245,19 @@ def test_a_lone_surrogate_in_a_pattern_is_a_bundle_error_that_prints(built, key)
     message = str(refused.value)
     message.encode("utf-8")  # printable
     assert "surrogate" in message or "\\ud800" in message
+
+
+@pytest.mark.parametrize("when", [
+    {"atleast": 3, "of": [{"bool": "is_outage_active"}, {"bool": "is_outage_active"}]},
+    {"atleast": 0, "of": [{"bool": "is_outage_active"}]},
+    {"atleast": 1, "of": []},
+])
+def test_an_at_least_count_the_compiler_would_refuse_is_a_bundle_error(built, when):
+    """The compiler allows `at least N of` only for N from 1 to the number of items (T1408)."""
+    data = copy.deepcopy(built)
+    fw = next(f for f in data["frameworks"] if any(isinstance(g, dict) for g in f.get("guards", ())))
+    guard = next(g for g in fw["guards"] if isinstance(g, dict))
+    guard["name"] = entry_name(guard)
+    guard["when"] = when
+    with pytest.raises(BundleError, match="at least"):
+        load_library(data).prepare()

@@ -228,7 +228,7 @@ def render_move(bundle: b.Bundle, move: b.Move, values: dict[str, object]) -> tu
 # --- conditions and expectations as words ---------------------------------------------------------
 
 
-def condition_text(cond: b.AllOf | b.AnyOf | b.Not | b.SignalRef | b.FieldTrue | b.Mentions | b.HasEmoji | b.Matches
+def condition_text(cond: b.AllOf | b.AnyOf | b.AtLeastOf | b.Not | b.SignalRef | b.FieldTrue | b.Mentions | b.HasEmoji | b.Matches
                    | b.Compare | b.Is | b.In, *, nested: bool = False) -> str:
     """A condition back in the language's own notation (for signals, which keep no source)."""
     match cond:
@@ -236,6 +236,8 @@ def condition_text(cond: b.AllOf | b.AnyOf | b.Not | b.SignalRef | b.FieldTrue |
             joiner = " and " if isinstance(cond, b.AllOf) else " or "
             s = joiner.join(condition_text(c, nested=True) for c in cond.of)
             return f"({s})" if nested and len(cond.of) > 1 else s
+        case b.AtLeastOf():
+            return f"at least {cond.count} of (" + "; ".join(condition_text(c) for c in cond.of) + ")"
         case b.Not():
             return "not " + condition_text(cond.of, nested=True)
         case b.SignalRef():
@@ -583,6 +585,9 @@ def plain_words(cond, *, nested: bool = False) -> str:
             joiner = ", and " if isinstance(cond, b.AllOf) else ", or "
             s = joiner.join(plain_words(c, nested=True) for c in cond.of)
             return f"({s})" if nested and len(cond.of) > 1 else s
+        case b.AtLeastOf():
+            s = f"at least {cond.count} of these: " + "; ".join(plain_words(c) for c in cond.of)
+            return f"({s})" if nested else s
         case b.Not():
             return "not " + plain_words(cond.of, nested=True)
         case b.SignalRef():

@@ -90,6 +90,12 @@ class AnyOf(Model):
     of: list["Condition"]
 
 
+class AtLeastOf(Model):
+    op: Literal["atleast"] = "atleast"
+    count: int
+    of: list["Condition"]
+
+
 class Not(Model):
     op: Literal["not"] = "not"
     of: "Condition"
@@ -160,11 +166,11 @@ class In(Model):
 
 
 Condition = Annotated[
-    Union[AllOf, AnyOf, Not, SignalRef, FieldTrue, Mentions, HasEmoji, Matches, Compare, Is, In],
+    Union[AllOf, AnyOf, AtLeastOf, Not, SignalRef, FieldTrue, Mentions, HasEmoji, Matches, Compare, Is, In],
     Field(discriminator="op"),
 ]
 
-for _m in (AllOf, AnyOf, Not):
+for _m in (AllOf, AnyOf, AtLeastOf, Not):
     _m.model_rebuild()
 
 

@@ -517,6 +517,8 @@ def _mentions_at_least(signals: Iterable[dict[str, Any]], count: int) -> bool:
                 return True
         elif op == "all" or op == "any":
             stack.extend(node[op] or ())
+        elif op == "atleast":
+            stack.extend(node["of"] or ())
         elif op == "not":
             stack.append(node[op])
     return False
@@ -586,6 +588,8 @@ def _check_depth(cond: Condition, where: str) -> None:
             raise BundleError(f"{where}: the condition is nested more than {MAX_DEPTH} levels deep")
         if "all" in node or "any" in node:
             stack.extend((c, depth + 1) for c in node.get("all") or node.get("any") or ())
+        elif "atleast" in node:
+            stack.extend((c, depth + 1) for c in node.get("of") or ())
         elif "not" in node:
             stack.append((node["not"], depth + 1))
 
@@ -633,6 +637,7 @@ class ConditionCompiler:
                  group_of: "ConditionCompiler | None" = None):
         """`signals` as the bundle stores them (name, when, …)."""
         self._program = program
+        self._counters = 0  # `at least` nodes compiled: each names its own count local
         self._group_of = group_of
         registry = program or group_of
         self._signals = {s["name"]: s for s in signals} if registry is None else registry._signals
@@ -908,6 +913,23 @@ class ConditionCompiler:
                 return _TRUE if op == "all" else _FALSE
             joiner = " and " if op == "all" else " or "
             return Code("(" + joiner.join(c.expr for c in codes) + ")", frozenset().union(*(c.memos for c in codes)))
+        if op == "atleast":
+            count, items = cond[op], cond["of"]
+            if count.__class__ is not int or not 1 <= count <= len(items):
+                raise BundleError(f"{where}: `at least {count} of` a list of {len(items)} conditions needs a whole "
+                                  f"number from 1 to {len(items)}")
+            codes = [self._compile(c, where) for c in items]
+            # A count local (assigned in the expression, as the memos are): item i is read only while
+            # `count` can still be reached, c >= count - (k - i), and the chain stops at the first
+            # item that brings c to `count`. Flat, so that a long list nests no parentheses.
+            c, k = f"_k{self._counters}", len(codes)
+            self._counters += 1
+            steps = [f"({c} := 0)"]
+            for i, code in enumerate(codes):
+                reach = count - (k - i)
+                test = f"{code.expr} and ({c} := {c} + 1) >= {count}"
+                steps.append(f"({c} >= {reach} and {test})" if reach > 0 else f"({test})")
+            return Code("(" + " or ".join(steps) + ")", frozenset().union(*(c.memos for c in codes)))
         if op == "not":
             code = self._compile(cond[op], where)
             return Code(f"(not {code.expr})", code.memos)

@@ -36,7 +36,7 @@ import re
 from functools import cache
 from typing import Any
 
-SCHEMA_VERSION = "5.0"
+SCHEMA_VERSION = "5.1"
 
 # Every name a bundle carries follows the language's identifier grammar, checked at load: a name
 # reaches generated code (Jinja2 templates, the conditions' Python, file names under templates/),
@@ -254,6 +254,8 @@ def condition_text(c: Data) -> str:
     op = condition_op(c)
     if op == "all" or op == "any":
         return f" {'and' if op == 'all' else 'or'} ".join(_operand(x) for x in c[op])
+    if op == "atleast":
+        return f"at least {c[op]} of (" + "; ".join(condition_text(x) for x in c["of"]) + ")"
     if op == "not":
         return "not " + _operand(c[op])
     if op == "signal" or op == "bool":
@@ -381,11 +383,11 @@ def phrase_list(stored: object) -> list[str]:
 
 
 # A condition is an object whose one operator key says what it is (docs/reference/bundle.md):
-# {"all": […]}, {"any": […]}, {"not": c}, {"signal": name}, {"bool": field},
+# {"all": […]}, {"any": […]}, {"atleast": n, "of": […]} (schema 5.1), {"not": c}, {"signal": name}, {"bool": field},
 # {"mentions": phrases, "field"?, "near"?, "within"?, "asserted"?} (phrases: see phrase_list),, {"emoji": [emoji], "field"?},
 # {"matches": pattern, "field"?}, {"compare": field, "cmp": op, "value": n}, {"is": field, "value": v},
 # {"in": field, "values": [v]}. The models discriminate on `op` (FieldTrue's is "field").
-OPERATORS = ("all", "any", "not", "signal", "bool", "mentions", "emoji", "matches", "compare", "is", "in")
+OPERATORS = ("all", "any", "atleast", "not", "signal", "bool", "mentions", "emoji", "matches", "compare", "is", "in")
 _OP_OF_KEY = {"bool": "field"}
 _KEY_OF_OP = {"field": "bool"}
 
@@ -409,6 +411,8 @@ def _cond(c: Data | None) -> Data | None:
     op = c["op"]
     if op in ("all", "any"):
         return {op: [_cond(x) for x in c["of"]]}
+    if op == "atleast":
+        return {op: c["count"], "of": [_cond(x) for x in c["of"]]}
     if op == "not":
         return {op: _cond(c["of"])}
     if op == "signal":
@@ -447,6 +451,8 @@ def _full_cond(c: Data | None) -> Data | None:
     op = condition_op(c)
     if op in ("all", "any"):
         return {"op": op, "of": [_full_cond(x) for x in c[op]]}
+    if op == "atleast":
+        return {"op": op, "count": c[op], "of": [_full_cond(x) for x in c["of"]]}
     if op == "not":
         return {"op": op, "of": _full_cond(c[op])}
     if op == "signal":
@@ -817,6 +823,7 @@ def core_schema():
     choices = {
         "all": td({"all": cs.list_schema(cond)}),
         "any": td({"any": cs.list_schema(cond)}),
+        "atleast": td({"atleast": integer, "of": cs.list_schema(cond)}),
         "not": td({"not": cond}),
         "signal": td({"signal": name}),
         "bool": td({"bool": name}),

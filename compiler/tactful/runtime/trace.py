@@ -36,6 +36,7 @@ import re2
 from tactful.runtime.bundle import (
     AllOf,
     AnyOf,
+    AtLeastOf,
     Bundle,
     Compare,
     Condition,
@@ -182,7 +183,7 @@ class Tracer:
         def drop(cond: Condition) -> None:
             self._plans.pop(id(cond), None)
             self._compact_plans.pop(id(cond), None)
-            if isinstance(cond, (AllOf, AnyOf)):
+            if isinstance(cond, (AllOf, AnyOf, AtLeastOf)):
                 for part in cond.of:
                     drop(part)
             elif isinstance(cond, Not):
@@ -222,6 +223,13 @@ class Tracer:
                     nodes = [p(values, features, memo) for p in plans]
                     held = all(n["held"] for n in nodes) if every else any(n["held"] for n in nodes)
                     return {"op": op, "held": held, "of": nodes}
+            case AtLeastOf(count=count, of=parts):
+                plans = [self._plan(c) for c in parts]
+
+                def read(values, features, memo):  # every part is read, so the trace shows each
+                    nodes = [p(values, features, memo) for p in plans]
+                    held = sum(1 for n in nodes if n["held"]) >= count
+                    return {"op": "atleast", "count": count, "held": held, "of": nodes}
             case Not(of=inner):
                 plan = self._plan(inner)
 
@@ -388,6 +396,13 @@ class Tracer:
                     nodes = [p(values, features, memo) for p in plans]
                     nodes.insert(0, 1 if test(map(_first, nodes)) else 0)
                     return nodes
+            case AtLeastOf(count=count, of=parts):
+                plans = [self._compact_plan(c) for c in parts]
+
+                def read(values, features, memo):
+                    nodes = [p(values, features, memo) for p in plans]
+                    nodes.insert(0, 1 if sum(map(_first, nodes)) >= count else 0)
+                    return nodes
             case Not(of=inner):
                 plan = self._compact_plan(inner)
 
@@ -521,7 +536,7 @@ def compact_trace(trace: Trace | Mapping) -> dict:
             return [held]
         if op == "not":
             return [held, node(n["of"])]
-        if op in ("all", "any"):
+        if op in ("all", "any", "atleast"):
             return [held, *map(node, n["of"])]
         raise ValueError(f"unknown trace node {op!r}")
 
@@ -550,6 +565,11 @@ def expand_trace(compact: Mapping, fw: Framework, signals: Mapping[str, Any], co
                 if len(data) != len(parts) + 1:
                     raise ValueError(f"a trace node has {len(data) - 1} parts where the bundle has {len(parts)}")
                 return {"op": cond.op, "held": held, "of": [node(c, d) for c, d in zip(parts, data[1:])]}
+            case AtLeastOf(count=count, of=parts):
+                if len(data) != len(parts) + 1:
+                    raise ValueError(f"a trace node has {len(data) - 1} parts where the bundle has {len(parts)}")
+                return {"op": "atleast", "count": count, "held": held,
+                        "of": [node(c, d) for c, d in zip(parts, data[1:])]}
             case Not(of=inner):
                 return {"op": "not", "held": held, "of": node(inner, data[1])}
             case SignalRef(name=name):
@@ -618,6 +638,8 @@ def node_text(node: dict) -> str:
     op = node["op"]
     if op in ("all", "any"):
         return "all of:" if op == "all" else "any of:"
+    if op == "atleast":
+        return f"at least {node['count']} of:"
     if op == "not":
         return "not:"
     if op == "signal":

@@ -95,6 +95,8 @@ class Lowerer:
                 return b.AnyOf(of=[self.cond(x) for x in items])
             case ast.And(items=items):
                 return b.AllOf(of=[self.cond(x) for x in items])
+            case ast.AtLeast(count=count, items=items):
+                return b.AtLeastOf(count=int(count), of=[self.cond(x) for x in items])
             case ast.Not(item=item):
                 return b.Not(of=self.cond(item))
             case ast.NameCond(name=name):

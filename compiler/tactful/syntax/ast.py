@@ -235,7 +235,7 @@ class Regex(Node):
 # --- conditions ---------------------------------------------------------------------------------
 
 MAX_CONDITION_DEPTH = 32
-"""How deep `not`, `and` and `or` may nest in one condition, counting the conditions of the signals
+"""How deep `not`, `and`, `or` and `at least` may nest in one condition, counting the conditions of the signals
 it names (T1407). The builder never makes a condition tree deeper than one level more, so no later
 stage's recursion over a condition can reach Python's stack limit."""
 
@@ -259,6 +259,17 @@ class Not(Node):
     """`not a`"""
 
     item: "Cond"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class AtLeast(Node):
+    """`at least 2 of (a; b; c)`: at least `count` of the items hold.
+
+    `count` is the number as written (the checks ask for a whole number from 1 to the number of
+    items, T1419)."""
+
+    count: float
+    items: tuple["Cond", ...]
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -327,7 +338,7 @@ class In(Node):
     values: tuple[Name, ...]
 
 
-Cond = Union[Or, And, Not, NameCond, Mentions, HasEmoji, Matches, Compare, Is, In]
+Cond = Union[Or, And, Not, AtLeast, NameCond, Mentions, HasEmoji, Matches, Compare, Is, In]
 
 
 # --- library declarations -----------------------------------------------------------------------

@@ -426,6 +426,10 @@ class Builder(Transformer):
     def cond_not(self, c):
         return self._nested(ast.Not(c[1], src=self.source, start=self._start(c[0]), end=self._cond_end(c[-1])), (c[1],))
 
+    def cond_at_least(self, c):  # AT LEAST NUMBER OF ( cond ; cond … )
+        items = tuple(_nodes(c[5:-1]))
+        return self._nested(ast.AtLeast(float(c[2].value), items, src=self.source, start=self._start(c[0]), end=self._end(c[-1])), items)
+
     # A group returns the condition inside its parentheses (its own span unchanged), and records the
     # parentheses' extent, so that an `and`, `or` or `not` around it spans them too: the source text
     # of `a and (b or c)` keeps its closing parenthesis.

@@ -141,7 +141,7 @@ class Engine:
             lexer="basic",
             transformer=self.builder,
             start=START,
-            lexer_callbacks={"_NL0": self.lines.newline, "COMMENT": self.lines.comment, "_COMMA": self.lines.comma,
+            lexer_callbacks={"_NL0": self.lines.newline, "COMMENT": self.lines.comment, "_COMMA": self.lines.comma, "_SEMI": self.lines.comma,
                              "NAME": _retype_keyword(keywords())},
             cache=True,
             maybe_placeholders=False,
@@ -160,4 +160,4 @@ def grammar_for_tests(**options) -> Lark:
     """A plain tree-building parser over the same grammar (tests build it with strict=True)."""
     lines = _Lines()
     return Lark(grammar_text(), parser="lalr", lexer="basic", start=START, maybe_placeholders=False,
-                lexer_callbacks={"_NL0": lines.newline, "_COMMA": lines.comma, "NAME": _retype_keyword(keywords())}, **options)
+                lexer_callbacks={"_NL0": lines.newline, "_COMMA": lines.comma, "_SEMI": lines.comma, "NAME": _retype_keyword(keywords())}, **options)

@@ -24,7 +24,7 @@ CLAUSES = (
 MOVES = ("acknowledge", "ask", "restate", "next", "close", "pick")
 MODIFIERS = ("required", "private", "public", "contains", "lacks", "send", "hold", "no", "error", "warning")
 OPERATORS = ("mentions", "matches", "says", "near", "within", "words", "forms", "of", "has", "emoji", "is", "in",
-             "and", "or", "not")
+             "and", "or", "not", "at", "least")
 TYPES = ("text", "money", "number", "date", "email", "phone", "url", "bool", "enum", "visibility")
 
 

@@ -147,6 +147,16 @@ class _Printer:
             case ast.Not(item=item):
                 inner = self.cond(item, depth)
                 return ["not", *(_paren(inner) if isinstance(item, (ast.And, ast.Or)) else inner)]
+            case ast.AtLeast(count=count, items=items):
+                inner: list[Seg] = []
+                for i, item in enumerate(items):
+                    part = self.cond(item, depth)
+                    if i < len(items) - 1:
+                        part = _suffix(part, ";")
+                    inner.extend(part)
+                # no list inside wraps one item a line: the items after it share its line
+                inner = [_List(s.items, False) if isinstance(s, _List) else s for s in inner]
+                return ["at", "least", _number(count), "of", *_paren(inner)]
             case ast.NameCond(name=name):
                 return [name.value]
             case ast.Mentions(field=f, phrases=phrases, forms=forms, near=near, near_forms=near_forms, within=within,
@@ -329,11 +339,17 @@ class _Printer:
 def _paren(segs: list[Seg]) -> list[Seg]:
     segs = list(segs)
     segs[0] = "(" + segs[0] if isinstance(segs[0], str) else segs[0]
+    return _suffix(segs, ")")
+
+
+def _suffix(segs: list[Seg], end: str) -> list[Seg]:
+    """segs with `end` written right after the last one (the last item of a list)."""
+    segs = list(segs)
     last = segs[-1]
     if isinstance(last, _List):
-        segs[-1] = _List(last.items[:-1] + [last.items[-1] + ")"], last.wrap)
+        segs[-1] = _List(last.items[:-1] + [last.items[-1] + end], last.wrap)
     else:
-        segs[-1] = last + ")"
+        segs[-1] = last + end
     return segs
 
 

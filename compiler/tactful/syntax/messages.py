@@ -21,6 +21,8 @@ from tactful.source import SourceFile
 DEPTHS = ("_NL0", "_NL1", "_NL2")
 _FIRST_WORD = re.compile(r"[ \t]*([^\s#]\S*)?")
 _QUOTE_IN_TEXT = re.compile(r'"[^"]*\{\s*[A-Za-z_][A-Za-z0-9_]*\s+or\s+"\s*$')
+# `at least N of (` before the error on its line: a comma there was meant to separate its conditions
+_AT_LEAST_OPEN = re.compile(r"\bat\s+least\s+\S+\s+of\s*\(")
 
 
 class IndentError(Exception):
@@ -35,7 +37,7 @@ _WORDS = {
     "NAME": "a name", "STRING": "a text in quotes", "LONG_STRING": "a text in quotes", "REGEX": "a /regex/",
     "NUMBER": "a number", "_NL0": "the end of the line", "_NL1": "the end of the line", "_NL2": "the end of the line",
     "PUBLIC": "`public`", "PRIVATE": "`private`", "CMP": "a comparison such as `>=`", "LPAR": "`(`", "RPAR": "`)`",
-    "COMMA": "`,`", "_COMMA": "`,`", "DOT": "`.`", "$END": "the end of the file",
+    "COMMA": "`,`", "_COMMA": "`,`", "_SEMI": "`;`", "DOT": "`.`", "$END": "the end of the file",
 }
 # The keywords a line can start with in each block, from the grammar (grammar.line_keywords).
 _BLOCK_RULES = {
@@ -185,6 +187,12 @@ def syntax_diagnostic(err: Exception, source: SourceFile, base: int, tables: Tab
         return Diagnostic(Code.SYNTAX_ERROR, f"unexpected {found} at the end of this line", span,
                           label="expected the line to end here",
                           hint="each statement goes on its own line; separate list items with commas")
+    if tok.type == "_COMMA" and "_SEMI" in expected and _AT_LEAST_OPEN.search(
+            text[text.rfind("\n", 0, span.start) + 1 : span.start]):
+        return Diagnostic(Code.SYNTAX_ERROR, "unexpected `,` between the conditions of `at least N of (…)`", span,
+                          label="expected `;` or `)`",
+                          hint="separate the conditions with `;`: `at least 2 of (a; b; c)` (a comma continues a "
+                          "condition's own list, as in `message mentions \"a\", \"b\"`)")
     if depth_expected and any(e in expected for e in depth_expected) and len(expected - set(DEPTHS)) == 0:
         return Diagnostic(Code.SYNTAX_ERROR, f"unexpected {found}", span, label="expected the line to end here")
     words = _join([_describe_expected(e) for e in expected] or ["something else"])

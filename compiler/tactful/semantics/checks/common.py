@@ -12,7 +12,7 @@ from tactful.syntax import ast
 
 def atoms(cond: ast.Cond) -> Iterator[ast.Cond]:
     match cond:
-        case ast.Or(items=items) | ast.And(items=items):
+        case ast.Or(items=items) | ast.And(items=items) | ast.AtLeast(items=items):
             for c in items:
                 yield from atoms(c)
         case ast.Not(item=item):

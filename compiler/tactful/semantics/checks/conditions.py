@@ -24,8 +24,32 @@ def all_conditions(model: Model) -> Iterator[Diagnostic]:
 
 
 def check_condition(model: Model, cond: ast.Cond, module: str, slots: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
+    yield from _counts(cond)
     for a in atoms(cond):
         yield from _atom(model, a, module, slots)
+
+
+def _counts(cond: ast.Cond) -> Iterator[Diagnostic]:
+    """T1408 for an `at least N of (…)` whose N is not a whole number from 1 to its number of items.
+    Without recursion: a stack."""
+    stack = [cond]
+    while stack:
+        node = stack.pop()
+        match node:
+            case ast.Or(items=items) | ast.And(items=items):
+                stack.extend(items)
+            case ast.Not(item=item):
+                stack.append(item)
+            case ast.AtLeast(count=count, items=items):
+                stack.extend(items)
+                n = len(items)
+                if count != int(count) or not 1 <= count <= n:
+                    shown = int(count) if count == int(count) else count
+                    yield Diagnostic(
+                        Code.BAD_COUNT, f"`at least {shown} of` a list of {n} condition{'s' if n != 1 else ''} "
+                        f"is not a whole number from 1 to {n}", node.span, label="count out of range",
+                        hint=f"use a whole number from 1 to {n} (the number of conditions between the parentheses, "
+                        "separated by `;`)")
 
 
 def _unknown(model: Model, name: ast.Name, module: str, what: str, slots: frozenset[str] = frozenset()) -> Diagnostic:
@@ -155,7 +179,7 @@ def _shape(cond: ast.Cond) -> tuple[int, list[tuple[int, str]]]:
     while stack:
         node, above = stack.pop()
         match node:
-            case ast.Or(items=items) | ast.And(items=items):
+            case ast.Or(items=items) | ast.And(items=items) | ast.AtLeast(items=items):
                 stack.extend((c, above + 1) for c in items)
             case ast.Not(item=item):
                 stack.append((item, above + 1))
