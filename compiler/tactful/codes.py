@@ -199,8 +199,8 @@ class Code(str, enum.Enum):
          "Proximity counts the words between two phrases; 0 means they touch (write the phrase instead), and "
          "beyond 30 words the two are rarely about each other.",
          '  guard message mentions "gun" near "school" within 0 words "x"\n', "Use a whole number from 1 to 30.")
-    CONDITION_TOO_DEEP = ("T1407", "condition-too-deep", E, "A condition nests `not`, `and`, `or` too deeply",
-         "A condition may nest `not`, `and` and `or` (and the signals it names, counted with their own "
+    CONDITION_TOO_DEEP = ("T1407", "condition-too-deep", E, "A condition nests `not`, `and`, `or`, `at least` too deeply",
+         "A condition may nest `not`, `and`, `or` and `at least` (and the signals it names, counted with their own "
          "conditions) at most 32 levels deep. No real condition comes near it; the limit keeps every "
          "stage, from the checks to the runtime's compiled code, within bounds whatever a file holds.",
          "  guard " + "not " * 33 + "legal_threat \"Nested past the limit.\"\n",

@@ -69,7 +69,7 @@ class Builder(Transformer):
         if too_deep:
             self.diagnostics.append(Diagnostic(
                 Code.CONDITION_TOO_DEEP,
-                f"this condition nests `not`, `and` and `or` more than {ast.MAX_CONDITION_DEPTH} levels deep",
+                f"this condition nests `not`, `and`, `or` and `at least` more than {ast.MAX_CONDITION_DEPTH} levels deep",
                 node.span, label="nested too deeply from here",
                 hint="simplify the condition, or give a part of it a name with `signal`"))
         return node
