@@ -66,7 +66,7 @@ from types import CodeType
 import re2
 
 from tactful.runtime.errors import BundleError
-from tactful.runtime.format import condition_op, phrase_list
+from tactful.runtime.format import condition_op, condition_operands, phrase_list
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
 from tactful.runtime.types import (
     EMOJI_MODIFIERS,
@@ -510,17 +510,14 @@ def _mentions_at_least(signals: Iterable[dict[str, Any]], count: int) -> bool:
     stack = [s["when"] for s in signals]
     while stack:
         node = stack.pop()
-        op = condition_op(node) if isinstance(node, dict) else None
-        if op == "mentions":
+        if not isinstance(node, dict):
+            continue
+        if condition_op(node) == "mentions":
             count -= 1
             if count <= 0:
                 return True
-        elif op == "all" or op == "any":
-            stack.extend(node[op] or ())
-        elif op == "atleast":
-            stack.extend(node["of"] or ())
-        elif op == "not":
-            stack.append(node[op])
+        else:
+            stack.extend(condition_operands(node))
     return False
 
 
@@ -586,12 +583,8 @@ def _check_depth(cond: Condition, where: str) -> None:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise BundleError(f"{where}: the condition is nested more than {MAX_DEPTH} levels deep")
-        if "all" in node or "any" in node:
-            stack.extend((c, depth + 1) for c in node.get("all") or node.get("any") or ())
-        elif "atleast" in node:
-            stack.extend((c, depth + 1) for c in node.get("of") or ())
-        elif "not" in node:
-            stack.append((node["not"], depth + 1))
+        if isinstance(node, dict):
+            stack.extend((c, depth + 1) for c in condition_operands(node))
 
 
 class Code(NamedTuple):

@@ -403,6 +403,19 @@ def condition_op(c: dict) -> str | None:
 _OPERATOR_SET = frozenset(OPERATORS)
 
 
+def condition_operands(c: dict) -> list | tuple:
+    """The conditions a stored condition is made of (an `all`'s, `any`'s or `atleast`'s list, a
+    `not`'s one), none for the others: what a walk over a condition tree descends into."""
+    op = condition_op(c)
+    if op == "all" or op == "any":
+        return c[op] or ()
+    if op == "atleast":
+        return c.get("of") or ()
+    if op == "not":
+        return (c[op],)
+    return ()
+
+
 def _cond(c: Data | None) -> Data | None:
     """A condition as stored: its operator as the key, without defaults (a text condition's field
     "message", a `mentions`' empty `near`, null `within`, false `asserted`)."""
