@@ -14,7 +14,9 @@ below for why that is safe). Decisions:
   automaton) and runs only the patterns whose pieces occur: an `re2.Set` of the same patterns
   (proximity patterns such as `\b(he|she)\b[^.!?]{0,50}\b(hurt|hit)`) was an automaton too big for
   RE2's cache, about 160 µs a message it had not seen, against 4 µs. RE2 keeps matching linear in
-  the message length, whatever the patterns.
+  the message length, whatever the patterns. The signals' filters are built after their first
+  messages (or by Library.prepare()); until then each pattern is compiled when a condition first
+  reaches it (TextSet): building them was most of a cold start.
 - A `mentions` starts from a word index (PhraseIndex): the message's words (runs of letters, digits,
   marks and `_`, lowercased) are read once per field into a set, and a phrase can occur only if
   every word of it is in that set (a phrase that occurs as whole words has each of its words as a
@@ -496,6 +498,122 @@ def _scanner(s: "re2.Filter", memo: str) -> Callable[[object, dict], Sequence[in
     return scan
 
 
+class TextSet:
+    """The text conditions (`matches`, `has emoji`, a `mentions`' prefilter) of one compiler on one
+    field, as one RE2 filter: a message is scanned once per set (the generated code calls the set's
+    scan, `_scan<memo>` in its namespace, on the first condition that needs it), and each condition
+    is a membership test on the indices that matched (`index in hits`).
+
+    Building the filter of the signals' patterns was most of a cold start (RE2 parses and compiles
+    each pattern, then gathers the literal pieces of all of them into one automaton), while a
+    library that drafts a few replies reaches few of them: most sit behind a condition that decides
+    first. So a *lazy* set (a group of signals) scans its first messages pattern by pattern: its
+    scan gives a `_Hits` whose membership test compiles a pattern the first time a condition reaches
+    it (a BundleError then if RE2 rejects it) and searches the message with it. On its BUILD_AFTER-th
+    scan, or when `build()` is called (Library.prepare, the tracer), it builds the filter, and the
+    generated code scans with that from then on: the same answer for every pattern, in one pass. An
+    eager set (a framework's own conditions, a few patterns) adds each pattern as it is compiled and
+    is built before its code runs. A race only compiles a pattern, or builds the filter, twice."""
+
+    BUILD_AFTER = 32
+
+    __slots__ = ("field", "patterns", "lazy", "_wheres", "_memo", "_namespace", "_builder", "_filter",
+                 "_regexes", "_scans")
+
+    def __init__(self, field: str, memo: str, namespace: dict[str, object], *, lazy: bool):
+        self.field = field
+        self.patterns: list[str] = []
+        self.lazy = lazy
+        self._wheres: list[str] = []  # the condition each pattern comes from, for its error message
+        self._memo = memo
+        self._namespace = namespace
+        self._builder: "re2.Filter | None" = None if lazy else re2.Filter()
+        self._filter: "re2.Filter | None" = None
+        self._regexes: list[Any] = []  # a lazy set's patterns, each compiled on first use
+        self._scans = 0
+        namespace[f"_scan{memo}"] = self._scan
+
+    def add(self, pattern: str, where: str) -> int:
+        """The pattern's index in the set (an eager set compiles it now: BundleError if RE2 rejects it)."""
+        if self._builder is not None:
+            _add(self._builder, pattern, where)
+        self.patterns.append(pattern)
+        self._wheres.append(where)
+        self._regexes.append(None)
+        return len(self.patterns) - 1
+
+    @property
+    def built(self) -> bool:
+        return self._filter is not None
+
+    def build(self) -> "re2.Filter":
+        """The filter, built now if it is not yet. Raises BundleError."""
+        s = self._filter
+        if s is None:
+            s = self._builder
+            if s is None:
+                s = re2.Filter()
+                for pattern, where in zip(self.patterns, self._wheres):
+                    _add(s, pattern, where)
+            try:
+                s.Compile()
+            except re2.error:
+                raise BundleError(f"RE2 could not compile the patterns on field `{self.field}` together") from None
+            self._filter, self._builder = s, None
+            self._namespace[f"_scan{self._memo}"] = _scanner(s, self._memo)
+        return s
+
+    def _scan(self, text: object, m: dict) -> "Sequence[int] | _Hits":
+        self._scans += 1
+        if self._scans >= self.BUILD_AFTER or self._filter is not None:
+            self.build()
+            return self._namespace[f"_scan{self._memo}"](text, m)  # type: ignore[operator]
+        hits = m[self._memo] = _Hits(self, text.encode() if isinstance(text, str) and text else None)
+        return hits
+
+    def regex(self, index: int):
+        """Pattern `index`, compiled (on first use). Raises BundleError."""
+        regex = self._regexes[index]
+        if regex is None:
+            pattern = self.patterns[index]
+            try:
+                regex = compile_re2(pattern, max_mem=SET_MAX_MEM)
+            except re2.error as e:
+                raise BundleError(f"{self._wheres[index]}: RE2 rejects the pattern /{pattern}/: {e}") from None
+            self._regexes[index] = regex
+        return regex
+
+
+class _Hits:
+    """The patterns of a lazy TextSet that occur in one text, each searched when first asked about
+    (none for a non-text or empty value, as the filter's scan says; the pattern is compiled even then)."""
+
+    __slots__ = ("_set", "_text", "_found")
+
+    def __init__(self, text_set: TextSet, text: bytes | None):
+        self._set = text_set
+        self._text = text
+        self._found: dict[int, bool] = {}
+
+    def __contains__(self, index: int) -> bool:
+        found = self._found.get(index)
+        if found is None:
+            regex = self._set.regex(index)
+            found = self._found[index] = self._text is not None and regex.search(self._text) is not None
+        return found
+
+
+def _add(s: "re2.Filter", pattern: str, where: str) -> None:
+    try:
+        s.Add(pattern, _FILTER_OPTIONS)
+    except (re2.error, UnicodeEncodeError) as e:
+        try:
+            compile_re2(pattern)  # for its error message, which says more than Filter.Add's
+        except re2.error as better:
+            e = better
+        raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
+
+
 def _words_of(text: object, m: dict, memo: str) -> frozenset[str]:
     """message_words of a text, kept in the draft's memo `m` for the other functions that read it."""
     words = m[memo] = message_words(text)
@@ -645,10 +763,10 @@ class ConditionCompiler:
         self._signal_sources: list[str] = []
         self._memo_forms: dict[str, tuple[str, str]] = {}  # memo -> (its lazy expression, its computation)
         self._compiling: list[str] = []
-        self._set_builders: dict[str, "re2.Filter"] = {}
+        self._set_builders: dict[str, TextSet] = {}
         self._set_names: dict[str, str] = {}  # field -> memo key of its scan
         self._set_indices: dict[tuple[str, str], int] = {}
-        self._sets: dict[str, "re2.Filter"] | None = None
+        self._sets: dict[str, TextSet] | None = None  # once finished
         self._constants: dict[int, str] = {}  # id(value) -> name, for values shared by conditions
         # the registry's: generated source -> its code object. Frameworks of the same shape get the
         # same source (their constants differ in value, not in name): compiled once, run in each one's
@@ -739,7 +857,7 @@ class ConditionCompiler:
         for group in self._groups:
             index = group._set_indices.get((field, pattern))
             if index is not None:
-                return group._set_builders[field], index
+                return group._set_builders[field].build(), index
         return None
 
     def constant(self, value: object) -> str:
@@ -750,16 +868,14 @@ class ConditionCompiler:
             self.namespace[name] = value
         return name
 
-    def finish(self) -> dict[str, "re2.Filter"]:
-        """Compile the RE2 filters; call once, after every condition has been compiled."""
+    def finish(self) -> None:
+        """Build the filters of the eager sets (a lazy set builds its own when it is time); call once,
+        after every condition has been compiled."""
         if self._sets is None:
-            for field, s in self._set_builders.items():
-                try:
-                    s.Compile()
-                except re2.error:
-                    raise BundleError(f"RE2 could not compile the patterns on field `{field}` together") from None
+            for text_set in self._set_builders.values():
+                if not text_set.lazy:
+                    text_set.build()
             self._sets = dict(self._set_builders)
-        return self._sets
 
     def run(self, source: str) -> dict[str, object]:
         """Compile and run generated source (function definitions only) in the namespace, once."""
@@ -792,19 +908,13 @@ class ConditionCompiler:
         if index is None:
             if self._sets is not None:
                 raise BundleError("internal: condition compiled after the text sets were finished")
-            builder = self._set_builders.get(field)
-            if builder is None:
-                builder = self._set_builders[field] = re2.Filter()
+            text_set = self._set_builders.get(field)
+            if text_set is None:
                 memo = self._set_names[field] = f"{self._prefix}{len(self._set_names)}"
-                self.namespace[f"_scan{memo}"] = _scanner(builder, memo)
-            try:
-                index = builder.Add(pattern, _FILTER_OPTIONS)
-            except (re2.error, UnicodeEncodeError) as e:
-                try:
-                    compile_re2(pattern)  # for its error message, which says more than Filter.Add's
-                except re2.error as better:
-                    e = better
-                raise BundleError(f"{where}: RE2 rejects the pattern /{pattern}/: {e}") from None
+                text_set = self._set_builders[field] = TextSet(field, memo, self.namespace, lazy=self._group_of is not None)
+                if text_set.lazy:
+                    self.lazies.append(text_set)
+            index = text_set.add(pattern, where)
             self._set_indices[key] = index
         return index, self._set_names[field]
 
