@@ -70,6 +70,7 @@ import re2
 from tactful.runtime.errors import BundleError
 from tactful.runtime.format import condition_op, condition_operands, phrase_list
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
+from tactful.runtime.literals import folded_text, may_match, pattern_needs
 from tactful.runtime.types import (
     EMOJI_MODIFIERS,
     MAX_WITHIN,
@@ -518,7 +519,7 @@ class TextSet:
     BUILD_AFTER = 32
 
     __slots__ = ("field", "patterns", "lazy", "_wheres", "_memo", "_namespace", "_builder", "_filter",
-                 "_regexes", "_scans")
+                 "_regexes", "_needs", "_scans")
 
     def __init__(self, field: str, memo: str, namespace: dict[str, object], *, lazy: bool):
         self.field = field
@@ -530,6 +531,7 @@ class TextSet:
         self._builder: "re2.Filter | None" = None if lazy else re2.Filter()
         self._filter: "re2.Filter | None" = None
         self._regexes: list[Any] = []  # a lazy set's patterns, each compiled on first use
+        self._needs: list[Any] = []  # and what each needs of a text, read on first use
         self._scans = 0
         namespace[f"_scan{memo}"] = self._scan
 
@@ -540,6 +542,7 @@ class TextSet:
         self.patterns.append(pattern)
         self._wheres.append(where)
         self._regexes.append(None)
+        self._needs.append(_UNREAD)
         return len(self.patterns) - 1
 
     @property
@@ -568,8 +571,15 @@ class TextSet:
         if self._scans >= self.BUILD_AFTER or self._filter is not None:
             self.build()
             return self._namespace[f"_scan{self._memo}"](text, m)  # type: ignore[operator]
-        hits = m[self._memo] = _Hits(self, text.encode() if isinstance(text, str) and text else None)
+        hits = m[self._memo] = _Hits(self, text)
         return hits
+
+    def needs(self, index: int):
+        """literals.pattern_needs of pattern `index` (read on first use)."""
+        needs = self._needs[index]
+        if needs is _UNREAD:
+            needs = self._needs[index] = pattern_needs(self.patterns[index])
+        return needs
 
     def regex(self, index: int):
         """Pattern `index`, compiled (on first use). Raises BundleError."""
@@ -585,22 +595,43 @@ class TextSet:
 
 
 class _Hits:
-    """The patterns of a lazy TextSet that occur in one text, each searched when first asked about
-    (none for a non-text or empty value, as the filter's scan says; the pattern is compiled even then)."""
+    """The patterns of a lazy TextSet that occur in one text, each looked for when first asked about
+    (none in a non-text or empty value, as the filter's scan says). A pattern whose literal pieces
+    (literals.pattern_needs) the text lacks is not compiled to say so; any other is compiled, then
+    searched."""
 
-    __slots__ = ("_set", "_text", "_found")
+    __slots__ = ("_set", "_text", "_bytes", "_lowered", "_found")
 
-    def __init__(self, text_set: TextSet, text: bytes | None):
+    def __init__(self, text_set: TextSet, text: object):
         self._set = text_set
-        self._text = text
+        self._text = text if isinstance(text, str) and text else None
+        self._bytes: bytes | None = None
+        self._lowered: str | None = None
         self._found: dict[int, bool] = {}
 
     def __contains__(self, index: int) -> bool:
         found = self._found.get(index)
         if found is None:
+            text = self._text
+            needs = self._set.needs(index)
+            if text is not None and needs is not None:
+                if needs[0] and self._lowered is None:
+                    self._lowered = folded_text(text)
+                if not may_match(needs, text, self._lowered or ""):
+                    self._found[index] = False
+                    return False
             regex = self._set.regex(index)
-            found = self._found[index] = self._text is not None and regex.search(self._text) is not None
+            if text is None:
+                found = False
+            else:
+                if self._bytes is None:
+                    self._bytes = text.encode()
+                found = regex.search(self._bytes) is not None
+            self._found[index] = found
         return found
+
+
+_UNREAD = object()
 
 
 def _add(s: "re2.Filter", pattern: str, where: str) -> None:
