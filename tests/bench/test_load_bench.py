@@ -7,11 +7,14 @@ of the generated 1,000-framework library (target ≤ 1 s), the first draft of a 
 draft once it is prepared (target < 5 ms), and a cold start (a fresh process that imports
 `tactful.runtime`, loads the shipped bundle and drafts one reply; target < 150 ms) against a fresh
 process that only starts. The machine is noisy, so each figure is the best of its rounds.
+TACTFUL_BENCH_BASELINE=DIR (a `compiler` folder of another checkout, such as main's) times the cold
+start of DIR's runtime too, alternating with this tree's, for before/after figures from one run.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -155,10 +158,25 @@ def test_cold_start(benchmark, shipped):
     intent, slots, context = _requests(shipped)[0]
     args = [str(shipped), intent, json.dumps(slots), json.dumps(context)]
 
+    # bytecode is written (and then read), as an installed package has it, even where the caller's
+    # environment says not to write any: else every run compiles the runtime's modules from source
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
     def run(code: str, *argv: str) -> None:
-        subprocess.run([sys.executable, "-c", code, *argv], check=True)
+        subprocess.run([sys.executable, "-c", code, *argv], check=True, env=env)
 
     RESULTS["interpreter start"] = _best(lambda: run("pass"), 5)
     run(COLD, *args)  # bytecode written once, as an installed package has it
     benchmark.pedantic(run, (COLD, *args), rounds=5, iterations=1)
     _line("cold start (import, load, one draft)", benchmark.stats.stats.min, "interpreter start", "< 150 ms")
+    baseline = os.environ.get("TACTFUL_BENCH_BASELINE")
+    if baseline:  # another checkout's `compiler` folder (main's, say): both, round for round
+        other = {**env, "PYTHONPATH": baseline}
+        subprocess.run([sys.executable, "-c", COLD, *args], check=True, env=other)  # its bytecode
+        ours, theirs = float("inf"), float("inf")
+        for _ in range(7):
+            theirs = min(theirs, _best(lambda: subprocess.run([sys.executable, "-c", COLD, *args], check=True, env=other), 1))
+            ours = min(ours, _best(lambda: run(COLD, *args), 1))
+        RESULTS["cold start, baseline"] = theirs
+        _line("cold start, baseline", theirs, "interpreter start")
+        _line("cold start, this tree", ours, "cold start, baseline")
