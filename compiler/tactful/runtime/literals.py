@@ -84,13 +84,13 @@ def _needs(node) -> list[frozenset[str]]:
 
 
 # The pattern's pieces, read in one pass by the stdlib's `re` (a pattern is some hundred of them):
-# a run of characters that stand for themselves, an escape, a class, a group's opening (plain,
+# a run of characters that stand for themselves (a repeated one on its own), an escape, a class, a group's opening (plain,
 # non-capturing, or another `(?` this module does not read), `)`, `|`, a repetition, or one other
 # character (`.`, `^`, `$`, a `]` or `{` on its own); first, a group of runs only (`(a|b|c)`), the
 # most common piece, at once.
 _TOKEN = re.compile(r"""
     \((?:\?:)?([^\\\[\](){}|?*+.^$]*(?:\|[^\\\[\](){}|?*+.^$]*)+)\)
-  | ([^\\\[\](){}|?*+.^$]+)
+  | ([^\\\[\](){}|?*+.^$]+(?![?*+{])|[^\\\[\](){}|?*+.^$])
   | \\(x\{[0-9A-Fa-f]{1,6}\}|x[0-9A-Fa-f]{2}|[pP][CLMNPSZ]|[bBAzsSdDwWCntrfva]|[!-/:-@\[-^{-~])
   | (\[\^?(?:\\[!-/:-@\[-^{-~]|\\[sSdDwWntrfva]|\\x\{[0-9A-Fa-f]{1,6}\}|\\x[0-9A-Fa-f]{2}|\\[pP][CLMNPSZ]|[^\]\\\[])+\])
   | (\(\?:|\(\?|\()
@@ -118,6 +118,8 @@ class _Level:
     def push(self, atom) -> None:
         """Add the latest atom (now that no repetition follows it) to the branch."""
         self.atom = None
+        if atom is _EMPTY:
+            return
         kind, value = atom
         strings = self.strings
         if kind == "exact":
@@ -180,9 +182,6 @@ def _read(body: str, folded: bool) -> list[frozenset[str]]:
                     level.atom = _ANY
                     continue
                 run = run.lower()
-            if len(run) > 1:  # a repetition after it repeats its last character only
-                level.push(("exact", frozenset({run[:-1]})))
-                run = run[-1]
             level.atom = ("exact", frozenset({run}))
         elif escape:
             level.atom = _escaped(escape, folded)
