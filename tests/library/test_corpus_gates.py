@@ -100,7 +100,7 @@ THIRD = {"hold_send": 0.895, "false_holds": 0.068, "safety_recall": 0.815, "team
 # test half 89.0% (798/897), false holds 7.8% (32/410), crisis 72/98, safety_risk 49/65. After the
 # round of weak cue families counted with `at least 2 of` (tuned on dev and on fresh messages
 # written outside the corpus): hold/send 89.9% (806/897), false holds 7.3% (30/410), safety-class
-# recall 230/281 (81.9%: crisis 77/98, safety_risk 52/65, violence 65/77, child_safety 36/41),
+# recall 231/281 (82.2%: crisis 78/98, safety_risk 52/65, violence 65/77, child_safety 36/41),
 # every team at least 85% (trust_safety).
 ALL = {"hold_send": 0.89, "false_holds": 0.075, "safety_recall": 0.81, "team_recall": 0.84}
 
