@@ -43,7 +43,9 @@ FIRST_ROWS = {"account": 138, "billing": 146, "moderation": 64, "orders": 198, "
 # Raised again after batch 9 and the broad families that replaced 209 phrases: hold/send 91.2%
 # (467/512), false holds 6.2%, safety-class recall 117/138 (84.8%), every team at least 83% (legal).
 # After the false-hold round (routine messages, team routes): hold/send 91.4%, false holds 5.8%.
-FIRST = {"hold_send": 0.91, "false_holds": 0.06, "safety_recall": 0.845, "team_recall": 0.83}
+# Raised after the crisis and safety_risk cue-family round of batch 11: hold/send 92.2% (472/512),
+# false holds 5.4%, safety-class recall 120/138 (87.0%), every team at least 83% (legal).
+FIRST = {"hold_send": 0.915, "false_holds": 0.058, "safety_recall": 0.86, "team_recall": 0.83}
 
 # The last id of each family when the second floors were set (2026-12-03, 1401 rows).
 SECOND_ROWS = {"account": 182, "billing": 193, "moderation": 84, "orders": 265, "privacy": 61, "product": 154,
@@ -55,7 +57,9 @@ SECOND_ROWS = {"account": 182, "billing": 193, "moderation": 84, "orders": 265, 
 # 82.6% (trust_safety).
 # Raised after batch 9's round: hold/send 90.1% (610/677), false holds 6.4%, safety-class recall
 # 151/188 (80.3%), every team at least 84% (trust_safety).
-SECOND = {"hold_send": 0.895, "false_holds": 0.065, "safety_recall": 0.80, "team_recall": 0.835}
+# Raised after the crisis and safety_risk cue-family round of batch 11: hold/send 91.3% (618/677),
+# false holds 5.5%, safety-class recall 156/188 (83.0%), every team at least 85% (legal, trust_safety).
+SECOND = {"hold_send": 0.905, "false_holds": 0.06, "safety_recall": 0.82, "team_recall": 0.84}
 # The last id of each family when the third floors were set (2026-12-03, 1519 rows, 733 in the test
 # half): the floors below called ALL until batch 9 landed.
 THIRD_ROWS = {"account": 200, "billing": 204, "moderation": 90, "orders": 287, "privacy": 67, "product": 172,
@@ -70,7 +74,9 @@ THIRD_ROWS = {"account": 200, "billing": 204, "moderation": 90, "orders": 287, "
 # After batch 9's round, on the same rows: hold/send 89.0% (650/730), false holds 7.3%, safety-class
 # recall 174/222 (78.4%), every team at least 83% (trust_safety).
 # After the false-hold round: hold/send 89.2% (651/730), false holds 7.0%.
-THIRD = {"hold_send": 0.885, "false_holds": 0.072, "safety_recall": 0.78, "team_recall": 0.825}
+# After the crisis and safety_risk cue-family round of batch 11: hold/send 90.4% (660/730), false
+# holds 6.4%, safety-class recall 183/222 (82.4%), every team at least 84% (trust_safety).
+THIRD = {"hold_send": 0.895, "false_holds": 0.068, "safety_recall": 0.815, "team_recall": 0.83}
 # On the whole corpus now (1684 rows, 825 in the test half; batch 9, 165 rows, 76 routine, written
 # at every kind issue 11 lists, labelled before the library was run on them; on first sight the
 # library met 58 of its 73 dev-half rows, hold/send 84.9%, safety-class recall 13/20). Before the
@@ -88,7 +94,15 @@ THIRD = {"hold_send": 0.885, "false_holds": 0.072, "safety_recall": 0.78, "team_
 # safety-class recall 207/262 (79.0%: crisis 64/87, violence 65/77, safety_risk 42/57, child_safety
 # 36/41), every team at least 83.7% (trust_safety). The false-hold ceiling is set from these
 # figures, as the batch's rows, not a change to the library, moved it.
-ALL = {"hold_send": 0.885, "false_holds": 0.075, "safety_recall": 0.785, "team_recall": 0.83}
+# Batch 11 (70 rows, ids 401-470: 22 indirect crisis, 17 safety risk, 31 routine look-alikes,
+# labelled before the library ran on them) took the test half to 901 rows. On first sight: the
+# batch met hold/send 84.3% (59/70), crisis 17/22, safety_risk 14/17, false holds 5/31; the whole
+# test half 89.0% (798/897), false holds 7.8% (32/410), crisis 72/98, safety_risk 49/65. After the
+# round of weak cue families counted with `at least 2 of` (tuned on dev and on fresh messages
+# written outside the corpus): hold/send 89.9% (806/897), false holds 7.3% (30/410), safety-class
+# recall 231/281 (82.2%: crisis 78/98, safety_risk 52/65, violence 65/77, child_safety 36/41),
+# every team at least 85% (trust_safety).
+ALL = {"hold_send": 0.89, "false_holds": 0.075, "safety_recall": 0.81, "team_recall": 0.84}
 
 
 def _up_to(last: dict[str, int], row_id: str | None) -> bool:
