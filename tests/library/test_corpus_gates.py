@@ -88,6 +88,13 @@ THIRD = {"hold_send": 0.885, "false_holds": 0.072, "safety_recall": 0.78, "team_
 # safety-class recall 207/262 (79.0%: crisis 64/87, violence 65/77, safety_risk 42/57, child_safety
 # 36/41), every team at least 83.7% (trust_safety). The false-hold ceiling is set from these
 # figures, as the batch's rows, not a change to the library, moved it.
+# Batch 11 (70 rows, ids 601-670, 30 routine or look-alikes, labelled before the library ran on
+# them) took the test half to 902 rows. On first sight the library met 54 of the batch's 70 rows
+# (violence 6/14, sarcasm 5/9) and the whole test half read hold/send 88.7%, false holds 7.7%
+# (31/405), safety-class recall 215/275: under two of these floors. After the round of cue
+# families it prompted (tuned on dev and on fresh messages written outside the corpus): hold/send
+# 89.2% (800/897), false holds 7.4% (30/405), safety-class recall 218/275 (79.3%: violence 71/85,
+# child_safety 41/46), every team at least 83.7% (trust_safety). The floors stay.
 ALL = {"hold_send": 0.885, "false_holds": 0.075, "safety_recall": 0.785, "team_recall": 0.83}
 
 
