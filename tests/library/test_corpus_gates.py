@@ -94,7 +94,7 @@ THIRD = {"hold_send": 0.895, "false_holds": 0.068, "safety_recall": 0.815, "team
 # safety-class recall 207/262 (79.0%: crisis 64/87, violence 65/77, safety_risk 42/57, child_safety
 # 36/41), every team at least 83.7% (trust_safety). The false-hold ceiling is set from these
 # figures, as the batch's rows, not a change to the library, moved it.
-# Batch 11 (70 rows, ids 401-470: 22 indirect crisis, 17 safety risk, 31 routine look-alikes,
+# Batch 11a (70 rows, ids 401-470: 22 indirect crisis, 17 safety risk, 31 routine look-alikes,
 # labelled before the library ran on them) took the test half to 901 rows. On first sight: the
 # batch met hold/send 84.3% (59/70), crisis 17/22, safety_risk 14/17, false holds 5/31; the whole
 # test half 89.0% (798/897), false holds 7.8% (32/410), crisis 72/98, safety_risk 49/65. After the
@@ -102,7 +102,17 @@ THIRD = {"hold_send": 0.895, "false_holds": 0.068, "safety_recall": 0.815, "team
 # written outside the corpus): hold/send 89.9% (806/897), false holds 7.3% (30/410), safety-class
 # recall 231/281 (82.2%: crisis 78/98, safety_risk 52/65, violence 65/77, child_safety 36/41),
 # every team at least 85% (trust_safety).
-ALL = {"hold_send": 0.89, "false_holds": 0.075, "safety_recall": 0.81, "team_recall": 0.84}
+# Batch 11b (70 rows, written in parallel with 11a, ids 601-670, 30 routine or look-alikes, labelled before the library ran on
+# them) took the test half to 902 rows. On first sight the library met 54 of the batch's 70 rows
+# (violence 6/14, sarcasm 5/9) and the whole test half read hold/send 88.7%, false holds 7.7%
+# (31/405), safety-class recall 215/275: under two of these floors. After the round of cue
+# families it prompted (tuned on dev and on fresh messages written outside the corpus): hold/send
+# 89.2% (800/897), false holds 7.4% (30/405), safety-class recall 218/275 (79.3%: violence 71/85,
+# child_safety 41/46), every team at least 83.7% (trust_safety). The floors stay.
+# With both batches and both rounds (940 rows in the test half): hold/send 89.9% (841/935), false
+# holds 7.3% (31/424), safety-class recall 242/294 (82.3%: crisis 78/98, safety_risk 52/65, violence
+# 71/85, child_safety 41/46), every team at least 84.5% (trust_safety 224/265).
+ALL = {"hold_send": 0.895, "false_holds": 0.075, "safety_recall": 0.82, "team_recall": 0.84}
 
 
 def _up_to(last: dict[str, int], row_id: str | None) -> bool:
