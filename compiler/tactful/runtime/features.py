@@ -23,7 +23,11 @@ conformance.json tests it):
   times stated after a contact verb in the same sentence ("asked three times" -> 3, plus this one);
   past contact verbs in the first person or opening a clause ("I wrote yesterday … I wrote the day
   before", "Emailed Monday, called Tuesday") counted, plus this one; 2 for a follow-up cue ("again", "following up", "still no reply", "chasing",
-  "automated reply", "weeks of emails" -> 3).
+  "automated reply", "weeks of emails" -> 3). The contact words are those of `_CONTACT_NOUN` (time,
+  email, message, chat, call, ticket, thread, request, report, dm, letter, complaint, contact,
+  follow-up, appeal) and the contact verbs those of `_CONTACT_VERB` (asked, emailed, messaged,
+  called, rang, phoned, chatted, contacted, wrote, written, reported, raised, complained, chased,
+  tweeted, dmed, reached out, got in touch, appealed, escalated, followed up, pinged, texted).
 """
 
 from __future__ import annotations
@@ -118,7 +122,7 @@ _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seve
              "tenth": 10, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10}
 _COUNTS = {**{k: v for k, v in _SMALL.items() if k not in ("a", "half a")}, "twice": 2, "once": 1}
 _CONTACT_NOUN = (r"(?:time|email|e-mail|message|msg|chat|call|phone call|ticket|thread|request|report|dm|letter|"
-                 r"complaint|contact|follow[- ]up)")
+                 r"complaint|contact|follow[- ]up|appeal)")
 _ORDINAL_CONTACT = (
     r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[2-9](?:st|nd|rd|th)|10th)[ \t]+(?:[a-z]{1,12}[ \t]+)?"
     + _CONTACT_NOUN + r"s?\b")
@@ -126,9 +130,10 @@ _COUNTED_CONTACTS = (
     r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few|several|multiple)[ \t]+"
     r"(?:(?:more|different|separate|other|previous|earlier|whole|long)[ \t]+)?"
     r"(?:emails?|e-mails?|messages?|msgs|chats?|calls?|phone calls|tickets?|threads?|requests?|reports?|dms?|"
-    r"letters?|complaints?)\b")
+    r"letters?|complaints?|appeals?)\b")
 _CONTACT_VERB = (r"(?:asked|emailed|e-mailed|messaged|called|rang|phoned|chatted|contacted|wrote|written|reported|"
-                 r"raised|complained|chased|tweeted|dmed|dm'd|reached out|got in touch)")
+                 r"raised|complained|chased|tweeted|dmed|dm'd|reached out|got in touch|appealed|escalated|followed up|"
+                 r"pinged|texted)")
 _VERB_TIMES = (
     r"\b" + _CONTACT_VERB + r"\b[^.!?\n]{0,60}?\b(twice|once|\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|"
     r"a couple of|a few|several|multiple)(?:[ \t]+times)?\b")
