@@ -128,8 +128,10 @@ class Builder(Transformer):
         first, last = c[0], c[2]
         return ast.Name(f"{first.value}.{last.value}", src=self.source, start=first.start, end=last.end)
 
-    def text(self, c):
-        tok = c[0]
+    # Texts and regexes are single tokens, built as the parser shifts them (Lark calls a transformer
+    # method named after a terminal for each such token): no grammar rule wraps them, which spares a
+    # reduction per text.
+    def QUOTED(self, tok):
         start = self.base + tok.start_pos
         try:
             return parse_text(tok.value, start, self.source)
@@ -137,8 +139,7 @@ class Builder(Transformer):
             self.diagnostics.append(Diagnostic(Code.INVALID_TEXT, e.message, self.source.span(e.start, e.end), hint=e.hint))
             return ast.Text(tok.value, (), src=self.source, start=start, end=self.base + tok.end_pos)
 
-    def regex(self, c):
-        tok = c[0]
+    def REGEX(self, tok):
         return ast.Regex(tok.value[1:-1].replace("\\/", "/"), src=self.source, start=self.base + tok.start_pos, end=self.base + tok.end_pos)
 
     # ---- library declarations ------------------------------------------------------------------
