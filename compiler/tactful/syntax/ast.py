@@ -630,15 +630,17 @@ class Module(Node):
 
 def _inits(classes: list[type]) -> None:
     """Every node class's __init__, the same as a frozen dataclass's (same parameters and defaults),
-    written as one piece of source and compiled once.
+    and its `at` (`Name.at(src, start, end, value)`: the position, then every field, all by
+    position), written as one piece of source and compiled once.
 
     A frozen dataclass's own __init__ sets each field with `object.__setattr__(self, name, value)`,
     looked up anew for every field of every node; these call each field's slot descriptor, bound
     once (`_s_Name_value(self, value)`), which makes a node about a third cheaper to build, and a
-    parse builds over a hundred of them per file. Compiling them together also spares the import
-    one compilation per class."""
+    parse builds over a hundred of them per file. `at` also skips the class call's keyword
+    arguments (a dict per node): the builder makes its commonest nodes with it. Compiling them
+    together spares the import one compilation per class."""
     source: list[str] = []
-    names: dict[str, object] = {}
+    names: dict[str, object] = {"_new": object.__new__}
     for cls in classes:
         params: list[str] = []
         keywords: list[str] = []
@@ -654,11 +656,16 @@ def _inits(classes: list[type]) -> None:
             body.append(f"    _s_{key}(self, {f.name})")
         signature = ", ".join(["self", *params, *(["*", *keywords] if keywords else [])])
         source.append(f"def _init_{cls.__name__}({signature}):\n" + "\n".join(body))
+        names[f"_cls_{cls.__name__}"] = cls
+        positional = ", ".join(["src", "start", "end", *(f.name for f in fields(cls) if not f.kw_only)])
+        source.append(f"def _at_{cls.__name__}({positional}):\n    self = _new(_cls_{cls.__name__})\n"
+                      + "\n".join(body) + "\n    return self")
     exec("\n".join(source), names)
     for cls in classes:
-        init = names[f"_init_{cls.__name__}"]
+        init, at = names[f"_init_{cls.__name__}"], names[f"_at_{cls.__name__}"]
         init.__name__, init.__qualname__, init.__module__ = "__init__", f"{cls.__qualname__}.__init__", __name__
-        cls.__init__ = init
+        at.__name__, at.__qualname__, at.__module__ = "at", f"{cls.__qualname__}.at", __name__
+        cls.__init__, cls.at = init, staticmethod(at)
 
 
 _inits(_NODES)
