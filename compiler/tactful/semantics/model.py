@@ -85,6 +85,41 @@ class Declarations:
         return found
 
 
+def atoms(cond: ast.Cond) -> Iterator[ast.Cond]:
+    match cond:
+        case ast.Or(items=items) | ast.And(items=items) | ast.AtLeast(items=items):
+            for c in items:
+                yield from atoms(c)
+        case ast.Not(item=item):
+            yield from atoms(item)
+        case _:
+            yield cond
+
+
+def conditions(entry) -> Iterator[ast.Cond]:
+    """Every top-level condition written in an entry (a policy, signal or framework)."""
+    match entry:
+        case ast.SignalDecl():
+            yield from entry.when
+        case ast.PolicyDecl():
+            for item in entry.items:
+                yield item.when
+        case ast.FrameworkDecl():  # the members by their exact class: a framework has many
+            for m in entry.members:
+                kind = type(m)
+                if kind is ast.Guard or kind is ast.Escalate:
+                    yield m.when
+                elif kind is ast.Reply:
+                    if m.when is not None:
+                        yield m.when
+                elif kind is ast.Example:
+                    for it in m.items:
+                        if type(it) is ast.Expect and it.when is not None:
+                            yield it.when
+        case _:
+            return
+
+
 def entry_name(cond: ast.Cond, alias: ast.Name | None) -> str | None:
     """A guard's or escalation's name: its `as` name, else its signal when the condition is one name."""
     if alias is not None:
@@ -173,6 +208,10 @@ class Model:
     _by_kind: dict[type, list] | None = field(default=None, init=False, repr=False)
     # slots_of's answers by framework id (the frameworks live as long as the model)
     _slots: dict[int, dict] = field(default_factory=dict, init=False, repr=False)
+    # of's tables: each framework's members by class, by framework id
+    _members: dict[int, dict[type, list]] = field(default_factory=dict, init=False, repr=False)
+    # conditions' answers by entry id
+    _conditions: dict[int, list] = field(default_factory=dict, init=False, repr=False)
 
     def frameworks(self) -> Iterator[tuple[str, ast.FrameworkDecl]]:
         """Every framework of the program, stdlib's included, as (module, framework)."""
@@ -200,9 +239,27 @@ class Model:
         out = self._slots.get(id(fw))
         if out is None:
             out = self._slots[id(fw)] = {}
-            for s in fw.of(ast.Slot):
+            for s in self.of(fw, ast.Slot):
                 out.setdefault(s.name.value, s)
         return out
+
+    def conditions(self, entry) -> list[tuple[ast.Cond, tuple[ast.Cond, ...]]]:
+        """Every top-level condition written in entry (see conditions()), each with its atoms, made
+        once per entry (several checks walk them); not to be changed."""
+        out = self._conditions.get(id(entry))
+        if out is None:
+            out = self._conditions[id(entry)] = [(c, tuple(atoms(c))) for c in conditions(entry)]
+        return out
+
+    def of(self, fw: ast.FrameworkDecl, kind: type) -> list:
+        """fw.of(kind), from one pass over the framework's members made on first use (the checks ask
+        each framework for its members of one kind or another a dozen times); not to be changed."""
+        by_kind = self._members.get(id(fw))
+        if by_kind is None:
+            by_kind = self._members[id(fw)] = {}
+            for m in fw.members:
+                by_kind.setdefault(m.__class__, []).append(m)
+        return by_kind.get(kind, [])
 
 
 def slot_type(slot: ast.Slot) -> ast.TypeRef | None:

@@ -115,10 +115,10 @@ class Builder(Transformer):
     def member_chunk(self, c):
         return c[0]
 
-    def name(self, c):  # the commonest node
+    def name(self, c):  # the commonest node (`at`: see ast._inits)
         tok = c[0]
         base = self.base
-        return ast.Name(tok.value, src=self.source, start=base + tok.start_pos, end=base + tok.end_pos)
+        return ast.Name.at(self.source, base + tok.start_pos, base + tok.end_pos, tok.value)
 
     visibility = name
 
@@ -126,10 +126,12 @@ class Builder(Transformer):
         if len(c) == 1:
             return c[0]
         first, last = c[0], c[2]
-        return ast.Name(f"{first.value}.{last.value}", src=self.source, start=first.start, end=last.end)
+        return ast.Name.at(self.source, first.start, last.end, f"{first.value}.{last.value}")
 
-    def text(self, c):
-        tok = c[0]
+    # Texts and regexes are single tokens, built as the parser shifts them (Lark calls a transformer
+    # method named after a terminal for each such token): no grammar rule wraps them, which spares a
+    # reduction per text.
+    def QUOTED(self, tok):
         start = self.base + tok.start_pos
         try:
             return parse_text(tok.value, start, self.source)
@@ -137,8 +139,7 @@ class Builder(Transformer):
             self.diagnostics.append(Diagnostic(Code.INVALID_TEXT, e.message, self.source.span(e.start, e.end), hint=e.hint))
             return ast.Text(tok.value, (), src=self.source, start=start, end=self.base + tok.end_pos)
 
-    def regex(self, c):
-        tok = c[0]
+    def REGEX(self, tok):
         return ast.Regex(tok.value[1:-1].replace("\\/", "/"), src=self.source, start=self.base + tok.start_pos, end=self.base + tok.end_pos)
 
     # ---- library declarations ------------------------------------------------------------------
@@ -326,10 +327,13 @@ class Builder(Transformer):
 
     def move(self, c):  # _NL2 kind (text | PICK name)
         tok = c[1]
-        kind = ast.Name(tok.value, src=self.source, start=self.base + tok.start_pos, end=self.base + tok.end_pos)
+        src, start = self.source, self.base + tok.start_pos
+        kind = ast.Name.at(src, start, self.base + tok.end_pos, tok.value)
         if len(c) == 3:
-            return ast.Move(kind, text=c[2], src=self.source, start=self._start(tok), end=self._end(c[2]))
-        return ast.Move(kind, pick=c[3], src=self.source, start=self._start(tok), end=self._end(c[3]))
+            text = c[2]
+            return ast.Move.at(src, start, text.end, kind, text, None)
+        pick = c[3]
+        return ast.Move.at(src, start, pick.end, kind, None, pick)
 
     def example(self, c):
         example, name, *items = c[0]

@@ -34,7 +34,7 @@ class IndentError(Exception):
 
 
 _WORDS = {
-    "NAME": "a name", "STRING": "a text in quotes", "LONG_STRING": "a text in quotes", "REGEX": "a /regex/",
+    "NAME": "a name", "QUOTED": "a text in quotes", "REGEX": "a /regex/",
     "NUMBER": "a number", "_NL0": "the end of the line", "_NL1": "the end of the line", "_NL2": "the end of the line",
     "PUBLIC": "`public`", "PRIVATE": "`private`", "CMP": "a comparison such as `>=`", "LPAR": "`(`", "RPAR": "`)`",
     "COMMA": "`,`", "_COMMA": "`,`", "_SEMI": "`;`", "DOT": "`.`", "$END": "the end of the file",
@@ -67,7 +67,7 @@ def _describe_expected(name: str) -> str:
 def _describe_found(tok) -> str:
     if tok.type in ("_NL0", "_NL1", "_NL2", "$END"):
         return "the end of the file" if tok.type == "$END" else "the end of the line"
-    if tok.type in ("STRING", "LONG_STRING"):
+    if tok.type == "QUOTED":
         return "text"
     value = tok.value if len(tok.value) <= 40 else tok.value[:40] + "…"
     return f"`{value}`"

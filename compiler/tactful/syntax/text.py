@@ -58,7 +58,7 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
     else:
         body = raw[1:-1]
         if not _SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal piece,
-            return ast.Text(body, None, src=source, start=start, end=start + len(raw))  # made on request
+            return ast.Text.at(source, start, start + len(raw), body, None)  # made on request
         if "[" not in body and "]" not in body and "\\" not in body:
             text = _plain_slots(body, start, source)
             if text is not None:
@@ -68,7 +68,7 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
 
     if len(lines) == 1 and not _SPECIAL.search(lines[0][0]):
         s, off = lines[0]
-        return ast.Text(s, ("lit", s, off, off + len(s)) if s else (), src=source, start=start, end=end)
+        return ast.Text.at(source, start, end, s, ("lit", s, off, off + len(s)) if s else ())
 
     parts: list[ast.Piece] = []
     out = parts  # where the next part goes: parts, or the open optional segment
@@ -145,7 +145,7 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
         text = "".join(literal)
         out.append(("lit", text, lit_start, last_end))
         value.append(text)
-    return ast.Text("".join(value), ast.flat(parts), src=source, start=start, end=end)
+    return ast.Text.at(source, start, end, "".join(value), ast.flat(parts))
 
 
 def _plain_slots(body: str, start: int, source: SourceFile) -> ast.Text | None:
@@ -166,4 +166,4 @@ def _plain_slots(body: str, start: int, source: SourceFile) -> ast.Text | None:
             end = pos + len(piece) + 2
             parts += ("slot", piece, None, pos + 1, end - 1, pos, end)
         pos = end
-    return ast.Text(body, tuple(parts), src=source, start=start, end=start + len(body) + 2)
+    return ast.Text.at(source, start, start + len(body) + 2, body, tuple(parts))

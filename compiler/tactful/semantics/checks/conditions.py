@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
-from tactful.semantics.checks.common import atoms, conditions, regex_error
+from tactful.semantics.checks.common import atoms, regex_error
 from tactful.runtime.types import MAX_WITHIN, is_one_emoji
 from tactful.semantics.model import FEATURES, VISIBILITIES, Model, did_you_mean, field_hint
 from tactful.syntax import ast
@@ -19,13 +19,15 @@ def all_conditions(model: Model) -> Iterator[Diagnostic]:
     for name, module in model.program.modules.items():
         for e in module.entries:
             slots = frozenset(model.slots_of(e)) if isinstance(e, ast.FrameworkDecl) else frozenset()
-            for cond in conditions(e):
-                yield from check_condition(model, cond, name, slots)
+            for cond, leaves in model.conditions(e):
+                yield from check_condition(model, cond, name, slots, leaves)
 
 
-def check_condition(model: Model, cond: ast.Cond, module: str, slots: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
+def check_condition(model: Model, cond: ast.Cond, module: str, slots: frozenset[str] = frozenset(),
+                    leaves: tuple[ast.Cond, ...] | None = None) -> Iterator[Diagnostic]:
+    """A condition's diagnostics (leaves: its atoms, when the caller has them already)."""
     yield from _counts(cond)
-    for a in atoms(cond):
+    for a in atoms(cond) if leaves is None else leaves:
         yield from _atom(model, a, module, slots)
 
 
@@ -221,7 +223,7 @@ def condition_depth(model: Model) -> Iterator[Diagnostic]:
     signal_depth = _signal_depths(model)
     for module in model.program.modules.values():
         for e in module.entries:
-            for cond in conditions(e):
+            for cond, _ in model.conditions(e):
                 own, names = _shape(cond)
                 if own > limit or any(signal_depth.get(m, 0) > limit for _, m in names):
                     continue  # reported by the builder, or on the signal itself

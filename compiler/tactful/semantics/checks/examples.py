@@ -14,7 +14,7 @@ from tactful.syntax import ast
 
 def examples(model: Model) -> Iterator[Diagnostic]:
     for module, fw in model.frameworks():
-        exs = fw.of(ast.Example)
+        exs = model.of(fw, ast.Example)
         if not exs:
             continue
         eff = effective(model.decls, fw, model.cond_source)
@@ -28,7 +28,7 @@ def examples(model: Model) -> Iterator[Diagnostic]:
         no_guard_names = guard_names + sorted(set(model.decls.policy_guards) - set(guard_names))
         no_teams = sorted(set(teams) | {e.item.team.value for e in model.decls.policy_escalations.values()})
         slots = model.slots_of(fw)
-        replies = fw.of(ast.Reply)
+        replies = model.of(fw, ast.Reply)
         names: dict[str, ast.Example] = {}
         for ex in exs:
             if ex.name.value in names:
@@ -43,7 +43,7 @@ def _failed_entries(model: Model, module: str, fw: ast.FrameworkDecl) -> dict:
     failed, "escalate": any escalation failed}."""
     lib = model.decls
     out: dict = {"ids": set(), "guard": False, "escalate": False}
-    for j in fw.of(ast.Junk):
+    for j in model.of(fw, ast.Junk):
         word = j.text.lstrip().split(" ", 1)[0]
         if word in ("guard", "escalate"):
             out[word] = True

@@ -37,14 +37,14 @@ def owners_and_tags(model: Model) -> Iterator[Diagnostic]:
     teams = model.decls.teams
     for _, fw in model.frameworks():
         for kind, word in ((ast.Owner, "owner"), (ast.Serves, "serves"), (ast.About, "about"), (ast.Tags, "tags")):
-            items = fw.of(kind)
+            items = model.of(fw, kind)
             for extra in items[1:]:
                 yield Diagnostic(Code.REPEATED_SETTING, f"`{word}` is set twice in `{fw.intent.value}`", extra.span,
                                  related=(Related(items[0].span, "first set here"),), hint="keep one line")
-        for o in fw.of(ast.Owner):
+        for o in model.of(fw, ast.Owner):
             if o.team.value not in teams:
                 yield _unknown_team(model, o.team)
-        for s in fw.of(ast.Serves):
+        for s in model.of(fw, ast.Serves):
             names = [v.value for v in s.visibilities]
             for v in s.visibilities[1:]:
                 if names.count(v.value) > 1 and names.index(v.value) != s.visibilities.index(v):
@@ -60,7 +60,7 @@ def _unknown_team(model: Model, name: ast.Name) -> Diagnostic:
 def slots(model: Model) -> Iterator[Diagnostic]:
     for _, fw in model.frameworks():
         seen: dict[str, ast.Slot] = {}
-        for s in fw.of(ast.Slot):
+        for s in model.of(fw, ast.Slot):
             n = s.name.value
             if n in seen:
                 yield Diagnostic(Code.DUPLICATE_DECLARATION, f"slot `{n}` is declared twice in `{fw.intent.value}`", s.name.span,
@@ -142,7 +142,7 @@ def opt_outs(model: Model) -> Iterator[Diagnostic]:
     names = set(lib.policy_guards) | set(lib.policy_escalations)
     for _, fw in model.frameworks():
         seen: dict[str, ast.Except] = {}
-        for ex in fw.of(ast.Except):
+        for ex in model.of(fw, ast.Except):
             n = ex.name.value
             if n not in names:
                 yield Diagnostic(Code.UNKNOWN_POLICY_ENTRY, f"no policy guard or escalation is named `{n}`", ex.name.span,

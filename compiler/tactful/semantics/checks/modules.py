@@ -86,7 +86,7 @@ def unused_imports(model: Model) -> Iterator[Diagnostic]:
         uses = [e for e in module.entries if isinstance(e, ast.Use)]
         if not uses or _has_junk(module):  # the lines that did not parse may be the ones using it
             continue
-        refs = referenced_names(module)
+        refs = referenced_names(model, module)
         for use in uses:
             target = use.module.value
             if target not in model.program.modules:

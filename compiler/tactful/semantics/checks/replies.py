@@ -112,7 +112,7 @@ def reply_structure(model: Model) -> Iterator[Diagnostic]:
                 yield Diagnostic(Code.MISSING_REPLY, f"`{fw.intent.value}` has no {vis} reply without `when`", fw.intent.span,
                                  label=f"no fallback {vis} reply",
                                  hint=f"add `reply {vis}` (without `when`) after its conditional replies"
-                                 + ("" if fw.of(ast.Serves) else f", or add `serves {'private' if vis == 'public' else 'public'}`"))
+                                 + ("" if model.of(fw, ast.Serves) else f", or add `serves {'private' if vis == 'public' else 'public'}`"))
 
 
 def _moves(model: Model, module: str, r: ast.Reply, complete: bool = True) -> Iterator[Diagnostic]:

@@ -62,7 +62,7 @@ def house_style(model: Model) -> Iterator[Diagnostic]:
         anything = None
     rules = [(rule, [f for _, f in finders]) for rule, finders in rules if finders]
     for _, fw in model.frameworks():
-        texts = [mv.text for r in fw.of(ast.Reply) for mv in r.moves if mv.text is not None]
+        texts = [mv.text for r in model.of(fw, ast.Reply) for mv in r.moves if mv.text is not None]
         # One search over all of a framework's texts first: most frameworks have nothing to report.
         if anything is not None and not anything.search(normalize("\n\n".join(t.value for t in texts))):
             continue
