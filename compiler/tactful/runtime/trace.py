@@ -386,7 +386,55 @@ class Tracer:
     def _compact_plan(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:
         return _planned(self._compact_plans, cond, self._build_compact)
 
-    def _build_compact(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:  # noqa: C901
+    def _build_compact(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:
+        """The compact plan of cond; for all/any/at least/not over `mentions` and `matches` only, one
+        test first: a message that has none of the words the phrases need, and in which the
+        runtime's scan found none of the patterns, gives the node of nothing found, worked out once
+        (a signal's tree has hundreds of `mentions`, and most messages have none of their words)."""
+        read = self._read_compact(cond)
+        if isinstance(cond, (AllOf, AnyOf, AtLeastOf, Not)):
+            quiet = self._quiet(cond)
+            if quiet is not None:
+                return _unless_found(read, *quiet)
+        return read
+
+    def _quiet(self, cond: Condition) -> tuple[dict, dict, list] | None:
+        """When cond reads nothing but the text of fields (`mentions`, `says`, `matches`, under all,
+        any, at least and not): the words each field's text must have one of for a phrase to be
+        found ({field: words}), the patterns the runtime's scan must find for a `matches` to hold
+        ({(field, id of the filter): (field, filter, their indices in it)}), and cond's compact node
+        when nothing is found. None for any other condition."""
+        match cond:
+            case Mentions(field=field, phrases=phrases):
+                keys = self._phrases(tuple(phrases)).keys if any(p.split() for p in phrases) else frozenset()
+                return None if keys is None else ({field: keys}, {}, _QUIET)
+            case Matches(field=field, pattern=pattern):
+                found = self._text_set(field, pattern)
+                if found is None:
+                    return None
+                return {}, {(field, id(found[0])): (field, found[0], frozenset((found[1],)))}, _QUIET
+            case AllOf(of=parts) | AnyOf(of=parts) | AtLeastOf(of=parts) | Not(of=parts):
+                inner = [self._quiet(c) for c in (parts if isinstance(parts, list) else [parts])]
+                if None in inner:
+                    return None
+                words: dict[str, frozenset[str]] = {}
+                scans: dict[tuple[str, int], tuple[str, Any, frozenset[int]]] = {}
+                for found, scanned, _ in inner:  # type: ignore[misc]
+                    for field, keys in found.items():
+                        words[field] = words.get(field, frozenset()) | keys
+                    for key, (field, s, indices) in scanned.items():
+                        scans[key] = (field, s, scans[key][2] | indices if key in scans else indices)
+                nodes = [node for _, _, node in inner]  # type: ignore[misc]
+                if isinstance(cond, Not):
+                    return words, scans, [0 if nodes[0][0] else 1, nodes[0]]
+                if isinstance(cond, AtLeastOf):
+                    held = sum(map(_first, nodes)) >= cond.count
+                else:
+                    held = (all if isinstance(cond, AllOf) else any)(map(_first, nodes))
+                return words, scans, [1 if held else 0, *nodes]
+        return None
+
+    def _read_compact(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:  # noqa: C901
         match cond:
             case AllOf(of=parts) | AnyOf(of=parts):
                 plans = [self._compact_plan(c) for c in parts]
@@ -432,8 +480,10 @@ class Tracer:
                 def read(values, features, memo):
                     if index is not None:
                         words = memo.get(words_key)
-                        if words is not None and index.isdisjoint(words):
-                            return [0]
+                        if words is None:
+                            words = memo[words_key] = message_words(values.get(field))
+                        if index.isdisjoint(words):
+                            return _QUIET
                     _, found, held = test(values, memo)
                     return [1 if held else 0, *([a, b] for a, b in found)]
             case HasEmoji(field=field, emoji=emoji):
@@ -479,6 +529,36 @@ class Tracer:
 
 _SIGNALS = ("compact", "signals")  # memo's key of the compact signal trees of one message
 _first = itemgetter(0)
+# the node of a `mentions` that found nothing; compact nodes that hold no span or value read from
+# the message are shared between traces (the encoder writes them out; nobody changes a trace's data)
+_QUIET = [0]
+
+
+def _unless_found(read: Callable, words: dict[str, frozenset[str]], scans: dict, quiet: list) -> Callable:
+    """read, unless no field's text has one of its words and the scans found none of its patterns:
+    then quiet (Tracer._quiet)."""
+    word_checks = tuple((("words", field), field, keys) for field, keys in sorted(words.items()) if keys)
+    scan_checks = tuple((("scan", id(s)), field, s, indices) for field, s, indices in scans.values())
+
+    def unless(values, features, memo):
+        for key, field, keys in word_checks:
+            found = memo.get(key)
+            if found is None:  # the field's words, as _mentions_test reads them (none for a non-text)
+                found = memo[key] = message_words(values.get(field))
+            if not keys.isdisjoint(found):
+                return read(values, features, memo)
+        for key, field, s, indices in scan_checks:
+            hits = memo.get(key)
+            if hits is None:
+                text = values.get(field)
+                if not isinstance(text, str) or not text:
+                    continue  # no `matches` holds on it
+                hits = memo[key] = frozenset(s.Match(text) or ())  # the runtime's scan (Tracer._hits)
+            if not indices.isdisjoint(hits):
+                return read(values, features, memo)
+        return quiet
+
+    return unless
 
 
 @dataclass(frozen=True, slots=True)
