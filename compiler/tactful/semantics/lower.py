@@ -42,40 +42,45 @@ class Lowerer:
         self._entry_json: dict[int, bytes] = {}  # a policy entry's JSON, by id (see entry_json)
         self._parts: dict[str | tuple[str, str, str | None], b.LiteralPart | b.SlotPart] = {}
         self._optionals: dict[tuple[int, ...], b.OptionalPart] = {}  # by the ids of its parts
+        self._templates: dict[tuple[int, ...], str] = {}  # a text's template, by the ids of its parts
         self._conds: dict[tuple[ast.Cond, str], b.Condition] = {}  # see when()
 
     # ---- texts ---------------------------------------------------------------------------------
     def text(self, t: ast.Text, slots: dict[str, ast.Slot] | None = None) -> b.Text:
+        """A text's model, made from its pieces (the parser's plain data: no AST node is made for a
+        part); its parts and template are shared with every text that has the same parts."""
         slots = slots or {}
-
         known = self._parts
         optionals = self._optionals
 
         def part(p):
-            match p:
-                case ast.TextLiteral():
-                    key = p.text
-                    out = known.get(key)
-                    if out is None:
-                        out = known[key] = b.LiteralPart(text=p.text)
-                    return out
-                case ast.TextSlot():
-                    key = (p.name.value, "slot" if p.name.value in slots else "field", p.fallback)
-                    out = known.get(key)
-                    if out is None:
-                        out = known[key] = b.SlotPart(name=key[0], source=key[1], fallback=key[2])
-                    return out
-                case ast.TextOptional():
-                    inner = [part(q) for q in p.parts]
-                    key = tuple(map(id, inner))  # parts this Lowerer holds: their ids are their own
-                    out = optionals.get(key)
-                    if out is None:
-                        out = optionals[key] = b.OptionalPart(parts=inner)
-                    return out
-            raise AssertionError(f"unexpected text part {p!r}")  # pragma: no cover
+            kind = p[0]
+            if kind == "lit":  # ("lit", text, start, end)
+                out = known.get(p[1])
+                if out is None:
+                    out = known[p[1]] = b.LiteralPart(text=p[1])
+                return out
+            if kind == "slot":  # ("slot", name, fallback, …)
+                key = (p[1], "slot" if p[1] in slots else "field", p[2])
+                out = known.get(key)
+                if out is None:
+                    out = known[key] = b.SlotPart(name=key[0], source=key[1], fallback=key[2])
+                return out
+            if kind == "opt":  # ("opt", pieces, start, end)
+                inner = [part(q) for q in p[1]]
+                key = tuple(map(id, inner))  # parts this Lowerer holds: their ids are their own
+                out = optionals.get(key)
+                if out is None:
+                    out = optionals[key] = b.OptionalPart(parts=inner)
+                return out
+            raise AssertionError(f"unexpected text piece {p!r}")  # pragma: no cover
 
-        parts = [part(p) for p in t.parts]
-        return b.Text(source=t.value, parts=parts, template=template_source(parts), location=location(t.span))
+        parts = [part(p) for p in t.pieces]
+        key = tuple(map(id, parts))
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = template_source(parts)
+        return b.Text(source=t.value, parts=parts, template=template, location=location(t.span))
 
     # ---- conditions ----------------------------------------------------------------------------
     def when(self, c: ast.Cond) -> tuple[b.Condition, str]:
