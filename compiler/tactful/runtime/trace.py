@@ -634,7 +634,9 @@ def _may_find(words: dict[str, frozenset[str]], scans: dict) -> Callable[[Mappin
 
 @dataclass(frozen=True, slots=True)
 class CompactTrace:
-    """A trace in the compact form (see below), and the message features it was read with."""
+    """A trace in the compact form (see below), and the message features it was read with. Its
+    data shares the nodes that read nothing from the message (a condition that found nothing) with
+    other traces: read it, do not change it."""
 
     features: dict[str, float | int]
     data: dict
