@@ -26,7 +26,7 @@ read, null when the caller did not pass it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, assert_never
@@ -112,6 +112,13 @@ class Tracer:
         self._plans: dict[int, tuple[Condition, Callable]] = {}  # id(condition) -> (it, its plan)
         self._compact_plans: dict[int, tuple[Condition, Callable]] = {}  # the same, for compact()
         self._quiets: dict[int, tuple[Condition, Any]] = {}  # id(condition) -> (it, Tracer._quiet of it)
+        # the frameworks' own conditions that more than one framework holds (the compiler gives
+        # equal conditions one model): forget() keeps their plans, which the others would make again
+        seen: set[int] = set()
+        self._shared: set[int] = set()
+        for fw in bundle.frameworks:
+            for cond in _own_conditions(fw):
+                (self._shared if id(cond) in seen else seen).add(id(cond))
 
     @staticmethod
     def _hits(s: Any, text: str, memo: dict) -> frozenset[int]:
@@ -179,8 +186,8 @@ class Tracer:
 
     def forget(self, fw: Framework) -> None:
         """Let go of the plans of fw's own conditions (its own guards, escalations and replies; a
-        policy's entries and the signals' trees are every framework's); they are made again if fw is
-        traced again."""
+        policy's entries and the signals' trees are every framework's), but those another framework
+        holds too; they are made again if fw is traced again."""
         def drop(cond: Condition) -> None:
             self._plans.pop(id(cond), None)
             self._compact_plans.pop(id(cond), None)
@@ -191,12 +198,9 @@ class Tracer:
             elif isinstance(cond, Not):
                 drop(cond.of)
 
-        for item in (*fw.guards, *fw.escalations):
-            if item.policy is None:
-                drop(item.when)
-        for r in fw.replies:
-            if r.when is not None:
-                drop(r.when)
+        for cond in _own_conditions(fw):
+            if id(cond) not in self._shared:
+                drop(cond)
 
     def condition(self, cond: Condition, values: Mapping[str, Any], features: Mapping[str, Any],
                   memo: dict | None = None) -> dict:
@@ -584,6 +588,16 @@ class Tracer:
             case _:
                 assert_never(cond)
         return read
+
+
+def _own_conditions(fw: Framework) -> Iterator[Condition]:
+    """The conditions of fw's own guards and escalations (not a policy's) and of its replies."""
+    for item in (*fw.guards, *fw.escalations):
+        if item.policy is None:
+            yield item.when
+    for r in fw.replies:
+        if r.when is not None:
+            yield r.when
 
 
 _SIGNALS = ("compact", "signals")  # memo's key of the compact signal trees of one message
