@@ -140,3 +140,34 @@ def test_the_compact_trace_read_directly_is_the_compact_form_of_the_full_one(lib
     assert json.dumps(compact.trace.data) == json.dumps(compact_trace(full.trace))  # ints stay ints, 0/1 stay 0/1
     full.trace = compact.trace = None
     assert compact.to_dict() == full.to_dict()
+
+
+def test_the_compact_trace_of_every_signal_example_of_the_shipped_library_is_that_of_the_full_one():
+    """The compact plans skip the parts of a condition whose words and patterns a message lacks
+    (Tracer._quiet): over the shipped library's signals, each `fires` and `quiet` message read into
+    each framework gives what compact_trace makes of the full trace."""
+    from pathlib import Path
+
+    from tactful import api
+    from tactful.runtime import Library
+    from tactful.runtime.errors import DraftError
+    from tactful.runtime.trace import compact_trace
+
+    bundle = api.compile([Path(__file__).parents[2] / "frameworks"]).bundle
+    assert bundle is not None
+    library = Library(bundle)
+    messages = [ex.message for s in bundle.signals for ex in s.examples]
+    assert len(messages) > 100
+    read = 0
+    for n, message in enumerate(messages):
+        fw = bundle.frameworks[n % len(bundle.frameworks)]
+        example = fw.examples[0]
+        context = {**example.context, "message": message, "channel": example.channel, "visibility": example.visibility}
+        try:
+            full = library.draft(fw.intent, example.slots, context, trace=True)
+        except DraftError:  # a refused request has no trace
+            continue
+        compact = library.draft(fw.intent, example.slots, context, trace="compact")
+        assert compact.trace.data == compact_trace(full.trace), (fw.intent, message)
+        read += 1
+    assert read > len(messages) / 2

@@ -26,7 +26,7 @@ read, null when the caller did not pass it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, assert_never
@@ -111,6 +111,14 @@ class Tracer:
         self._regexes: dict[str, Any] = {}
         self._plans: dict[int, tuple[Condition, Callable]] = {}  # id(condition) -> (it, its plan)
         self._compact_plans: dict[int, tuple[Condition, Callable]] = {}  # the same, for compact()
+        self._quiets: dict[int, tuple[Condition, Any]] = {}  # id(condition) -> (it, Tracer._quiet of it)
+        # the frameworks' own conditions that more than one framework holds (the compiler gives
+        # equal conditions one model): forget() keeps their plans, which the others would make again
+        seen: set[int] = set()
+        self._shared: set[int] = set()
+        for fw in bundle.frameworks:
+            for cond in _own_conditions(fw):
+                (self._shared if id(cond) in seen else seen).add(id(cond))
 
     @staticmethod
     def _hits(s: Any, text: str, memo: dict) -> frozenset[int]:
@@ -178,23 +186,21 @@ class Tracer:
 
     def forget(self, fw: Framework) -> None:
         """Let go of the plans of fw's own conditions (its own guards, escalations and replies; a
-        policy's entries and the signals' trees are every framework's); they are made again if fw is
-        traced again."""
+        policy's entries and the signals' trees are every framework's), but those another framework
+        holds too; they are made again if fw is traced again."""
         def drop(cond: Condition) -> None:
             self._plans.pop(id(cond), None)
             self._compact_plans.pop(id(cond), None)
+            self._quiets.pop(id(cond), None)
             if isinstance(cond, (AllOf, AnyOf, AtLeastOf)):
                 for part in cond.of:
                     drop(part)
             elif isinstance(cond, Not):
                 drop(cond.of)
 
-        for item in (*fw.guards, *fw.escalations):
-            if item.policy is None:
-                drop(item.when)
-        for r in fw.replies:
-            if r.when is not None:
-                drop(r.when)
+        for cond in _own_conditions(fw):
+            if id(cond) not in self._shared:
+                drop(cond)
 
     def condition(self, cond: Condition, values: Mapping[str, Any], features: Mapping[str, Any],
                   memo: dict | None = None) -> dict:
@@ -386,21 +392,126 @@ class Tracer:
     def _compact_plan(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:
         return _planned(self._compact_plans, cond, self._build_compact)
 
-    def _build_compact(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:  # noqa: C901
+    def _build_compact(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:
+        """The compact plan of cond. A message has none of the words of most `mentions` and matches
+        few patterns (a signal's tree has hundreds of `mentions`), so a node that reads nothing but
+        the text of fields (Tracer._quiet) tests once whether anything may be found in it, and when
+        not, gives its node of nothing found, worked out once; so do the parts of all/any/at least
+        that read nothing else, together (_parts)."""
+        read = self._read_compact(cond)
+        if isinstance(cond, (AllOf, AnyOf, AtLeastOf, Not)):
+            quiet = self._quiet(cond)
+            if quiet is not None:
+                may_find, node = _may_find(quiet[0], quiet[1]), quiet[2]
+
+                def unless(values, features, memo):
+                    return read(values, features, memo) if may_find(values, memo) else node
+
+                return unless
+        return read
+
+    def _quiet(self, cond: Condition) -> tuple[dict, dict, list] | None:
+        """When cond reads nothing but the text of fields (`mentions`, `says`, `matches`, under all,
+        any, at least and not): the words each field's text must have one of for a phrase to be
+        found ({field: words}), the patterns the runtime's scan must find for a `matches` to hold
+        ({id of the filter: (field, filter, their indices in it)}), and cond's compact node when
+        nothing is found. None for any other condition. Made once per condition (see forget())."""
+        known = self._quiets.get(id(cond))
+        if known is None or known[0] is not cond:
+            known = self._quiets[id(cond)] = (cond, self._find_quiet(cond))
+        return known[1]
+
+    def _find_quiet(self, cond: Condition) -> tuple[dict, dict, list] | None:
+        match cond:
+            case Mentions(field=field, phrases=phrases):
+                keys = self._phrases(tuple(phrases)).keys if any(p.split() for p in phrases) else frozenset()
+                return None if keys is None else ({field: keys}, {}, _QUIET)
+            case Matches(field=field, pattern=pattern):
+                found = self._text_set(field, pattern)
+                if found is None:
+                    return None
+                return {}, {id(found[0]): (field, found[0], frozenset((found[1],)))}, _QUIET
+            case AllOf(of=parts) | AnyOf(of=parts) | AtLeastOf(of=parts) | Not(of=parts):
+                inner = [self._quiet(c) for c in (parts if isinstance(parts, list) else [parts])]
+                if None in inner:
+                    return None
+                words, scans = _merged(inner)  # type: ignore[arg-type]
+                nodes = [node for _, _, node in inner]  # type: ignore[misc]
+                if isinstance(cond, Not):
+                    return words, scans, [0 if nodes[0][0] else 1, nodes[0]]
+                if isinstance(cond, AtLeastOf):
+                    held = sum(map(_first, nodes)) >= cond.count
+                else:
+                    held = (all if isinstance(cond, AllOf) else any)(map(_first, nodes))
+                return words, scans, [1 if held else 0, *nodes]
+        return None
+
+    def _parts(self, parts: list[Condition]) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:
+        """(values, features, memo) -> the compact nodes of parts, a new list. The parts that read
+        nothing but the text of fields are indexed by the words and patterns that may make them find
+        something: only those the message's words and scans reach are read, the others give their
+        nodes of nothing found."""
+        plans = [self._compact_plan(c) for c in parts]
+        quiet = [self._quiet(c) for c in parts]
+        if sum(q is not None for q in quiet) < 2:
+            return lambda values, features, memo: [p(values, features, memo) for p in plans]
+        base = [None if q is None else q[2] for q in quiet]
+        others = [i for i, q in enumerate(quiet) if q is None]
+        by_word: dict[str, dict[str, list[int]]] = {}  # field -> word -> the parts it may make find
+        by_scan: dict[int, tuple[str, Any, dict[int, list[int]]]] = {}  # id of a filter -> (field, it, index -> parts)
+        for i, q in enumerate(quiet):
+            if q is None:
+                continue
+            for field, keys in q[0].items():
+                table = by_word.setdefault(field, {})
+                for word in keys:
+                    table.setdefault(word, []).append(i)
+            for key, (field, s, indices) in q[1].items():
+                table = by_scan.setdefault(key, (field, s, {}))[2]
+                for index in indices:
+                    table.setdefault(index, []).append(i)
+        word_checks = tuple((("words", field), field, frozenset(table), table) for field, table in sorted(by_word.items()))
+        scan_checks = tuple((("scan", key), field, s, table) for key, (field, s, table) in by_scan.items())
+
+        def nodes(values, features, memo):
+            reached = set(others)
+            for key, field, keys, table in word_checks:
+                words = memo.get(key)
+                if words is None:  # the field's words, as _mentions_test reads them (none for a non-text)
+                    words = memo[key] = message_words(values.get(field))
+                for word in keys.intersection(words):
+                    reached.update(table[word])
+            for key, field, s, table in scan_checks:
+                hits = memo.get(key)
+                if hits is None:
+                    text = values.get(field)
+                    if not isinstance(text, str) or not text:
+                        continue  # no `matches` holds on it
+                    hits = memo[key] = frozenset(s.Match(text) or ())  # the runtime's scan (Tracer._hits)
+                for index in hits:
+                    reached.update(table.get(index, ()))
+            out = base.copy()
+            for i in sorted(reached):  # in order: a signal's tree goes into memo when first read
+                out[i] = plans[i](values, features, memo)
+            return out
+
+        return nodes
+
+    def _read_compact(self, cond: Condition) -> Callable[[Mapping[str, Any], Mapping[str, Any], dict], list]:  # noqa: C901
         match cond:
             case AllOf(of=parts) | AnyOf(of=parts):
-                plans = [self._compact_plan(c) for c in parts]
+                nodes_of = self._parts(parts)
                 test = all if isinstance(cond, AllOf) else any
 
                 def read(values, features, memo):
-                    nodes = [p(values, features, memo) for p in plans]
+                    nodes = nodes_of(values, features, memo)
                     nodes.insert(0, 1 if test(map(_first, nodes)) else 0)
                     return nodes
             case AtLeastOf(count=count, of=parts):
-                plans = [self._compact_plan(c) for c in parts]
+                nodes_of = self._parts(parts)
 
                 def read(values, features, memo):
-                    nodes = [p(values, features, memo) for p in plans]
+                    nodes = nodes_of(values, features, memo)
                     nodes.insert(0, 1 if sum(map(_first, nodes)) >= count else 0)
                     return nodes
             case Not(of=inner):
@@ -432,8 +543,10 @@ class Tracer:
                 def read(values, features, memo):
                     if index is not None:
                         words = memo.get(words_key)
-                        if words is not None and index.isdisjoint(words):
-                            return [0]
+                        if words is None:
+                            words = memo[words_key] = message_words(values.get(field))
+                        if index.isdisjoint(words):
+                            return _QUIET
                     _, found, held = test(values, memo)
                     return [1 if held else 0, *([a, b] for a, b in found)]
             case HasEmoji(field=field, emoji=emoji):
@@ -477,13 +590,67 @@ class Tracer:
         return read
 
 
+def _own_conditions(fw: Framework) -> Iterator[Condition]:
+    """The conditions of fw's own guards and escalations (not a policy's) and of its replies."""
+    for item in (*fw.guards, *fw.escalations):
+        if item.policy is None:
+            yield item.when
+    for r in fw.replies:
+        if r.when is not None:
+            yield r.when
+
+
 _SIGNALS = ("compact", "signals")  # memo's key of the compact signal trees of one message
 _first = itemgetter(0)
+# the node of a `mentions` that found nothing; compact nodes that hold no span or value read from
+# the message are shared between traces (the encoder writes them out; nobody changes a trace's data)
+_QUIET = [0]
+
+
+def _merged(quiet: list[tuple[dict, dict, list]]) -> tuple[dict, dict]:
+    """The words and scans (Tracer._quiet) of several conditions together."""
+    words: dict[str, frozenset[str]] = {}
+    scans: dict[int, tuple[str, Any, frozenset[int]]] = {}
+    for found, scanned, _ in quiet:
+        for field, keys in found.items():
+            words[field] = words.get(field, frozenset()) | keys
+        for key, (field, s, indices) in scanned.items():
+            scans[key] = (field, s, scans[key][2] | indices if key in scans else indices)
+    return words, scans
+
+
+def _may_find(words: dict[str, frozenset[str]], scans: dict) -> Callable[[Mapping[str, Any], dict], bool]:
+    """(values, memo) -> whether a field's text has one of its words, or a scan found one of its
+    patterns (Tracer._quiet): the fields' words and scans are read once per message, into memo."""
+    word_checks = tuple((("words", field), field, keys) for field, keys in sorted(words.items()) if keys)
+    scan_checks = tuple((("scan", key), field, s, indices) for key, (field, s, indices) in scans.items())
+
+    def may_find(values, memo):
+        for key, field, keys in word_checks:
+            found = memo.get(key)
+            if found is None:  # the field's words, as _mentions_test reads them (none for a non-text)
+                found = memo[key] = message_words(values.get(field))
+            if not keys.isdisjoint(found):
+                return True
+        for key, field, s, indices in scan_checks:
+            hits = memo.get(key)
+            if hits is None:
+                text = values.get(field)
+                if not isinstance(text, str) or not text:
+                    continue  # no `matches` holds on it
+                hits = memo[key] = frozenset(s.Match(text) or ())  # the runtime's scan (Tracer._hits)
+            if not indices.isdisjoint(hits):
+                return True
+        return False
+
+    return may_find
 
 
 @dataclass(frozen=True, slots=True)
 class CompactTrace:
-    """A trace in the compact form (see below), and the message features it was read with."""
+    """A trace in the compact form (see below), and the message features it was read with. Its
+    data shares the nodes that read nothing from the message (a condition that found nothing) with
+    other traces: read it, do not change it."""
 
     features: dict[str, float | int]
     data: dict

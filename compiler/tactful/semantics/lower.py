@@ -25,9 +25,25 @@ _TAIL = set(_FIELDS[_FIELDS.index("guards") + 1:]) - {"hash"}
 assert _FIELDS.index("guards") == _FIELDS.index("escalations") + 1 and _HEAD and _TAIL
 
 
+# The models a large library has tens of thousands of (a 1,000-framework library: 30,000 locations,
+# 15,000 texts), made with every field given, each already of its type, so that validating them
+# would leave them as they are: they are made with model_construct (no validation), all of a class
+# sharing one set of the fields given (its model_fields_set). A pydantic model holds a set of its
+# own otherwise, and sets are among the costliest objects for the garbage collector to walk: one
+# per model was a quarter of a built bundle's objects. tests/outputs/test_lowered_models.py holds
+# each model to what validating it gives.
+_MADE = (b.Location, b.Text, b.Move, b.Expectation, b.Slot, b.Example, b.Reply)
+_GIVEN = {model: set(model.model_fields) for model in _MADE}  # never changed (model_copy copies it)
+
+
+def made(model, **values):
+    """model(**values) for values given for every field, each of the field's type (see _MADE)."""
+    return model.model_construct(_GIVEN[model], **values)
+
+
 def location(span: Span) -> b.Location:
-    return b.Location(file=span.file, line=span.line, column=span.column, end_line=span.end_line,
-                      end_column=span.end_column)
+    return made(b.Location, file=span.file, line=span.line, column=span.column, end_line=span.end_line,
+                end_column=span.end_column)
 
 
 class Lowerer:
@@ -42,40 +58,45 @@ class Lowerer:
         self._entry_json: dict[int, bytes] = {}  # a policy entry's JSON, by id (see entry_json)
         self._parts: dict[str | tuple[str, str, str | None], b.LiteralPart | b.SlotPart] = {}
         self._optionals: dict[tuple[int, ...], b.OptionalPart] = {}  # by the ids of its parts
+        self._templates: dict[tuple[int, ...], str] = {}  # a text's template, by the ids of its parts
         self._conds: dict[tuple[ast.Cond, str], b.Condition] = {}  # see when()
 
     # ---- texts ---------------------------------------------------------------------------------
     def text(self, t: ast.Text, slots: dict[str, ast.Slot] | None = None) -> b.Text:
+        """A text's model, made from its pieces (the parser's plain data: no AST node is made for a
+        part); its parts and template are shared with every text that has the same parts."""
         slots = slots or {}
-
         known = self._parts
         optionals = self._optionals
 
         def part(p):
-            match p:
-                case ast.TextLiteral():
-                    key = p.text
-                    out = known.get(key)
-                    if out is None:
-                        out = known[key] = b.LiteralPart(text=p.text)
-                    return out
-                case ast.TextSlot():
-                    key = (p.name.value, "slot" if p.name.value in slots else "field", p.fallback)
-                    out = known.get(key)
-                    if out is None:
-                        out = known[key] = b.SlotPart(name=key[0], source=key[1], fallback=key[2])
-                    return out
-                case ast.TextOptional():
-                    inner = [part(q) for q in p.parts]
-                    key = tuple(map(id, inner))  # parts this Lowerer holds: their ids are their own
-                    out = optionals.get(key)
-                    if out is None:
-                        out = optionals[key] = b.OptionalPart(parts=inner)
-                    return out
-            raise AssertionError(f"unexpected text part {p!r}")  # pragma: no cover
+            kind = p[0]
+            if kind == "lit":  # ("lit", text, start, end)
+                out = known.get(p[1])
+                if out is None:
+                    out = known[p[1]] = b.LiteralPart(text=p[1])
+                return out
+            if kind == "slot":  # ("slot", name, fallback, …)
+                key = (p[1], "slot" if p[1] in slots else "field", p[2])
+                out = known.get(key)
+                if out is None:
+                    out = known[key] = b.SlotPart(name=key[0], source=key[1], fallback=key[2])
+                return out
+            if kind == "opt":  # ("opt", pieces, start, end)
+                inner = [part(q) for q in p[1]]
+                key = tuple(map(id, inner))  # parts this Lowerer holds: their ids are their own
+                out = optionals.get(key)
+                if out is None:
+                    out = optionals[key] = b.OptionalPart(parts=inner)
+                return out
+            raise AssertionError(f"unexpected text piece {p!r}")  # pragma: no cover
 
-        parts = [part(p) for p in t.parts]
-        return b.Text(source=t.value, parts=parts, template=template_source(parts), location=location(t.span))
+        parts = [part(p) for p in t.pieces]
+        key = tuple(map(id, parts))
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = template_source(parts)
+        return made(b.Text, source=t.value, parts=parts, template=template, location=location(t.span))
 
     # ---- conditions ----------------------------------------------------------------------------
     def when(self, c: ast.Cond) -> tuple[b.Condition, str]:
@@ -216,7 +237,7 @@ class Lowerer:
         slot_models = []
         for s in slots.values():
             t = slot_type(s)
-            slot_models.append(b.Slot(
+            slot_models.append(made(b.Slot,
                 name=s.name.value, type=t.name.value if t else "text", values=[v.value for v in t.values] if t else [],
                 required=slot_flag(s, "required"), private=slot_flag(s, "private"),
                 pattern=s.patterns[0].pattern if s.patterns else None,
@@ -283,12 +304,12 @@ class Lowerer:
                 rid = f"{vis}.{counters[vis]}"
             used.add(rid)
             ids[id(r)] = rid
-            moves = [b.Move(kind=mv.kind.value, text=self.text(mv.text, slots) if mv.text is not None else None,
+            moves = [made(b.Move, kind=mv.kind.value, text=self.text(mv.text, slots) if mv.text is not None else None,
                             pick=mv.pick.value if mv.pick is not None else None, location=location(mv.span))
                      for mv in r.moves]
             template = " ".join(m.text.template if m.text is not None else f"{{{{ picks.{m.kind} }}}}" for m in moves)
             when, source = self.when(r.when) if r.when is not None else (None, None)
-            out.append(b.Reply(id=rid, visibility=vis, when=when, condition_source=source,
+            out.append(made(b.Reply, id=rid, visibility=vis, when=when, condition_source=source,
                                moves=moves, template=template, location=location(r.span)))
         return out, ids
 
@@ -320,10 +341,10 @@ class Lowerer:
                                     if r.visibility.value == name and r.when == item.when)
                     elif kind in ("text_contains", "text_lacks"):
                         name = item.text.value
-                    expect.append(b.Expectation(kind=kind, name=name, location=location(item.span)))
+                    expect.append(made(b.Expectation, kind=kind, name=name, location=location(item.span)))
                 case _:
                     pass
-        return b.Example(name=ex.name.value, message=message, channel=ch.name.value, visibility=visibility,
+        return made(b.Example, name=ex.name.value, message=message, channel=ch.name.value, visibility=visibility,
                          context=context, slots=slots, expect=expect, location=location(ex.span))
 
 
