@@ -476,19 +476,10 @@ class Tracer:
         def nodes(values, features, memo):
             reached = set(others)
             for key, field, keys, table in word_checks:
-                words = memo.get(key)
-                if words is None:  # the field's words, as _mentions_test reads them (none for a non-text)
-                    words = memo[key] = message_words(values.get(field))
-                for word in keys.intersection(words):
+                for word in keys.intersection(_words_of(values, field, key, memo)):
                     reached.update(table[word])
             for key, field, s, table in scan_checks:
-                hits = memo.get(key)
-                if hits is None:
-                    text = values.get(field)
-                    if not isinstance(text, str) or not text:
-                        continue  # no `matches` holds on it
-                    hits = memo[key] = frozenset(s.Match(text) or ())  # the runtime's scan (Tracer._hits)
-                for index in hits:
+                for index in _hits_of(values, field, s, key, memo):
                     reached.update(table.get(index, ()))
             out = base.copy()
             for i in sorted(reached):  # in order: a signal's tree goes into memo when first read
@@ -627,23 +618,34 @@ def _may_find(words: dict[str, frozenset[str]], scans: dict) -> Callable[[Mappin
 
     def may_find(values, memo):
         for key, field, keys in word_checks:
-            found = memo.get(key)
-            if found is None:  # the field's words, as _mentions_test reads them (none for a non-text)
-                found = memo[key] = message_words(values.get(field))
-            if not keys.isdisjoint(found):
+            if not keys.isdisjoint(_words_of(values, field, key, memo)):
                 return True
         for key, field, s, indices in scan_checks:
-            hits = memo.get(key)
-            if hits is None:
-                text = values.get(field)
-                if not isinstance(text, str) or not text:
-                    continue  # no `matches` holds on it
-                hits = memo[key] = frozenset(s.Match(text) or ())  # the runtime's scan (Tracer._hits)
-            if not indices.isdisjoint(hits):
+            if not indices.isdisjoint(_hits_of(values, field, s, key, memo)):
                 return True
         return False
 
     return may_find
+
+
+def _words_of(values: Mapping[str, Any], field: str, key: tuple, memo: dict) -> frozenset[str]:
+    """A field's words, as _mentions_test reads them (none for a non-text), read once per message."""
+    words = memo.get(key)
+    if words is None:
+        words = memo[key] = message_words(values.get(field))
+    return words
+
+
+def _hits_of(values: Mapping[str, Any], field: str, s: Any, key: tuple, memo: dict) -> frozenset[int]:
+    """The indices of the patterns the field's scan finds (the runtime's scan, Tracer._hits), read
+    once per message; none for a field that is not a non-empty text (no `matches` holds on it)."""
+    hits = memo.get(key)
+    if hits is None:
+        text = values.get(field)
+        if not isinstance(text, str) or not text:
+            return frozenset()
+        hits = memo[key] = frozenset(s.Match(text) or ())
+    return hits
 
 
 @dataclass(frozen=True, slots=True)
