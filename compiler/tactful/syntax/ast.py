@@ -646,6 +646,8 @@ def _inits(classes: list[type]) -> None:
         keywords: list[str] = []
         body: list[str] = []
         for f in fields(cls):
+            if f.default_factory is not MISSING:  # not written here: a node's fields are immutable values
+                raise TypeError(f"{cls.__name__}.{f.name}: a node field takes a default, not a default_factory")
             key = f"{cls.__name__}_{f.name}"
             names[f"_s_{key}"] = getattr(cls, f.name).__set__
             param = f.name
