@@ -309,9 +309,7 @@ class Tracer:
             found: list[tuple[int, int]] = []
             held = False
             if spans_of is not None and isinstance(text, str) and text:
-                words = memo.get(("words", field))
-                if words is None:
-                    words = memo[("words", field)] = message_words(text)
+                words = _words_of(values, field, memo)
                 found = spans_of(text, words)  # the runtime's own whole-word test, its candidates only
                 if asserted:  # `says`: a negated, reported or asked phrase does not count
                     found = [(a, b) for a, b in found if is_asserted(text, a, b)]
@@ -470,16 +468,16 @@ class Tracer:
                 table = by_scan.setdefault(key, (field, s, {}))[2]
                 for index in indices:
                     table.setdefault(index, []).append(i)
-        word_checks = tuple((("words", field), field, frozenset(table), table) for field, table in sorted(by_word.items()))
-        scan_checks = tuple((("scan", key), field, s, table) for key, (field, s, table) in by_scan.items())
+        word_checks = tuple((field, frozenset(table), table) for field, table in sorted(by_word.items()))
+        scan_checks = tuple((field, s, table) for field, s, table in by_scan.values())
 
         def nodes(values, features, memo):
             reached = set(others)
-            for key, field, keys, table in word_checks:
-                for word in keys.intersection(_words_of(values, field, key, memo)):
+            for field, keys, table in word_checks:
+                for word in keys.intersection(_words_of(values, field, memo)):
                     reached.update(table[word])
-            for key, field, s, table in scan_checks:
-                for index in _hits_of(values, field, s, key, memo):
+            for field, s, table in scan_checks:
+                for index in _hits_of(values, field, s, memo):
                     reached.update(table.get(index, ()))
             out = base.copy()
             for i in sorted(reached):  # in order: a signal's tree goes into memo when first read
@@ -529,15 +527,10 @@ class Tracer:
                 phrases = tuple(phrases)
                 # most messages have none of a list's words: then nothing is found, at once
                 index = self._phrases(phrases).keys if any(p.split() for p in phrases) else None
-                words_key = ("words", field)
 
                 def read(values, features, memo):
-                    if index is not None:
-                        words = memo.get(words_key)
-                        if words is None:
-                            words = memo[words_key] = message_words(values.get(field))
-                        if index.isdisjoint(words):
-                            return _QUIET
+                    if index is not None and index.isdisjoint(_words_of(values, field, memo)):
+                        return _QUIET
                     _, found, held = test(values, memo)
                     return [1 if held else 0, *([a, b] for a, b in found)]
             case HasEmoji(field=field, emoji=emoji):
@@ -613,39 +606,37 @@ def _merged(quiet: list[tuple[dict, dict, list]]) -> tuple[dict, dict]:
 def _may_find(words: dict[str, frozenset[str]], scans: dict) -> Callable[[Mapping[str, Any], dict], bool]:
     """(values, memo) -> whether a field's text has one of its words, or a scan found one of its
     patterns (Tracer._quiet): the fields' words and scans are read once per message, into memo."""
-    word_checks = tuple((("words", field), field, keys) for field, keys in sorted(words.items()) if keys)
-    scan_checks = tuple((("scan", key), field, s, indices) for key, (field, s, indices) in scans.items())
+    word_checks = tuple((field, keys) for field, keys in sorted(words.items()) if keys)
+    scan_checks = tuple(scans.values())
 
     def may_find(values, memo):
-        for key, field, keys in word_checks:
-            if not keys.isdisjoint(_words_of(values, field, key, memo)):
+        for field, keys in word_checks:
+            if not keys.isdisjoint(_words_of(values, field, memo)):
                 return True
-        for key, field, s, indices in scan_checks:
-            if not indices.isdisjoint(_hits_of(values, field, s, key, memo)):
+        for field, s, indices in scan_checks:
+            if not indices.isdisjoint(_hits_of(values, field, s, memo)):
                 return True
         return False
 
     return may_find
 
 
-def _words_of(values: Mapping[str, Any], field: str, key: tuple, memo: dict) -> frozenset[str]:
+def _words_of(values: Mapping[str, Any], field: str, memo: dict) -> frozenset[str]:
     """A field's words, as _mentions_test reads them (none for a non-text), read once per message."""
+    key = ("words", field)
     words = memo.get(key)
     if words is None:
         words = memo[key] = message_words(values.get(field))
     return words
 
 
-def _hits_of(values: Mapping[str, Any], field: str, s: Any, key: tuple, memo: dict) -> frozenset[int]:
-    """The indices of the patterns the field's scan finds (the runtime's scan, Tracer._hits), read
-    once per message; none for a field that is not a non-empty text (no `matches` holds on it)."""
-    hits = memo.get(key)
-    if hits is None:
-        text = values.get(field)
-        if not isinstance(text, str) or not text:
-            return frozenset()
-        hits = memo[key] = frozenset(s.Match(text) or ())
-    return hits
+def _hits_of(values: Mapping[str, Any], field: str, s: Any, memo: dict) -> frozenset[int]:
+    """Tracer._hits of the field's text; none for a field that is not a non-empty text (no `matches`
+    holds on it)."""
+    text = values.get(field)
+    if not isinstance(text, str) or not text:
+        return frozenset()
+    return Tracer._hits(s, text, memo)
 
 
 @dataclass(frozen=True, slots=True)
