@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
-from tactful.semantics.model import Model, atoms, conditions, regex_problem  # noqa: F401 (atoms, conditions: for the checks)
+from tactful.semantics.model import Model, regex_problem
 from tactful.syntax import ast
 
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
-from tactful.semantics.checks.common import atoms, regex_error
+from tactful.semantics.checks.common import regex_error
 from tactful.runtime.types import MAX_WITHIN, is_one_emoji
-from tactful.semantics.model import FEATURES, VISIBILITIES, Model, did_you_mean, field_hint
+from tactful.semantics.model import FEATURES, VISIBILITIES, Model, atoms, did_you_mean, field_hint
 from tactful.syntax import ast
 
 _TYPE_WORDS = {"number": "a number", "text": "a text", "bool": "a yes/no field", "channel": "a channel",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
-from tactful.semantics.checks.common import atoms
+from tactful.semantics.model import atoms
 from tactful.semantics.model import FEATURES, Model, did_you_mean, field_hint, effective, junk_slot_names, served, slot_flag, value_problem, value_text
 from tactful.source import Span
 from tactful.syntax import ast
