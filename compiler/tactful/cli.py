@@ -646,7 +646,7 @@ def _library_for(bundle_path: str | None, sources: tuple[str, ...]):
 
 
 @main.command("eval")
-@click.argument("corpus", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("corpus", nargs=-1, type=click.Path())
 @click.option("--bundle", "bundle_path", type=click.Path(exists=True, dir_okay=False), help="A built bundle.json.")
 @click.option("--source", "sources", multiple=True, type=click.Path(exists=True), help="Compile these .tact files or folders instead.")
 @click.option("--split", type=click.Choice(["dev", "test"]), help="Score only this half (by a hash of each row's id).")
@@ -658,7 +658,8 @@ def _library_for(bundle_path: str | None, sources: tuple[str, ...]):
               help="Gate: the share of rows that should send but were held must be at most this.")
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of a corpus row and exit.")
 def eval_command(corpus, bundle_path, sources, split, fmt, min_accuracy, min_recall, max_false_holds, schema) -> int:
-    """Score the library on labelled messages (JSON Lines, CSV or Parquet); exit 1 when a gate fails."""
+    """Score the library on labelled messages (JSON Lines, CSV or Parquet files, or folders of them);
+    exit 1 when a gate fails."""
     if schema:
         import json
 
@@ -667,7 +668,7 @@ def eval_command(corpus, bundle_path, sources, split, fmt, min_accuracy, min_rec
         click.echo(json.dumps(corpus_schema(), indent=2, ensure_ascii=False))
         return EXIT_OK
     if not corpus:
-        raise click.UsageError("give at least one corpus file (or --schema)")
+        raise click.UsageError("give at least one corpus file or folder (or --schema)")
     from tactful.evaluation.corpus import CorpusError
     from tactful.evaluation.render import render
     from tactful.evaluation.score import run_eval

@@ -234,6 +234,20 @@ def test_csv_and_parquet_score_exactly_as_json_lines(library, corpus_file, tmp_p
         assert _figures(evaluate(library, read_corpus([tmp_path / name]))) == want, name
 
 
+def test_a_folder_is_read_as_its_corpus_files_in_sorted_order(library, tmp_path):
+    folder = tmp_path / "corpus"
+    (folder / "more").mkdir(parents=True)
+    write_jsonl(folder / "b.jsonl", ROWS[3:])
+    write_jsonl(folder / "more" / "a.jsonl", ROWS[:3])  # subfolders count; order is by path
+    (folder / "README.md").write_text("# not a corpus file\n", encoding="utf-8")
+    corpus = read_corpus([folder])
+    assert corpus.bad == []
+    assert [r.id for r in corpus.rows] == [r["id"] for r in ROWS[3:]] + [r["id"] for r in ROWS[:3]]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="no corpus file"):
+        read_corpus([tmp_path / "empty"])
+
+
 # --- the split --------------------------------------------------------------------------------------
 
 
@@ -331,6 +345,24 @@ def test_cli_exit_codes_follow_the_gates(bundle_file, corpus_file):
     failed = tactful("eval", corpus_file, "--bundle", bundle_file, "--max-false-holds", "0.1", "--format", "json")
     assert failed.returncode == 1
     assert json.loads(failed.stdout)["gates"][0]["passed"] is False
+
+
+def test_cli_reads_a_corpus_folder(bundle_file, corpus_file, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "rows.jsonl").write_bytes(Path(corpus_file).read_bytes())
+    by_file = invoke("eval", corpus_file, "--bundle", bundle_file, "--format", "json")
+    by_folder = invoke("eval", folder, "--bundle", bundle_file, "--format", "json")
+    assert by_folder.exit_code == by_file.exit_code == 0, by_folder.stderr
+    figures = [json.loads(done.stdout) for done in (by_file, by_folder)]
+    for data in figures:
+        data.pop("files")
+        for miss in data["misses"]:
+            miss.pop("file")
+    assert figures[0] == figures[1] and figures[0]["rows"]
+    (tmp_path / "nothing").mkdir()
+    none = invoke("eval", tmp_path / "nothing", "--bundle", bundle_file)
+    assert none.exit_code == 2 and "no corpus file" in none.stderr
 
 
 def test_cli_unreadable_input_is_exit_2_with_the_file(bundle_file, tmp_path):

@@ -5,6 +5,8 @@ reader gets back exactly the list the compiler wrote."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tactful.api import compile as compile_sources
 from tactful.emit.bundle import bundle_data
@@ -24,6 +26,8 @@ from tactful.runtime.wordforms import expand, forms_base
     (expand(["take you to court", "death threat"], True), {"forms": "take you to court|death threat"}),
     (["Sue", "sue"], "Sue|sue"),  # not an expansion (expand() never repeats a phrase)
     (["sue", "sues"], "sue|sues"),  # a prefix of an expansion is not one
+    # a written phrase that is a form of an earlier one ("dying" of "die") adds only its other forms
+    (expand(["die", "dying", "not waking up"], True), {"forms": "die|dying|not waking up"}),
 ])
 def test_a_phrase_list_is_stored_compactly_and_read_back_exactly(phrases, stored):
     assert stored_phrases(phrases) == stored
@@ -35,6 +39,19 @@ def test_a_phrase_list_is_stored_compactly_and_read_back_exactly(phrases, stored
 def test_forms_base_is_none_unless_the_list_is_an_expansion(phrases):
     base = forms_base(phrases)
     assert base is None or expand(base, True) == phrases
+
+
+_WORDS = ["die", "dying", "died", "sue", "sued", "issue", "take", "took", "stab", "cry", "cries", "me", "court",
+          "take you to court", "not waking up", "wake", "lie", "lying"]
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=8))
+def test_every_forms_of_list_is_stored_compactly_and_read_back_exactly(written):
+    phrases = expand(written, True)
+    stored = stored_phrases(phrases)
+    assert phrase_list(stored) == phrases
+    base = forms_base(phrases)
+    assert base is not None and len(base) <= len(set(written))
 
 
 def test_a_forms_of_condition_is_stored_unexpanded_and_drafts_as_before(tmp_path):

@@ -370,11 +370,32 @@ def records(path: str | Path) -> Iterator[tuple[int, object]]:
     return reader(p, name)
 
 
+_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".parquet", ".pq")
+
+
+def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to read: a file as given; a folder's corpus files (by suffix, see format_of), in
+    sorted order, its subfolders included, so `tactful eval frameworks/corpus` reads every family
+    file. Raises CorpusError for a folder that holds none."""
+    files: list[Path] = []
+    for path in paths:
+        p = Path(path)
+        if not p.is_dir():
+            files.append(p)
+            continue
+        found = sorted(f for f in p.rglob("*") if f.suffix.lower() in _SUFFIXES and f.is_file())
+        if not found:
+            raise CorpusError(str(path), "the folder holds no corpus file (.jsonl, .csv or .parquet)")
+        files += found
+    return files
+
+
 def read_corpus(paths: Iterable[str | Path], *, labelled: bool = True) -> Corpus:
-    """Every row of every file, validated; ids must be unique across the files. Raises CorpusError."""
+    """Every row of every file (a folder: its corpus files, see corpus_files), validated; ids must be
+    unique across the files. Raises CorpusError."""
     corpus = Corpus()
     seen: dict[str, str] = {}
-    for path in paths:
+    for path in corpus_files(paths):
         name = str(path)
         corpus.files.append(name)
         for line, obj in records(path):

@@ -99,21 +99,33 @@ def expand(phrases: list[str], forms: bool) -> list[str]:
 
 
 def forms_base(phrases: list[str]) -> list[str] | None:
-    """The shortest list `base` with expand(base, True) == phrases, or None when there is none (the
-    list is not a `forms of` expansion). Linear: each phrase of base must be the next unseen one."""
+    """A short list `base` with expand(base, True) == phrases, or None when none is found (the list is
+    not a `forms of` expansion).
+
+    It replays expand(): each phrase of base adds its forms not yet seen, in order. A written phrase
+    is usually the next unseen one; but one that is a form of an earlier phrase ("dying" after "die")
+    adds only its remaining forms ("dyings", …), so an unseen phrase that does not start its own
+    forms is tried as the rest of an earlier seen one. Every step is checked against the list, so a
+    base found is always exact."""
     base: list[str] = []
     seen: set[str] = set()
-    i = 0
-    while i < len(phrases):
-        p = phrases[i]
-        if p.lower() in seen:  # expand() never repeats a phrase (and p is its own first form)
+    order: list[str] = []  # the phrases seen so far, in order: the candidates for a written repeat
+    i, n = 0, len(phrases)
+    while i < n:
+        q = phrases[i]
+        if q.lower() in seen:  # expand() never repeats a phrase
+            return None
+        for p in (q, *order):
+            if p is not q and q not in phrase_forms(p):
+                continue
+            new = [f for f in phrase_forms(p) if f.lower() not in seen]
+            if new and phrases[i:i + len(new)] == new:
+                break
+        else:
             return None
         base.append(p)
-        for f in phrase_forms(p):
-            if f.lower() in seen:
-                continue
-            if i >= len(phrases) or phrases[i] != f:
-                return None
+        for f in new:
             seen.add(f.lower())
-            i += 1
+            order.append(f)
+        i += len(new)
     return base
