@@ -390,7 +390,8 @@ class Library:
         with self._lock:
             if "_program" in self.__dict__:  # pragma: no cover - another thread prepared it meanwhile
                 return self.__dict__["_program"]
-            return _Program(ConditionCompiler(self._data["signals"], self._fields), Texts(), Texts(NOT_GIVEN))
+            return _Program(ConditionCompiler(self._data["signals"], self._fields, scorers=self._data.get("scorers", ())),
+                            Texts(), Texts(NOT_GIVEN))
 
     def _compile_signals(self, program: _Program, names: Iterable[str] = ()) -> None:
         """Compile the signals named so far (by frameworks being prepared) and `names`, as one group
