@@ -146,7 +146,7 @@ def test_the_draft_holds_the_guards_and_the_trace_shows_the_score(built):
     assert "farewell" in held and "very_sure" not in held  # 0.82: not the 0.95 one
     sure = draft.trace.guards[1]["condition"]
     assert sure["op"] == "scores" and sure["held"] is False
-    assert sure["actual"] == pytest.approx(1 / (1 + math.exp(-24 / 16)))
+    assert sure["actual"] == round(1 / (1 + math.exp(-24 / 16)), 6)  # rounded, so runtimes agree
     assert "message scores at least 0.95 on farewell_words (score = 0.82)" in format_trace(draft.trace)
     assert compact_trace(draft.trace)["guards"][1] == [0, sure["actual"]]
 

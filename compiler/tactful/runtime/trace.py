@@ -273,8 +273,8 @@ class Tracer:
 
                 def read(values, features, memo):
                     actual = score_of(values, memo)
-                    return {"op": "scores", "field": field, "scorer": name, "at_least": at_least, "actual": actual,
-                            "held": actual >= at_least}
+                    return {"op": "scores", "field": field, "scorer": name, "at_least": at_least,
+                            "actual": round(actual, SCORE_DIGITS), "held": actual >= at_least}
             case Matches(field=field, pattern=pattern):
                 matches_test = self._matches_test(field, pattern)
 
@@ -566,7 +566,7 @@ class Tracer:
 
                 def read(values, features, memo):
                     actual = score_of(values, memo)
-                    return [1 if actual >= at_least else 0, actual]
+                    return [1 if actual >= at_least else 0, round(actual, SCORE_DIGITS)]
             case Matches(field=field, pattern=pattern):
                 matches_test = self._matches_test(field, pattern)
                 found = self._text_set(field, pattern)
@@ -696,12 +696,14 @@ class CompactTrace:
 #   all, any   [held, node, …]      one node per part          not     [held, node]
 #   signal     [held]               its tree is in `signals`
 #   field, compare, is, in          [held, actual]             (actual: the value read, null when not given)
-#   scores     [held, score]        the scorer's score of the field's text
+#   scores     [held, score]        the scorer's score of the field's text, rounded to SCORE_DIGITS decimals
 #   mentions, says, matches, has_emoji                         [held, [start, end], …] (the matched spans)
 # A reply's status is what the draft says: `chosen` for the reply the draft names, `other_visibility`
 # for a reply of the other visibility, else `held` or `not_held` by its node (`held` without a condition).
 # The trace's message features are the case's `features`; a span's text is the field's text between
 # start and end (code points).
+
+SCORE_DIGITS = 6  # a score in a trace: runtimes whose `exp` differs in the last bit still agree
 
 _SPANNED = frozenset(("mentions", "says", "matches", "has_emoji"))
 _VALUED = frozenset(("field", "compare", "is", "in", "scores"))
