@@ -114,7 +114,9 @@ def test_the_bundle_stores_the_weights_once_and_the_condition_by_name(built):
     data = json.loads(bundle_json(built))
     assert data["schema_version"] == "5.2"
     scorer = next(x for x in data["scorers"] if x["name"] == "farewell_words")
-    assert (scorer["bias"], scorer["weights"]) == (-32, dict(sorted(WEIGHTS["weights"].items())))
+    # each weight once, its features joined by `|`
+    assert (scorer["bias"], scorer["weights"]) == (-32, {"-40": "refund", "24": "for good|goodbye", "8": "everyone"})
+    assert next(x for x in built.scorers if x.name == "farewell_words").weights == WEIGHTS["weights"]
     when = next(s for s in data["signals"] if s["name"] == "farewell")["when"]
     assert when["any"][0] == {"scores": "farewell_words", "at_least": 0.6}
     assert condition_text(when["any"][0]) == "message scores at least 0.6 on farewell_words"
@@ -159,11 +161,16 @@ def test_a_bundle_whose_condition_names_a_missing_scorer_is_refused(built):
         lib.signal_holds("farewell", {"message": "goodbye"})
 
 
-def test_a_bundle_with_weights_that_are_not_whole_numbers_is_refused(built):
+@pytest.mark.parametrize(("weights", "words"), [
+    ({"1.5": "goodbye"}, "`1.5` is not a weight"),              # the schema: whole numbers
+    ({"24": "goodbye", "8": "goodbye"}, "has two weights"),
+    ({"24": "Goodbye"}, "is not a feature"),
+])
+def test_a_bundle_with_weights_that_are_not_valid_is_refused(built, weights, words):
     data = json.loads(bundle_json(built))
-    next(x for x in data["scorers"] if x["name"] == "farewell_words")["weights"]["goodbye"] = 1.5
-    with pytest.raises(BundleError):
-        load_library(data)
+    next(x for x in data["scorers"] if x["name"] == "farewell_words")["weights"] = weights
+    with pytest.raises(BundleError, match=words):
+        load_library(data).signal_holds("farewell", {"message": "goodbye"})
 
 
 # --- checks on bad input ------------------------------------------------------------------------------

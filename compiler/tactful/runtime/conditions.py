@@ -68,7 +68,7 @@ from types import CodeType
 import re2
 
 from tactful.runtime.errors import BundleError
-from tactful.runtime.format import condition_op, condition_operands, phrase_list
+from tactful.runtime.format import condition_op, condition_operands, phrase_list, weights_of
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
 from tactful.runtime.scorers import Scorer, scorer_problem
 from tactful.runtime.literals import folded_text, may_match, pattern_needs
@@ -1132,11 +1132,15 @@ class ConditionCompiler:
             scorer = self._scorers.get(cond[op])
             if scorer is None:
                 raise BundleError(f"{where}: the condition uses the scorer `{cond[op]}`, which the bundle does not declare")
-            if scorer.__class__ is not Scorer:
-                problem = scorer_problem(scorer)
+            if scorer.__class__ is not Scorer:  # as the bundle stores it: weights grouped by weight
+                try:
+                    weights = weights_of(scorer["weights"])
+                except ValueError as e:
+                    raise BundleError(f"scorer `{cond[op]}`: {e}") from None
+                problem = scorer_problem({"bias": scorer["bias"], "weights": weights})
                 if problem is not None:
                     raise BundleError(f"scorer `{cond[op]}`: {problem}")
-                scorer = self._scorers[cond[op]] = Scorer(cond[op], scorer["bias"], scorer["weights"])
+                scorer = self._scorers[cond[op]] = Scorer(cond[op], scorer["bias"], weights)
             at_least = cond["at_least"]
             if not 0 <= at_least <= 1:
                 raise BundleError(f"{where}: `scores at least {at_least}` needs a number from 0 to 1")

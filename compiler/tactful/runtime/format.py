@@ -345,6 +345,7 @@ def reply_template(moves: list[Data]) -> str:
 # Each entry: (key in the models, key in the JSON, how to write it, default); "at" is the location.
 
 _TEXT, _TEXT_OR_NONE, _AT, _COND, _OMIT, _SOURCE = "text", "text?", "at", "cond", "omit", "source"
+_WEIGHTS = "weights"
 _MODULE, _VISIBILITY, _MOVES, _SERVES, _HANDOFF, _NAME = "module", "visibility", "moves", "serves", "handoff", "name"
 _TEXT_FIELD = "message"  # the field a text condition (mentions, emoji, matches) reads unless it says
 
@@ -382,6 +383,28 @@ def phrase_list(stored: object) -> list[str]:
 
         return forms(phrase_list(stored["forms"]), True)  # type: ignore[index]
     return list(stored)  # type: ignore[call-overload]
+
+
+def stored_weights(weights: dict[str, int]) -> dict[str, str]:
+    """A scorer's weights as the bundle stores them: each weight (a whole number, as a string) once,
+    with its features joined by `|`, sorted (a feature is words and a space: never a `|`)."""
+    groups: dict[int, list[str]] = {}
+    for feature, weight in weights.items():
+        groups.setdefault(weight, []).append(feature)
+    return {str(w): "|".join(sorted(fs)) for w, fs in sorted(groups.items())}
+
+
+def weights_of(stored: dict[str, str]) -> dict[str, int]:
+    """A scorer's weights (feature -> whole number) from the bundle's grouped form. Raises ValueError
+    for a key that is not a whole number or a feature listed under two weights."""
+    out: dict[str, int] = {}
+    for key, joined in stored.items():
+        weight = int(key)
+        for feature in joined.split("|"):
+            if feature in out:
+                raise ValueError(f"the feature {feature!r} has two weights")
+            out[feature] = weight
+    return dict(sorted(out.items()))
 
 
 # A condition is an object whose one operator key says what it is (docs/reference/bundle.md):
@@ -524,7 +547,7 @@ _STYLE = (("name", "name", "", None), ("about", "about", "", ""), ("avoid", "avo
           ("avoid_patterns", "avoid_patterns", "", []), ("prefer", "prefer", "", ""),
           ("severity", "severity", "", "warning"), ("location", "at", _AT, None))
 _SCORER = (("name", "name", "", None), ("about", "about", "", ""), ("bias", "bias", "", None),
-           ("weights", "weights", "", None), ("location", "at", _AT, None))
+           ("weights", "weights", _WEIGHTS, None), ("location", "at", _AT, None))
 _FIELD = (("name", "name", "", None), ("type", "type", "", None), ("values", "values", "", []),
           ("about", "about", "", ""), ("location", "at", _AT, None))
 _TEAM = (("name", "name", "", None), ("title", "title", "", ""), ("location", "at", _AT, None))
@@ -609,6 +632,9 @@ class _Writer:
                 continue
             if kind == _MOVES:
                 out[x["visibility"]] = [_move(m, file) for m in value]
+                continue
+            if kind == _WEIGHTS:
+                out[key] = stored_weights(value)
                 continue
             if kind == _AT:
                 if value is not None:
@@ -706,6 +732,8 @@ class _Reader:
                 out[name] = None if value is None else _full_handoff(value, span_location(x["at"], file), file)
             elif kind == _MOVES:
                 out[name] = [_full_move(m, file) for m in x[reply_visibility(x)]]
+            elif kind == _WEIGHTS:
+                out[name] = weights_of(value)
             elif kind == _AT:
                 out[name] = span_location(value, file)
             elif kind in (_TEXT, _TEXT_OR_NONE):
@@ -907,7 +935,8 @@ def core_schema():
     field = td({"name": name, "type": cs.literal_schema(["text", "number", "bool", "channel", "visibility", "enum"])},
                {"values": texts, "about": text_, "at": span})
     team = td({"name": name}, {"title": text_, "at": span})
-    scorer = td({"name": name, "bias": integer, "weights": cs.dict_schema(text_, integer), "at": span}, {"about": text_},
+    weight = cs.str_schema(pattern=r"^-?[0-9]+$")
+    scorer = td({"name": name, "bias": integer, "weights": cs.dict_schema(weight, text_), "at": span}, {"about": text_},
                 order="name about bias weights")
     channel = td({"name": name, "visibilities": cs.list_schema(visibility)}, {"title": text_, "at": span})
     bundle = td({

@@ -123,7 +123,9 @@ def _validation_message(e) -> str:
         msg = err["msg"]
         if err["type"] in ("recursion_loop", "recursion_depth_exceeded"):
             msg = "nested too deeply to be a tactful bundle"
-        if err["type"] == "string_pattern_mismatch":  # a name (the patterns are format.py's)
+        if err["type"] == "string_pattern_mismatch" and "weights" in path:  # a scorer's weight
+            msg = f"`{err['input']}` is not a weight (a whole number of sixteenths)"
+        elif err["type"] == "string_pattern_mismatch":  # a name (the patterns are format.py's)
             msg = (f"`{err['input']}` is not a name (names are letters, digits and `_`, not starting with a digit; "
                    "intents and modules join names with dots)")
         shown.append(f"  at {loc or 'the top level'}: {msg}")
