@@ -132,6 +132,18 @@ class Code(str, enum.Enum):
          "example's `message` or `channel`, a list item and an opt-out each appear once: with two, "
          "one of them would silently win.",
          '  owner finance\n  owner legal\n', "Keep one of the lines.")
+    UNKNOWN_SCORER = ("T1117", "unknown-scorer", E, "`scores … on` names a scorer that is not declared",
+         "`field scores at least 0.8 on name` reads the scorer `name`, declared with `scorer name` and a "
+         "`weights` file. Scorers are global: a scorer declared in any file of the library (the stdlib "
+         "declares crisis_words, safety_risk_words, violence_words and child_safety_words) can be named anywhere.",
+         '  guard message scores at least 0.5 on crisis_wrds "Read the thread first."\n',
+         "Check the spelling (the help line proposes a close name), or declare the scorer.")
+    BAD_WEIGHTS = ("T1118", "bad-weights", E, "A scorer's weights file is missing or not valid",
+         "A `scorer` reads its weights from the JSON file named by `weights`, relative to the folder of "
+         "the `.tact` file. The file must exist and hold `\"tactful_scorer\": 1`, `\"unit\": 16`, a whole-number "
+         "`bias` and `weights` (feature → whole number of sixteenths), as `tactful train` writes them.",
+         'scorer refund_words\n  weights "scorers/refund.jsn"\n',
+         "Fix the path, or write the file again with `tactful train`.")
     # --- T12xx: slots and texts -----------------------------------------------------------------
     UNDECLARED_SLOT = ("T1201", "undeclared-slot", E, "A text uses a slot that is not declared",
          "Every `{name}` in a text must be a slot of the framework or a context field.",
@@ -211,6 +223,11 @@ class Code(str, enum.Enum):
          "could never hold.",
          '  guard at least 3 of (message mentions "bye"; message mentions "farewell") "x"\n',
          "Use a whole number from 1 to the number of conditions (`at least 1 of` is `or`, and N equal to the number is `and`).")
+    BAD_SCORE = ("T1409", "bad-score", E, "`scores at least` asks for a number outside 0 to 1",
+         "A scorer's score is a number from 0 (nothing like the examples it learned from) to 1; "
+         "`scores at least 1.5` could never hold and `scores at least 0` always would.",
+         '  guard message scores at least 80 on crisis_words "Read the thread first."\n',
+         "Use a number from 0 to 1, such as the `suggested_at_least` in the weights file.")
     # --- T15xx: guards, escalations, policy and examples -------------------------------------------
     MISSING_REASON = ("T1501", "missing-reason", E, "A guard or an opt-out has no reason",
          "The reason is shown to the person about to send the draft; an opt-out's reason explains "

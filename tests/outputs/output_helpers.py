@@ -52,8 +52,9 @@ def project_view(bundle: dict) -> dict:
     teams, channels, signals, banks, style rules and policy entries) is left out, and the hashes,
     which cover the stdlib sources too, are replaced by a marker. A stdlib edit leaves it alone."""
     out = dict(bundle, revision="sha256:…")
-    for key in ("fields", "teams", "channels", "signals", "style"):
-        out[key] = [e for e in bundle[key] if not from_stdlib(e)]
+    for key in ("fields", "teams", "channels", "signals", "style", "scorers"):
+        if key in bundle:
+            out[key] = [e for e in bundle[key] if not from_stdlib(e)]
     out["phrases"] = {name: texts for name, texts in bundle["phrases"].items()
                       if not all(from_stdlib(t) for t in texts)}
     out["frameworks"] = [

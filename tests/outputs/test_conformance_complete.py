@@ -18,7 +18,8 @@ from tactful.runtime.bundle import AllOf, AnyOf, AtLeastOf, Bundle, Example, Men
 from tactful.runtime.trace import expand_trace
 
 CONSTRUCTS = REPO / "tests" / "outputs" / "fixtures" / "constructs"
-OPS = {"all", "any", "atleast", "not", "signal", "field", "mentions", "says", "matches", "has_emoji", "compare", "is", "in"}
+OPS = {"all", "any", "atleast", "not", "signal", "field", "mentions", "says", "matches", "has_emoji", "scores", "compare",
+       "is", "in"}
 _TRACE_OP = {"emoji": "has_emoji"}  # the bundle's op -> the trace node's
 STATUSES = {"chosen", "held", "not_held", "other_visibility"}
 

@@ -202,6 +202,9 @@ KEYWORD_HELP = {
     "when": "`when <condition>`: the condition of a signal, escalation or reply.",
     "mentions": "`field mentions \"a\", \"b\"`: whole words or phrases, case-insensitive.",
     "matches": "`field matches /regex/`: an RE2 regex (linear time).",
+    "scores": "`field scores at least 0.5 on scorer`: a learned scorer's score of the text (0 to 1) is at least the number.",
+    "scorer": "`scorer name \"about\"` with `weights \"file.json\"`: a learned text scorer (`tactful train` writes the file).",
+    "weights": "`weights \"file.json\"`: a scorer's weights file, relative to this file's folder.",
     "fires": "`fires \"…\"`: a message the signal must fire on (checked by `tactful test`).",
     "quiet": "`quiet \"…\"`: a message the signal must stay quiet on (checked by `tactful test`).",
     "avoid": "`avoid \"phrase\", /regex/`: wordings the house style flags.",
@@ -402,7 +405,7 @@ def symbols(module: ast.Module) -> list[Symbol]:
                 out.append(Symbol(e.name.value, "event", e.span, e.name.span, _text(e.about)))
             case ast.PhraseBank():
                 out.append(Symbol(e.name.value, "string", e.span, e.name.span, _text(e.about)))
-            case ast.StyleDecl():
+            case ast.StyleDecl() | ast.ScorerDecl():
                 out.append(Symbol(e.name.value, "constant", e.span, e.name.span, _text(e.about)))
             case ast.PolicyDecl():
                 p = Symbol(e.name.value, "module", e.span, e.name.span, _text(e.about))

@@ -40,7 +40,7 @@ from tactful.source import SourceFile
 from tactful.syntax import ast
 
 _SKIP_DIRS = {"node_modules", "site", "__pycache__"}
-_GLOBAL = (ast.TeamDecl, ast.ChannelDecl, ast.FieldDecl, ast.PolicyDecl, ast.StyleDecl)
+_GLOBAL = (ast.TeamDecl, ast.ChannelDecl, ast.FieldDecl, ast.PolicyDecl, ast.StyleDecl, ast.ScorerDecl)
 
 
 @dataclass

@@ -228,8 +228,8 @@ def render_move(bundle: b.Bundle, move: b.Move, values: dict[str, object]) -> tu
 # --- conditions and expectations as words ---------------------------------------------------------
 
 
-def condition_text(cond: b.AllOf | b.AnyOf | b.AtLeastOf | b.Not | b.SignalRef | b.FieldTrue | b.Mentions | b.HasEmoji | b.Matches
-                   | b.Compare | b.Is | b.In, *, nested: bool = False) -> str:
+def condition_text(cond: b.AllOf | b.AnyOf | b.AtLeastOf | b.Not | b.SignalRef | b.FieldTrue | b.Mentions | b.HasEmoji
+                   | b.Scores | b.Matches | b.Compare | b.Is | b.In, *, nested: bool = False) -> str:
     """A condition back in the language's own notation (for signals, which keep no source)."""
     match cond:
         case b.AllOf() | b.AnyOf():
@@ -253,6 +253,9 @@ def condition_text(cond: b.AllOf | b.AnyOf | b.AtLeastOf | b.Not | b.SignalRef |
             return text
         case b.HasEmoji():
             return f"{cond.field} has emoji " + ", ".join(json.dumps(e, ensure_ascii=False) for e in cond.emoji)
+        case b.Scores():
+            at_least = int(cond.at_least) if cond.at_least == int(cond.at_least) else cond.at_least
+            return f"{cond.field} scores at least {at_least} on {cond.scorer}"
         case b.Matches():
             return f"{cond.field} matches /{cond.pattern}/"
         case b.Compare():
@@ -604,6 +607,9 @@ def plain_words(cond, *, nested: bool = False) -> str:
             return f"the {md(cond.field)} {verb} {listed(cond.phrases)} as whole words{near}"
         case b.HasEmoji():
             return f"the {md(cond.field)} has the emoji " + ", ".join(cond.emoji)
+        case b.Scores():
+            return (f"the learned scorer {code(cond.scorer)} gives the {md(cond.field)} a score of at least "
+                    f"{cond.at_least:g} (out of 1)")
         case b.Matches():
             return f"the {md(cond.field)} matches the pattern {code('/' + cond.pattern + '/')}"
         case b.Compare():

@@ -138,6 +138,16 @@ class HasEmoji(Model):
     emoji: list[str]
 
 
+class Scores(Model):
+    """The score a scorer (a linear model over words and word pairs, `Bundle.scorers`) gives the
+    field's text is at least `at_least`, a number from 0 to 1 (runtime/scorers.py defines the score)."""
+
+    op: Literal["scores"] = "scores"
+    field: Name
+    scorer: Name
+    at_least: float
+
+
 class Matches(Model):
     """An RE2 regex searched in the field's text."""
 
@@ -166,7 +176,7 @@ class In(Model):
 
 
 Condition = Annotated[
-    Union[AllOf, AnyOf, AtLeastOf, Not, SignalRef, FieldTrue, Mentions, HasEmoji, Matches, Compare, Is, In],
+    Union[AllOf, AnyOf, AtLeastOf, Not, SignalRef, FieldTrue, Mentions, HasEmoji, Scores, Matches, Compare, Is, In],
     Field(discriminator="op"),
 ]
 
@@ -211,6 +221,18 @@ class Signal(Model):
     when: Condition
     condition_source: str = ""  # the condition as written, for people
     examples: list[SignalExample] = []
+    location: Location
+
+
+class Scorer(Model):
+    """A `scorer`: weights learned from a labelled corpus (`tactful train`), stored once per bundle.
+    `bias` and each weight are whole numbers of sixteenths; a feature is a lower-case word, or two
+    adjacent words joined by one space (runtime/scorers.py)."""
+
+    name: Name
+    about: str = ""
+    bias: int
+    weights: dict[str, int]
     location: Location
 
 
@@ -345,5 +367,6 @@ class Bundle(Model):
     signals: list[Signal]
     phrases: dict[Name, list[Text]]
     style: list[StyleRule]
+    scorers: list[Scorer] = []  # schema 5.2
     policies: list[Policy] = []
     frameworks: list[Framework]  # sorted by intent

@@ -68,8 +68,9 @@ from types import CodeType
 import re2
 
 from tactful.runtime.errors import BundleError
-from tactful.runtime.format import condition_op, condition_operands, phrase_list
+from tactful.runtime.format import condition_op, condition_operands, phrase_list, weights_of
 from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
+from tactful.runtime.scorers import Scorer, scorer_problem
 from tactful.runtime.literals import folded_text, may_match, pattern_needs
 from tactful.runtime.types import (
     EMOJI_MODIFIERS,
@@ -776,13 +777,14 @@ class ConditionCompiler:
 
     def __init__(self, signals: Iterable[dict[str, Any]], fields: Iterable[str], *,
                  program: "ConditionCompiler | None" = None, prefix: str = "h",
-                 group_of: "ConditionCompiler | None" = None):
-        """`signals` as the bundle stores them (name, when, …)."""
+                 group_of: "ConditionCompiler | None" = None, scorers: Iterable[dict[str, Any]] = ()):
+        """`signals` and `scorers` as the bundle stores them (name, when, … and name, bias, weights)."""
         self._program = program
         self._counters = 0  # `at least` nodes compiled: each names its own count local
         self._group_of = group_of
         registry = program or group_of
         self._signals = {s["name"]: s for s in signals} if registry is None else registry._signals
+        self._scorers: dict[str, Any] = {x["name"]: x for x in scorers} if registry is None else registry._scorers
         self._signal_numbers = {name: i for i, name in enumerate(self._signals)}
         self._fields = set(fields) | set(COMPUTE)
         self._prefix = prefix
@@ -1125,6 +1127,25 @@ class ConditionCompiler:
                 return _FALSE
             index, memo = self._text(field, pattern, where)
             return Code(f"({index} in {self._hits(field, memo)})", frozenset({memo}))
+        if op == "scores":
+            field = self._field(cond.get("field", "message"), where, features=False)
+            scorer = self._scorers.get(cond[op])
+            if scorer is None:
+                raise BundleError(f"{where}: the condition uses the scorer `{cond[op]}`, which the bundle does not declare")
+            if scorer.__class__ is not Scorer:  # as the bundle stores it: weights grouped by weight
+                try:
+                    weights = weights_of(scorer["weights"])
+                except ValueError as e:
+                    raise BundleError(f"scorer `{cond[op]}`: {e}") from None
+                problem = scorer_problem({"bias": scorer["bias"], "weights": weights})
+                if problem is not None:
+                    raise BundleError(f"scorer `{cond[op]}`: {problem}")
+                scorer = self._scorers[cond[op]] = Scorer(cond[op], scorer["bias"], weights)
+            at_least = cond["at_least"]
+            if not 0 <= at_least <= 1:
+                raise BundleError(f"{where}: `scores at least {at_least}` needs a number from 0 to 1")
+            key = f"s:{cond[op]}:{field}"
+            return Code(f"{self.constant(scorer)}.held(values[{field!r}], m, {key!r}, {self.constant(at_least)})")
         if op == "matches":
             field = self._field(cond.get("field", "message"), where, features=False)
             index, memo = self._text(field, cond[op], where)

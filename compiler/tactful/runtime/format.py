@@ -36,7 +36,7 @@ import re
 from functools import cache
 from typing import Any
 
-SCHEMA_VERSION = "5.1"
+SCHEMA_VERSION = "5.2"
 
 # Every name a bundle carries follows the language's identifier grammar, checked at load: a name
 # reaches generated code (Jinja2 templates, the conditions' Python, file names under templates/),
@@ -274,6 +274,8 @@ def condition_text(c: Data) -> str:
         return out
     if op == "emoji":
         return f"{field} has emoji " + ", ".join(f'"{e}"' for e in c[op])
+    if op == "scores":
+        return f"{field} scores at least {_number(c['at_least'])} on {c[op]}"
     return f"{field} matches /{c[op]}/"
 
 
@@ -343,6 +345,7 @@ def reply_template(moves: list[Data]) -> str:
 # Each entry: (key in the models, key in the JSON, how to write it, default); "at" is the location.
 
 _TEXT, _TEXT_OR_NONE, _AT, _COND, _OMIT, _SOURCE = "text", "text?", "at", "cond", "omit", "source"
+_WEIGHTS = "weights"
 _MODULE, _VISIBILITY, _MOVES, _SERVES, _HANDOFF, _NAME = "module", "visibility", "moves", "serves", "handoff", "name"
 _TEXT_FIELD = "message"  # the field a text condition (mentions, emoji, matches) reads unless it says
 
@@ -382,12 +385,36 @@ def phrase_list(stored: object) -> list[str]:
     return list(stored)  # type: ignore[call-overload]
 
 
+def stored_weights(weights: dict[str, int]) -> dict[str, str]:
+    """A scorer's weights as the bundle stores them: each weight (a whole number, as a string) once,
+    with its features joined by `|`, sorted (a feature is words and a space: never a `|`)."""
+    groups: dict[int, list[str]] = {}
+    for feature, weight in weights.items():
+        groups.setdefault(weight, []).append(feature)
+    return {str(w): "|".join(sorted(fs)) for w, fs in sorted(groups.items())}
+
+
+def weights_of(stored: dict[str, str]) -> dict[str, int]:
+    """A scorer's weights (feature -> whole number) from the bundle's grouped form. Raises ValueError
+    for a key that is not a whole number or a feature listed under two weights."""
+    out: dict[str, int] = {}
+    for key, joined in stored.items():
+        weight = int(key)
+        for feature in joined.split("|"):
+            if feature in out:
+                raise ValueError(f"the feature {feature!r} has two weights")
+            out[feature] = weight
+    return dict(sorted(out.items()))
+
+
 # A condition is an object whose one operator key says what it is (docs/reference/bundle.md):
 # {"all": […]}, {"any": […]}, {"atleast": n, "of": […]} (schema 5.1), {"not": c}, {"signal": name}, {"bool": field},
 # {"mentions": phrases, "field"?, "near"?, "within"?, "asserted"?} (phrases: see phrase_list),, {"emoji": [emoji], "field"?},
+# {"scores": scorer, "at_least": n, "field"?} (schema 5.2),
 # {"matches": pattern, "field"?}, {"compare": field, "cmp": op, "value": n}, {"is": field, "value": v},
 # {"in": field, "values": [v]}. The models discriminate on `op` (FieldTrue's is "field").
-OPERATORS = ("all", "any", "atleast", "not", "signal", "bool", "mentions", "emoji", "matches", "compare", "is", "in")
+OPERATORS = ("all", "any", "atleast", "not", "signal", "bool", "mentions", "emoji", "scores", "matches", "compare",
+             "is", "in")
 _OP_OF_KEY = {"bool": "field"}
 _KEY_OF_OP = {"field": "bool"}
 
@@ -443,6 +470,8 @@ def _cond(c: Data | None) -> Data | None:
             out["asserted"] = True
     elif op == "emoji":
         out = {op: c["emoji"]}
+    elif op == "scores":
+        out = {op: c["scorer"], "at_least": c["at_least"]}
     elif op == "matches":
         out = {op: c["pattern"]}
     elif op == "compare":
@@ -478,6 +507,8 @@ def _full_cond(c: Data | None) -> Data | None:
                 "within": c.get("within"), "asserted": c.get("asserted", False)}
     if op == "emoji":
         return {"op": op, "field": c.get("field", _TEXT_FIELD), "emoji": c[op]}
+    if op == "scores":
+        return {"op": op, "field": c.get("field", _TEXT_FIELD), "scorer": c[op], "at_least": c["at_least"]}
     if op == "matches":
         return {"op": op, "field": c.get("field", _TEXT_FIELD), "pattern": c[op]}
     if op == "compare":
@@ -515,16 +546,18 @@ _SIGNAL = (("name", "name", "", None), ("module", "module", _MODULE, None), ("ab
 _STYLE = (("name", "name", "", None), ("about", "about", "", ""), ("avoid", "avoid", "", None),
           ("avoid_patterns", "avoid_patterns", "", []), ("prefer", "prefer", "", ""),
           ("severity", "severity", "", "warning"), ("location", "at", _AT, None))
+_SCORER = (("name", "name", "", None), ("about", "about", "", ""), ("bias", "bias", "", None),
+           ("weights", "weights", _WEIGHTS, None), ("location", "at", _AT, None))
 _FIELD = (("name", "name", "", None), ("type", "type", "", None), ("values", "values", "", []),
           ("about", "about", "", ""), ("location", "at", _AT, None))
 _TEAM = (("name", "name", "", None), ("title", "title", "", ""), ("location", "at", _AT, None))
 _CHANNEL = (("name", "name", "", None), ("title", "title", "", ""), ("visibilities", "visibilities", "", None),
             ("location", "at", _AT, None))
 _TOP = (("fields", _FIELD), ("teams", _TEAM), ("channels", _CHANNEL), ("signals", _SIGNAL), ("style", _STYLE),
-        ("policies", _POLICY), ("frameworks", _FRAMEWORK))
+        ("scorers", _SCORER), ("policies", _POLICY), ("frameworks", _FRAMEWORK))
 # Elements whose location names a file: the elements inside them are in that file.
 _REQUIRED = {"fields": True, "features": True, "teams": True, "channels": True, "signals": True, "phrases": True,
-             "style": True, "policies": False, "frameworks": True}
+             "style": True, "scorers": False, "policies": False, "frameworks": True}
 
 
 def inherit(entries: dict[str, str], fw: Data, own: list) -> list[tuple[str, str]]:
@@ -599,6 +632,9 @@ class _Writer:
                 continue
             if kind == _MOVES:
                 out[x["visibility"]] = [_move(m, file) for m in value]
+                continue
+            if kind == _WEIGHTS:
+                out[key] = stored_weights(value)
                 continue
             if kind == _AT:
                 if value is not None:
@@ -696,6 +732,8 @@ class _Reader:
                 out[name] = None if value is None else _full_handoff(value, span_location(x["at"], file), file)
             elif kind == _MOVES:
                 out[name] = [_full_move(m, file) for m in x[reply_visibility(x)]]
+            elif kind == _WEIGHTS:
+                out[name] = weights_of(value)
             elif kind == _AT:
                 out[name] = span_location(value, file)
             elif kind in (_TEXT, _TEXT_OR_NONE):
@@ -842,6 +880,7 @@ def core_schema():
         "bool": td({"bool": name}),
         "mentions": td({"mentions": phrases}, {"field": name, "near": phrases, "within": integer, "asserted": boolean}),
         "emoji": td({"emoji": texts}, {"field": name}),
+        "scores": td({"scores": name, "at_least": number}, {"field": name}),
         "matches": td({"matches": text_}, {"field": name}),
         "compare": td({"compare": name, "cmp": cs.literal_schema(["<", "<=", ">", ">=", "==", "!="]), "value": number}),
         "is": td({"is": name, "value": text_}),
@@ -896,14 +935,17 @@ def core_schema():
     field = td({"name": name, "type": cs.literal_schema(["text", "number", "bool", "channel", "visibility", "enum"])},
                {"values": texts, "about": text_, "at": span})
     team = td({"name": name}, {"title": text_, "at": span})
+    weight = cs.str_schema(pattern=r"^-?[0-9]+$")
+    scorer = td({"name": name, "bias": integer, "weights": cs.dict_schema(weight, text_), "at": span}, {"about": text_},
+                order="name about bias weights")
     channel = td({"name": name, "visibilities": cs.list_schema(visibility)}, {"title": text_, "at": span})
     bundle = td({
         "schema_version": text_, "revision": text_, "generator": text_, "features": names,
         "fields": cs.list_schema(field), "teams": cs.list_schema(team), "channels": cs.list_schema(channel),
         "signals": cs.list_schema(signal), "phrases": cs.dict_schema(name, cs.list_schema(ref("Text"))),
         "style": cs.list_schema(style), "frameworks": cs.list_schema(framework),
-    }, {"policies": cs.list_schema(policy)}, "Bundle",
-        order="schema_version revision generator features fields teams channels signals phrases style policies")
+    }, {"scorers": cs.list_schema(scorer), "policies": cs.list_schema(policy)}, "Bundle",
+        order="schema_version revision generator features fields teams channels signals phrases style scorers policies")
     return cs.definitions_schema(cs.definition_reference_schema("Bundle"),
                                  [bundle, condition, text, guard, escalation])
 

@@ -123,7 +123,9 @@ def _validation_message(e) -> str:
         msg = err["msg"]
         if err["type"] in ("recursion_loop", "recursion_depth_exceeded"):
             msg = "nested too deeply to be a tactful bundle"
-        if err["type"] == "string_pattern_mismatch":  # a name (the patterns are format.py's)
+        if err["type"] == "string_pattern_mismatch" and "weights" in path:  # a scorer's weight
+            msg = f"`{err['input']}` is not a weight (a whole number of sixteenths)"
+        elif err["type"] == "string_pattern_mismatch":  # a name (the patterns are format.py's)
             msg = (f"`{err['input']}` is not a name (names are letters, digits and `_`, not starting with a digit; "
                    "intents and modules join names with dots)")
         shown.append(f"  at {loc or 'the top level'}: {msg}")
@@ -390,7 +392,8 @@ class Library:
         with self._lock:
             if "_program" in self.__dict__:  # pragma: no cover - another thread prepared it meanwhile
                 return self.__dict__["_program"]
-            return _Program(ConditionCompiler(self._data["signals"], self._fields), Texts(), Texts(NOT_GIVEN))
+            return _Program(ConditionCompiler(self._data["signals"], self._fields, scorers=self._data.get("scorers", ())),
+                            Texts(), Texts(NOT_GIVEN))
 
     def _compile_signals(self, program: _Program, names: Iterable[str] = ()) -> None:
         """Compile the signals named so far (by frameworks being prepared) and `names`, as one group

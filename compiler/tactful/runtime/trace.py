@@ -48,10 +48,12 @@ from tactful.runtime.bundle import (
     Matches,
     Mentions,
     Not,
+    Scores,
     SignalRef,
 )
 from tactful.runtime.conditions import PhraseSpans, emoji_pattern, is_asserted, message_words, near_finder
 from tactful.runtime.features import COMPUTE, compute
+from tactful.runtime.scorers import Scorer
 
 _CMP = {
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
@@ -106,6 +108,7 @@ class Tracer:
         field, and the pattern's index in it (ConditionCompiler.text_set). With it, a `matches` holds
         exactly when the runtime's scan says so, and only what matched is searched again for its spans."""
         self._signals = {s.name: s for s in bundle.signals}
+        self._scorers = {x.name: Scorer(x.name, x.bias, x.weights) for x in bundle.scorers}
         self._text_set = text_set or (lambda field, pattern: None)
         self._mentions: dict[tuple, Any] = {}
         self._regexes: dict[str, Any] = {}
@@ -265,6 +268,13 @@ class Tracer:
                 def read(values, features, memo):
                     spans = [{"start": a, "end": b, "text": m.group()} for a, b, m in emoji_test(values)]
                     return {"op": "has_emoji", "field": field, "emoji": list(emoji), "held": bool(spans), "spans": spans}
+            case Scores(field=field, scorer=name, at_least=at_least):
+                score_of = self._score_of(field, name)
+
+                def read(values, features, memo):
+                    actual = score_of(values, memo)
+                    return {"op": "scores", "field": field, "scorer": name, "at_least": at_least,
+                            "actual": round(actual, SCORE_DIGITS), "held": actual >= at_least}
             case Matches(field=field, pattern=pattern):
                 matches_test = self._matches_test(field, pattern)
 
@@ -408,6 +418,18 @@ class Tracer:
                 return unless
         return read
 
+    def _score_of(self, field: str, name: str) -> Callable[[Mapping[str, Any], dict], float]:
+        """(values, memo) -> the scorer's score of the field's text (once per message)."""
+        scorer, key = self._scorers[name], ("score", name, field)
+
+        def score_of(values, memo):
+            actual = memo.get(key)
+            if actual is None:
+                actual = memo[key] = scorer.score(values.get(field))
+            return actual
+
+        return score_of
+
     def _quiet(self, cond: Condition) -> tuple[dict, dict, list] | None:
         """When cond reads nothing but the text of fields (`mentions`, `says`, `matches`, under all,
         any, at least and not): the words each field's text must have one of for a phrase to be
@@ -539,6 +561,12 @@ class Tracer:
                 def read(values, features, memo):
                     spans = emoji_test(values)
                     return [1 if spans else 0, *([a, b] for a, b, _ in spans)]
+            case Scores(field=field, scorer=name, at_least=at_least):
+                score_of = self._score_of(field, name)
+
+                def read(values, features, memo):
+                    actual = score_of(values, memo)
+                    return [1 if actual >= at_least else 0, round(actual, SCORE_DIGITS)]
             case Matches(field=field, pattern=pattern):
                 matches_test = self._matches_test(field, pattern)
                 found = self._text_set(field, pattern)
@@ -668,14 +696,17 @@ class CompactTrace:
 #   all, any   [held, node, …]      one node per part          not     [held, node]
 #   signal     [held]               its tree is in `signals`
 #   field, compare, is, in          [held, actual]             (actual: the value read, null when not given)
+#   scores     [held, score]        the scorer's score of the field's text, rounded to SCORE_DIGITS decimals
 #   mentions, says, matches, has_emoji                         [held, [start, end], …] (the matched spans)
 # A reply's status is what the draft says: `chosen` for the reply the draft names, `other_visibility`
 # for a reply of the other visibility, else `held` or `not_held` by its node (`held` without a condition).
 # The trace's message features are the case's `features`; a span's text is the field's text between
 # start and end (code points).
 
+SCORE_DIGITS = 6  # a score in a trace: runtimes whose `exp` differs in the last bit still agree
+
 _SPANNED = frozenset(("mentions", "says", "matches", "has_emoji"))
-_VALUED = frozenset(("field", "compare", "is", "in"))
+_VALUED = frozenset(("field", "compare", "is", "in", "scores"))
 
 
 def compact_trace(trace: Trace | Mapping) -> dict:
@@ -751,6 +782,9 @@ def expand_trace(compact: Mapping, fw: Framework, signals: Mapping[str, Any], co
             case Matches(field=field, pattern=pattern):
                 return {"op": "matches", "field": field, "pattern": pattern, "held": held,
                         "spans": _spans_of(context.get(field), data)}
+            case Scores(field=field, scorer=name, at_least=at_least):
+                return {"op": "scores", "field": field, "scorer": name, "at_least": at_least, "actual": data[1],
+                        "held": held}
             case Compare(field=field, cmp=cmp, value=value):
                 return {"op": "compare", "field": field, "cmp": cmp, "value": value, "actual": data[1], "held": held}
             case Is(field=field, value=value):
@@ -818,6 +852,9 @@ def node_text(node: dict) -> str:
         return f"{node['field']} matches /{pattern}/: {_spans(node['spans'], 'no match')}"
     if op == "compare":
         return f"{node['field']} {node['cmp']} {_number(node['value'])} ({node['field']} = {_json(node['actual'])})"
+    if op == "scores":
+        return (f"{node['field']} scores at least {_number(node['at_least'])} on {node['scorer']} "
+                f"(score = {node['actual']:.2f})")
     if op == "is":
         return f"{node['field']} is {node['value']} ({_json(node['actual'])})"
     if op == "in":

@@ -8,6 +8,7 @@ writes can become Jinja2 code.
 from __future__ import annotations
 
 import hashlib
+import json
 
 from tactful.runtime import bundle as b
 from tactful.runtime.render import template_source
@@ -15,6 +16,7 @@ from tactful.semantics.model import FEATURES, VISIBILITIES, Model, effective, en
 from tactful.semantics.wordforms import expand
 from tactful.source import Span
 from tactful.syntax import ast
+from tactful.semantics.scorers import Weights
 
 
 # A framework's fields in their JSON order: those before its escalations and guards (which come
@@ -131,6 +133,8 @@ class Lowerer:
                                   asserted=asserted)
             case ast.HasEmoji(field=f, emoji=emoji):
                 return b.HasEmoji(field=f.value, emoji=[e.value for e in emoji])
+            case ast.Scores(field=f, at_least=at_least, scorer=scorer):
+                return b.Scores(field=f.value, scorer=scorer.value, at_least=at_least)
             case ast.Matches(field=f, regex=r):
                 return b.Matches(field=f.value, pattern=r.pattern)
             case ast.Compare(field=f, op=op, value=v):
@@ -184,9 +188,21 @@ class Lowerer:
                 prefer=rule.prefer.value if rule.prefer else "",
                 severity="error" if rule.severity is not None and rule.severity.value == "error" else "warning",
                 location=location(rule.span)))
+        scorers = []
+        for n, (_, decl) in sorted(lib.scorers.items()):
+            weights = self.model.weights_of(n)
+            assert isinstance(weights, Weights), "a scorer whose weights file has a problem is reported (T1118)"
+            scorers.append(b.Scorer(name=n, about=decl.about.value if decl.about else "", bias=weights.bias,
+                                    weights=weights.weights, location=location(decl.span)))
+        if scorers:  # the weights files are sources too: a new file is a new revision
+            h = hashlib.sha256(revision.encode())
+            for x in scorers:
+                h.update(json.dumps([x.name, x.bias, x.weights], sort_keys=True).encode())
+            revision = "sha256:" + h.hexdigest()
         frameworks = self.frameworks()
         return b.Bundle(revision=revision, fields=fields, features=list(FEATURES), teams=teams, channels=channels,
-                        signals=signals, phrases=phrases, style=style, policies=self.policies(), frameworks=frameworks)
+                        signals=signals, phrases=phrases, style=style, scorers=scorers, policies=self.policies(),
+                        frameworks=frameworks)
 
     def policies(self) -> list[b.Policy]:
         model = self.model

@@ -17,6 +17,7 @@ from functools import lru_cache
 from tactful.runtime.features import FEATURES
 from tactful.runtime.types import SLOT_TYPES, close_matches, compile_re2, re2_reason
 from tactful.semantics.loader import Program
+from tactful.semantics.scorers import Weights, WeightsProblem, read_weights, weights_path
 from tactful.syntax import ast
 
 VISIBILITIES = ("public", "private")
@@ -54,6 +55,7 @@ class Declarations:
     signals: dict[str, tuple[str, ast.SignalDecl]] = field(default_factory=dict)  # name → (module, decl)
     banks: dict[str, tuple[str, ast.PhraseBank]] = field(default_factory=dict)
     styles: dict[str, tuple[str, ast.StyleDecl]] = field(default_factory=dict)
+    scorers: dict[str, tuple[str, ast.ScorerDecl]] = field(default_factory=dict)  # global, like teams
     policies: list[tuple[str, ast.PolicyDecl]] = field(default_factory=list)
     policy_guards: dict[str, PolicyEntry] = field(default_factory=dict)
     policy_escalations: dict[str, PolicyEntry] = field(default_factory=dict)
@@ -149,6 +151,8 @@ def declarations(program: Program) -> Declarations:
                     lib.banks.setdefault(key, (name, e))
                 case "style":
                     lib.styles.setdefault(key, (name, e))
+                case "scorer":
+                    lib.scorers.setdefault(key, (name, e))
                 case "policy":
                     lib.policies.append((name, e))
                     for item in e.items:
@@ -212,6 +216,19 @@ class Model:
     _members: dict[int, dict[type, list]] = field(default_factory=dict, init=False, repr=False)
     # conditions' answers by entry id
     _conditions: dict[int, list] = field(default_factory=dict, init=False, repr=False)
+    # each scorer's weights file, read once: by scorer name
+    _weights: dict[str, Weights | WeightsProblem] = field(default_factory=dict, init=False, repr=False)
+
+    def weights_of(self, name: str) -> Weights | WeightsProblem | None:
+        """The weights of a declared scorer (read on first use), what is wrong with its file, or None
+        for a name no scorer has."""
+        found = self._weights.get(name)
+        if found is None:
+            declared = self.decls.scorers.get(name)
+            if declared is None:
+                return None
+            found = self._weights[name] = read_weights(weights_path(self.program.root, declared[1]))
+        return found
 
     def frameworks(self) -> Iterator[tuple[str, ast.FrameworkDecl]]:
         """Every framework of the program, stdlib's included, as (module, framework)."""

@@ -15,7 +15,8 @@ from tactful.syntax import ast
 # The kinds a summary lists, by the node class that declares them.
 KINDS: dict[type, str] = {
     ast.TeamDecl: "team", ast.ChannelDecl: "channel", ast.FieldDecl: "field", ast.SignalDecl: "signal",
-    ast.PhraseBank: "bank", ast.StyleDecl: "style", ast.PolicyDecl: "policy", ast.FrameworkDecl: "framework",
+    ast.PhraseBank: "bank", ast.StyleDecl: "style", ast.ScorerDecl: "scorer", ast.PolicyDecl: "policy",
+    ast.FrameworkDecl: "framework",
 }
 
 

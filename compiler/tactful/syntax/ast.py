@@ -321,6 +321,16 @@ class HasEmoji(Node):
 
 
 @node
+class Scores(Node):
+    """`field scores at least 0.8 on crisis_words`: the scorer's score of the field's text (a
+    number from 0 to 1; the checks ask for one, T1410) is at least the number."""
+
+    field: Name
+    at_least: float
+    scorer: Name
+
+
+@node
 class Matches(Node):
     """`field matches /regex/`"""
 
@@ -353,7 +363,7 @@ class In(Node):
     values: tuple[Name, ...]
 
 
-Cond = Union[Or, And, Not, AtLeast, NameCond, Mentions, HasEmoji, Matches, Compare, Is, In]
+Cond = Union[Or, And, Not, AtLeast, NameCond, Mentions, HasEmoji, Scores, Matches, Compare, Is, In]
 
 
 # --- library declarations -----------------------------------------------------------------------
@@ -409,6 +419,16 @@ class SignalDecl(Node):
     when: tuple[Cond, ...]  # exactly one expected; more or none is a check
     fires: tuple[Text, ...]
     quiet: tuple[Text, ...]
+
+
+@node
+class ScorerDecl(Node):
+    """`scorer name "about"` with `weights "file.json"`: a linear model over words and word pairs,
+    its weights in a JSON file (path relative to this file) that `tactful train` writes."""
+
+    name: Name
+    about: Text | None
+    weights: Text
 
 
 @node
@@ -615,7 +635,8 @@ class FrameworkDecl(Node):
         return [m for m in self.members if m.__class__ is kind]
 
 
-Entry = Union[Use, TeamDecl, ChannelDecl, FieldDecl, SignalDecl, PhraseBank, StyleDecl, PolicyDecl, FrameworkDecl, Junk]
+Entry = Union[Use, TeamDecl, ChannelDecl, FieldDecl, SignalDecl, PhraseBank, StyleDecl, ScorerDecl, PolicyDecl,
+              FrameworkDecl, Junk]
 
 
 @node

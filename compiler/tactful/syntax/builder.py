@@ -186,6 +186,11 @@ class Builder(Transformer):
     def signal_quiet(self, c):
         return ("quiet", c[1])
 
+    def scorer(self, c):  # SCORER name QUOTED? WEIGHTS QUOTED
+        texts = [x for x in c[2:] if isinstance(x, ast.Text)]
+        about = texts[0] if len(texts) == 2 else None
+        return ast.ScorerDecl(c[1], about, texts[-1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
+
     def phrases(self, c):
         nodes = _nodes(c)[1:]
         about = nodes[0] if nodes and isinstance(nodes[0], ast.Text) else None
@@ -477,6 +482,9 @@ class Builder(Transformer):
 
     def cond_emoji(self, c):
         return ast.HasEmoji(c[0], tuple(x for x in c[3:] if isinstance(x, ast.Text)), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
+
+    def cond_scores(self, c):  # name SCORES AT LEAST NUMBER ON name
+        return ast.Scores(c[0], float(c[4].value), c[6], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def cond_matches(self, c):
         return ast.Matches(c[0], c[2], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))

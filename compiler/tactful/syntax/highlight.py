@@ -14,17 +14,17 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 __all__ = ["TactfulLexer"]
 
 DECLARATIONS = (
-    "use", "framework", "policy", "team", "channel", "field", "signal", "phrases", "style",
+    "use", "framework", "policy", "team", "channel", "field", "signal", "phrases", "style", "scorer",
 )
 CLAUSES = (
     "owner", "tags", "about", "serves", "slot", "escalate", "handoff", "guard", "except", "reply",
     "example", "message", "context", "slots", "expect", "when", "fires", "quiet", "avoid", "prefer",
-    "severity", "pattern", "as",
+    "severity", "pattern", "as", "weights",
 )
 MOVES = ("acknowledge", "ask", "restate", "next", "close", "pick")
 MODIFIERS = ("required", "private", "public", "contains", "lacks", "send", "hold", "no", "error", "warning")
 OPERATORS = ("mentions", "matches", "says", "near", "within", "words", "forms", "of", "has", "emoji", "is", "in",
-             "and", "or", "not", "at", "least")
+             "and", "or", "not", "at", "least", "scores", "on")
 TYPES = ("text", "money", "number", "date", "email", "phone", "url", "bool", "enum", "visibility")
 
 

@@ -40,6 +40,7 @@ __all__ = ["LINE_LENGTH", "FormatError", "Formatted", "UnsafeFormat", "format_so
 LINE_LENGTH = 100
 INDENT = "  "
 _NUMBER_AT_END = re.compile(r"-?[0-9]+(?:\.[0-9]+)?$")
+_NUMBER_IN_SCORES = re.compile(r"\bleast\s+(-?[0-9]+(?:\.[0-9]+)?)")
 _REPEATED_STYLE_ITEM = re.compile(r"^[ \t]+(prefer|severity)\b", re.M)
 
 
@@ -172,6 +173,10 @@ class _Printer:
                 return [f.value, "has", "emoji", _List([self.text(e, depth) for e in emoji], wrap=True)]
             case ast.Matches(field=f, regex=regex):
                 return [f.value, "matches", self.raw(regex.span)]
+            case ast.Scores(field=f, at_least=at_least, scorer=scorer, span=span):
+                number = _NUMBER_IN_SCORES.search(self.raw(span))
+                return [f.value, "scores", "at", "least", number.group(1) if number else _number(at_least), "on",
+                        scorer.value]
             case ast.Compare(field=f, op=op, span=span):
                 number = _NUMBER_AT_END.search(self.raw(span).rstrip())
                 return [f.value, op, number.group() if number else _number(c.value)]
@@ -221,6 +226,9 @@ class _Printer:
                     for x in texts:
                         self.add(x, 1, [kind, self.text(x, 1)], x.span, x.span, kind, first, item=True)
                         first = False
+            case ast.ScorerDecl(name=n, about=t, weights=w):
+                self.add(e, 0, ["scorer", n.value, *self._opt(t, 0)], e.span, (t or n).span, "scorer")
+                self.add(w, 1, ["weights", self.text(w, 1)], w.span, w.span, "weights", True, item=True)
             case ast.PhraseBank(name=n, about=t, phrases=phrases):
                 self.add(e, 0, ["phrases", n.value, *self._opt(t, 0)], e.span, (t or n).span, "phrases")
                 for i, x in enumerate(phrases):

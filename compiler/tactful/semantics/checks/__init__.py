@@ -17,6 +17,7 @@ CHECKS = (
     declarations.field_types,
     declarations.signals,
     declarations.phrase_banks,
+    declarations.scorers,
     declarations.style_rules,
     declarations.policies,
     conditions.all_conditions,

@@ -104,6 +104,20 @@ def _atom(model: Model, a: ast.Cond, module: str, slots: frozenset[str] = frozen
                 if not is_one_emoji(e.value):
                     yield Diagnostic(Code.NOT_AN_EMOJI, f"{e.value!r} is not one emoji", e.span, label="not one emoji",
                                      hint="write one emoji per text (\"🙃\", \"🤡\"); use `mentions` for words")
+        case ast.Scores(field=field, at_least=at_least, scorer=scorer):
+            yield from _expect_type(model, field, module, ("text",), "`scores`", slots)
+            if not 0 <= at_least <= 1:
+                yield Diagnostic(Code.BAD_SCORE, f"`scores at least {at_least:g}` asks for a score outside 0 to 1", a.span,
+                                 label="score out of range",
+                                 hint="a score is a number from 0 to 1: use one such as the weights file's "
+                                 "`suggested_at_least`")
+            if scorer.value not in lib.scorers:
+                guess = did_you_mean(scorer.value, lib.scorers)
+                declared = ", ".join(f"`{n}`" for n in sorted(lib.scorers)) or "none"
+                yield Diagnostic(Code.UNKNOWN_SCORER, f"`{scorer.value}` is not a scorer", scorer.span,
+                                 label="unknown scorer",
+                                 hint=f"{guess} (scorers: {declared})" if guess else
+                                 f"scorers: {declared}; declare one with `scorer {scorer.value}` and a `weights` file")
         case ast.Matches(field=field, regex=regex):
             yield from _expect_type(model, field, module, ("text",), "`matches`", slots)
             yield from regex_error(regex)

@@ -8,11 +8,12 @@ from tactful.codes import Code
 from tactful.diagnostics import Diagnostic, Related
 from tactful.runtime.types import FIELD_TYPES, compile_re2, re2_reason
 from tactful.semantics.model import RESERVED, Model, did_you_mean, entry_name
+from tactful.semantics.scorers import WeightsProblem
 from tactful.syntax import ast
 
 _KINDS = (
     (ast.TeamDecl, "team"), (ast.ChannelDecl, "channel"), (ast.FieldDecl, "field"), (ast.SignalDecl, "signal"),
-    (ast.PhraseBank, "phrase bank"), (ast.StyleDecl, "style rule"), (ast.PolicyDecl, "policy"),
+    (ast.PhraseBank, "phrase bank"), (ast.StyleDecl, "style rule"), (ast.ScorerDecl, "scorer"), (ast.PolicyDecl, "policy"),
 )
 
 
@@ -46,6 +47,16 @@ def signals(model: Model) -> Iterator[Diagnostic]:
             where = s.name.span if not s.when else s.when[1].span
             msg = f"signal `{s.name.value}` has no `when`" if not s.when else f"signal `{s.name.value}` has more than one `when`"
             yield Diagnostic(Code.INVALID_SIGNAL, msg, where, hint="combine conditions with `or` in one `when` line")
+
+
+def scorers(model: Model) -> Iterator[Diagnostic]:
+    """T1118 for a scorer whose weights file is missing or not valid (at its `weights` text)."""
+    for _, s in model.entries(ast.ScorerDecl):
+        if model.decls.scorers.get(s.name.value, (None, None))[1] is not s:
+            continue  # a second declaration of the name: reported as T1110
+        found = model.weights_of(s.name.value)
+        if isinstance(found, WeightsProblem):
+            yield Diagnostic(Code.BAD_WEIGHTS, found.message, s.weights.span, label="weights file", hint=found.hint)
 
 
 def phrase_banks(model: Model) -> Iterator[Diagnostic]:
