@@ -112,6 +112,18 @@ def test_load_thousand(benchmark, thousand):
     print(f"1k bundle: {len(raw):,} bytes")
 
 
+def test_prepare_thousand(benchmark, thousand):
+    """`load_library(…).prepare()` of the generated 1,000-framework bundle, what a service does before
+    it takes traffic (every framework's code, slot checks and texts, every signal and pattern
+    compiled), against load_library alone. Its frameworks repeat their slots, their own patterns and
+    the house policy's handoffs, which a library compiles and checks once."""
+    raw = thousand.read_bytes()
+    RESULTS.setdefault("load_library 1k", _best(lambda: load_library(raw), 3))
+    library = benchmark.pedantic(lambda: load_library(raw).prepare(), rounds=3, iterations=1)
+    assert len(library.intents) == 1000
+    _line("load_library + prepare() 1k", benchmark.stats.stats.min, "load_library 1k")
+
+
 def test_first_draft(benchmark, shipped):
     """The first draft of a framework, once another framework has drafted (the signals every
     framework shares are then compiled), against a draft of a prepared framework. The very first

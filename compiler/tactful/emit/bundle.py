@@ -69,6 +69,9 @@ def model_data(bundle: Bundle, lazy: bool = False) -> dict:
         return data
 
     full = bundle.model_dump(mode="json", exclude={"frameworks"})
+    for policy, data in zip(bundle.policies, full["policies"]):  # the very dumps its frameworks hold
+        data["guards"] = [entry(g) for g in policy.guards]
+        data["escalations"] = [entry(e) for e in policy.escalations]
     frameworks = map(framework, bundle.frameworks)
     full["frameworks"] = frameworks if lazy else list(frameworks)
     return full

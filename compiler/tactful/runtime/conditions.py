@@ -514,22 +514,26 @@ class TextSet:
     it (a BundleError then if RE2 rejects it) and searches the message with it. On its BUILD_AFTER-th
     scan, or when `build()` is called (Library.prepare, the tracer), it builds the filter, and the
     generated code scans with that from then on: the same answer for every pattern, in one pass. An
-    eager set (a framework's own conditions, a few patterns) adds each pattern as it is compiled and
-    is built before its code runs. A race only compiles a pattern, or builds the filter, twice."""
+    eager set (a framework's own conditions, a few patterns) is built before its code runs (a
+    BundleError then if RE2 rejects a pattern); frameworks whose own patterns on a field are the
+    same share one filter (`shared`, the registry's: a library's frameworks repeat their patterns,
+    and each filter was most of preparing a framework). A race only compiles a pattern, or builds
+    the filter, twice."""
 
     BUILD_AFTER = 32
 
-    __slots__ = ("field", "patterns", "lazy", "_wheres", "_memo", "_namespace", "_builder", "_filter",
+    __slots__ = ("field", "patterns", "lazy", "_wheres", "_memo", "_namespace", "_shared", "_filter",
                  "_regexes", "_needs", "_scans")
 
-    def __init__(self, field: str, memo: str, namespace: dict[str, object], *, lazy: bool):
+    def __init__(self, field: str, memo: str, namespace: dict[str, object], *, lazy: bool,
+                 shared: "dict[tuple[str, ...], re2.Filter] | None" = None):
         self.field = field
         self.patterns: list[str] = []
         self.lazy = lazy
         self._wheres: list[str] = []  # the condition each pattern comes from, for its error message
         self._memo = memo
         self._namespace = namespace
-        self._builder: "re2.Filter | None" = None if lazy else re2.Filter()
+        self._shared = shared  # built filters by their patterns, for an eager set
         self._filter: "re2.Filter | None" = None
         self._regexes: list[Any] = []  # a lazy set's patterns, each compiled on first use
         self._needs: list[Any] = []  # and what each needs of a text, read on first use
@@ -537,9 +541,7 @@ class TextSet:
         namespace[f"_scan{memo}"] = self._scan
 
     def add(self, pattern: str, where: str) -> int:
-        """The pattern's index in the set (an eager set compiles it now: BundleError if RE2 rejects it)."""
-        if self._builder is not None:
-            _add(self._builder, pattern, where)
+        """The pattern's index in the set (compiled when the set is built, or a lazy set's first uses it)."""
         self.patterns.append(pattern)
         self._wheres.append(where)
         self._regexes.append(None)
@@ -554,16 +556,19 @@ class TextSet:
         """The filter, built now if it is not yet. Raises BundleError."""
         s = self._filter
         if s is None:
-            s = self._builder
+            key = tuple(self.patterns)
+            s = self._shared.get(key) if self._shared is not None else None
             if s is None:
                 s = re2.Filter()
                 for pattern, where in zip(self.patterns, self._wheres):
                     _add(s, pattern, where)
-            try:
-                s.Compile()
-            except re2.error:
-                raise BundleError(f"RE2 could not compile the patterns on field `{self.field}` together") from None
-            self._filter, self._builder = s, None
+                try:
+                    s.Compile()
+                except re2.error:
+                    raise BundleError(f"RE2 could not compile the patterns on field `{self.field}` together") from None
+                if self._shared is not None:
+                    self._shared[key] = s
+            self._filter = s
             self._namespace[f"_scan{self._memo}"] = _scanner(s, self._memo)
         return s
 
@@ -805,6 +810,8 @@ class ConditionCompiler:
         # same source (their constants differ in value, not in name): compiled once, run in each one's
         # namespace.
         self._codes: dict[str, CodeType] = {} if registry is None else registry._codes
+        # the registry's: the built filters of the frameworks' own text conditions, by their patterns
+        self._filters: dict[tuple[str, ...], re2.Filter] = {}
         # a group's PhraseIndexes, by key, for the registry's KeyIndex (published when it runs)
         self._added_keys: dict[str, list[int]] = {}
         if group_of is not None:  # a group: the registry's generated code and lazy tests
@@ -828,6 +835,9 @@ class ConditionCompiler:
             self.namespace["_present"] = self._key_index.present
         for i, name in enumerate(FEATURES):
             self.namespace[f"_feature_{i}"] = COMPUTE[name]
+
+    def _registry(self) -> "ConditionCompiler":
+        return self._program or self._group_of or self
 
     # --- public ---------------------------------------------------------------------------------
 
@@ -944,7 +954,9 @@ class ConditionCompiler:
             text_set = self._set_builders.get(field)
             if text_set is None:
                 memo = self._set_names[field] = f"{self._prefix}{len(self._set_names)}"
-                text_set = self._set_builders[field] = TextSet(field, memo, self.namespace, lazy=self._group_of is not None)
+                lazy = self._group_of is not None
+                text_set = self._set_builders[field] = TextSet(field, memo, self.namespace, lazy=lazy,
+                                                               shared=None if lazy else self._registry()._filters)
                 if text_set.lazy:
                     self.lazies.append(text_set)
             index = text_set.add(pattern, where)

@@ -654,7 +654,8 @@ class _Writer:
 
     def inherited(self, plural: str, e: Data, file: str | None):
         policy = e["policy"]
-        if policy is not None and self.policies.get((plural, policy, e["name"])) == e:
+        found = self.policies.get((plural, policy, e["name"])) if policy is not None else None
+        if found is not None and (found is e or found == e):  # (the same dump, as model_data gives)
             return f"{policy}.{e['name']}"
         return self.element(e, _GUARD if plural == "guards" else _ESCALATION, file)
 

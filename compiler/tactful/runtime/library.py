@@ -326,6 +326,11 @@ def _slot(s: dict[str, Any]) -> SimpleNamespace:
                            pattern=s.get("pattern"), required=s.get("required", False), private=s.get("private", False))
 
 
+def _slot_key(s: dict[str, Any]) -> tuple:
+    """What a SlotChecker of a stored slot depends on: slots equal in these share one checker."""
+    return s["name"], s.get("type", "text"), tuple(s.get("values", ())), s.get("pattern")
+
+
 class Library:
     """A bundle ready for drafting. Build with load_library(); it prepares itself as it is used."""
 
@@ -371,7 +376,14 @@ class Library:
         self._policy_items = {(plural, f"{p['name']}.{entry_name(e)}"): e for p in data.get("policies", ())
                               for plural in ("guards", "escalations") for e in p.get(plural, ())}
         self._policy_rule = policy_rule(data.get("policies", ()))
+        self._policy_entries = frozenset(map(id, self._policy_items.values()))  # (alive as long as data)
         self._prepared: dict[str, _Framework] = {}
+        # slot checks by _slot_key: frameworks of a library repeat their slots (a case number's
+        # pattern), and a checker compiles its pattern twice (once to validate it, once as a set)
+        self._checkers: dict[tuple, SlotChecker] = {}
+        # the handoff of each policy escalation, by (its id, the names known): every framework that
+        # inherits one renders the same text
+        self._handoffs: dict[tuple[int, frozenset[str]], TextRenderer] = {}
         self._models: dict[str, Framework] = {}
         self._lock = threading.RLock()
         self._sources: list[str] = []  # the generated code so far, for whoever debugs it
@@ -483,8 +495,7 @@ class Library:
             code = compiler.compile(e["when"], f"`{intent}` escalation `{name}`")
             codes.append(code)
             if e.get("handoff") is not None:
-                where = f"`{intent}` escalation `{name}` handoff"
-                handoff = compiler.constant(TextRenderer(program.note_texts, stored_text(e["handoff"]), known, where).render)
+                handoff = compiler.constant(self._handoff(e, known, program, f"`{intent}` escalation `{name}` handoff").render)
                 hit = f"_EscalationHit({name!r}, {team!r}, {handoff}(variables))"
             else:
                 hit = compiler.constant(EscalationHit(name, team, None))
@@ -508,7 +519,7 @@ class Library:
             ))
         body.append("return guards, escalations, -1")
         try:
-            checkers = {s["name"]: SlotChecker(_slot(s)) for s in slots}
+            checkers = {s["name"]: self._checker(s) for s in slots}
         except Exception as e:  # noqa: BLE001 - re2 raises its own error type
             raise BundleError(f"`{intent}`: a slot pattern is not valid RE2: {e}") from None
         source = function_source("_framework", "values, variables", codes, body)
@@ -530,6 +541,25 @@ class Library:
             owner=fw.get("owner"),
             lazies=tuple(compiler.lazies),
         )
+
+    def _handoff(self, e: dict[str, Any], known: frozenset[str], program: _Program, where: str) -> TextRenderer:
+        """The renderer of an escalation's handoff; a policy's escalation's is made once for each set
+        of names known (the frameworks that inherit it mostly have the same). Under the lock."""
+        if id(e) not in self._policy_entries:  # a framework's own
+            return TextRenderer(program.note_texts, stored_text(e["handoff"]), known, where)
+        key = (id(e), known)
+        found = self._handoffs.get(key)
+        if found is None:
+            found = self._handoffs[key] = TextRenderer(program.note_texts, stored_text(e["handoff"]), known, where)
+        return found
+
+    def _checker(self, slot: dict[str, Any]) -> SlotChecker:
+        """The check of a stored slot, made once per distinct slot (see _checkers). Under the lock."""
+        key = _slot_key(slot)
+        checker = self._checkers.get(key)
+        if checker is None:
+            checker = self._checkers[key] = SlotChecker(_slot(slot))
+        return checker
 
     # --- the models, for tools ------------------------------------------------------------------------
 

@@ -346,16 +346,21 @@ class Tracer:
         return read
 
     def _matches_test(self, field: str, pattern: str):
-        """(values, memo) -> (the spans found, whether the `matches` held): the runtime's scan decides."""
+        """(values, memo) -> (the spans found, whether the `matches` held): the runtime's scan decides.
+        The pattern is compiled the first time the scan finds it (a library's signals hold hundreds,
+        and compiling them all was most of its first trace)."""
         found = self._text_set(field, pattern)
-        regex = self._regex(pattern)
+        regex = None
         hits_of = self._hits
 
         def test(values, memo):
+            nonlocal regex
             text = values.get(field)
             if isinstance(text, str) and text:
                 hits = hits_of(found[0], text, memo) if found is not None else None
                 if hits is None or found[1] in hits:
+                    if regex is None:  # (a race compiles it twice: the same pattern)
+                        regex = self._regex(pattern)
                     spans = [(m.start(), m.end(), m) for m in regex.finditer(text)]
                     return spans, bool(spans) if hits is None else True
             return [], False
