@@ -113,7 +113,8 @@ class Builder(Transformer):
         return c[0]
 
     def member_chunk(self, c):
-        return c[0]
+        x = c[0]
+        return self._list_member(x) if type(x) is list or type(x) is tuple else x
 
     def name(self, c):  # the commonest node (`at`: see ast._inits)
         tok = c[0]
@@ -230,11 +231,29 @@ class Builder(Transformer):
         return ast.FrameworkDecl(head.intent, head.title, tuple(members), src=self.source, start=head.start, end=members[-1].end)
 
     def members(self, c):  # [head, member, member, …]
+        member = c[2]
+        if type(member) is list or type(member) is tuple:  # a slot, a reply or an example: see the grammar
+            member = self._list_member(member)
         first = c[0]
         if type(first) is list:
-            first.append(c[2])
+            first.append(member)
             return first
-        return [first, c[2]]
+        return [first, member]
+
+    def _list_member(self, x):
+        """The node of a member that the grammar leaves as its list: slot_flags (a list that starts
+        with SLOT), slot_items (a tuple), moves (a list that starts with REPLY) or example_items (a
+        list that starts with EXAMPLE)."""
+        if type(x) is tuple:
+            return self._slot(*x)
+        kind = x[0].type
+        if kind == "SLOT":
+            return self._slot(x, ())
+        if kind == "REPLY":
+            reply, visibility, when, *moves = x
+            return ast.Reply(visibility, when, tuple(moves), src=self.source, start=self._start(reply), end=moves[-1].end)
+        example, name, *items = x
+        return ast.Example(name, tuple(items), src=self.source, start=self._start(example), end=self._end(items[-1]))
 
     def framework_head(self, c):
         return ast.FrameworkDecl(c[1], c[2], (), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
@@ -257,19 +276,13 @@ class Builder(Transformer):
     def about(self, c):
         return ast.About(c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
-    def slot(self, c):
-        x = c[0]
-        if type(x) is list:  # flags only
-            flags, items = x, ()
-            last = flags[-1]
-        else:
-            flags, items = x
-            last = items[-1][1]
+    def _slot(self, flags, items):  # see _list_member
+        last = items[-1][1] if items else flags[-1]
         return ast.Slot(
             flags[1], tuple(flags[2:]),
-            tuple(v for k, v in items if k == "pattern"),
-            tuple(v for k, v in items if k == "example"),
-            tuple(v for k, v in items if k == "about"),
+            tuple(v for k, v in items if k == "PATTERN"),
+            tuple(v for k, v in items if k == "EXAMPLE"),
+            tuple(v for k, v in items if k == "ABOUT"),
             src=self.source, start=self._start(flags[0]), end=self._end(last),
         )
 
@@ -280,21 +293,12 @@ class Builder(Transformer):
             return first
         return [first, c[1]]
 
-    def slot_items(self, c):  # (slot_flags, [(kind, node), …])
-        first = c[0]
+    def slot_items(self, c):  # (slot_flags, [(PATTERN, EXAMPLE or ABOUT, node), …])
+        first, kind, node = c
         if type(first) is list:
-            return (first, [c[1]])
-        first[1].append(c[1])
+            return (first, [(kind.type, node)])
+        first[1].append((kind.type, node))
         return first
-
-    def slot_pattern(self, c):
-        return ("pattern", c[2])
-
-    def slot_example(self, c):
-        return ("example", c[2])
-
-    def slot_about(self, c):
-        return ("about", c[2])
 
     def escalate(self, c):
         alias = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "alias"), None)
@@ -314,30 +318,25 @@ class Builder(Transformer):
     def except_(self, c):
         return ast.Except(c[1], c[2], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
-    def reply(self, c):
-        reply, visibility, when, *moves = c[0]
-        return ast.Reply(visibility, when, tuple(moves), src=self.source, start=self._start(reply), end=self._end(moves[-1]))
-
     def moves(self, c):  # [REPLY, visibility, condition or None, move, move, …]
+        # c: moves kind (text | PICK name), or REPLY visibility (WHEN cond)? kind (text | PICK name)
         first = c[0]
         if type(first) is list:
-            first.append(c[1])
+            first.append(self._move(c, 1))
             return first
-        return [first, c[1], None, c[2]] if len(c) == 3 else [first, c[1], c[3], c[4]]
+        if len(c) < 6:
+            return [first, c[1], None, self._move(c, 2)]
+        return [first, c[1], c[3], self._move(c, 4)]
 
-    def move(self, c):  # _NL2 kind (text | PICK name)
-        tok = c[1]
+    def _move(self, c, at):  # c[at:]: kind (text | PICK name)
+        tok = c[at]
         src, start = self.source, self.base + tok.start_pos
         kind = ast.Name.at(src, start, self.base + tok.end_pos, tok.value)
-        if len(c) == 3:
-            text = c[2]
+        if len(c) == at + 2:
+            text = c[at + 1]
             return ast.Move.at(src, start, text.end, kind, text, None)
-        pick = c[3]
+        pick = c[at + 2]
         return ast.Move.at(src, start, pick.end, kind, None, pick)
-
-    def example(self, c):
-        example, name, *items = c[0]
-        return ast.Example(name, tuple(items), src=self.source, start=self._start(example), end=self._end(items[-1]))
 
     def example_items(self, c):  # [EXAMPLE, name, item, item, …]
         first = c[0]
