@@ -300,20 +300,19 @@ class Builder(Transformer):
         first[1].append((kind.type, node))
         return first
 
-    def escalate(self, c):
-        alias = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "alias"), None)
-        handoff = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "handoff"), None)
+    def escalate(self, c):  # ESCALATE name WHEN cond (AS name)? (HANDOFF text)?
+        alias = handoff = None
+        if len(c) > 4:
+            if c[4].type == "AS":
+                alias = c[5]
+                if len(c) > 6:
+                    handoff = c[7]
+            else:
+                handoff = c[5]
         return ast.Escalate(c[1], c[3], alias, handoff, src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
-    def handoff(self, c):
-        return ("handoff", c[2])
-
-    def guard(self, c):
-        alias = next((x[1] for x in c if isinstance(x, tuple)), None)
-        return ast.Guard(c[1], alias, c[-1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
-
-    def alias(self, c):
-        return ("alias", c[1])
+    def guard(self, c):  # GUARD cond (AS name)? text
+        return ast.Guard(c[1], c[3] if len(c) == 5 else None, c[-1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def except_(self, c):
         return ast.Except(c[1], c[2], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
@@ -371,16 +370,15 @@ class Builder(Transformer):
         pairs.append(c[2])
         return pairs
 
-    def pair(self, c):
-        return ast.Pair(c[0], c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
-
-    def value(self, c):
-        x = c[0]
+    def pair(self, c):  # name (text | NUMBER | name | visibility)
+        name, x = c
         if isinstance(x, ast.Text):
-            return ast.Value("text", x.value, src=x.src, start=x.start, end=x.end)
-        if isinstance(x, ast.Name):
-            return ast.Value("name", x.value, src=x.src, start=x.start, end=x.end)
-        return ast.Value("number", float(x.value), src=self.source, start=self.base + x.start_pos, end=self.base + x.end_pos)
+            value = ast.Value("text", x.value, src=x.src, start=x.start, end=x.end)
+        elif isinstance(x, ast.Name):
+            value = ast.Value("name", x.value, src=x.src, start=x.start, end=x.end)
+        else:
+            value = ast.Value("number", float(x.value), src=self.source, start=self.base + x.start_pos, end=self.base + x.end_pos)
+        return ast.Pair(name, value, src=self.source, start=self._start(name), end=value.end)
 
     def _expect(self, kind: str, c: list, **kw):
         names = _names(c)
@@ -414,17 +412,35 @@ class Builder(Transformer):
         return self._expect("hold", c)
 
     # ---- conditions ----------------------------------------------------------------------------
-    def cond(self, c):
-        if len(c) == 1:
-            return c[0]
-        items = tuple(_nodes(c))
-        return self._nested(ast.Or(items, src=self.source, start=self._cond_start(c[0]), end=self._cond_end(c[-1])), items)
+    def cond(self, c):  # a lone atom
+        return c[0]
 
-    def and_cond(self, c):
-        if len(c) == 1:
-            return c[0]
-        items = tuple(_nodes(c))
-        return self._nested(ast.And(items, src=self.source, start=self._cond_start(c[0]), end=self._cond_end(c[-1])), items)
+    def cond_and(self, c):
+        return self._and(c[0])
+
+    def cond_or(self, c):
+        items = tuple(c[0])
+        return self._nested(ast.Or(items, src=self.source, start=self._cond_start(items[0]), end=self._cond_end(items[-1])), items)
+
+    def _and(self, atoms: list):
+        items = tuple(atoms)
+        return self._nested(ast.And(items, src=self.source, start=self._cond_start(items[0]), end=self._cond_end(items[-1])), items)
+
+    def and_list(self, c):  # [atom, atom, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[2])
+            return first
+        return [first, c[2]]
+
+    def or_list(self, c):  # [atom or And, …]
+        first, last = c[0], c[2]
+        return [self._and(first) if type(first) is list else first, self._and(last) if type(last) is list else last]
+
+    def or_list_more(self, c):
+        items, last = c[0], c[2]
+        items.append(self._and(last) if type(last) is list else last)
+        return items
 
     def cond_not(self, c):
         return self._nested(ast.Not(c[1], src=self.source, start=self._start(c[0]), end=self._cond_end(c[-1])), (c[1],))
