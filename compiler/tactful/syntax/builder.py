@@ -294,21 +294,21 @@ class Builder(Transformer):
         return [first, c[1]]
 
     def slot_items(self, c):  # (slot_flags, [(PATTERN, EXAMPLE or ABOUT, node), …])
-        first, kind, node = c
+        first, _, kind, node = c
         if type(first) is list:
             return (first, [(kind.type, node)])
         first[1].append((kind.type, node))
         return first
 
-    def escalate(self, c):  # ESCALATE name WHEN cond (AS name)? (HANDOFF text)?
+    def escalate(self, c):  # ESCALATE name WHEN cond (AS name)? (_NL2 HANDOFF text)?
         alias = handoff = None
         if len(c) > 4:
             if c[4].type == "AS":
                 alias = c[5]
                 if len(c) > 6:
-                    handoff = c[7]
+                    handoff = c[8]
             else:
-                handoff = c[5]
+                handoff = c[6]
         return ast.Escalate(c[1], c[3], alias, handoff, src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def guard(self, c):  # GUARD cond (AS name)? text
@@ -318,14 +318,14 @@ class Builder(Transformer):
         return ast.Except(c[1], c[2], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def moves(self, c):  # [REPLY, visibility, condition or None, move, move, …]
-        # c: moves kind (text | PICK name), or REPLY visibility (WHEN cond)? kind (text | PICK name)
+        # c: moves _NL2 kind (text | PICK name), or REPLY visibility (WHEN cond)? _NL2 kind (text | PICK name)
         first = c[0]
         if type(first) is list:
-            first.append(self._move(c, 1))
+            first.append(self._move(c, 2))
             return first
-        if len(c) < 6:
-            return [first, c[1], None, self._move(c, 2)]
-        return [first, c[1], c[3], self._move(c, 4)]
+        if len(c) < 7:
+            return [first, c[1], None, self._move(c, 3)]
+        return [first, c[1], c[3], self._move(c, 5)]
 
     def _move(self, c, at):  # c[at:]: kind (text | PICK name)
         tok = c[at]
