@@ -14,7 +14,7 @@ from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
 from tactful.source import SourceFile
 from tactful.syntax import ast
-from tactful.syntax.text import TextError, parse_text
+from tactful.syntax.text import SPECIAL, TextError, parse_text
 
 try:  # the compiled parser's tokens are a class of their own
     from lark_cython.lark_cython import Token as _CToken
@@ -22,6 +22,10 @@ try:  # the compiled parser's tokens are a class of their own
     TOKENS: tuple[type, ...] = (Token, _CToken)
 except ImportError:  # pragma: no cover - lark-cython is optional
     TOKENS = (Token,)
+
+
+_special = SPECIAL.search
+_text_at = ast.Text.at
 
 
 def _nodes(children: list) -> list:
@@ -133,9 +137,14 @@ class Builder(Transformer):
     # method named after a terminal for each such token): no grammar rule wraps them, which spares a
     # reduction per text.
     def QUOTED(self, tok):
+        raw = tok.value
         start = self.base + tok.start_pos
+        if not raw.startswith('"""'):  # parse_text's commonest case, written out: plain words on one line
+            body = raw[1:-1]
+            if not _special(body):
+                return _text_at(self.source, start, start + len(raw), body, None)
         try:
-            return parse_text(tok.value, start, self.source)
+            return parse_text(raw, start, self.source)
         except TextError as e:
             self.diagnostics.append(Diagnostic(Code.INVALID_TEXT, e.message, self.source.span(e.start, e.end), hint=e.hint))
             return ast.Text(tok.value, (), src=self.source, start=start, end=self.base + tok.end_pos)

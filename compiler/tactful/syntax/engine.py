@@ -79,7 +79,13 @@ class _Lines:
         goes on on the next line, which must be indented deeper."""
         value = tok.value
         if "\n" not in value:
-            return _cut(tok, value[0]) if len(value) > 1 else tok
+            if len(value) == 1:
+                return tok
+            cut = len(value) - 1
+            if isinstance(tok, str):  # Lark's own Token is an immutable str: make a new one
+                return Token(tok.type, value[0], tok.start_pos, tok.line, tok.column, tok.end_line, tok.end_column - cut, tok.end_pos - cut)
+            tok.value, tok.end_column, tok.end_pos = value[0], tok.end_column - cut, tok.end_pos - cut  # lark-cython's
+            return tok
         w, pos = self._next_line(tok)
         if w <= self.widths[-1]:
             raise IndentError("this line goes on with the list above it, so it must be indented deeper", pos,
@@ -89,15 +95,6 @@ class _Lines:
     def comment(self, tok):
         self.comments.append((tok.start_pos, tok.value))
         return tok
-
-
-def _cut(tok, value: str):
-    """tok without the spaces after value, which it starts with."""
-    cut = len(tok.value) - len(value)
-    if isinstance(tok, str):  # Lark's own Token is an immutable str: make a new one
-        return Token(tok.type, value, tok.start_pos, tok.line, tok.column, tok.end_line, tok.end_column - cut, tok.end_pos - cut)
-    tok.value, tok.end_column, tok.end_pos = value, tok.end_column - cut, tok.end_pos - cut  # lark-cython's
-    return tok
 
 
 def _retype_keyword(keywords: dict[str, str]):
@@ -110,8 +107,14 @@ def _retype_keyword(keywords: dict[str, str]):
     def retype(tok):
         value = tok.value
         if value[-1] in " \t":
-            value = value.rstrip(" \t")
-            tok = _cut(tok, value)
+            word = value.rstrip(" \t")
+            cut = len(value) - len(word)
+            if isinstance(tok, str):  # Lark's own Token is an immutable str: make a new one
+                tok = Token(tok.type, word, tok.start_pos, tok.line, tok.column, tok.end_line,
+                            tok.end_column - cut, tok.end_pos - cut)
+            else:  # lark-cython's
+                tok.value, tok.end_column, tok.end_pos = word, tok.end_column - cut, tok.end_pos - cut
+            value = word
         kind = get(value)
         if kind is not None:
             tok.type = kind
