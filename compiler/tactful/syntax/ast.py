@@ -655,7 +655,7 @@ class Module(Node):
 def _inits(classes: list[type]) -> None:
     """Every node class's __init__, the same as a frozen dataclass's (same parameters and defaults),
     and its `at` (`Name.at(src, start, end, value)`: the position, then every field, all by
-    position), written as one piece of source and compiled once.
+    position).
 
     A frozen dataclass's own __init__ sets each field with `object.__setattr__(self, name, value)`,
     looked up anew for every field of every node; these call each field's slot descriptor, bound
@@ -663,27 +663,57 @@ def _inits(classes: list[type]) -> None:
     parse builds over a hundred of them per file. `at` also skips the class call's keyword
     arguments (a dict per node): the builder makes its commonest nodes with it. A class made with
     eq (see node()) also gets the __eq__ and __hash__ a frozen dataclass has: its compared fields as
-    a tuple. Compiling them all together spares the import several compilations per class."""
-    source: list[str] = []
+    a tuple.
+
+    Their source (methods_source()) is written out in ast_methods.py, so that importing this module
+    (which every cold `tactful check` does) loads them compiled instead of compiling them; the
+    module's functions read the slot setters and classes that this function puts in its namespace.
+    Should the file not match the classes (a node changed, the file not written again: a test
+    catches it), the source is compiled here instead."""
+    import zlib
+
+    from tactful.syntax import ast_methods
+
+    source = methods_source(classes)
     names: dict[str, object] = {"_new": object.__new__}
     for cls in classes:
+        names[f"_cls_{cls.__name__}"] = cls
+        for f in fields(cls):
+            names[f"_s_{cls.__name__}_{f.name}"] = getattr(cls, f.name).__set__
+    if getattr(ast_methods, "SOURCE_CRC", None) == zlib.crc32(source.encode()):
+        namespace = vars(ast_methods)
+        namespace.update(names)
+    else:
+        namespace = names
+        exec(source, namespace)
+    for cls in classes:
+        methods = {"__init__": namespace[f"_init_{cls.__name__}"], "at": namespace[f"_at_{cls.__name__}"]}
+        if cls in _NODES_EQ:
+            methods["__eq__"], methods["__hash__"] = namespace[f"_eq_{cls.__name__}"], namespace[f"_hash_{cls.__name__}"]
+        for name, f in methods.items():
+            f.__name__, f.__qualname__, f.__module__ = name, f"{cls.__qualname__}.{name}", __name__
+            setattr(cls, name, staticmethod(f) if name == "at" else f)
+
+
+def methods_source(classes: list[type] | None = None) -> str:
+    """The source of the node classes' methods (see _inits), as ast_methods.py holds it."""
+    source: list[str] = []
+    for cls in _NODES if classes is None else classes:
         params: list[str] = []
         keywords: list[str] = []
         body: list[str] = []
         for f in fields(cls):
             if f.default_factory is not MISSING:  # not written here: a node's fields are immutable values
                 raise TypeError(f"{cls.__name__}.{f.name}: a node field takes a default, not a default_factory")
-            key = f"{cls.__name__}_{f.name}"
-            names[f"_s_{key}"] = getattr(cls, f.name).__set__
             param = f.name
             if f.default is not MISSING:
-                names[f"_d_{key}"] = f.default
-                param += f"=_d_{key}"
+                if f.default not in (None, False, True, 0, (), "") or type(f.default) not in (type(None), bool, int, tuple, str):
+                    raise TypeError(f"{cls.__name__}.{f.name}: a node field's default is None, a bool, 0, () or \"\"")
+                param += f"={f.default!r}"
             (keywords if f.kw_only else params).append(param)
-            body.append(f"    _s_{key}(self, {f.name})")
+            body.append(f"    _s_{cls.__name__}_{f.name}(self, {f.name})")
         signature = ", ".join(["self", *params, *(["*", *keywords] if keywords else [])])
         source.append(f"def _init_{cls.__name__}({signature}):\n" + "\n".join(body))
-        names[f"_cls_{cls.__name__}"] = cls
         positional = ", ".join(["src", "start", "end", *(f.name for f in fields(cls) if not f.kw_only)])
         source.append(f"def _at_{cls.__name__}({positional}):\n    self = _new(_cls_{cls.__name__})\n"
                       + "\n".join(body) + "\n    return self")
@@ -694,14 +724,19 @@ def _inits(classes: list[type]) -> None:
             source.append(f"def _eq_{cls.__name__}(self, other):\n    if other.__class__ is self.__class__:\n"
                           f"        return {mine} == {theirs}\n    return NotImplemented")
             source.append(f"def _hash_{cls.__name__}(self):\n    return hash({mine})")
-    exec("\n".join(source), names)
-    for cls in classes:
-        methods = {"__init__": names[f"_init_{cls.__name__}"], "at": names[f"_at_{cls.__name__}"]}
-        if cls in _NODES_EQ:
-            methods["__eq__"], methods["__hash__"] = names[f"_eq_{cls.__name__}"], names[f"_hash_{cls.__name__}"]
-        for name, f in methods.items():
-            f.__name__, f.__qualname__, f.__module__ = name, f"{cls.__qualname__}.{name}", __name__
-            setattr(cls, name, staticmethod(f) if name == "at" else f)
+    return "\n\n\n".join(source) + "\n"
+
+
+def methods_module() -> str:
+    """ast_methods.py as it should read: methods_source() and its checksum."""
+    import zlib
+
+    source = methods_source()
+    return ('"""The AST node classes\' __init__, `at`, __eq__ and __hash__: written by tactful.syntax.ast.methods_module()\n'
+            "from the node classes, do not edit (see ast._inits; tests/syntax/test_ast_methods.py says when it is out of date).\n"
+            "Its functions read the slot setters and classes that ast._inits puts in this module's namespace.\n"
+            '"""\n# ruff: noqa\n\n'
+            f"SOURCE_CRC = {zlib.crc32(source.encode())}\n\n\n" + source)
 
 
 _inits(_NODES)
