@@ -8,7 +8,7 @@ semantics/checks/).
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
 from typing import Union, dataclass_transform
 
 from tactful.source import NO_SPAN, SourceFile, Span
@@ -34,14 +34,25 @@ _NODES: list[type] = []  # every node class, for _inits() at the end of the modu
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
 def node(cls=None, /, *, eq: bool = True):
-    """Makes a node class: a frozen dataclass with slots, whose __init__ _inits() writes."""
+    """Makes a node class: a dataclass with slots, immutable as a frozen one is (Node's __setattr__),
+    whose __init__, `at`, and (with eq) __eq__ and __hash__ _inits() writes.
+
+    The dataclass is not made with frozen=True, nor eq=True: for those it compiles four methods per
+    class (__setattr__, __delattr__, __eq__, __hash__), which made importing this module (and so every
+    cold `tactful check`) take tens of milliseconds; Node's one __setattr__ and __delattr__ serve every
+    class, and _inits() compiles the rest in one piece, as a frozen dataclass's would read."""
 
     def make(cls):
-        cls = dataclass(frozen=True, slots=True, repr=False, eq=eq, init=False)(cls)
+        cls = dataclass(slots=True, repr=False, eq=False, init=False)(cls)
+        if eq:
+            _NODES_EQ.add(cls)
         _NODES.append(cls)
         return cls
 
     return make if cls is None else make(cls)
+
+
+_NODES_EQ: set[type] = set()  # the node classes compared (and hashed) by their fields
 
 
 @node(eq=False)
@@ -64,6 +75,19 @@ class Node:
     def loc(self) -> Loc:
         """The span's seven fields as a plain tuple."""
         return tuple(self.span)
+
+    def __setattr__(self, name, value):
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):  # copy and pickle (their default sets the slots with __setattr__)
+        return [getattr(self, f.name) for f in fields(self)]
+
+    def __setstate__(self, state):
+        for f, value in zip(fields(self), state):
+            object.__setattr__(self, f.name, value)
 
     def __repr__(self) -> str:
         """A dataclass's repr (the fields shown, not the position), written once here: the node classes
@@ -652,43 +676,88 @@ class Module(Node):
 def _inits(classes: list[type]) -> None:
     """Every node class's __init__, the same as a frozen dataclass's (same parameters and defaults),
     and its `at` (`Name.at(src, start, end, value)`: the position, then every field, all by
-    position), written as one piece of source and compiled once.
+    position).
 
     A frozen dataclass's own __init__ sets each field with `object.__setattr__(self, name, value)`,
     looked up anew for every field of every node; these call each field's slot descriptor, bound
     once (`_s_Name_value(self, value)`), which makes a node about a third cheaper to build, and a
     parse builds over a hundred of them per file. `at` also skips the class call's keyword
-    arguments (a dict per node): the builder makes its commonest nodes with it. Compiling them
-    together spares the import one compilation per class."""
-    source: list[str] = []
+    arguments (a dict per node): the builder makes its commonest nodes with it. A class made with
+    eq (see node()) also gets the __eq__ and __hash__ a frozen dataclass has: its compared fields as
+    a tuple.
+
+    Their source (methods_source()) is written out in ast_methods.py, so that importing this module
+    (which every cold `tactful check` does) loads them compiled instead of compiling them; the
+    module's functions read the slot setters and classes that this function puts in its namespace.
+    Should the file not match the classes (a node changed, the file not written again: a test
+    catches it), the source is compiled here instead."""
+    import zlib
+
+    from tactful.syntax import ast_methods
+
+    source = methods_source(classes)
     names: dict[str, object] = {"_new": object.__new__}
     for cls in classes:
+        names[f"_cls_{cls.__name__}"] = cls
+        for f in fields(cls):
+            names[f"_s_{cls.__name__}_{f.name}"] = getattr(cls, f.name).__set__
+    if getattr(ast_methods, "SOURCE_CRC", None) == zlib.crc32(source.encode()):
+        namespace = vars(ast_methods)
+        namespace.update(names)
+    else:
+        namespace = names
+        exec(source, namespace)
+    for cls in classes:
+        methods = {"__init__": namespace[f"_init_{cls.__name__}"], "at": namespace[f"_at_{cls.__name__}"]}
+        if cls in _NODES_EQ:
+            methods["__eq__"], methods["__hash__"] = namespace[f"_eq_{cls.__name__}"], namespace[f"_hash_{cls.__name__}"]
+        for name, f in methods.items():
+            f.__name__, f.__qualname__, f.__module__ = name, f"{cls.__qualname__}.{name}", __name__
+            setattr(cls, name, staticmethod(f) if name == "at" else f)
+
+
+def methods_source(classes: list[type] | None = None) -> str:
+    """The source of the node classes' methods (see _inits), as ast_methods.py holds it."""
+    source: list[str] = []
+    for cls in _NODES if classes is None else classes:
         params: list[str] = []
         keywords: list[str] = []
         body: list[str] = []
         for f in fields(cls):
             if f.default_factory is not MISSING:  # not written here: a node's fields are immutable values
                 raise TypeError(f"{cls.__name__}.{f.name}: a node field takes a default, not a default_factory")
-            key = f"{cls.__name__}_{f.name}"
-            names[f"_s_{key}"] = getattr(cls, f.name).__set__
             param = f.name
             if f.default is not MISSING:
-                names[f"_d_{key}"] = f.default
-                param += f"=_d_{key}"
+                if f.default not in (None, False, True, 0, (), "") or type(f.default) not in (type(None), bool, int, tuple, str):
+                    raise TypeError(f"{cls.__name__}.{f.name}: a node field's default is None, a bool, 0, () or \"\"")
+                param += f"={f.default!r}"
             (keywords if f.kw_only else params).append(param)
-            body.append(f"    _s_{key}(self, {f.name})")
+            body.append(f"    _s_{cls.__name__}_{f.name}(self, {f.name})")
         signature = ", ".join(["self", *params, *(["*", *keywords] if keywords else [])])
         source.append(f"def _init_{cls.__name__}({signature}):\n" + "\n".join(body))
-        names[f"_cls_{cls.__name__}"] = cls
         positional = ", ".join(["src", "start", "end", *(f.name for f in fields(cls) if not f.kw_only)])
         source.append(f"def _at_{cls.__name__}({positional}):\n    self = _new(_cls_{cls.__name__})\n"
                       + "\n".join(body) + "\n    return self")
-    exec("\n".join(source), names)
-    for cls in classes:
-        init, at = names[f"_init_{cls.__name__}"], names[f"_at_{cls.__name__}"]
-        init.__name__, init.__qualname__, init.__module__ = "__init__", f"{cls.__qualname__}.__init__", __name__
-        at.__name__, at.__qualname__, at.__module__ = "at", f"{cls.__qualname__}.at", __name__
-        cls.__init__, cls.at = init, staticmethod(at)
+        if cls in _NODES_EQ:
+            compared = [f.name for f in fields(cls) if f.compare]
+            mine = "(" + "".join(f"self.{n}," for n in compared) + ")"
+            theirs = "(" + "".join(f"other.{n}," for n in compared) + ")"
+            source.append(f"def _eq_{cls.__name__}(self, other):\n    if other.__class__ is self.__class__:\n"
+                          f"        return {mine} == {theirs}\n    return NotImplemented")
+            source.append(f"def _hash_{cls.__name__}(self):\n    return hash({mine})")
+    return "\n\n\n".join(source) + "\n"
+
+
+def methods_module() -> str:
+    """ast_methods.py as it should read: methods_source() and its checksum."""
+    import zlib
+
+    source = methods_source()
+    return ('"""The AST node classes\' __init__, `at`, __eq__ and __hash__: written by tactful.syntax.ast.methods_module()\n'
+            "from the node classes, do not edit (see ast._inits; tests/syntax/test_ast_methods.py says when it is out of date).\n"
+            "Its functions read the slot setters and classes that ast._inits puts in this module's namespace.\n"
+            '"""\n# ruff: noqa\n\n'
+            f"SOURCE_CRC = {zlib.crc32(source.encode())}\n\n\n" + source)
 
 
 _inits(_NODES)

@@ -14,7 +14,7 @@ from tactful.codes import Code
 from tactful.diagnostics import Diagnostic
 from tactful.source import SourceFile
 from tactful.syntax import ast
-from tactful.syntax.text import TextError, parse_text
+from tactful.syntax.text import SPECIAL, TextError, parse_text
 
 try:  # the compiled parser's tokens are a class of their own
     from lark_cython.lark_cython import Token as _CToken
@@ -22,6 +22,10 @@ try:  # the compiled parser's tokens are a class of their own
     TOKENS: tuple[type, ...] = (Token, _CToken)
 except ImportError:  # pragma: no cover - lark-cython is optional
     TOKENS = (Token,)
+
+
+_special = SPECIAL.search
+_text_at = ast.Text.at
 
 
 def _nodes(children: list) -> list:
@@ -113,7 +117,8 @@ class Builder(Transformer):
         return c[0]
 
     def member_chunk(self, c):
-        return c[0]
+        x = c[0]
+        return self._list_member(x) if type(x) is list or type(x) is tuple else x
 
     def name(self, c):  # the commonest node (`at`: see ast._inits)
         tok = c[0]
@@ -132,9 +137,14 @@ class Builder(Transformer):
     # method named after a terminal for each such token): no grammar rule wraps them, which spares a
     # reduction per text.
     def QUOTED(self, tok):
+        raw = tok.value
         start = self.base + tok.start_pos
+        if not raw.startswith('"""'):  # parse_text's commonest case, written out: plain words on one line
+            body = raw[1:-1]
+            if not _special(body):
+                return _text_at(self.source, start, start + len(raw), body, None)
         try:
-            return parse_text(tok.value, start, self.source)
+            return parse_text(raw, start, self.source)
         except TextError as e:
             self.diagnostics.append(Diagnostic(Code.INVALID_TEXT, e.message, self.source.span(e.start, e.end), hint=e.hint))
             return ast.Text(tok.value, (), src=self.source, start=start, end=self.base + tok.end_pos)
@@ -235,11 +245,29 @@ class Builder(Transformer):
         return ast.FrameworkDecl(head.intent, head.title, tuple(members), src=self.source, start=head.start, end=members[-1].end)
 
     def members(self, c):  # [head, member, member, …]
+        member = c[2]
+        if type(member) is list or type(member) is tuple:  # a slot, a reply or an example: see the grammar
+            member = self._list_member(member)
         first = c[0]
         if type(first) is list:
-            first.append(c[2])
+            first.append(member)
             return first
-        return [first, c[2]]
+        return [first, member]
+
+    def _list_member(self, x):
+        """The node of a member that the grammar leaves as its list: slot_flags (a list that starts
+        with SLOT), slot_items (a tuple), moves (a list that starts with REPLY) or example_items (a
+        list that starts with EXAMPLE)."""
+        if type(x) is tuple:
+            return self._slot(*x)
+        kind = x[0].type
+        if kind == "SLOT":
+            return self._slot(x, ())
+        if kind == "REPLY":
+            reply, visibility, when, *moves = x
+            return ast.Reply(visibility, when, tuple(moves), src=self.source, start=self._start(reply), end=moves[-1].end)
+        example, name, *items = x
+        return ast.Example(name, tuple(items), src=self.source, start=self._start(example), end=self._end(items[-1]))
 
     def framework_head(self, c):
         return ast.FrameworkDecl(c[1], c[2], (), src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
@@ -262,19 +290,13 @@ class Builder(Transformer):
     def about(self, c):
         return ast.About(c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
-    def slot(self, c):
-        x = c[0]
-        if type(x) is list:  # flags only
-            flags, items = x, ()
-            last = flags[-1]
-        else:
-            flags, items = x
-            last = items[-1][1]
+    def _slot(self, flags, items):  # see _list_member
+        last = items[-1][1] if items else flags[-1]
         return ast.Slot(
             flags[1], tuple(flags[2:]),
-            tuple(v for k, v in items if k == "pattern"),
-            tuple(v for k, v in items if k == "example"),
-            tuple(v for k, v in items if k == "about"),
+            tuple(v for k, v in items if k == "PATTERN"),
+            tuple(v for k, v in items if k == "EXAMPLE"),
+            tuple(v for k, v in items if k == "ABOUT"),
             src=self.source, start=self._start(flags[0]), end=self._end(last),
         )
 
@@ -285,64 +307,49 @@ class Builder(Transformer):
             return first
         return [first, c[1]]
 
-    def slot_items(self, c):  # (slot_flags, [(kind, node), …])
-        first = c[0]
+    def slot_items(self, c):  # (slot_flags, [(PATTERN, EXAMPLE or ABOUT, node), …])
+        first, _, kind, node = c
         if type(first) is list:
-            return (first, [c[1]])
-        first[1].append(c[1])
+            return (first, [(kind.type, node)])
+        first[1].append((kind.type, node))
         return first
 
-    def slot_pattern(self, c):
-        return ("pattern", c[2])
-
-    def slot_example(self, c):
-        return ("example", c[2])
-
-    def slot_about(self, c):
-        return ("about", c[2])
-
-    def escalate(self, c):
-        alias = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "alias"), None)
-        handoff = next((x[1] for x in c if isinstance(x, tuple) and x[0] == "handoff"), None)
+    def escalate(self, c):  # ESCALATE name WHEN cond (AS name)? (_NL2 HANDOFF text)?
+        alias = handoff = None
+        if len(c) > 4:
+            if c[4].type == "AS":
+                alias = c[5]
+                if len(c) > 6:
+                    handoff = c[8]
+            else:
+                handoff = c[6]
         return ast.Escalate(c[1], c[3], alias, handoff, src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
-    def handoff(self, c):
-        return ("handoff", c[2])
-
-    def guard(self, c):
-        alias = next((x[1] for x in c if isinstance(x, tuple)), None)
-        return ast.Guard(c[1], alias, c[-1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
-
-    def alias(self, c):
-        return ("alias", c[1])
+    def guard(self, c):  # GUARD cond (AS name)? text
+        return ast.Guard(c[1], c[3] if len(c) == 5 else None, c[-1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
     def except_(self, c):
         return ast.Except(c[1], c[2], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
 
-    def reply(self, c):
-        reply, visibility, when, *moves = c[0]
-        return ast.Reply(visibility, when, tuple(moves), src=self.source, start=self._start(reply), end=self._end(moves[-1]))
-
     def moves(self, c):  # [REPLY, visibility, condition or None, move, move, …]
+        # c: moves _NL2 kind (text | PICK name), or REPLY visibility (WHEN cond)? _NL2 kind (text | PICK name)
         first = c[0]
         if type(first) is list:
-            first.append(c[1])
+            first.append(self._move(c, 2))
             return first
-        return [first, c[1], None, c[2]] if len(c) == 3 else [first, c[1], c[3], c[4]]
+        if len(c) < 7:
+            return [first, c[1], None, self._move(c, 3)]
+        return [first, c[1], c[3], self._move(c, 5)]
 
-    def move(self, c):  # _NL2 kind (text | PICK name)
-        tok = c[1]
+    def _move(self, c, at):  # c[at:]: kind (text | PICK name)
+        tok = c[at]
         src, start = self.source, self.base + tok.start_pos
         kind = ast.Name.at(src, start, self.base + tok.end_pos, tok.value)
-        if len(c) == 3:
-            text = c[2]
+        if len(c) == at + 2:
+            text = c[at + 1]
             return ast.Move.at(src, start, text.end, kind, text, None)
-        pick = c[3]
+        pick = c[at + 2]
         return ast.Move.at(src, start, pick.end, kind, None, pick)
-
-    def example(self, c):
-        example, name, *items = c[0]
-        return ast.Example(name, tuple(items), src=self.source, start=self._start(example), end=self._end(items[-1]))
 
     def example_items(self, c):  # [EXAMPLE, name, item, item, …]
         first = c[0]
@@ -377,16 +384,15 @@ class Builder(Transformer):
         pairs.append(c[2])
         return pairs
 
-    def pair(self, c):
-        return ast.Pair(c[0], c[1], src=self.source, start=self._start(c[0]), end=self._end(c[-1]))
-
-    def value(self, c):
-        x = c[0]
+    def pair(self, c):  # name (text | NUMBER | name | visibility)
+        name, x = c
         if isinstance(x, ast.Text):
-            return ast.Value("text", x.value, src=x.src, start=x.start, end=x.end)
-        if isinstance(x, ast.Name):
-            return ast.Value("name", x.value, src=x.src, start=x.start, end=x.end)
-        return ast.Value("number", float(x.value), src=self.source, start=self.base + x.start_pos, end=self.base + x.end_pos)
+            value = ast.Value("text", x.value, src=x.src, start=x.start, end=x.end)
+        elif isinstance(x, ast.Name):
+            value = ast.Value("name", x.value, src=x.src, start=x.start, end=x.end)
+        else:
+            value = ast.Value("number", float(x.value), src=self.source, start=self.base + x.start_pos, end=self.base + x.end_pos)
+        return ast.Pair(name, value, src=self.source, start=self._start(name), end=value.end)
 
     def _expect(self, kind: str, c: list, **kw):
         names = _names(c)
@@ -420,17 +426,35 @@ class Builder(Transformer):
         return self._expect("hold", c)
 
     # ---- conditions ----------------------------------------------------------------------------
-    def cond(self, c):
-        if len(c) == 1:
-            return c[0]
-        items = tuple(_nodes(c))
-        return self._nested(ast.Or(items, src=self.source, start=self._cond_start(c[0]), end=self._cond_end(c[-1])), items)
+    def cond(self, c):  # a lone atom
+        return c[0]
 
-    def and_cond(self, c):
-        if len(c) == 1:
-            return c[0]
-        items = tuple(_nodes(c))
-        return self._nested(ast.And(items, src=self.source, start=self._cond_start(c[0]), end=self._cond_end(c[-1])), items)
+    def cond_and(self, c):
+        return self._and(c[0])
+
+    def cond_or(self, c):
+        items = tuple(c[0])
+        return self._nested(ast.Or(items, src=self.source, start=self._cond_start(items[0]), end=self._cond_end(items[-1])), items)
+
+    def _and(self, atoms: list):
+        items = tuple(atoms)
+        return self._nested(ast.And(items, src=self.source, start=self._cond_start(items[0]), end=self._cond_end(items[-1])), items)
+
+    def and_list(self, c):  # [atom, atom, …]
+        first = c[0]
+        if type(first) is list:
+            first.append(c[2])
+            return first
+        return [first, c[2]]
+
+    def or_list(self, c):  # [atom or And, …]
+        first, last = c[0], c[2]
+        return [self._and(first) if type(first) is list else first, self._and(last) if type(last) is list else last]
+
+    def or_list_more(self, c):
+        items, last = c[0], c[2]
+        items.append(self._and(last) if type(last) is list else last)
+        return items
 
     def cond_not(self, c):
         return self._nested(ast.Not(c[1], src=self.source, start=self._start(c[0]), end=self._cond_end(c[-1])), (c[1],))

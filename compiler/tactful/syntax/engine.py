@@ -75,8 +75,16 @@ class _Lines:
         return tok
 
     def comma(self, tok):
-        """A comma that ends a line: the list goes on on the next line, which must be indented deeper."""
-        if "\n" not in tok.value:
+        """A comma (or a semicolon) with the spaces after it cut off; one that ends a line: the list
+        goes on on the next line, which must be indented deeper."""
+        value = tok.value
+        if "\n" not in value:
+            if len(value) == 1:
+                return tok
+            cut = len(value) - 1
+            if isinstance(tok, str):  # Lark's own Token is an immutable str: make a new one
+                return Token(tok.type, value[0], tok.start_pos, tok.line, tok.column, tok.end_line, tok.end_column - cut, tok.end_pos - cut)
+            tok.value, tok.end_column, tok.end_pos = value[0], tok.end_column - cut, tok.end_pos - cut  # lark-cython's
             return tok
         w, pos = self._next_line(tok)
         if w <= self.widths[-1]:

@@ -39,26 +39,33 @@ class Tables:
         self._lines: dict[str, tuple[str, ...]] = {}
 
     def line_keywords(self, rule: str) -> tuple[str, ...]:
-        """The keywords (as written, sorted) that can start what `rule` derives, newlines skipped."""
+        """The keywords (as written, sorted) a line of `rule`'s block can start with: in each of its
+        expansions, what can start the part after its first newline (`moves: … _NL2 ACKNOWLEDGE …`)
+        or, when nothing follows one, what can start the expansion, newlines skipped."""
         words = self._lines.get(rule)
         if words is None:
             found: set[str] = set()
             seen: set[str] = set()
+
+            def first_of(symbols) -> None:
+                for symbol in symbols:
+                    if symbol.is_term and symbol.name.startswith("_NL"):
+                        continue
+                    if symbol.is_term:
+                        found.add(symbol.name)
+                    else:
+                        first(str(symbol.name))
+                    break
 
             def first(name: str) -> None:
                 if name in seen:
                     return
                 seen.add(name)
                 for expansion in self._by_rule.get(name, ()):
-                    for symbol in expansion:
-                        if symbol.is_term and symbol.name.startswith("_NL"):
-                            continue
-                        if symbol.is_term:
-                            found.add(symbol.name)
-                        else:
-                            first(str(symbol.name))
-                        break
+                    first_of(expansion)
 
-            first(rule)
+            for expansion in self._by_rule.get(rule, ()):
+                lines = [i for i, s in enumerate(expansion) if s.is_term and s.name.startswith("_NL")]
+                first_of(expansion[lines[0] + 1:] if lines and lines[0] + 1 < len(expansion) else expansion)
             words = self._lines[rule] = tuple(sorted(k for k, t in keywords().items() if t in found))
         return words

@@ -41,7 +41,7 @@ _WORDS = {
 }
 # The keywords a line can start with in each block, from the grammar (grammar.line_keywords).
 _BLOCK_RULES = {
-    "framework": "_member", "file": "start", "example": "example_item", "slot": "slot_item", "reply": "move",
+    "framework": "_member", "file": "start", "example": "example_item", "slot": "slot_items", "reply": "moves",
     "signal": "signal_item", "style rule": "style_item", "policy": "policy_item",
 }
 # The keyword a line could start with, after a newline of each depth, by what the parser expected.
@@ -175,7 +175,7 @@ def syntax_diagnostic(err: Exception, source: SourceFile, base: int, tables: Tab
                 word = tok.value if not newline else source.text[span.start:span.end]
                 word = word if len(word) <= 40 else word[:40] + "…"
                 words = tables.line_keywords(_BLOCK_RULES[where])
-                if where == "framework" and word in tables.line_keywords("move"):
+                if where == "framework" and word in tables.line_keywords("moves"):
                     return Diagnostic(Code.SYNTAX_ERROR, f"`{word}` is a move, so it belongs inside a `reply`", span,
                                       label="dedented to the level of the reply",
                                       hint="indent it under its `reply` line, like the moves above it")

@@ -22,7 +22,7 @@ _PIECE = re.compile(
 )
 _ESCAPE_IN_FALLBACK = re.compile(r"\\(.)")
 _ESCAPES = {"{": "{", "}": "}", "[": "[", "]": "]", '"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
-_SPECIAL = re.compile(r'[\\{}\[\]]')
+SPECIAL = re.compile(r'[\\{}\[\]]')  # what makes a text more than plain words
 _PLAIN_SLOT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # `{name}`: what most texts with slots hold
 
 
@@ -57,7 +57,7 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
         lines = pieces(raw, start)
     else:
         body = raw[1:-1]
-        if not _SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal piece,
+        if not SPECIAL.search(body):  # plain words (most titles, messages, examples): one literal piece,
             return ast.Text.at(source, start, start + len(raw), body, None)  # made on request
         if "[" not in body and "]" not in body and "\\" not in body:
             text = _plain_slots(body, start, source)
@@ -66,7 +66,7 @@ def parse_text(raw: str, start: int, source: SourceFile) -> ast.Text:
         lines = [(body, start + 1)]
     end = start + len(raw)
 
-    if len(lines) == 1 and not _SPECIAL.search(lines[0][0]):
+    if len(lines) == 1 and not SPECIAL.search(lines[0][0]):
         s, off = lines[0]
         return ast.Text.at(source, start, end, s, ("lit", s, off, off + len(s)) if s else ())
 
