@@ -4,7 +4,7 @@ Its functions read the slot setters and classes that ast._inits puts in this mod
 """
 # ruff: noqa
 
-SOURCE_CRC = 386729524
+SOURCE_CRC = 2889341144
 
 
 def _init_Node(self, *, src=None, start=0, end=0):
@@ -421,6 +421,36 @@ def _hash_HasEmoji(self):
     return hash((self.field,self.emoji,))
 
 
+def _init_Scores(self, field, at_least, scorer, *, src=None, start=0, end=0):
+    _s_Scores_src(self, src)
+    _s_Scores_start(self, start)
+    _s_Scores_end(self, end)
+    _s_Scores_field(self, field)
+    _s_Scores_at_least(self, at_least)
+    _s_Scores_scorer(self, scorer)
+
+
+def _at_Scores(src, start, end, field, at_least, scorer):
+    self = _new(_cls_Scores)
+    _s_Scores_src(self, src)
+    _s_Scores_start(self, start)
+    _s_Scores_end(self, end)
+    _s_Scores_field(self, field)
+    _s_Scores_at_least(self, at_least)
+    _s_Scores_scorer(self, scorer)
+    return self
+
+
+def _eq_Scores(self, other):
+    if other.__class__ is self.__class__:
+        return (self.field,self.at_least,self.scorer,) == (other.field,other.at_least,other.scorer,)
+    return NotImplemented
+
+
+def _hash_Scores(self):
+    return hash((self.field,self.at_least,self.scorer,))
+
+
 def _init_Matches(self, field, regex, *, src=None, start=0, end=0):
     _s_Matches_src(self, src)
     _s_Matches_start(self, start)
@@ -709,6 +739,36 @@ def _eq_SignalDecl(self, other):
 
 def _hash_SignalDecl(self):
     return hash((self.name,self.about,self.when,self.fires,self.quiet,))
+
+
+def _init_ScorerDecl(self, name, about, weights, *, src=None, start=0, end=0):
+    _s_ScorerDecl_src(self, src)
+    _s_ScorerDecl_start(self, start)
+    _s_ScorerDecl_end(self, end)
+    _s_ScorerDecl_name(self, name)
+    _s_ScorerDecl_about(self, about)
+    _s_ScorerDecl_weights(self, weights)
+
+
+def _at_ScorerDecl(src, start, end, name, about, weights):
+    self = _new(_cls_ScorerDecl)
+    _s_ScorerDecl_src(self, src)
+    _s_ScorerDecl_start(self, start)
+    _s_ScorerDecl_end(self, end)
+    _s_ScorerDecl_name(self, name)
+    _s_ScorerDecl_about(self, about)
+    _s_ScorerDecl_weights(self, weights)
+    return self
+
+
+def _eq_ScorerDecl(self, other):
+    if other.__class__ is self.__class__:
+        return (self.name,self.about,self.weights,) == (other.name,other.about,other.weights,)
+    return NotImplemented
+
+
+def _hash_ScorerDecl(self):
+    return hash((self.name,self.about,self.weights,))
 
 
 def _init_PhraseBank(self, name, about, phrases, *, src=None, start=0, end=0):
