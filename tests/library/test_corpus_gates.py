@@ -123,7 +123,10 @@ THIRD = {"hold_send": 0.895, "false_holds": 0.068, "safety_recall": 0.815, "team
 # whole test half read hold/send 88.6% (934/1054), false holds 6.9% (33/476), safety-class recall
 # 255/315 (81.0%), every team above its floor. The hold/send and safety floors are re-set from those
 # figures: the batch's rows, not a change to the library, moved them.
-ALL = {"hold_send": 0.88, "false_holds": 0.075, "safety_recall": 0.80, "team_recall": 0.81}
+# With the learned scorers (trained on the dev half; on batch 13, which they never saw, they change
+# nothing): hold/send 89.2% (940/1054), false holds 6.9% (33/476), safety-class recall 261/315
+# (82.9%), every team at least 85.9% (trust_safety). The floors rise to hold what the scorers gained.
+ALL = {"hold_send": 0.885, "false_holds": 0.075, "safety_recall": 0.82, "team_recall": 0.85}
 
 
 def _up_to(last: dict[str, int], row_id: str | None) -> bool:
