@@ -260,3 +260,25 @@ def test_a_score_outside_0_to_1_is_reported(tmp_path):
 def test_a_scorer_declared_twice_is_reported_once(tmp_path):
     root = _project(tmp_path, source=SOURCE + '\nscorer farewell_words "again"\n  weights "weights/farewell.json"\n')
     assert [c for c, _, _ in _codes(api.check([root]))] == ["T1110"]
+
+
+# --- what the weights file says for people: label and trained_on --------------------------------------
+
+
+def test_the_bundle_keeps_the_files_label_and_trained_on_and_reads_them_back(tmp_path):
+    weights = {**WEIGHTS, "label": "farewell", "trained_on": {"digest": "sha256:" + "0" * 64, "rows": 321, "split": "dev"}}
+    bundle = api.compile([_project(tmp_path, weights)]).bundle
+    x = next(x for x in bundle.scorers if x.name == "farewell_words")
+    assert (x.label, x.trained_on.digest, x.trained_on.rows) == ("farewell", "sha256:" + "0" * 64, 321)
+    stored = next(s for s in json.loads(bundle_json(bundle))["scorers"] if s["name"] == "farewell_words")
+    assert stored["label"] == "farewell" and stored["trained_on"] == {"digest": "sha256:" + "0" * 64, "rows": 321}
+    assert load_bundle(json.loads(bundle_json(bundle))).scorers == bundle.scorers
+
+
+def test_a_file_without_or_with_odd_metadata_still_compiles_without_it(tmp_path):
+    weights = {**WEIGHTS, "label": 7, "trained_on": {"digest": "sha256:x", "rows": "many"}}
+    bundle = api.compile([_project(tmp_path, weights)]).bundle
+    x = next(x for x in bundle.scorers if x.name == "farewell_words")
+    assert (x.label, x.trained_on) == ("", None)
+    stored = next(s for s in json.loads(bundle_json(bundle))["scorers"] if s["name"] == "farewell_words")
+    assert "label" not in stored and "trained_on" not in stored
