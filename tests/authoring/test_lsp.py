@@ -235,7 +235,7 @@ async def test_the_server_asks_to_hear_about_files_changed_on_disk(client, proje
     globs = [w["globPattern"] if isinstance(w, dict) else w.glob_pattern for w in
              (registration.register_options["watchers"] if isinstance(registration.register_options, dict)
               else registration.register_options.watchers)]
-    assert globs == ["**/*.tact", "**/tactful.toml"]
+    assert globs == ["**/*.tact", "**/tactful.toml", "**/*.json"]
     # a file appears on disk (another branch checked out) declaring the same intent
     twin = project / "frameworks" / "demo" / "a_twin.tact"  # sorts first: the later file is the duplicate
     twin.write_text(FRAMEWORK, encoding="utf-8")
@@ -249,3 +249,44 @@ async def test_the_server_asks_to_hear_about_files_changed_on_disk(client, proje
             changes=[lsp.FileEvent(uri=twin.as_uri(), type=lsp.FileChangeType.Deleted)]))
     await _diagnostics(client, uri, [])
     _close(client, uri)
+
+
+SCORER = '''scorer farewell_words "Sounds like a farewell."
+  weights "weights/farewell.json"
+
+signal farewell "A farewell."
+  when message scores at least 0.6 on farewell_words
+'''
+WEIGHTS = '{"tactful_scorer": 1, "unit": 16, "bias": -32, "weights": {"goodbye": 24}}'
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_weights_file_changed_on_disk_is_checked_again_and_reported_on_the_weights_line(client, project):
+    folder = project / "frameworks" / "words"
+    (folder / "weights").mkdir(parents=True)
+    file, weights = folder / "farewell.tact", folder / "weights" / "farewell.json"
+    file.write_text(SCORER, encoding="utf-8")
+    weights.write_text(WEIGHTS, encoding="utf-8")
+    uri = file.as_uri()
+
+    def changed(path: Path) -> None:
+        client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=path.as_uri(), type=lsp.FileChangeType.Changed)]))
+
+    try:
+        assert [d.code for d in await _open(client, uri, SCORER)] == []
+        _forget(client, uri)
+        weights.write_text('{"tactful_scorer": 1, "unit": 16, "bias": -32, "weights": {"goodbye": "a lot"}}',
+                           encoding="utf-8")
+        changed(weights)
+        (bad,) = await _diagnostics(client, uri, ["T1118"])
+        assert bad.range.start == _pos(SCORER, '"weights/farewell.json"')  # on the `weights` line, at its text
+        assert bad.range.end == _pos(SCORER, '"weights/farewell.json"', len('"weights/farewell.json"'))
+        assert "goodbye" in bad.message
+        weights.write_text(WEIGHTS, encoding="utf-8")
+        changed(weights)
+        await _diagnostics(client, uri, [])
+    finally:
+        _close(client, uri)
+        file.unlink()
+        weights.unlink()

@@ -133,3 +133,59 @@ def test_watch_checks_again_on_save(tmp_path):
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+SCORER = '''scorer farewell_words "Sounds like a farewell."
+  weights "../shared/farewell.json"
+
+signal farewell "A farewell."
+  when message scores at least 0.6 on farewell_words
+'''
+WEIGHTS = '{"tactful_scorer": 1, "unit": 16, "bias": -32, "weights": {"goodbye": 24}}'
+
+
+def test_a_check_reports_the_weights_files_its_scorers_read(tmp_path):
+    (tmp_path / "tactful.toml").write_text("", encoding="utf-8")
+    (tmp_path / "frameworks").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "frameworks" / "words.tact").write_text(SCORER, encoding="utf-8")
+    (tmp_path / "shared" / "farewell.json").write_text(WEIGHTS, encoding="utf-8")
+    result = api.check([tmp_path / "frameworks"])
+    assert [p.resolve() for p in result.inputs] == [(tmp_path / "shared" / "farewell.json").resolve()]
+    assert api.check([Path(__file__).parent]).inputs == ()  # no scorer of its own: the stdlib's are not listed
+
+
+def test_watch_checks_again_when_a_weights_file_outside_the_watched_folder_is_saved(tmp_path):
+    (tmp_path / "tactful.toml").write_text("", encoding="utf-8")
+    folder, shared = tmp_path / "frameworks", tmp_path / "shared"
+    folder.mkdir()
+    shared.mkdir()
+    (folder / "words.tact").write_text(SCORER, encoding="utf-8")
+    weights = shared / "farewell.json"
+    weights.write_text(WEIGHTS, encoding="utf-8")
+    reports: list = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=([str(folder)], lambda: api.check([folder]),
+                                                  lambda r, c: reports.append((r, c))),
+                              kwargs={"stop_event": stop, "debounce_ms": 50}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not reports and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert reports and reports[0][0].diagnostics == []
+        saves = 0
+        while len(reports) < 2 and time.monotonic() < deadline:
+            # the watcher starts after the first check: save again until it has seen a save
+            weights.write_text('{"tactful_scorer": 1, "unit": 16, "bias": "low", "weights": {}}' + " " * (saves % 2),
+                               encoding="utf-8")
+            saves += 1
+            until = time.monotonic() + 1
+            while len(reports) < 2 and time.monotonic() < until:
+                time.sleep(0.05)
+        assert len(reports) >= 2, "no check after the weights file was saved"
+        assert [d.code.code for d in reports[1][1].new] == ["T1118"]
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()

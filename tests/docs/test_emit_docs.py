@@ -192,3 +192,49 @@ class MarkdownSnapshot(SingleFileSnapshotExtension):
 
 def test_framework_page_snapshot(pages, snapshot):
     assert pages[FW_PAGE] == snapshot.use_extension(MarkdownSnapshot)
+
+
+# --- learned scorers ---------------------------------------------------------------------------------
+
+
+def _with_scorers(bundle: b.Bundle) -> b.Bundle:
+    at = b.Location(file="<stdlib>/signals.tact", line=3, column=1, end_line=4, end_column=30)
+    farewell = b.Scorer(name="farewell_words", about="Sounds like a farewell.", label="farewell",
+                        trained_on=b.TrainedOn(digest="sha256:" + "ab" * 32, rows=1234), bias=-32,
+                        weights={"goodbye": 24, "for good": 24, "refund": -40}, location=at)
+    bare = b.Scorer(name="bare_words", bias=0, weights={"x": 1}, location=at)  # a hand-written file: no metadata
+    uses = b.Signal(name="leaving", module="stdlib.signals", about="A farewell.", location=at,
+                    when=b.AnyOf(of=[b.Not(of=b.Scores(field="message", scorer="farewell_words", at_least=0.6)),
+                                     b.Mentions(field="message", phrases=["so long"])]))
+    return bundle.model_copy(update={"scorers": [farewell, bare], "signals": [*bundle.signals, uses]})
+
+
+def test_scorers_are_listed_with_label_weights_and_what_they_were_trained_on(bundle):
+    pages = docs.emit(_with_scorers(bundle))
+    for page in (pages["docs/signals.md"], pages["docs/stdlib.md"]):
+        assert "## Learned scorers" in page
+        assert ("| `farewell_words` | Sounds like a farewell. | `farewell` | 3 | `sha256:abababababab…`, 1,234 rows "
+                "| `leaving` |") in page
+        assert "| `bare_words` | — | — | 1 | — | — |" in page
+        assert page.index("`bare_words`") < page.index("`farewell_words` |")  # by name
+
+
+def test_a_signal_that_uses_a_scorer_says_so_and_one_that_does_not_is_silent(bundle):
+    pages = docs.emit(_with_scorers(bundle))
+    line = "Uses the learned scorer [`farewell_words`](#learned-scorers)"
+    for page in (pages["docs/signals.md"], pages["docs/stdlib.md"]):
+        section = page[page.index("leaving"):]
+        assert line in section.split("\n#", 1)[0]  # under the signal's own heading
+        assert page.count("Uses the learned scorer") == 1
+
+
+def test_no_scorers_no_section(bundle):
+    pages = docs.emit(bundle)
+    assert "Learned scorers" not in pages["docs/signals.md"] and "Learned scorers" not in pages["docs/stdlib.md"]
+
+
+def test_scorers_of_finds_each_scorer_once_under_any_nesting():
+    s = b.Scores(field="message", scorer="a", at_least=0.5)
+    t = b.Scores(field="message", scorer="b", at_least=0.9)
+    cond = b.AllOf(of=[s, b.AtLeastOf(count=1, of=[b.Not(of=t), s])])
+    assert docs.scorers_of(cond) == ["a", "b"]

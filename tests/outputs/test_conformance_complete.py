@@ -85,7 +85,7 @@ def _replayed(bundle: Bundle, library: Library) -> Counter:
         trace = full.pop("trace")
         assert full == expected["draft"]
         expanded = expand_trace(expected["trace"], library.framework(req["intent"]), signals, req["context"],
-                                case["features"], expected["draft"]["reply"])
+                                case["features"], expected["draft"]["reply"], library.bundle.scorers)
         assert expanded == trace, case["id"]
         for item in trace["guards"]:
             kinds["guard", item["held"]] += 1

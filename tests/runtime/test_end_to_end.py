@@ -222,7 +222,7 @@ def _expanded(library: Library, case: dict) -> dict:
     req, draft = case["request"], case["expected"]["draft"]
     signals = {s.name: s for s in library.bundle.signals}
     return expand_trace(case["expected"]["trace"], library.framework(req["intent"]), signals, req["context"],
-                        case["features"], draft["reply"])
+                        case["features"], draft["reply"], library.bundle.scorers)
 
 
 def test_conformance_cases_replay_to_their_expected_output(shop_bundle):

@@ -149,8 +149,54 @@ def test_the_draft_holds_the_guards_and_the_trace_shows_the_score(built):
     sure = draft.trace.guards[1]["condition"]
     assert sure["op"] == "scores" and sure["held"] is False
     assert sure["actual"] == round(1 / (1 + math.exp(-24 / 16)), 6)  # rounded, so runtimes agree
-    assert "message scores at least 0.95 on farewell_words (score = 0.82)" in format_trace(draft.trace)
-    assert compact_trace(draft.trace)["guards"][1] == [0, sure["actual"]]
+    assert sure["because"] == [["for good", 24], ["goodbye", 24], ["everyone", 8]]  # |weight|, then text
+    assert ('message scores at least 0.95 on farewell_words: 0.82 (not held) — "for good" +1.5, "goodbye" +1.5, '
+            '"everyone" +0.5') in format_trace(draft.trace)
+    assert compact_trace(draft.trace)["guards"][1] == [0, sure["actual"]]  # the compact form leaves `because` out
+
+
+# --- why a score: the features that drove it ----------------------------------------------------------
+
+
+def test_contributions_leave_out_features_without_a_weight_or_weighing_zero_and_break_ties_by_text():
+    s = Scorer("x", 0, {"b": 16, "a": -16, "c": 0, "a b": 3})
+    assert s.contributions("b a c d") == [("a", -16), ("b", 16)]  # "b a" is not "a b"
+    assert s.contributions("a b") == [("a", -16), ("b", 16), ("a b", 3)]
+    assert s.contributions(None) == []
+
+
+def test_the_trace_keeps_the_five_largest_and_shows_a_negative_weight_with_a_minus(built):
+    from tactful.runtime.trace import BECAUSE_SHOWN, because
+    words = {f"w{i}": (i + 1) * (-1) ** i for i in range(8)}  # w0 1, w1 -2, …, w7 -8
+    s = Scorer("x", 0, words)
+    got = because(s, " ".join(words))
+    assert len(got) == BECAUSE_SHOWN == 5
+    assert got == [["w7", -8], ["w6", 7], ["w5", -6], ["w4", 5], ["w3", -4]]
+    lib = load_library(built)
+    context = {"message": "goodbye, thanks for the refund", "channel": "email", "visibility": "private"}
+    node = lib.draft("desk.leaving", {}, context, trace=True).trace.guards[1]["condition"]
+    assert node["because"] == [["refund", -40], ["goodbye", 24]]
+    assert '"refund" −2.5, "goodbye" +1.5' in format_trace(lib.draft("desk.leaving", {}, context, trace=True).trace)
+
+
+def test_a_message_without_weighted_words_shows_the_score_alone(built):
+    lib = load_library(built)
+    context = {"message": "hello there", "channel": "email", "visibility": "private"}
+    trace = lib.draft("desk.leaving", {}, context, trace=True).trace
+    assert trace.guards[1]["condition"]["because"] == []
+    assert "message scores at least 0.95 on farewell_words: 0.12 (not held)\n" in format_trace(trace)
+
+
+def test_expand_trace_works_because_out_again_from_the_bundle_and_the_text(built):
+    from tactful.runtime.trace import expand_trace
+    lib = load_library(built)
+    context = {"message": "goodbye everyone, for good", "channel": "email", "visibility": "private"}
+    draft = lib.draft("desk.leaving", {}, context, trace=True)
+    full = draft.to_dict()
+    signals = {s.name: s for s in lib.bundle.signals}
+    expanded = expand_trace(compact_trace(draft.trace), lib.framework("desk.leaving"), signals, context,
+                            full["trace"]["features"], full["reply"], lib.bundle.scorers)
+    assert expanded == full["trace"]
 
 
 def test_a_bundle_whose_condition_names_a_missing_scorer_is_refused(built):
@@ -214,3 +260,25 @@ def test_a_score_outside_0_to_1_is_reported(tmp_path):
 def test_a_scorer_declared_twice_is_reported_once(tmp_path):
     root = _project(tmp_path, source=SOURCE + '\nscorer farewell_words "again"\n  weights "weights/farewell.json"\n')
     assert [c for c, _, _ in _codes(api.check([root]))] == ["T1110"]
+
+
+# --- what the weights file says for people: label and trained_on --------------------------------------
+
+
+def test_the_bundle_keeps_the_files_label_and_trained_on_and_reads_them_back(tmp_path):
+    weights = {**WEIGHTS, "label": "farewell", "trained_on": {"digest": "sha256:" + "0" * 64, "rows": 321, "split": "dev"}}
+    bundle = api.compile([_project(tmp_path, weights)]).bundle
+    x = next(x for x in bundle.scorers if x.name == "farewell_words")
+    assert (x.label, x.trained_on.digest, x.trained_on.rows) == ("farewell", "sha256:" + "0" * 64, 321)
+    stored = next(s for s in json.loads(bundle_json(bundle))["scorers"] if s["name"] == "farewell_words")
+    assert stored["label"] == "farewell" and stored["trained_on"] == {"digest": "sha256:" + "0" * 64, "rows": 321}
+    assert load_bundle(json.loads(bundle_json(bundle))).scorers == bundle.scorers
+
+
+def test_a_file_without_or_with_odd_metadata_still_compiles_without_it(tmp_path):
+    weights = {**WEIGHTS, "label": 7, "trained_on": {"digest": "sha256:x", "rows": "many"}}
+    bundle = api.compile([_project(tmp_path, weights)]).bundle
+    x = next(x for x in bundle.scorers if x.name == "farewell_words")
+    assert (x.label, x.trained_on) == ("", None)
+    stored = next(s for s in json.loads(bundle_json(bundle))["scorers"] if s["name"] == "farewell_words")
+    assert "label" not in stored and "trained_on" not in stored

@@ -25,6 +25,7 @@ from tactful.authoring.project import Analysis, Project
 from tactful.codes import Severity
 from tactful.diagnostics import Diagnostic
 from tactful.semantics.config import find_project_root
+from tactful.semantics.pipeline import weights_files
 from tactful.source import SourceFile, Span
 from tactful.syntax.layout import FormatError, UnsafeFormat, format_source
 
@@ -113,6 +114,13 @@ class TactfulServer(LanguageServer):
             code_description=None, data={"replacement": fix[2], "old": a.source.text[fix[0]:fix[1]]} if fix else None,
         )
 
+    def weights_files(self) -> set[str]:
+        """The weights files (absolute paths) the scorers of the open files' programs name."""
+        found: set[str] = set()
+        for _, a in self.analyses.values():
+            found.update(os.path.abspath(p) for p in weights_files(a.model))
+        return found
+
     async def publish_later(self, uri: str) -> None:
         """Check the file after DEBOUNCE seconds without a change, then publish its diagnostics (and
         those of the other open files that the change affects)."""
@@ -178,12 +186,20 @@ def make_server() -> TactfulServer:
 
     @ls.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched(ls: TactfulServer, params: lsp.DidChangeWatchedFilesParams):
+        weights = ls.weights_files()
+        relevant = False
         for change in params.changes:
+            file = _path(change.uri)
+            if file.endswith(".json"):  # a scorer's weights file: read again by the next check
+                relevant = relevant or file in weights
+                continue
+            relevant = True
             found = ls.project_of(change.uri)
             if found is not None:
                 found[0].reload(found[1])
-        for uri in list(ls.analyses):  # the open files, checked again against what is on disk now
-            await ls.publish_later(uri)
+        if relevant:
+            for uri in list(ls.analyses):  # the open files, checked again against what is on disk now
+                await ls.publish_later(uri)
 
     @ls.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: TactfulServer, params: lsp.HoverParams):
@@ -235,14 +251,16 @@ def make_server() -> TactfulServer:
 
     @ls.feature(lsp.INITIALIZED)
     async def initialized(ls: TactfulServer, params: lsp.InitializedParams):
-        """Ask the editor to say when .tact files or tactful.toml change on disk (a save from
-        elsewhere, a `git checkout`), so the files that are not open are read again."""
+        """Ask the editor to say when .tact files, tactful.toml or JSON files change on disk (a save
+        from elsewhere, a `git checkout`, `tactful train` writing a scorer's weights), so the files
+        that are not open are read again and a weights file a `scorer` names is checked again."""
         caps = ls.protocol.client_capabilities
         watched = caps.workspace.did_change_watched_files if caps and caps.workspace else None
         if watched is None or not watched.dynamic_registration:
             return
         options = lsp.DidChangeWatchedFilesRegistrationOptions(watchers=[
-            lsp.FileSystemWatcher(glob_pattern="**/*.tact"), lsp.FileSystemWatcher(glob_pattern="**/tactful.toml")])
+            lsp.FileSystemWatcher(glob_pattern="**/*.tact"), lsp.FileSystemWatcher(glob_pattern="**/tactful.toml"),
+            lsp.FileSystemWatcher(glob_pattern="**/*.json")])
         try:
             await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[lsp.Registration(
                 id="tactful-watched-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)]))

@@ -1,5 +1,6 @@
-"""`tactful check --watch`: check, then check again whenever a .tact file or tactful.toml is saved,
-printing only what changed since the last check (new problems in full, fixed ones in one line each).
+"""`tactful check --watch`: check, then check again whenever a .tact file, tactful.toml or a weights
+file that a `scorer` names is saved, printing only what changed since the last check (new problems
+in full, fixed ones in one line each).
 
 A problem is the same problem after an edit elsewhere in its file moved it: it is known by its
 code, file, message and the text of its line, not by its position. watchfiles does the watching.
@@ -67,15 +68,20 @@ def describe(c: Changes) -> str:
     return "\n".join(lines)
 
 
-def _relevant(change, path: str) -> bool:
-    return path.endswith(".tact") or path.endswith("tactful.toml")
+def _relevant(inputs: frozenset[str]) -> Callable[[object, str], bool]:
+    """The watch filter: a .tact file, the project's tactful.toml, or one of the weights files the
+    last check read (Result.inputs)."""
+    def relevant(change, path: str) -> bool:
+        return path.endswith(".tact") or path.endswith("tactful.toml") or str(Path(path).resolve()) in inputs
+
+    return relevant
 
 
 def watch(paths: Sequence[str], check: Callable[[], Result], report: Callable[[Result, Changes | None], None],
           *, stop_event=None, debounce_ms: int = 200) -> None:
-    """Run check now and after every save under paths (and the project's tactful.toml), calling
-    report(result, changes since the last check; None the first time). Returns on Ctrl-C or when
-    stop_event is set."""
+    """Run check now and after every save under paths, of the project's tactful.toml or of a weights
+    file a `scorer` names (wherever it is), calling report(result, changes since the last check; None
+    the first time). Returns on Ctrl-C or when stop_event is set."""
     from watchfiles import watch as watch_files
 
     from tactful.semantics.config import PROJECT_FILE, find_project_root
@@ -83,9 +89,18 @@ def watch(paths: Sequence[str], check: Callable[[], Result], report: Callable[[R
     last = check()
     report(last, None)
     root = find_project_root([Path(p) for p in paths])
-    watched = [*paths, *([str(root / PROJECT_FILE)] if (root / PROJECT_FILE).is_file() else [])]
-    for _ in watch_files(*watched, watch_filter=_relevant, debounce=debounce_ms, stop_event=stop_event,
-                         raise_interrupt=False):
-        result = check()
-        report(result, changes(last, result))
-        last = result
+    base = [*paths, *([str(root / PROJECT_FILE)] if (root / PROJECT_FILE).is_file() else [])]
+    while True:
+        inputs = last.inputs
+        # a weights file's folder, not the file: an editor saves by writing a new file over the old
+        folders = sorted({str(p.parent) for p in inputs if p.parent.is_dir()})
+        relevant = _relevant(frozenset(str(p.resolve()) for p in inputs))
+        for _ in watch_files(*base, *folders, watch_filter=relevant, debounce=debounce_ms, stop_event=stop_event,
+                             raise_interrupt=False):
+            result = check()
+            report(result, changes(last, result))
+            last = result
+            if last.inputs != inputs:
+                break  # a scorer names another weights file now: watch that one instead
+        else:
+            return  # stopped

@@ -570,11 +570,72 @@ def _signals_page(bundle: b.Bundle) -> str:
         lines += [f"## {md(sig.name)}", ""]
         if sig.about:
             lines += [md(sig.about), ""]
+        lines += _uses_scorers(sig)
         head = f"signal {sig.name}" + (f" {json.dumps(sig.about, ensure_ascii=False)}" if sig.about else "")
         body = [f"  when {sig.condition_source or condition_text(sig.when)}"]
         body += [f"  {'fires' if e.fires else 'quiet'} {json.dumps(e.message, ensure_ascii=False)}" for e in sig.examples]
         lines += ["```tactful", f"# {sig.module}", head, *body, "```", ""]
+    lines += scorers_section(bundle.scorers, bundle.signals, level=2)
     return "\n".join(lines)
+
+
+SCORERS_HEADING = "Learned scorers"  # its anchor: `learned-scorers`
+
+
+def scorers_of(cond) -> list[str]:
+    """The scorers a condition reads directly (`scores at least … on name`), in order, once each."""
+    found: list[str] = []
+
+    def walk(c) -> None:
+        match c:
+            case b.AllOf() | b.AnyOf() | b.AtLeastOf():
+                for part in c.of:
+                    walk(part)
+            case b.Not():
+                walk(c.of)
+            case b.Scores():
+                if c.scorer not in found:
+                    found.append(c.scorer)
+            case _:
+                pass
+
+    walk(cond)
+    return found
+
+
+def _uses_scorers(sig: b.Signal) -> list[str]:
+    """The line saying which learned scorers a signal reads (none when it reads none)."""
+    names = scorers_of(sig.when)
+    if not names:
+        return []
+    which = ", ".join(f"[{code(n)}](#learned-scorers)" for n in names)
+    return [f"Uses the learned scorer{'s' if len(names) > 1 else ''} {which}: a score from words it learned "
+            "from labelled messages, not a list of phrases.", ""]
+
+
+def scorers_section(scorers: Iterable[b.Scorer], signals: Iterable[b.Signal], *, level: int) -> list[str]:
+    """A table of the learned scorers: name, what it finds, the corpus label it learned, its number
+    of weights, what it was trained on (digest and rows) and the signals that use it. Nothing when
+    there are none."""
+    scorers = sorted(scorers, key=lambda x: x.name)
+    if not scorers:
+        return []
+    used: dict[str, list[str]] = {}
+    for sig in sorted(signals, key=lambda s: s.name):
+        for n in scorers_of(sig.when):
+            used.setdefault(n, []).append(sig.name)
+    lines = [f"{'#' * level} {SCORERS_HEADING}", "",
+             "Linear models learned from labelled messages by `tactful train`: a signal uses one with "
+             "`message scores at least 0.5 on <scorer>`, and `tactful draft --explain` shows the words that "
+             "drove a score.", "",
+             "| scorer | what it finds | label | weights | trained on | used by |", "|---|---|---|---|---|---|"]
+    for x in scorers:
+        t = x.trained_on
+        trained = f"{code(t.digest[:len('sha256:') + 12] + '…')}, {t.rows:,} rows" if t is not None else "—"
+        users = ", ".join(code(n) for n in used.get(x.name, ())) or "—"
+        lines.append(f"| {code(x.name)} | {md(x.about) or '—'} | {code(x.label) if x.label else '—'} | "
+                     f"{len(x.weights):,} | {trained} | {users} |")
+    return lines + [""]
 
 
 def _in_stdlib(loc: b.Location | None) -> bool:
@@ -656,12 +717,15 @@ def stdlib_page(bundle: b.Bundle, *, title: str = "Standard library") -> str:
         if sig.about:
             lines += [md(sig.about), ""]
         lines += [f"Fires when {plain_words(sig.when)}.", ""]
+        lines += _uses_scorers(sig)
         fires = [e.message for e in sig.examples if e.fires]
         quiet = [e.message for e in sig.examples if not e.fires]
         if fires:
             lines += ["Fires on:", ""] + [f"- “{md(m)}”" for m in fires] + [""]
         if quiet:
             lines += ["Stays quiet on:", ""] + [f"- “{md(m)}”" for m in quiet] + [""]
+    lines += scorers_section([x for x in bundle.scorers if _in_stdlib(x.location)],
+                             [s for s in bundle.signals if s.module.startswith("stdlib.")], level=2)
     banks = {n: texts for n, texts in bundle.phrases.items() if texts and _in_stdlib(texts[0].location)}
     lines += ["## Phrase banks", "",
               "A move written `pick <bank>` gets one of these phrases, the same one for the same conversation; "

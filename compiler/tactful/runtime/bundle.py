@@ -224,13 +224,23 @@ class Signal(Model):
     location: Location
 
 
+class TrainedOn(Model):
+    """What a scorer was trained on, for people (the docs): the corpus's digest and its row count."""
+
+    digest: str
+    rows: int
+
+
 class Scorer(Model):
     """A `scorer`: weights learned from a labelled corpus (`tactful train`), stored once per bundle.
     `bias` and each weight are whole numbers of sixteenths; a feature is a lower-case word, or two
-    adjacent words joined by one space (runtime/scorers.py)."""
+    adjacent words joined by one space (runtime/scorers.py). `label` and `trained_on` come from the
+    weights file and are for people: a runtime does not read them."""
 
     name: Name
     about: str = ""
+    label: str = ""  # the corpus label it was trained to find
+    trained_on: TrainedOn | None = None
     bias: int
     weights: dict[str, int]
     location: Location

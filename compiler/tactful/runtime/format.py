@@ -546,7 +546,8 @@ _SIGNAL = (("name", "name", "", None), ("module", "module", _MODULE, None), ("ab
 _STYLE = (("name", "name", "", None), ("about", "about", "", ""), ("avoid", "avoid", "", None),
           ("avoid_patterns", "avoid_patterns", "", []), ("prefer", "prefer", "", ""),
           ("severity", "severity", "", "warning"), ("location", "at", _AT, None))
-_SCORER = (("name", "name", "", None), ("about", "about", "", ""), ("bias", "bias", "", None),
+_SCORER = (("name", "name", "", None), ("about", "about", "", ""), ("label", "label", "", ""),
+           ("trained_on", "trained_on", "", None), ("bias", "bias", "", None),
            ("weights", "weights", _WEIGHTS, None), ("location", "at", _AT, None))
 _FIELD = (("name", "name", "", None), ("type", "type", "", None), ("values", "values", "", []),
           ("about", "about", "", ""), ("location", "at", _AT, None))
@@ -937,8 +938,9 @@ def core_schema():
                {"values": texts, "about": text_, "at": span})
     team = td({"name": name}, {"title": text_, "at": span})
     weight = cs.str_schema(pattern=r"^-?[0-9]+$")
-    scorer = td({"name": name, "bias": integer, "weights": cs.dict_schema(weight, text_), "at": span}, {"about": text_},
-                order="name about bias weights")
+    trained_on = td({"digest": text_, "rows": integer})
+    scorer = td({"name": name, "bias": integer, "weights": cs.dict_schema(weight, text_), "at": span},
+                {"about": text_, "label": text_, "trained_on": trained_on}, order="name about label trained_on bias weights")
     channel = td({"name": name, "visibilities": cs.list_schema(visibility)}, {"title": text_, "at": span})
     bundle = td({
         "schema_version": text_, "revision": text_, "generator": text_, "features": names,

@@ -92,9 +92,14 @@ class Scorer:
             value = m[key] = self.score(text)
         return value >= at_least
 
-    def contributions(self, text: str) -> list[tuple[str, int]]:
-        """The text's features that carry a weight, with it (in units), largest effect first."""
-        return sorted(((f, self.weights[f]) for f in features(text) if f in self.weights),
+    def contributions(self, text: object) -> list[tuple[str, int]]:
+        """The text's features whose weight is not 0, with it (in units), largest effect first: by
+        |weight| descending, then by the feature's text (code point order). Nothing for a field
+        without text. A trace shows the first few of these (`because`: what drove the score)."""
+        if text.__class__ is not str:
+            return []
+        get = self.weights.get
+        return sorted(((f, w) for f in features(text) if (w := get(f, 0))),
                       key=lambda fw: (-abs(fw[1]), fw[0]))
 
 

@@ -21,12 +21,13 @@ form below, `compact_trace`):
 (`of`, `name`, `field`, `phrases`, `pattern`, `cmp`, `value`, `values`) plus: `signal` nodes carry
 their signal's tree in `of`; `mentions`/`matches` carry `spans` ([{"start", "end", "text"}], code
 point offsets into the field's text); `compare`, `is`, `in` and `field` carry `actual` (the value
-read, null when the caller did not pass it).
+read, null when the caller did not pass it); `scores` carries `actual` (the score, rounded to
+SCORE_DIGITS decimals) and `because` (what drove it: `[[feature, weight], …]`, see `because()`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, assert_never
@@ -53,7 +54,7 @@ from tactful.runtime.bundle import (
 )
 from tactful.runtime.conditions import PhraseSpans, emoji_pattern, is_asserted, message_words, near_finder
 from tactful.runtime.features import COMPUTE, compute
-from tactful.runtime.scorers import Scorer
+from tactful.runtime.scorers import UNIT, Scorer
 
 _CMP = {
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
@@ -269,12 +270,13 @@ class Tracer:
                     spans = [{"start": a, "end": b, "text": m.group()} for a, b, m in emoji_test(values)]
                     return {"op": "has_emoji", "field": field, "emoji": list(emoji), "held": bool(spans), "spans": spans}
             case Scores(field=field, scorer=name, at_least=at_least):
-                score_of = self._score_of(field, name)
+                score_of, scorer = self._score_of(field, name), self._scorers[name]
 
                 def read(values, features, memo):
                     actual = score_of(values, memo)
                     return {"op": "scores", "field": field, "scorer": name, "at_least": at_least,
-                            "actual": round(actual, SCORE_DIGITS), "held": actual >= at_least}
+                            "actual": round(actual, SCORE_DIGITS), "because": because(scorer, values.get(field)),
+                            "held": actual >= at_least}
             case Matches(field=field, pattern=pattern):
                 matches_test = self._matches_test(field, pattern)
 
@@ -709,6 +711,15 @@ class CompactTrace:
 # start and end (code points).
 
 SCORE_DIGITS = 6  # a score in a trace: runtimes whose `exp` differs in the last bit still agree
+BECAUSE_SHOWN = 5  # a `scores` node's `because`: the features with the largest weights, at most this many
+
+
+def because(scorer: Scorer, text: object) -> list[list]:
+    """What drove a scorer's score of a text, for a trace's `scores` node: `[[feature, weight], …]`,
+    the text's features whose weight is not 0 (weight in sixteenths, as the bundle stores it), by
+    |weight| descending then by the feature's text (code point order), the first BECAUSE_SHOWN.
+    The compact form leaves it out: a runtime works it out from the bundle and the text."""
+    return [[f, w] for f, w in scorer.contributions(text)[:BECAUSE_SHOWN]]
 
 _SPANNED = frozenset(("mentions", "says", "matches", "has_emoji"))
 _VALUED = frozenset(("field", "compare", "is", "in", "scores"))
@@ -746,12 +757,14 @@ def compact_trace(trace: Trace | Mapping) -> dict:
 
 
 def expand_trace(compact: Mapping, fw: Framework, signals: Mapping[str, Any], context: Mapping[str, Any],
-                 features: Mapping[str, Any], chosen: Mapping[str, Any]) -> dict:
+                 features: Mapping[str, Any], chosen: Mapping[str, Any], scorers: Iterable[Any] = ()) -> dict:
     """The JSON form (Trace.to_dict()) of a compact trace, from the bundle: fw, the bundle's signals
-    by name ({name: Signal}), the request's context (the spans' texts), the message's features and
-    the draft's `reply` ({"id", "visibility", …}). Raises ValueError (or KeyError) when the compact
-    trace does not fit the bundle."""
+    by name ({name: Signal}), the request's context (the spans' texts), the message's features, the
+    draft's `reply` ({"id", "visibility", …}) and the bundle's scorers (a `scores` node's `because`
+    is worked out again from them and the field's text). Raises ValueError (or KeyError) when the
+    compact trace does not fit the bundle."""
     table = compact["signals"]
+    known = {x.name: Scorer(x.name, x.bias, x.weights) for x in scorers}
     expanded: dict[str, dict] = {}
 
     def node(cond: Condition, data: list) -> dict:
@@ -789,7 +802,7 @@ def expand_trace(compact: Mapping, fw: Framework, signals: Mapping[str, Any], co
                         "spans": _spans_of(context.get(field), data)}
             case Scores(field=field, scorer=name, at_least=at_least):
                 return {"op": "scores", "field": field, "scorer": name, "at_least": at_least, "actual": data[1],
-                        "held": held}
+                        "because": because(known[name], context.get(field)), "held": held}
             case Compare(field=field, cmp=cmp, value=value):
                 return {"op": "compare", "field": field, "cmp": cmp, "value": value, "actual": data[1], "held": held}
             case Is(field=field, value=value):
@@ -858,13 +871,19 @@ def node_text(node: dict) -> str:
     if op == "compare":
         return f"{node['field']} {node['cmp']} {_number(node['value'])} ({node['field']} = {_json(node['actual'])})"
     if op == "scores":
-        return (f"{node['field']} scores at least {_number(node['at_least'])} on {node['scorer']} "
-                f"(score = {node['actual']:.2f})")
+        why = ", ".join(f'"{f}" {_weight(w)}' for f, w in node.get("because", ()))
+        return (f"{node['field']} scores at least {_number(node['at_least'])} on {node['scorer']}: "
+                f"{node['actual']:.2f} ({'held' if node['held'] else 'not held'})" + (f" — {why}" if why else ""))
     if op == "is":
         return f"{node['field']} is {node['value']} ({_json(node['actual'])})"
     if op == "in":
         return f"{node['field']} in ({', '.join(node['values'])}) ({_json(node['actual'])})"
     raise ValueError(f"unknown trace node {op!r}")
+
+
+def _weight(units: int) -> str:
+    """A scorer's weight (in sixteenths) as the designer reads it: `+2.1`, `−0.6` (one decimal)."""
+    return f"{units / UNIT:+.1f}".replace("-", "−")
 
 
 _PHRASES_SHOWN = 4

@@ -192,8 +192,10 @@ class Lowerer:
         for n, (_, decl) in sorted(lib.scorers.items()):
             weights = self.model.weights_of(n)
             assert isinstance(weights, Weights), "a scorer whose weights file has a problem is reported (T1118)"
-            scorers.append(b.Scorer(name=n, about=decl.about.value if decl.about else "", bias=weights.bias,
-                                    weights=weights.weights, location=location(decl.span)))
+            trained = weights.trained_on
+            scorers.append(b.Scorer(name=n, about=decl.about.value if decl.about else "", label=weights.label,
+                                    trained_on=None if trained is None else b.TrainedOn(digest=trained[0], rows=trained[1]),
+                                    bias=weights.bias, weights=weights.weights, location=location(decl.span)))
         if scorers:  # the weights files are sources too: a new file is a new revision
             h = hashlib.sha256(revision.encode())
             for x in scorers:

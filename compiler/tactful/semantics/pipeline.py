@@ -17,9 +17,11 @@ from tactful.codes import Severity
 from tactful.diagnostics import Diagnostic
 from tactful.semantics import config as cfg
 from tactful.semantics.checks import CHECKS
-from tactful.semantics.loader import ParseCache, Program, load, load_sources
+from tactful.semantics.loader import STDLIB_PREFIX, ParseCache, Program, load, load_sources
 from tactful.semantics.model import Model, declarations
+from tactful.semantics.scorers import weights_path
 from tactful.source import SourceFile
+from tactful.syntax import ast
 
 if TYPE_CHECKING:  # `check` never loads pydantic
     from tactful.runtime.bundle import Bundle
@@ -34,6 +36,9 @@ class Result:
     frameworks: int = 0
     bundle: Bundle | None = None  # set by compile() when there are no errors
     root: Path | None = None  # the project root paths are relative to
+    # the files besides the sources that the check read: the weights file each of the project's
+    # scorers names (the stdlib's are in the package); `check --watch` watches them too
+    inputs: tuple[Path, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -84,9 +89,16 @@ def run_sources(root: Path, texts: dict[str, str], *, base: str = "", lower: boo
 def _finish(program: Program, diagnostics: list[Diagnostic], lower: bool) -> Result:
     model, diagnostics = check_program(program, diagnostics)
     frameworks = sum(1 for m, _ in model.frameworks() if m not in program.stdlib_modules)
-    result = Result(diagnostics=diagnostics, sources=program.sources, frameworks=frameworks, root=program.root)
+    result = Result(diagnostics=diagnostics, sources=program.sources, frameworks=frameworks, root=program.root,
+                    inputs=weights_files(model))
     if lower and not result.errors:
         from tactful.semantics.lower import lower as lower_program
 
         result.bundle = lower_program(model, program.revision())
     return result
+
+
+def weights_files(model: Model) -> tuple[Path, ...]:
+    """The weights files the project's own `scorer` declarations name (not the stdlib's), sorted."""
+    return tuple(sorted({weights_path(model.program.root, d) for _, d in model.entries(ast.ScorerDecl)
+                         if not d.span.file.startswith(STDLIB_PREFIX)}))

@@ -28,6 +28,8 @@ FORMAT = 1
 class Weights:
     bias: int
     weights: dict[str, int]
+    label: str = ""  # for people, from the file: the corpus label, and what it was trained on
+    trained_on: tuple[str, int] | None = None  # (digest, rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,4 +77,8 @@ def read_weights(path: Path) -> Weights | WeightsProblem:
     problem = scorer_problem(data)
     if problem is not None:
         return WeightsProblem(f"the weights file `{path.name}` is not valid: {problem}", _TRAIN_HINT)
-    return Weights(data["bias"], dict(sorted(data["weights"].items())))
+    label = data.get("label")
+    trained = data.get("trained_on")
+    digest, rows = (trained.get("digest"), trained.get("rows")) if isinstance(trained, dict) else (None, None)
+    return Weights(data["bias"], dict(sorted(data["weights"].items())), label if isinstance(label, str) else "",
+                   (digest, rows) if isinstance(digest, str) and rows.__class__ is int else None)
