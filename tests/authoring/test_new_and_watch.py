@@ -101,12 +101,10 @@ def test_changes_are_known_by_their_line_not_their_position(tmp_path):
     assert c.new == [] and len(c.fixed) == 2
 
 
-def test_watch_checks_again_on_save(tmp_path):
-    (tmp_path / "tactful.toml").write_text("", encoding="utf-8")
-    folder = tmp_path / "frameworks"
-    (folder / "demo").mkdir(parents=True)
-    file = folder / "demo" / "x.tact"
-    file.write_text(FRAMEWORK, encoding="utf-8")
+def _watch_and_save(folder: Path, save) -> list:
+    """Watch `folder` (checking it with api.check) in a thread, wait for the first report, then call
+    save(n) (n = 0, 1, …: vary the bytes so each write is a change) until a second report comes; the
+    reports, each (result, changes)."""
     reports: list = []
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=([str(folder)], lambda: api.check([folder]),
@@ -117,22 +115,33 @@ def test_watch_checks_again_on_save(tmp_path):
         deadline = time.monotonic() + 30
         while not reports and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert reports and reports[0][1] is None and reports[0][0].diagnostics == []
-        broken = FRAMEWORK.replace('"Hello."', '"Hello {nme}."', 1)
+        assert reports and reports[0][0].diagnostics == [], "no first check, or it found problems"
         saves = 0
         while len(reports) < 2 and time.monotonic() < deadline:
             # the watcher starts after the first check: save again until it has seen a save
-            file.write_text(broken + "\n" * (saves % 2), encoding="utf-8")
+            save(saves)
             saves += 1
             until = time.monotonic() + 1
             while len(reports) < 2 and time.monotonic() < until:
                 time.sleep(0.05)
-        assert len(reports) >= 2, "no check after the save"
-        assert [d.code.code for d in reports[1][1].new] == ["T1201"]
     finally:
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+    return reports
+
+
+def test_watch_checks_again_on_save(tmp_path):
+    (tmp_path / "tactful.toml").write_text("", encoding="utf-8")
+    folder = tmp_path / "frameworks"
+    (folder / "demo").mkdir(parents=True)
+    file = folder / "demo" / "x.tact"
+    file.write_text(FRAMEWORK, encoding="utf-8")
+    broken = FRAMEWORK.replace('"Hello."', '"Hello {nme}."', 1)
+    reports = _watch_and_save(folder, lambda n: file.write_text(broken + "\n" * (n % 2), encoding="utf-8"))
+    assert reports[0][1] is None
+    assert len(reports) >= 2, "no check after the save"
+    assert [d.code.code for d in reports[1][1].new] == ["T1201"]
 
 
 SCORER = '''scorer farewell_words "Sounds like a farewell."
@@ -163,29 +172,7 @@ def test_watch_checks_again_when_a_weights_file_outside_the_watched_folder_is_sa
     (folder / "words.tact").write_text(SCORER, encoding="utf-8")
     weights = shared / "farewell.json"
     weights.write_text(WEIGHTS, encoding="utf-8")
-    reports: list = []
-    stop = threading.Event()
-    thread = threading.Thread(target=watch, args=([str(folder)], lambda: api.check([folder]),
-                                                  lambda r, c: reports.append((r, c))),
-                              kwargs={"stop_event": stop, "debounce_ms": 50}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not reports and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert reports and reports[0][0].diagnostics == []
-        saves = 0
-        while len(reports) < 2 and time.monotonic() < deadline:
-            # the watcher starts after the first check: save again until it has seen a save
-            weights.write_text('{"tactful_scorer": 1, "unit": 16, "bias": "low", "weights": {}}' + " " * (saves % 2),
-                               encoding="utf-8")
-            saves += 1
-            until = time.monotonic() + 1
-            while len(reports) < 2 and time.monotonic() < until:
-                time.sleep(0.05)
-        assert len(reports) >= 2, "no check after the weights file was saved"
-        assert [d.code.code for d in reports[1][1].new] == ["T1118"]
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-    assert not thread.is_alive()
+    bad = '{"tactful_scorer": 1, "unit": 16, "bias": "low", "weights": {}}'
+    reports = _watch_and_save(folder, lambda n: weights.write_text(bad + " " * (n % 2), encoding="utf-8"))
+    assert len(reports) >= 2, "no check after the weights file was saved"
+    assert [d.code.code for d in reports[1][1].new] == ["T1118"]
