@@ -68,20 +68,31 @@ def word_forms(word: str) -> list[str]:
             forms.append(stem + "ing")
     if w[-1] == "e":
         forms.append(w + "d")
-    seen: set[str] = set()
-    return [f for f in forms if not (f.lower() in seen or seen.add(f.lower()))]
+    seen = {w}  # every form but the word itself is lower-case already
+    return [word, *(f for f in forms[1:] if not (f in seen or seen.add(f)))]
 
 
 def phrase_forms(phrase: str) -> list[str]:
     """The phrase with its first and its last word inflected (each on its own), the phrase first."""
+    return [form for form, _ in _phrase_forms(phrase)]
+
+
+def _phrase_forms(phrase: str) -> list[tuple[str, str]]:
+    """phrase_forms, each form with its lower case (what duplicates are told apart by)."""
     words = phrase.split()
     if not words:
-        return [phrase]
+        return [(phrase, phrase.lower())]
     out = [" ".join([f, *words[1:]]) for f in word_forms(words[0])]
     if len(words) > 1:
         out += [" ".join([*words[:-1], f]) for f in word_forms(words[-1])[1:]]
     seen: set[str] = set()
-    return [p for p in out if not (p.lower() in seen or seen.add(p.lower()))]
+    pairs = []
+    for p in out:
+        low = p.lower()
+        if low not in seen:
+            seen.add(low)
+            pairs.append((p, low))
+    return pairs
 
 
 def expand(phrases: list[str], forms: bool) -> list[str]:
@@ -91,9 +102,9 @@ def expand(phrases: list[str], forms: bool) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for p in phrases:
-        for f in phrase_forms(p):
-            if f.lower() not in seen:
-                seen.add(f.lower())
+        for f, low in _phrase_forms(p):
+            if low not in seen:
+                seen.add(low)
                 out.append(f)
     return out
 
