@@ -69,7 +69,7 @@ import re2
 
 from tactful.runtime.errors import BundleError
 from tactful.runtime.format import condition_op, condition_operands, phrase_list, weights_of
-from tactful.runtime.features import COMPUTE, FEATURES, letters_and_capitals
+from tactful.runtime.features import COMPUTE, FEATURES, WORD, letters_and_capitals, words as _words
 from tactful.runtime.scorers import Scorer, scorer_problem
 from tactful.runtime.literals import folded_text, may_match, pattern_needs
 from tactful.runtime.types import (
@@ -359,7 +359,7 @@ def _near_search(first, second, within: int, asserted: bool):
         b = second(text, words)
         if not b:
             return False
-        starts = [m.start() for m in _WINDOW_WORD.finditer(text)]
+        starts = [m.start() for m in WORD.finditer(text)]
 
         def word_range(span: tuple[int, int]) -> tuple[int, int]:
             # (index of the occurrence's first word, index just after its last word)
@@ -384,7 +384,6 @@ def _near_search(first, second, within: int, asserted: bool):
 
 # The cues of `says`. Fixed, simple patterns run on a bounded window: the stdlib `re` is safe here.
 _CLAUSE_END = re.compile(r"[.!?;:\n]|\bbut\b", re.IGNORECASE)
-_WINDOW_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NEGATION = frozenset((
     "not", "never", "no", "nobody", "nothing", "without", "cannot", "wont", "dont", "cant", "didnt", "doesnt",
     "isnt", "wasnt", "arent", "wouldnt", "shouldnt", "couldnt", "aint", "havent", "hasnt", "neither", "nor",
@@ -403,10 +402,6 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 _QUESTION = frozenset(("can", "could", "should", "do", "does", "did", "how", "what", "when", "is", "are", "would",
                        "may", "why", "where", "if"))
 _LOOK = 120  # characters looked at on each side of an occurrence: enough for the word windows
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WINDOW_WORD.findall(text)]
 
 
 def _negated(word: str) -> bool:

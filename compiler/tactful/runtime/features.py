@@ -38,8 +38,15 @@ from functools import cache
 
 # These two patterns are fixed, simple and linear, so the stdlib `re` (several times faster to call
 # than the re2 binding for short texts) is safe here; RE2 is for patterns written in frameworks.
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# WORD is the runtime's one word: `word_count`, the windows of `says` and `near`, and the tokens of a
+# learned scorer all read words with it.
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PUNCT_RUN = re.compile(r"[!?]+")
+
+
+def words(text: str) -> list[str]:
+    """The text's words in order, lower-cased, with `’` as `'` ("Don’t" -> "don't")."""
+    return [w.lower().replace("’", "'") for w in WORD.findall(text)]
 
 
 _ASCII = bytes(range(128))
@@ -66,7 +73,7 @@ def letter_count(message: str) -> int:
 
 
 def word_count(message: str) -> int:
-    return len(_WORD.findall(message))
+    return len(WORD.findall(message))
 
 
 def length(message: str) -> int:

@@ -22,18 +22,13 @@ This module imports nothing heavy (no numpy): the runtime's cold start stays sma
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
+
+# tokens(text): the text's tokens, in order (see above): the runtime's words, as `says` and `near` read them
+from tactful.runtime.features import words as tokens
 
 UNIT = 16  # weights and bias are whole numbers of 1/UNIT
 MAX_WEIGHT = 1 << 20  # |weight| and |bias| bound, in units (a corrupt file is refused, not summed)
-
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-
-def tokens(text: str) -> list[str]:
-    """The text's tokens, in order (see the module's docstring)."""
-    return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
 
 
 def features(text: str) -> set[str]:
