@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tactful.evaluation.corpus import Row, split_of
-from tactful.runtime.scorers import UNIT, features
+from tactful.runtime.scorers import UNIT, WEIGHTS_FORMAT, features
 
 EPOCHS = 30
 RATE = 0.5
@@ -69,7 +69,7 @@ class Trained:
     def to_json(self) -> str:
         """The weights file (semantics/scorers.py reads it): sorted keys, one feature a line."""
         data = {
-            "tactful_scorer": 1,
+            "tactful_scorer": WEIGHTS_FORMAT,
             "label": self.label,
             "unit": UNIT,
             "suggested_at_least": self.suggested_at_least,

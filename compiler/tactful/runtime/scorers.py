@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from tactful.runtime.features import words as tokens
 
 UNIT = 16  # weights and bias are whole numbers of 1/UNIT
+WEIGHTS_FORMAT = 1  # a weights file's `tactful_scorer` (semantics/scorers.py reads it, `tactful train` writes it)
 MAX_WEIGHT = 1 << 20  # |weight| and |bias| bound, in units (a corrupt file is refused, not summed)
 
 

@@ -17,11 +17,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from tactful.runtime.scorers import UNIT, scorer_problem
+from tactful.runtime.scorers import UNIT, WEIGHTS_FORMAT as FORMAT, scorer_problem
 from tactful.semantics.loader import STDLIB_PREFIX, stdlib_dir
 from tactful.syntax import ast
 
-FORMAT = 1
 
 
 @dataclass(frozen=True, slots=True)
