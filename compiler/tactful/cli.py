@@ -693,23 +693,28 @@ def eval_command(corpus, bundle_path, sources, split, fmt, min_accuracy, min_rec
 
 
 @main.command()
-@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--label", required=True, help="The guard the scorer learns: rows whose `expect.guards` names it are positives.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
               help="The weights file to write (the path a `scorer`'s `weights` line names).")
 @click.option("--examples", "example_paths", multiple=True, type=click.Path(exists=True),
-              help="Also learn from the examples written in these .tact files or folders (signals' fires and quiet lines, frameworks' examples).")
+              help="Also learn from these .tact files (signals' fires and quiet lines, frameworks' examples) and labelled "
+                   "training files (corpus rows, every row used: no split), or the folders that hold them.")
 @click.option("--false-hold-budget", type=float, default=None, callback=_share,
               help="The share of dev rows that should send which the scorer may hold at 0.5 (cross-validated); default 0.")
 def train(corpus, label, out_path, example_paths, false_hold_budget) -> int:
-    """Learn a scorer's weights from the dev half of a labelled corpus, and write its weights file."""
+    """Learn a scorer's weights from the dev half of a labelled corpus (files or folders), and write its weights file."""
     from tactful.evaluation.corpus import CorpusError, read_corpus
     from tactful.evaluation.train import TrainError, library_examples
     from tactful.evaluation.train import train as train_scorer
 
     try:
         budget = {} if false_hold_budget is None else {"false_hold_budget": false_hold_budget}
-        trained = train_scorer(read_corpus(corpus).rows, label, library=library_examples(example_paths), **budget)
+        rows = read_corpus(corpus)
+        examples, bad = library_examples(example_paths)
+        for row in [*rows.bad, *bad]:  # skipped, as eval skips them: the rest still trains
+            click.echo(f"{row.file}:{row.line}: warning: row skipped ({row.reason}): {row.detail}", err=True)
+        trained = train_scorer(rows.rows, label, library=examples, **budget)
     except (CorpusError, TrainError) as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR

@@ -98,7 +98,8 @@ signal violence "y"
   when message mentions "zzz"
   fires "I'll hurt him"
 ''', encoding="utf-8")
-    found = library_examples([tmp_path])
+    found, bad = library_examples([tmp_path])
+    assert bad == []
     assert [(x.message, x.guards, x.send, x.signal) for x in found] == [
         ("I want to disappear", ("crisis",), False, "crisis"),
         ("I want to disappear into my holiday", (), True, "crisis"),
@@ -123,3 +124,36 @@ def test_the_cli_reports_a_label_it_cannot_learn(corpus, tmp_path):
     result = CliRunner().invoke(main, ["train", str(corpus), "--label", "nope", "--out", str(tmp_path / "x.json")])
     assert result.exit_code == 2 and "no row of the dev half" in result.output
     assert not (tmp_path / "x.json").exists()
+
+
+def test_training_files_are_used_whole_and_their_bad_rows_reported(corpus, tmp_path):
+    """A labelled file given with --examples is training material: every row counts (no split), so
+    a test-half id trains too; a row that is not valid is skipped with its line, the rest still trains."""
+    extra = tmp_path / "training" / "safety.jsonl"
+    extra.parent.mkdir()
+    rows = [{"id": f"x-{i}", "intent": "service.outage", "channel": "email", "context": {"visibility": "private"},
+             "message": m, "expect": e} for i, (m, e) in enumerate([
+                 ("zebra crossing goodbye forever", {"send_as_written": False, "guards": ["crisis"]}),
+                 ("zebra print case please", {"send_as_written": True})])]
+    extra.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{not json\n", encoding="utf-8")
+    found, bad = library_examples([tmp_path / "training"])
+    assert [(x.message, x.guards, x.send) for x in found] == [
+        ("zebra crossing goodbye forever", ("crisis",), False), ("zebra print case please", (), True)]
+    assert [(b.line, b.reason) for b in bad] == [(3, "not_json")]
+    base = train(read_corpus([corpus]).rows, "crisis")
+    more = train(read_corpus([corpus]).rows, "crisis", library=found)
+    assert more.rows == base.rows + 2 and more.positives == base.positives + 1
+
+    out = tmp_path / "w.json"
+    result = CliRunner().invoke(main, ["train", str(corpus), "--label", "crisis", "--out", str(out),
+                                       "--examples", str(tmp_path / "training")])
+    assert result.exit_code == 0, result.output
+    assert f"{extra}:3: warning: row skipped (not_json)" in result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["trained_on"]["rows"] == more.rows
+
+
+def test_the_corpus_may_be_a_folder(corpus, tmp_path):
+    out = tmp_path / "w.json"
+    result = CliRunner().invoke(main, ["train", str(corpus.parent), "--label", "crisis", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == train(read_corpus([corpus]).rows, "crisis").to_json()

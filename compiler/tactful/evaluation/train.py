@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tactful.evaluation.corpus import Row, split_of
+from tactful.evaluation.corpus import BadRow, Row, split_of
 from tactful.runtime.scorers import UNIT, WEIGHTS_FORMAT, features
 
 EPOCHS = 30
@@ -99,34 +99,51 @@ class LibraryExample:
     signal: str | None = None  # a signal's fires/quiet line: it counts only for that label
 
 
-def library_examples(paths: Iterable[str | Path]) -> list[LibraryExample]:
+def library_examples(paths: Iterable[str | Path]) -> tuple[list[LibraryExample], list[BadRow]]:
     """The labelled messages written in the `.tact` files under paths (files or folders): signals'
-    `fires` and `quiet` lines, frameworks' examples. A file that does not parse gives what parsed."""
+    `fires` and `quiet` lines, frameworks' examples; and the rows of labelled files there (JSON Lines,
+    CSV or Parquet in the corpus format: training material, every row used, no split). A `.tact` file
+    that does not parse gives what parsed; a row that is not valid is returned with the reason."""
+    from tactful.evaluation.corpus import is_corpus_file, read_corpus
+
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files.extend(sorted(f for f in p.rglob("*") if f.suffix == ".tact" or is_corpus_file(f)) if p.is_dir() else [p])
+    out: list[LibraryExample] = []
+    bad: list[BadRow] = []
+    for f in files:
+        if f.suffix == ".tact":
+            out += _tact_examples(f)
+            continue
+        rows = read_corpus([f])
+        bad += rows.bad
+        out += [LibraryExample(f"{row.file}:{row.line}", row.message, row.expect.guards, bool(row.expect.send_as_written))
+                for row in rows.rows if row.expect is not None]
+    return out, bad
+
+
+def _tact_examples(f: Path) -> list[LibraryExample]:
     from tactful.source import SourceFile
     from tactful.syntax import ast
     from tactful.syntax.parser import parse
 
-    files: list[Path] = []
-    for p in map(Path, paths):
-        files.extend(sorted(p.rglob("*.tact")) if p.is_dir() else [p])
     out: list[LibraryExample] = []
-    for f in files:
-        source = SourceFile(f.as_posix(), f.read_text(encoding="utf-8"))
-        module, _ = parse(source)
-        for e in module.entries:
-            if isinstance(e, ast.SignalDecl):
-                name = e.name.value
-                out += [LibraryExample(f"{source.path}:{t.span.line}", t.value, (name,), False, name) for t in e.fires]
-                out += [LibraryExample(f"{source.path}:{t.span.line}", t.value, (), True, name) for t in e.quiet]
-            elif isinstance(e, ast.FrameworkDecl):
-                for ex in e.of(ast.Example):
-                    message = next((it.text.value for it in ex.items if isinstance(it, ast.ExMessage)), None)
-                    expects = [it for it in ex.items if isinstance(it, ast.Expect)]
-                    if message is None:
-                        continue
-                    guards = tuple(it.name.value for it in expects if it.kind == "guard" and it.name is not None)
-                    out.append(LibraryExample(f"{source.path}:{ex.span.line}", message, guards,
-                                              any(it.kind == "send" for it in expects)))
+    source = SourceFile(f.as_posix(), f.read_text(encoding="utf-8"))
+    module, _ = parse(source)
+    for e in module.entries:
+        if isinstance(e, ast.SignalDecl):
+            name = e.name.value
+            out += [LibraryExample(f"{source.path}:{t.span.line}", t.value, (name,), False, name) for t in e.fires]
+            out += [LibraryExample(f"{source.path}:{t.span.line}", t.value, (), True, name) for t in e.quiet]
+        elif isinstance(e, ast.FrameworkDecl):
+            for ex in e.of(ast.Example):
+                message = next((it.text.value for it in ex.items if isinstance(it, ast.ExMessage)), None)
+                expects = [it for it in ex.items if isinstance(it, ast.Expect)]
+                if message is None:
+                    continue
+                guards = tuple(it.name.value for it in expects if it.kind == "guard" and it.name is not None)
+                out.append(LibraryExample(f"{source.path}:{ex.span.line}", message, guards,
+                                          any(it.kind == "send" for it in expects)))
     return out
 
 
