@@ -261,3 +261,16 @@ def test_an_at_least_count_the_compiler_would_refuse_is_a_bundle_error(built, wh
     guard["when"] = when
     with pytest.raises(BundleError, match="at least"):
         load_library(data).prepare()
+
+
+@pytest.mark.parametrize("part", ["frameworks", "signals", "fields", "channels", "policies"])
+def test_a_name_given_twice_is_refused_not_silently_replaced(built, part):
+    """A second entry with the same name (a hand-merged bundle) would replace the first one, and
+    which rule a draft followed would depend on the order: the load refuses it and names it."""
+    data = copy.deepcopy(built)
+    if not data.get(part):
+        pytest.skip(f"the fixture's bundle has no {part}")
+    data[part].append(copy.deepcopy(data[part][0]))
+    key = "intent" if part == "frameworks" else "name"
+    with pytest.raises(BundleError, match=f"two .*`{re.escape(data[part][0][key])}`"):
+        load_library(data)

@@ -331,6 +331,17 @@ def _slot_key(s: dict[str, Any]) -> tuple:
     return s["name"], s.get("type", "text"), tuple(s.get("values", ())), s.get("pattern")
 
 
+def _unique_names(entries: Iterable[Mapping[str, Any]], what: str) -> None:
+    """A bundle names each signal (scorer, channel, …) once: a second entry of a name would silently
+    replace the first, so that a draft's verdict depended on which came last."""
+    seen: set[str] = set()
+    for e in entries:
+        name = e["name"]
+        if name in seen:
+            raise BundleError(f"the bundle has two {what} named `{name}`")
+        seen.add(name)
+
+
 class Library:
     """A bundle ready for drafting. Build with load_library(); it prepares itself as it is used."""
 
@@ -358,6 +369,9 @@ class Library:
                 "the bundle needs message features this runtime does not compute: "
                 + ", ".join(f"`{f}`" for f in unknown_features) + "; upgrade tactful"
             )
+        for part, what in (("fields", "context fields"), ("channels", "channels"), ("signals", "signals"),
+                           ("scorers", "scorers"), ("policies", "policies")):
+            _unique_names(data.get(part, ()), what)
         self._fields: dict[str, dict[str, Any]] = {f["name"]: f for f in data["fields"]}
         clash = sorted(set(self._fields) & set(_features.FEATURES))
         if clash:
