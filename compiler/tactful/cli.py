@@ -702,7 +702,9 @@ def eval_command(corpus, bundle_path, sources, split, fmt, min_accuracy, min_rec
                    "training files (corpus rows, every row used: no split), or the folders that hold them.")
 @click.option("--false-hold-budget", type=float, default=None, callback=_share,
               help="The share of dev rows that should send which the scorer may hold at 0.5 (cross-validated); default 0.")
-def train(corpus, label, out_path, example_paths, false_hold_budget) -> int:
+@click.option("--max-weights", type=click.IntRange(min=1), default=None,
+              help="Keep at most this many weights, the largest (default 1000; each costs about 12 bytes of bundle).")
+def train(corpus, label, out_path, example_paths, false_hold_budget, max_weights) -> int:
     """Learn a scorer's weights from the dev half of a labelled corpus (files or folders), and write its weights file."""
     from tactful.evaluation.corpus import CorpusError, read_corpus
     from tactful.evaluation.train import TrainError, library_examples
@@ -710,6 +712,8 @@ def train(corpus, label, out_path, example_paths, false_hold_budget) -> int:
 
     try:
         budget = {} if false_hold_budget is None else {"false_hold_budget": false_hold_budget}
+        if max_weights is not None:
+            budget["max_weights"] = max_weights
         rows = read_corpus(corpus)
         examples, bad = library_examples(example_paths)
         for row in [*rows.bad, *bad]:  # skipped, as eval skips them: the rest still trains

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from tactful import api
 from tactful.cli import main
 from tactful.evaluation.corpus import read_corpus, split_of
-from tactful.evaluation.train import MAX_FEATURES, TrainError, library_examples, train
+from tactful.evaluation.train import MAX_WEIGHTS, TrainError, library_examples, train
 from tactful.runtime.scorers import Scorer
 from tactful.semantics.scorers import Weights, read_weights
 
@@ -67,7 +67,7 @@ def test_left_out_ids_are_not_trained_on(corpus):
 
 def test_the_file_is_small_whole_numbers_the_compiler_reads(corpus, tmp_path):
     trained = train(read_corpus([corpus]).rows, "crisis")
-    assert 0 < len(trained.weights) <= MAX_FEATURES
+    assert 0 < len(trained.weights) <= MAX_WEIGHTS
     assert all(isinstance(v, int) and v != 0 for v in trained.weights.values())
     path = tmp_path / "crisis.json"
     path.write_text(trained.to_json(), encoding="utf-8")
@@ -157,3 +157,16 @@ def test_the_corpus_may_be_a_folder(corpus, tmp_path):
     result = CliRunner().invoke(main, ["train", str(corpus.parent), "--label", "crisis", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == train(read_corpus([corpus]).rows, "crisis").to_json()
+
+
+def test_max_weights_keeps_the_largest(corpus, tmp_path):
+    rows = read_corpus([corpus]).rows
+    full = train(rows, "crisis")
+    small = train(rows, "crisis", max_weights=3)
+    assert len(small.weights) == 3 < len(full.weights)
+    largest = sorted(full.weights.items(), key=lambda fv: (-abs(fv[1]), fv[0]))[:3]
+    assert {f for f, _ in largest} == set(small.weights)
+    out = tmp_path / "w.json"
+    result = CliRunner().invoke(main, ["train", str(corpus), "--label", "crisis", "--out", str(out), "--max-weights", "3"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == small.to_json()
