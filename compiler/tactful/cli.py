@@ -698,16 +698,17 @@ def eval_command(corpus, bundle_path, sources, split, fmt, min_accuracy, min_rec
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
               help="The weights file to write (the path a `scorer`'s `weights` line names).")
 @click.option("--examples", "example_paths", multiple=True, type=click.Path(exists=True),
-              help="Also learn from these .tact files (signals' fires and quiet lines, frameworks' examples) and labelled "
-                   "training files (corpus rows, every row used: no split), or the folders that hold them.")
+              help="Also learn from the examples written in these .tact files or folders (signals' fires and quiet lines, frameworks' examples).")
+@click.option("--training", "training_paths", multiple=True, type=click.Path(exists=True),
+              help="Also learn from these labelled training files or folders (corpus rows with ids of their own; every row is used: no split).")
 @click.option("--false-hold-budget", type=float, default=None, callback=_share,
               help="The share of dev rows that should send which the scorer may hold at 0.5 (cross-validated); default 0.")
 @click.option("--max-weights", type=click.IntRange(min=1), default=None,
               help="Keep at most this many weights, the largest (default 1000; each costs about 12 bytes of bundle).")
-def train(corpus, label, out_path, example_paths, false_hold_budget, max_weights) -> int:
+def train(corpus, label, out_path, example_paths, training_paths, false_hold_budget, max_weights) -> int:
     """Learn a scorer's weights from the dev half of a labelled corpus (files or folders), and write its weights file."""
     from tactful.evaluation.corpus import CorpusError, read_corpus
-    from tactful.evaluation.train import TrainError, library_examples
+    from tactful.evaluation.train import TrainError, library_examples, training_examples
     from tactful.evaluation.train import train as train_scorer
 
     try:
@@ -715,10 +716,10 @@ def train(corpus, label, out_path, example_paths, false_hold_budget, max_weights
         if max_weights is not None:
             budget["max_weights"] = max_weights
         rows = read_corpus(corpus)
-        examples, bad = library_examples(example_paths)
+        training, bad = training_examples(training_paths, rows.rows) if training_paths else ([], [])
         for row in [*rows.bad, *bad]:  # skipped, as eval skips them: the rest still trains
             click.echo(f"{row.file}:{row.line}: warning: row skipped ({row.reason}): {row.detail}", err=True)
-        trained = train_scorer(rows.rows, label, library=examples, **budget)
+        trained = train_scorer(rows.rows, label, library=[*library_examples(example_paths), *training], **budget)
     except (CorpusError, TrainError) as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from tactful import api
 from tactful.cli import main
 from tactful.evaluation.corpus import read_corpus, split_of
-from tactful.evaluation.train import MAX_WEIGHTS, TrainError, library_examples, train
+from tactful.evaluation.train import MAX_WEIGHTS, TrainError, library_examples, train, training_examples
 from tactful.runtime.scorers import Scorer
 from tactful.semantics.scorers import Weights, read_weights
 
@@ -98,8 +98,7 @@ signal violence "y"
   when message mentions "zzz"
   fires "I'll hurt him"
 ''', encoding="utf-8")
-    found, bad = library_examples([tmp_path])
-    assert bad == []
+    found = library_examples([tmp_path])
     assert [(x.message, x.guards, x.send, x.signal) for x in found] == [
         ("I want to disappear", ("crisis",), False, "crisis"),
         ("I want to disappear into my holiday", (), True, "crisis"),
@@ -127,8 +126,8 @@ def test_the_cli_reports_a_label_it_cannot_learn(corpus, tmp_path):
 
 
 def test_training_files_are_used_whole_and_their_bad_rows_reported(corpus, tmp_path):
-    """A labelled file given with --examples is training material: every row counts (no split), so
-    a test-half id trains too; a row that is not valid is skipped with its line, the rest still trains."""
+    """A labelled file given with --training is training material: every row counts (no split); a
+    row that is not valid is skipped with its line, the rest still trains."""
     extra = tmp_path / "training" / "safety.jsonl"
     extra.parent.mkdir()
     rows = [{"id": f"x-{i}", "intent": "service.outage", "channel": "email", "context": {"visibility": "private"},
@@ -136,7 +135,7 @@ def test_training_files_are_used_whole_and_their_bad_rows_reported(corpus, tmp_p
                  ("zebra crossing goodbye forever", {"send_as_written": False, "guards": ["crisis"]}),
                  ("zebra print case please", {"send_as_written": True})])]
     extra.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{not json\n", encoding="utf-8")
-    found, bad = library_examples([tmp_path / "training"])
+    found, bad = training_examples([extra.parent])
     assert [(x.message, x.guards, x.send) for x in found] == [
         ("zebra crossing goodbye forever", ("crisis",), False), ("zebra print case please", (), True)]
     assert [(b.line, b.reason) for b in bad] == [(3, "not_json")]
@@ -146,10 +145,30 @@ def test_training_files_are_used_whole_and_their_bad_rows_reported(corpus, tmp_p
 
     out = tmp_path / "w.json"
     result = CliRunner().invoke(main, ["train", str(corpus), "--label", "crisis", "--out", str(out),
-                                       "--examples", str(tmp_path / "training")])
+                                       "--training", str(extra.parent)])
     assert result.exit_code == 0, result.output
     assert f"{extra}:3: warning: row skipped (not_json)" in result.output
     assert json.loads(out.read_text(encoding="utf-8"))["trained_on"]["rows"] == more.rows
+
+
+def test_the_corpus_given_as_training_trains_nothing_more(corpus, tmp_path):
+    """The corpus folder passed as training material by mistake would train on its test half: its
+    rows have the corpus's ids, so each is skipped, and the weights are those of the corpus alone."""
+    rows = read_corpus([corpus]).rows
+    found, bad = training_examples([corpus], rows)
+    assert found == [] and len(bad) == len(rows) and {b.reason for b in bad} == {"duplicate_id"}
+    out = tmp_path / "w.json"
+    result = CliRunner().invoke(main, ["train", str(corpus), "--label", "crisis", "--out", str(out), "--training", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert "is a corpus row's" in result.output
+    assert out.read_text(encoding="utf-8") == train(rows, "crisis").to_json()
+
+
+def test_examples_folders_give_tact_examples_only(corpus, tmp_path):
+    """--examples reads .tact files: a corpus or weights file in the folder is not training material."""
+    (tmp_path / "s.tact").write_text('signal crisis "x"\n  when message mentions "zzz"\n  fires "I want to disappear"\n', encoding="utf-8")
+    (tmp_path / "w.json").write_text("{}", encoding="utf-8")
+    assert [x.message for x in library_examples([tmp_path])] == ["I want to disappear"]
 
 
 def test_the_corpus_may_be_a_folder(corpus, tmp_path):

@@ -373,11 +373,6 @@ def records(path: str | Path) -> Iterator[tuple[int, object]]:
 _SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".parquet", ".pq")
 
 
-def is_corpus_file(path: Path) -> bool:
-    """Whether a file is one a corpus folder is read for (by its suffix)."""
-    return path.suffix.lower() in _SUFFIXES and path.is_file()
-
-
 def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
     """The files to read: a file as given; a folder's corpus files (by suffix, see format_of), in
     sorted order, its subfolders included, so `tactful eval frameworks/corpus` reads every family
@@ -388,7 +383,7 @@ def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
         if not p.is_dir():
             files.append(p)
             continue
-        found = sorted(f for f in p.rglob("*") if is_corpus_file(f))
+        found = sorted(f for f in p.rglob("*") if f.suffix.lower() in _SUFFIXES and f.is_file())
         if not found:
             raise CorpusError(str(path), "the folder holds no corpus file (.jsonl, .csv or .parquet)")
         files += found

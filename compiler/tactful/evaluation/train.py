@@ -102,26 +102,37 @@ class LibraryExample:
     signal: str | None = None  # a signal's fires/quiet line: it counts only for that label
 
 
-def library_examples(paths: Iterable[str | Path]) -> tuple[list[LibraryExample], list[BadRow]]:
+def library_examples(paths: Iterable[str | Path]) -> list[LibraryExample]:
     """The labelled messages written in the `.tact` files under paths (files or folders): signals'
-    `fires` and `quiet` lines, frameworks' examples; and the rows of labelled files there (JSON Lines,
-    CSV or Parquet in the corpus format: training material, every row used, no split). A `.tact` file
-    that does not parse gives what parsed; a row that is not valid is returned with the reason."""
-    from tactful.evaluation.corpus import is_corpus_file, read_corpus
-
+    `fires` and `quiet` lines, frameworks' examples. A file that does not parse gives what parsed."""
     files: list[Path] = []
     for p in map(Path, paths):
-        files.extend(sorted(f for f in p.rglob("*") if f.suffix == ".tact" or is_corpus_file(f)) if p.is_dir() else [p])
+        files.extend(sorted(p.rglob("*.tact")) if p.is_dir() else [p])
+    return [x for f in files for x in _tact_examples(f)]
+
+
+def training_examples(paths: Iterable[str | Path], corpus: Iterable[Row] = ()) -> tuple[list[LibraryExample], list[BadRow]]:
+    """The rows of labelled training files (corpus rows in JSON Lines, CSV or Parquet; folders: the
+    files in them), every row used: training material has no test half. A row that is not valid,
+    or whose id a corpus row (`corpus`) or an earlier training row has, is returned as a BadRow
+    instead: a corpus folder given here by mistake would otherwise train on its test half."""
+    from tactful.evaluation.corpus import read_corpus
+
+    taken = {row.id: f"{row.file}:{row.line}" for row in corpus if row.id is not None}
+    rows = read_corpus(paths)
     out: list[LibraryExample] = []
-    bad: list[BadRow] = []
-    for f in files:
-        if f.suffix == ".tact":
-            out += _tact_examples(f)
+    bad = list(rows.bad)
+    for row in rows.rows:
+        if row.expect is None:  # pragma: no cover - read_corpus reads labelled rows
             continue
-        rows = read_corpus([f])
-        bad += rows.bad
-        out += [LibraryExample(f"{row.file}:{row.line}", row.message, row.expect.guards, bool(row.expect.send_as_written))
-                for row in rows.rows if row.expect is not None]
+        if row.id is not None:
+            first = taken.get(row.id)
+            if first is not None:
+                bad.append(BadRow(row.file, row.line, row.id, "duplicate_id",
+                                  f"the id `{row.id}` is a corpus row's ({first}): training files hold rows of their own"))
+                continue
+            taken[row.id] = f"{row.file}:{row.line}"
+        out.append(LibraryExample(f"{row.file}:{row.line}", row.message, row.expect.guards, bool(row.expect.send_as_written)))
     return out, bad
 
 
