@@ -220,7 +220,7 @@ class _Reply(NamedTuple):
     renderer: ReplyRenderer
 
 
-Evaluate = Callable[[dict[str, Any], dict[str, Any]], tuple[tuple[GuardHit, ...], tuple[EscalationHit, ...], int]]
+Evaluate = Callable[[dict[str, Any], dict[str, Any], dict], tuple[tuple[GuardHit, ...], tuple[EscalationHit, ...], int]]
 
 
 class _Framework(NamedTuple):
@@ -232,7 +232,7 @@ class _Framework(NamedTuple):
     checkers: dict[str, SlotChecker]
     # per slot, in order: (name, its checker, checker.fits, whether a context field has its name)
     slot_plan: tuple[tuple[str, SlotChecker, Any, bool], ...]
-    # (context values, variables) -> (guards that hold, escalations that fire, index of the reply or -1)
+    # (context values, variables, memo) -> (guards that hold, escalations that fire, index of the reply or -1)
     evaluate: Evaluate
     replies: tuple[_Reply, ...]
     tags: tuple[str, ...]
@@ -522,7 +522,7 @@ class Library:
             checkers = {s["name"]: self._checker(s) for s in slots}
         except Exception as e:  # noqa: BLE001 - re2 raises its own error type
             raise BundleError(f"`{intent}`: a slot pattern is not valid RE2: {e}") from None
-        source = function_source("_framework", "values, variables", codes, body)
+        source = function_source("_framework", "values, variables", codes, body, memo=True)
         self._compile_signals(program)
         namespace = compiler.run(source)
         self._sources.append(f"# {intent}\n{source}")
@@ -750,7 +750,8 @@ class Library:
         and reply condition, whether it held and what it read. It costs a second reading of the
         framework's conditions, so it is off by default. With trace="compact" it is the same trace in
         the compact form of conformance.json (a trace.CompactTrace: its `data` and the message's
-        `features`), read directly."""
+        `features`), read directly and first: the draft then takes each signal's result from the
+        trace instead of evaluating it again."""
         if intent.__class__ is not str or not (slots is None or slots.__class__ is dict) or not (
                 context is None or context.__class__ is dict):
             _check_shapes(intent, slots, context)  # the rare caller that passes something else
@@ -761,7 +762,12 @@ class Library:
                 raise UnknownIntent(intent, self._raw)
         values, seed = self._context(context or {})
         variables = self._variables(fw, values, slots or {})
-        guards, escalations, index = fw.evaluate(values, variables)
+        if trace == "compact":  # read first: the draft then reads each signal's result from it
+            compact = self._tracer.compact(fw.model, values)
+            memo = self._program.compiler.signal_memo(compact.data["signals"])
+        else:
+            memo = {}
+        guards, escalations, index = fw.evaluate(values, variables, memo)
         if index < 0:
             raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]
@@ -773,10 +779,7 @@ class Library:
             intent, self.revision, reply.choice, renderer.kinds, texts, guards, escalations, fw.tags, fw.owner
         )
         if trace:
-            if trace == "compact":
-                out.trace = self._tracer.compact(fw.model, values)
-            else:
-                out.trace = self._tracer.framework(fw.model, values, index)
+            out.trace = compact if trace == "compact" else self._tracer.framework(fw.model, values, index)
         return out
 
     def verdict(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Verdict:
@@ -787,7 +790,7 @@ class Library:
             raise UnknownIntent(intent, self._raw)
         values, _ = self._context(context or {})
         variables = self._variables(fw, values, slots or {})
-        guards, escalations, index = fw.evaluate(values, variables)
+        guards, escalations, index = fw.evaluate(values, variables, {})
         if index < 0:
             raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]
