@@ -842,6 +842,23 @@ class ConditionCompiler:
         _check_depth(cond, where)
         return self._compile(cond, where)
 
+    def compile_shared(self, cond: Condition, where: str, known: dict[int, tuple[Condition, Code]],
+                       made: list[tuple[Condition, Code]]) -> Code:
+        """compile() of a condition many frameworks share (a policy entry's). `known`: by id, the
+        Code of each such condition that needs nothing of the compiler that compiled it (no
+        constant, memo, scan, lazy test or count local: signals and plain tests only), which any
+        framework's compiler can use as it is. `made` gets each such condition compiled here, for
+        the caller to add to `known` once the code it is part of runs (then its signals are
+        compiled)."""
+        hit = known.get(id(cond))
+        if hit is not None and hit[0] is cond:
+            return hit[1]
+        state = (len(self._constants), len(self.lazies), len(self._set_indices), self._counters)
+        code = self.compile(cond, where)
+        if not code.memos and state == (len(self._constants), len(self.lazies), len(self._set_indices), self._counters):
+            made.append((cond, code))
+        return code
+
     def signal(self, name: str, where: str) -> Code:
         signal = self._signals.get(name)
         if signal is not None:

@@ -35,7 +35,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tactful.runtime import features as _features
-from tactful.runtime.conditions import ConditionCompiler, function_source
+from tactful.runtime.conditions import Code, ConditionCompiler, function_source
 from tactful.runtime.draft import Draft, EscalationHit, GuardHit, ReplyChoice, Verdict
 from tactful.runtime.errors import (
     BundleError,
@@ -385,6 +385,11 @@ class Library:
         # inherits one renders the same text
         self._handoffs: dict[tuple[int, frozenset[str]], TextRenderer] = {}
         self._models: dict[str, Framework] = {}
+        # what the frameworks that apply a policy entry share: its GuardHit, and its condition's code
+        # when that needs nothing of one framework's own (see ConditionCompiler.compile_shared); by id
+        # of the entry and of the condition (alive as long as data)
+        self._guard_hits: dict[int, GuardHit] = {}
+        self._shared_codes: dict[int, tuple[dict, Code]] = {}
         self._lock = threading.RLock()
         self._sources: list[str] = []  # the generated code so far, for whoever debugs it
 
@@ -484,15 +489,24 @@ class Library:
         compiler.namespace["_EscalationHit"] = EscalationHit
         codes = []
         body = ["guards = ()"]
+        policy, shared, made = self._policy_entries, self._shared_codes, []
         for g in self._entries(fw, "guards"):
-            guard = entry_name(g)
-            code = compiler.compile(g["when"], f"`{intent}` guard `{guard}`")
+            if id(g) in policy:  # a policy's: its hit and (most often) its code are the library's
+                hit = self._guard_hits.get(id(g))
+                if hit is None:
+                    hit = self._guard_hits[id(g)] = GuardHit(entry_name(g), g["reason"])
+                code = compiler.compile_shared(g["when"], f"`{intent}` guard `{hit.name}`", shared, made)
+            else:
+                hit = GuardHit(entry_name(g), g["reason"])
+                code = compiler.compile(g["when"], f"`{intent}` guard `{hit.name}`")
             codes.append(code)
-            body += [f"if {code.expr}:", f"    guards += ({compiler.constant(GuardHit(guard, g['reason']))},)"]
+            body += [f"if {code.expr}:", f"    guards += ({compiler.constant(hit)},)"]
         body.append("escalations = ()")
         for e in self._entries(fw, "escalations"):
             name, team = entry_name(e), e["team"]
-            code = compiler.compile(e["when"], f"`{intent}` escalation `{name}`")
+            where = f"`{intent}` escalation `{name}`"
+            code = (compiler.compile_shared(e["when"], where, shared, made) if id(e) in policy
+                    else compiler.compile(e["when"], where))
             codes.append(code)
             if e.get("handoff") is not None:
                 handoff = compiler.constant(self._handoff(e, known, program, f"`{intent}` escalation `{name}` handoff").render)
@@ -525,6 +539,7 @@ class Library:
         source = function_source("_framework", "values, variables", codes, body, memo=True)
         self._compile_signals(program)
         namespace = compiler.run(source)
+        shared.update((id(cond), (cond, code)) for cond, code in made)
         self._sources.append(f"# {intent}\n{source}")
         return _Framework(
             library=self,
