@@ -914,6 +914,15 @@ class ConditionCompiler:
         numbers = self._signal_numbers
         return {numbers[name]: bool(node[0]) for name, node in held.items()}
 
+    def close(self) -> None:
+        """Let go of the generated code and the tests it holds (for an owner done with the compiler):
+        a generated function refers to the namespace that holds it, so that code let go as it is
+        would wait for a full garbage collection."""
+        self.namespace.clear()
+        self.lazies.clear()
+        self._signal_functions.clear()
+        self._groups.clear()  # (each refers to its registry)
+
     def text_set(self, field: str, pattern: str) -> "tuple[re2.Filter, int] | None":
         """The registry's: the RE2 filter of the group that holds a pattern (a `matches` pattern, or a
         `mentions` prefilter) on a field, and its index there; None if no compiled signal has it."""

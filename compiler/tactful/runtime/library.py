@@ -457,10 +457,26 @@ class Library:
         drafts each framework's examples once, one framework after the other (conformance.json), so
         that a large library's prepared frameworks are not all kept until the end."""
         with self._lock:
-            self._prepared.pop(intent, None)
+            fw = self._prepared.pop(intent, None)
+            if fw is not None:  # its code, which refers to the namespace that holds it (a cycle)
+                fw.evaluate.__globals__.clear()
             tracer, model = self.__dict__.get("_tracer"), self._models.get(intent)
             if tracer is not None and model is not None:  # and the trace's plans of its own conditions
                 tracer.forget(model)
+
+    def _close(self) -> None:
+        """Let go of everything prepared: for a caller that made the library for itself and is done
+        with it (conformance.json). The generated code and the trace's plans refer to what holds
+        them; let go as they are, they would wait, with the signals' tests, for a full garbage
+        collection. The library must not be used after."""
+        with self._lock:
+            for intent in list(self._prepared):
+                self._release(intent)
+            tracer, program = self.__dict__.pop("_tracer", None), self.__dict__.pop("_program", None)
+            if tracer is not None:
+                tracer.close()
+            if program is not None:
+                program.compiler.close()
 
     def _entries(self, fw: dict[str, Any], plural: str) -> list[dict[str, Any]]:
         """fw's guards or escalations, with the policy entries it refers to or inherits."""
