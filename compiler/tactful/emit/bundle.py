@@ -46,6 +46,10 @@ def bundle_data(bundle: Bundle) -> dict:
     return data
 
 
+_WHEN = {"when"}
+_FRAMEWORK_OWN = {"guards": True, "escalations": True, "replies": {"__all__": {"when"}}}  # dumped by model_data
+
+
 def model_data(bundle: Bundle, lazy: bool = False) -> dict:
     """`bundle.model_dump(mode="json")` (equal to it), with each guard or escalation dumped once
     however many frameworks hold it: the compiler gives every framework that inherits a policy's
@@ -56,16 +60,27 @@ def model_data(bundle: Bundle, lazy: bool = False) -> dict:
     library's dump living (and being walked by the garbage collector) until the end."""
     dumped: dict[int, dict] = {}  # by id of a model the bundle holds (alive for this call)
 
-    def entry(model) -> dict:
+    def condition(model) -> dict | None:  # the lowerer gives equal conditions one model: dumped once
+        if model is None:
+            return None
         data = dumped.get(id(model))
         if data is None:
             data = dumped[id(model)] = model.model_dump(mode="json")
         return data
 
+    def entry(model) -> dict:
+        data = dumped.get(id(model))
+        if data is None:
+            data = dumped[id(model)] = model.model_dump(mode="json", exclude=_WHEN)
+            data["when"] = condition(model.when)
+        return data
+
     def framework(fw) -> dict:
-        data = fw.model_dump(mode="json", exclude={"guards", "escalations"})
+        data = fw.model_dump(mode="json", exclude=_FRAMEWORK_OWN)
         data["guards"] = [entry(g) for g in fw.guards]
         data["escalations"] = [entry(e) for e in fw.escalations]
+        for reply, out in zip(fw.replies, data["replies"]):
+            out["when"] = condition(reply.when)
         return data
 
     full = bundle.model_dump(mode="json", exclude={"frameworks"})

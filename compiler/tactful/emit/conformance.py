@@ -44,15 +44,18 @@ def conformance(bundle: Bundle, library: Library | None = None) -> dict:
 def _document(bundle: Bundle, collect: Callable[[Iterator[dict]], Any], library: Library | None = None) -> dict:
     """The document, each list of cases made one case at a time and handed to collect (`list`, or
     the encoder of emit_conformance, which keeps each case's text and lets its data go)."""
-    own = library is None  # then each framework is let go once its examples are read
+    own = library is None  # then each framework is let go once its examples are read, and all at the end
     library = Library(bundle, data=bundle_data(bundle)) if library is None else library
-    return {
+    out = {
         "schema_version": SCHEMA_VERSION,
         "revision": bundle.revision,
         "about": ABOUT,
         "drafts": collect(_drafts(bundle, library, release=own)),
         "signals": collect(_signals(bundle, library)),
     }
+    if own:
+        library._close()
+    return out
 
 
 def _drafts(bundle: Bundle, library: Library, *, release: bool = False) -> Iterator[dict]:

@@ -56,7 +56,7 @@ below for why that is safe). Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import re
@@ -749,11 +749,12 @@ _FALSE = Code("False")
 _TRUE = Code("True")
 
 
-def function_source(name: str, params: str, codes: Iterable[Code], body: Iterable[str]) -> str:
-    """`def name(params):`, a fresh memo `m` and the scans' locals set to None, then the body lines
-    (indented here)."""
+def function_source(name: str, params: str, codes: Iterable[Code], body: Iterable[str], *, memo: bool = False) -> str:
+    """`def name(params):` and a fresh memo `m` (with `memo`, `def name(params, m):`: the caller passes
+    the memo of the message, a new dict or one that holds signals' results already, see signal_memo),
+    the scans' locals set to None, then the body lines (indented here)."""
     memos = sorted(set().union(*(c.memos for c in codes)))
-    lines = [f"def {name}({params}):", "    m = {}"]
+    lines = [f"def {name}({params}, m):"] if memo else [f"def {name}({params}):", "    m = {}"]
     if memos:
         lines.append("    " + " = ".join(memos) + " = None")
     lines.extend("    " + line for line in body)
@@ -841,6 +842,23 @@ class ConditionCompiler:
         _check_depth(cond, where)
         return self._compile(cond, where)
 
+    def compile_shared(self, cond: Condition, where: str, known: dict[int, tuple[Condition, Code]],
+                       made: list[tuple[Condition, Code]]) -> Code:
+        """compile() of a condition many frameworks share (a policy entry's). `known`: by id, the
+        Code of each such condition that needs nothing of the compiler that compiled it (no
+        constant, memo, scan, lazy test or count local: signals and plain tests only), which any
+        framework's compiler can use as it is. `made` gets each such condition compiled here, for
+        the caller to add to `known` once the code it is part of runs (then its signals are
+        compiled)."""
+        hit = known.get(id(cond))
+        if hit is not None and hit[0] is cond:
+            return hit[1]
+        state = (len(self._constants), len(self.lazies), len(self._set_indices), self._counters)
+        code = self.compile(cond, where)
+        if not code.memos and state == (len(self._constants), len(self.lazies), len(self._set_indices), self._counters):
+            made.append((cond, code))
+        return code
+
     def signal(self, name: str, where: str) -> Code:
         signal = self._signals.get(name)
         if signal is not None:
@@ -888,6 +906,22 @@ class ConditionCompiler:
         self._groups.append(group)
         self._signal_functions.update((k, v) for k, v in self.namespace.items() if k.startswith("_sig_"))
         return source
+
+    def signal_memo(self, held: Mapping[str, Any]) -> dict:
+        """A memo for the generated code that holds signals' results already: {name: node} of
+        signals whose node's first item says whether it held (a compact trace's `signals`), so
+        that the code reads them instead of evaluating the signals again. Registry only."""
+        numbers = self._signal_numbers
+        return {numbers[name]: bool(node[0]) for name, node in held.items()}
+
+    def close(self) -> None:
+        """Let go of the generated code and the tests it holds (for an owner done with the compiler):
+        a generated function refers to the namespace that holds it, so that code let go as it is
+        would wait for a full garbage collection."""
+        self.namespace.clear()
+        self.lazies.clear()
+        self._signal_functions.clear()
+        self._groups.clear()  # (each refers to its registry)
 
     def text_set(self, field: str, pattern: str) -> "tuple[re2.Filter, int] | None":
         """The registry's: the RE2 filter of the group that holds a pattern (a `matches` pattern, or a

@@ -593,6 +593,21 @@ class _Writer:
         self.policies = {(kind, p["name"], e["name"]): e for p in policies
                          for kind in ("guards", "escalations") for e in p[kind]}
         self.rule = policy_rule(policies)
+        # by id of a condition's data: (it, _cond of it, condition_text of that); the data of a
+        # condition many elements share (model_data gives one per condition model) is written once
+        self._conds: dict[int, tuple[Data, Data, str | None]] = {}
+
+    def _cond(self, c: Data) -> tuple[Data, Data, str | None]:
+        known = self._conds.get(id(c))
+        if known is None or known[0] is not c:
+            known = self._conds[id(c)] = (c, _cond(c), None)
+        return known
+
+    def _condition_text(self, c: Data) -> str:
+        known = self._cond(c)
+        if known[2] is None:
+            known = self._conds[id(c)] = (c, known[1], condition_text(known[1]))
+        return known[2]  # type: ignore[return-value]
 
     def element(self, x: Data, layout: tuple, file: str | None, top: bool = False) -> Data:
         if top:
@@ -609,7 +624,7 @@ class _Writer:
                 continue
             if kind == _SOURCE:  # the condition as written: left out when it is the condition's text
                 when = x["when"]
-                if value is not None and (when is None or value != condition_text(_cond(when))):
+                if value is not None and (when is None or value != self._condition_text(when)):
                     out[key] = value
                 continue
             if kind == _MODULE:  # left out when it is the one the element gives (file_module)
@@ -645,7 +660,7 @@ class _Writer:
                     out[key] = _text(value, file)
             elif kind == _COND:
                 if value is not None:
-                    out[key] = _cond(value)
+                    out[key] = self._cond(value)[1]
             elif isinstance(kind, str) and kind.startswith("inherited "):
                 pass  # written by inheritance(), which needs the whole framework
             else:  # a list of elements

@@ -35,7 +35,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tactful.runtime import features as _features
-from tactful.runtime.conditions import ConditionCompiler, function_source
+from tactful.runtime.conditions import Code, ConditionCompiler, function_source
 from tactful.runtime.draft import Draft, EscalationHit, GuardHit, ReplyChoice, Verdict
 from tactful.runtime.errors import (
     BundleError,
@@ -220,7 +220,7 @@ class _Reply(NamedTuple):
     renderer: ReplyRenderer
 
 
-Evaluate = Callable[[dict[str, Any], dict[str, Any]], tuple[tuple[GuardHit, ...], tuple[EscalationHit, ...], int]]
+Evaluate = Callable[[dict[str, Any], dict[str, Any], dict], tuple[tuple[GuardHit, ...], tuple[EscalationHit, ...], int]]
 
 
 class _Framework(NamedTuple):
@@ -232,7 +232,7 @@ class _Framework(NamedTuple):
     checkers: dict[str, SlotChecker]
     # per slot, in order: (name, its checker, checker.fits, whether a context field has its name)
     slot_plan: tuple[tuple[str, SlotChecker, Any, bool], ...]
-    # (context values, variables) -> (guards that hold, escalations that fire, index of the reply or -1)
+    # (context values, variables, memo) -> (guards that hold, escalations that fire, index of the reply or -1)
     evaluate: Evaluate
     replies: tuple[_Reply, ...]
     tags: tuple[str, ...]
@@ -399,6 +399,11 @@ class Library:
         # inherits one renders the same text
         self._handoffs: dict[tuple[int, frozenset[str]], TextRenderer] = {}
         self._models: dict[str, Framework] = {}
+        # what the frameworks that apply a policy entry share: its GuardHit, and its condition's code
+        # when that needs nothing of one framework's own (see ConditionCompiler.compile_shared); by id
+        # of the entry and of the condition (alive as long as data)
+        self._guard_hits: dict[int, GuardHit] = {}
+        self._shared_codes: dict[int, tuple[dict, Code]] = {}
         self._lock = threading.RLock()
         self._sources: list[str] = []  # the generated code so far, for whoever debugs it
 
@@ -466,10 +471,26 @@ class Library:
         drafts each framework's examples once, one framework after the other (conformance.json), so
         that a large library's prepared frameworks are not all kept until the end."""
         with self._lock:
-            self._prepared.pop(intent, None)
+            fw = self._prepared.pop(intent, None)
+            if fw is not None:  # its code, which refers to the namespace that holds it (a cycle)
+                fw.evaluate.__globals__.clear()
             tracer, model = self.__dict__.get("_tracer"), self._models.get(intent)
             if tracer is not None and model is not None:  # and the trace's plans of its own conditions
                 tracer.forget(model)
+
+    def _close(self) -> None:
+        """Let go of everything prepared: for a caller that made the library for itself and is done
+        with it (conformance.json). The generated code and the trace's plans refer to what holds
+        them; let go as they are, they would wait, with the signals' tests, for a full garbage
+        collection. The library must not be used after."""
+        with self._lock:
+            for intent in list(self._prepared):
+                self._release(intent)
+            tracer, program = self.__dict__.pop("_tracer", None), self.__dict__.pop("_program", None)
+            if tracer is not None:
+                tracer.close()
+            if program is not None:
+                program.compiler.close()
 
     def _entries(self, fw: dict[str, Any], plural: str) -> list[dict[str, Any]]:
         """fw's guards or escalations, with the policy entries it refers to or inherits."""
@@ -498,15 +519,24 @@ class Library:
         compiler.namespace["_EscalationHit"] = EscalationHit
         codes = []
         body = ["guards = ()"]
+        policy, shared, made = self._policy_entries, self._shared_codes, []
         for g in self._entries(fw, "guards"):
-            guard = entry_name(g)
-            code = compiler.compile(g["when"], f"`{intent}` guard `{guard}`")
+            if id(g) in policy:  # a policy's: its hit and (most often) its code are the library's
+                hit = self._guard_hits.get(id(g))
+                if hit is None:
+                    hit = self._guard_hits[id(g)] = GuardHit(entry_name(g), g["reason"])
+                code = compiler.compile_shared(g["when"], f"`{intent}` guard `{hit.name}`", shared, made)
+            else:
+                hit = GuardHit(entry_name(g), g["reason"])
+                code = compiler.compile(g["when"], f"`{intent}` guard `{hit.name}`")
             codes.append(code)
-            body += [f"if {code.expr}:", f"    guards += ({compiler.constant(GuardHit(guard, g['reason']))},)"]
+            body += [f"if {code.expr}:", f"    guards += ({compiler.constant(hit)},)"]
         body.append("escalations = ()")
         for e in self._entries(fw, "escalations"):
             name, team = entry_name(e), e["team"]
-            code = compiler.compile(e["when"], f"`{intent}` escalation `{name}`")
+            where = f"`{intent}` escalation `{name}`"
+            code = (compiler.compile_shared(e["when"], where, shared, made) if id(e) in policy
+                    else compiler.compile(e["when"], where))
             codes.append(code)
             if e.get("handoff") is not None:
                 handoff = compiler.constant(self._handoff(e, known, program, f"`{intent}` escalation `{name}` handoff").render)
@@ -536,9 +566,10 @@ class Library:
             checkers = {s["name"]: self._checker(s) for s in slots}
         except Exception as e:  # noqa: BLE001 - re2 raises its own error type
             raise BundleError(f"`{intent}`: a slot pattern is not valid RE2: {e}") from None
-        source = function_source("_framework", "values, variables", codes, body)
+        source = function_source("_framework", "values, variables", codes, body, memo=True)
         self._compile_signals(program)
         namespace = compiler.run(source)
+        shared.update((id(cond), (cond, code)) for cond, code in made)
         self._sources.append(f"# {intent}\n{source}")
         return _Framework(
             library=self,
@@ -764,7 +795,8 @@ class Library:
         and reply condition, whether it held and what it read. It costs a second reading of the
         framework's conditions, so it is off by default. With trace="compact" it is the same trace in
         the compact form of conformance.json (a trace.CompactTrace: its `data` and the message's
-        `features`), read directly."""
+        `features`), read directly and first: the draft then takes each signal's result from the
+        trace instead of evaluating it again."""
         if intent.__class__ is not str or not (slots is None or slots.__class__ is dict) or not (
                 context is None or context.__class__ is dict):
             _check_shapes(intent, slots, context)  # the rare caller that passes something else
@@ -775,7 +807,12 @@ class Library:
                 raise UnknownIntent(intent, self._raw)
         values, seed = self._context(context or {})
         variables = self._variables(fw, values, slots or {})
-        guards, escalations, index = fw.evaluate(values, variables)
+        if trace == "compact":  # read first: the draft then reads each signal's result from it
+            compact = self._tracer.compact(fw.model, values)
+            memo = self._program.compiler.signal_memo(compact.data["signals"])
+        else:
+            memo = {}
+        guards, escalations, index = fw.evaluate(values, variables, memo)
         if index < 0:
             raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]
@@ -787,10 +824,7 @@ class Library:
             intent, self.revision, reply.choice, renderer.kinds, texts, guards, escalations, fw.tags, fw.owner
         )
         if trace:
-            if trace == "compact":
-                out.trace = self._tracer.compact(fw.model, values)
-            else:
-                out.trace = self._tracer.framework(fw.model, values, index)
+            out.trace = compact if trace == "compact" else self._tracer.framework(fw.model, values, index)
         return out
 
     def verdict(self, intent: str, slots: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None) -> Verdict:
@@ -801,7 +835,7 @@ class Library:
             raise UnknownIntent(intent, self._raw)
         values, _ = self._context(context or {})
         variables = self._variables(fw, values, slots or {})
-        guards, escalations, index = fw.evaluate(values, variables)
+        guards, escalations, index = fw.evaluate(values, variables, {})
         if index < 0:
             raise NoReply(intent, str(values.get("visibility")), fw.serves)
         reply = fw.replies[index]

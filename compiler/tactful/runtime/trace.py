@@ -206,6 +206,12 @@ class Tracer:
             if id(cond) not in self._shared:
                 drop(cond)
 
+    def close(self) -> None:
+        """Let go of every plan and pattern (for an owner done with the tracer): a plan refers to
+        the tracer, so that a tracer let go with its plans would wait for a full garbage collection."""
+        for made in (self._plans, self._compact_plans, self._quiets, self._mentions, self._regexes):
+            made.clear()
+
     def condition(self, cond: Condition, values: Mapping[str, Any], features: Mapping[str, Any],
                   memo: dict | None = None) -> dict:
         """One condition's node (see the module docstring); `memo` shares signal nodes and field scans

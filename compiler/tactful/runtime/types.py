@@ -84,25 +84,64 @@ class PhraseFinder:
     is_word_char: one pattern with Unicode boundaries around every phrase costs RE2 milliseconds per
     message until its automaton has seen enough text. An occurrence that fails the boundary check
     does not hide a later one: the search resumes one character on. Raises re2.error for a phrase
-    RE2 cannot compile."""
+    RE2 cannot compile.
 
-    __slots__ = ("_phrases",)
+    A phrase of one ASCII word of letters and digits (most phrases) is found in an ASCII text by
+    str.find in the text lower-cased, which finds what its pattern finds there (RE2's case folding
+    of ASCII letters reaches other characters, `ſ` and the Kelvin sign, only in a text that is not
+    ASCII); its pattern is compiled the first time a text that is not ASCII needs it."""
+
+    __slots__ = ("_phrases", "_literal", "_compiled")
 
     def __init__(self, phrases: Iterable[str]):
         found = []
         for phrase in phrases:
             parts = phrase_parts(phrase)
-            if parts is not None:
-                body, starts, ends = parts
-                found.append((compile_re2("(?i)" + body), starts, ends))
+            if parts is None:
+                continue
+            body, starts, ends = parts
+            word = phrase.strip()
+            if word.isascii() and word.isalnum():  # one word: its body is the word itself
+                found.append((None, starts, ends, word.lower()))
+            else:
+                found.append((compile_re2("(?i)" + body), starts, ends, None))
         self._phrases = tuple(found)
+        self._literal = any(entry[3] is not None for entry in found)  # a phrase str.find may find
+        self._compiled = not any(entry[0] is None for entry in found)  # every pattern compiled
+
+    def _patterns(self) -> tuple:
+        """The phrases with every pattern compiled (a race compiles one twice: the same pattern)."""
+        phrases = tuple((compile_re2("(?i)" + word) if pattern is None else pattern, before, after, word)
+                        for pattern, before, after, word in self._phrases)
+        self._phrases, self._compiled = phrases, True
+        return phrases
 
     def spans(self, text: str, *, first: bool = False) -> list[tuple[int, int]]:
         """(start, end) of each whole-word occurrence, in code points (only the first with first=True)."""
         spans = []
         end_of_text = len(text)
-        for pattern, before, after in self._phrases:
+        phrases = self._phrases
+        lowered = None
+        if self._literal and text.isascii():
+            lowered = text.lower()
+        elif not self._compiled:
+            phrases = self._patterns()
+        for pattern, before, after, word in phrases:
             pos = 0
+            if word is not None and lowered is not None:  # an ASCII text
+                size = len(word)
+                while (start := lowered.find(word, pos)) >= 0:  # type: ignore[union-attr]
+                    end = start + size
+                    if (start == 0 or not is_word_char(text[start - 1])) and (
+                        end == end_of_text or not is_word_char(text[end])
+                    ):
+                        spans.append((start, end))
+                        if first:
+                            return spans
+                        pos = end
+                    else:
+                        pos = start + 1
+                continue
             while (m := pattern.search(text, pos)) is not None:
                 start, end = m.span()
                 if (not before or start == 0 or not is_word_char(text[start - 1])) and (

@@ -524,7 +524,7 @@ class Verifier:
             allowed = library._channels.get(channel) or ()
             values["visibility"] = visibility = allowed[0] if allowed else None
         variables = self._slots(fw, values, slots or {})
-        guards, escalations, index = fw.evaluate(values, variables)
+        guards, escalations, index = fw.evaluate(values, variables, {})
         if index < 0:
             raise NoReply(intent, str(visibility), fw.model.serves)
         reply = fw.replies[index]
