@@ -712,14 +712,14 @@ def train(corpus, label, out_path, example_paths, training_paths, false_hold_bud
     from tactful.evaluation.train import train as train_scorer
 
     try:
-        budget = {} if false_hold_budget is None else {"false_hold_budget": false_hold_budget}
+        options = {} if false_hold_budget is None else {"false_hold_budget": false_hold_budget}
         if max_weights is not None:
-            budget["max_weights"] = max_weights
+            options["max_weights"] = max_weights
         rows = read_corpus(corpus)
         training, bad = training_examples(training_paths, rows.rows) if training_paths else ([], [])
         for row in [*rows.bad, *bad]:  # skipped, as eval skips them: the rest still trains
             click.echo(f"{row.file}:{row.line}: warning: row skipped ({row.reason}): {row.detail}", err=True)
-        trained = train_scorer(rows.rows, label, library=[*library_examples(example_paths), *training], **budget)
+        trained = train_scorer(rows.rows, label, library=[*library_examples(example_paths), *training], **options)
     except (CorpusError, TrainError) as e:
         click.echo(f"error: {e}", err=True)
         return EXIT_ERROR
